@@ -1,0 +1,32 @@
+"""MYCIN certainty factors: how the certainties of several rules combine.
+
+Certainties lie in [-1, 1]. Two positive pieces of evidence reinforce each other without
+exceeding 1; two negative ones likewise towards -1; evidence for and against partly cancels.
+The combination is commutative and associative, so the order in which rules fire does not
+change the result (Shortliffe & Buchanan 1975; Buchanan & Shortliffe 1984, ch. 10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import reduce
+
+
+def combine(first: float, second: float) -> float:
+    """Combine two certainty factors for the same conclusion."""
+    if first >= 0 and second >= 0:
+        return first + second * (1 - first)
+    if first <= 0 and second <= 0:
+        return first + second * (1 + first)
+    denominator = 1 - min(abs(first), abs(second))
+    return 0.0 if denominator == 0 else (first + second) / denominator
+
+
+def combine_all(certainties: Iterable[float]) -> float:
+    """Combine any number of certainty factors; no evidence at all gives 0."""
+    return reduce(combine, certainties, 0.0)
+
+
+def premise(certainties: Iterable[float]) -> float:
+    """A conjunction is as certain as its weakest part (1 when nothing uncertain is matched)."""
+    return min(certainties, default=1.0)

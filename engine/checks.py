@@ -1,0 +1,254 @@
+"""Cross-reference checks over a whole knowledge base, run at load time.
+
+The schemas check each file's shape; these checks need everything at once: every id a rule,
+advice or profile names must exist, every condition must name a known fact type, field and
+value, and a variable must be bound before a negation or comparison uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pycountry
+
+from engine.errors import Problem, did_you_mean
+from engine.schemas.conditions import Atom, TooManyBranchesError, expand
+from engine.schemas.facts import FACT_TYPES, FieldSpec
+from engine.schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
+from engine.schemas.knowledge_base import KnowledgeBase, Located
+from engine.yaml_source import PathKey
+
+
+def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
+    """Every cross-reference problem in the knowledge base."""
+    problems: list[Problem] = []
+    sources = set(knowledge_base.sources)
+
+    def known(
+        item: Located[Any], subpath: PathKey, found: str, table: Iterable[str], what: str
+    ) -> None:
+        table = list(table)
+        if found not in table:
+            problems.append(
+                Problem(
+                    item.location(*subpath),
+                    f"unknown {what} {found!r}",
+                    ".".join(map(str, subpath)),
+                    did_you_mean(found, table) or f"Define the {what} first.",
+                )
+            )
+
+    for dimension in knowledge_base.dimensions.values():
+        for index, source in enumerate(dimension.value.sources):
+            known(dimension, ("sources", index), source, sources, "source")
+    for advice in knowledge_base.advice.values():
+        for index, source in enumerate(advice.value.sources):
+            known(advice, ("sources", index), source, sources, "source")
+        for index, other in enumerate(advice.value.conflicts_with):
+            known(advice, ("conflicts_with", index), other, knowledge_base.advice, "advice")
+    for culture in knowledge_base.cultures.values():
+        problems += _check_culture(culture, knowledge_base)
+    for rule in knowledge_base.rules:
+        for index, source in enumerate(rule.value.sources):
+            known(rule, ("sources", index), source, sources, "source")
+        for finding in rule.value.then.conclude:
+            known(rule, ("then", "conclude", finding), finding, knowledge_base.findings, "finding")
+        for advice_id in rule.value.then.support:
+            known(rule, ("then", "support", advice_id), advice_id, knowledge_base.advice, "advice")
+        problems += _check_conditions(rule, knowledge_base)
+    return problems
+
+
+def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list[Problem]:
+    problems: list[Problem] = []
+    profile = culture.value
+    if pycountry.countries.get(alpha_2=profile.country) is None:
+        problems.append(
+            Problem(
+                culture.location("country"),
+                f"{profile.country!r} is not an ISO 3166-1 alpha-2 code",
+                "culture.country",
+                "Use a code such as JP or US.",
+            )
+        )
+    for dimension_id, score in profile.scores.items():
+        where = culture.location("scores", dimension_id, key=True)
+        if dimension_id not in knowledge_base.dimensions:
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown dimension {dimension_id!r}",
+                    f"culture.scores.{dimension_id}",
+                    did_you_mean(dimension_id, knowledge_base.dimensions),
+                )
+            )
+            continue
+        if score.source not in knowledge_base.sources:
+            problems.append(
+                Problem(
+                    culture.location("scores", dimension_id, "source"),
+                    f"unknown source {score.source!r}",
+                    f"culture.scores.{dimension_id}.source",
+                    did_you_mean(score.source, knowledge_base.sources),
+                )
+            )
+        dimension = knowledge_base.dimensions[dimension_id].value
+        if score.value is not None and not dimension.minimum <= score.value <= dimension.maximum:
+            problems.append(
+                Problem(
+                    culture.location("scores", dimension_id, "value"),
+                    f"the score {score.value:g} is outside the {dimension.name} scale "
+                    f"({dimension.minimum:g} to {dimension.maximum:g})",
+                    f"culture.scores.{dimension_id}.value",
+                    "Check the value against its source, or widen the dimension's range.",
+                )
+            )
+    return problems
+
+
+class _BranchChecker:
+    """Walks one branch of a rule in order, tracking which variables are bound."""
+
+    def __init__(self, rule: Located[RuleSpec], knowledge_base: KnowledgeBase) -> None:
+        self.rule = rule
+        self.knowledge_base = knowledge_base
+        self.bound: set[str] = set()
+        self.problems: list[Problem] = []
+
+    def problem(self, path: PathKey, message: str, hint: str = "", *, key: bool = False) -> None:
+        self.problems.append(
+            Problem(self.rule.location(*path, key=key), message, ".".join(map(str, path)), hint)
+        )
+
+    def check(self, atoms: tuple[Atom, ...]) -> None:
+        # experta joins a variable only where it was bound first, so order matters (DESIGN §5).
+        for atom in atoms:
+            raw = self.rule.document.data
+            for segment in (*self.rule.path, *atom.path):
+                raw = raw[segment] if isinstance(raw, dict | list) else None
+            for index, pattern in enumerate(atom.patterns):
+                path = (*atom.path, index) if isinstance(raw, list) else atom.path
+                self.pattern(pattern, path, atom.kind)
+
+    def pattern(self, pattern: Pattern, path: PathKey, kind: str) -> None:
+        fact_type = FACT_TYPES.get(pattern.fact_type)
+        if fact_type is None:
+            self.problem(
+                path,
+                f"unknown fact type {pattern.fact_type!r}",
+                did_you_mean(pattern.fact_type, FACT_TYPES),
+                key=True,
+            )
+            return
+        path = (*path, pattern.fact_type)
+        newly_bound: set[str] = set()
+        for field_name, test in pattern.tests.items():
+            spec = fact_type.fields.get(field_name)
+            if spec is None:
+                self.problem(
+                    (*path, field_name),
+                    f"the fact type {pattern.fact_type!r} has no field {field_name!r}",
+                    did_you_mean(field_name, fact_type.fields),
+                    key=True,
+                )
+                continue
+            self.field(test, spec, (*path, field_name), kind, newly_bound)
+        if kind == "pattern":
+            self.bound |= newly_bound
+
+    def field(
+        self, test: FieldTest, spec: FieldSpec, path: PathKey, kind: str, newly_bound: set[str]
+    ) -> None:
+        for keyword, value in (("equals", test.equals), ("not", test.not_)):
+            if value is not None:
+                self.value(value, spec, path if keyword == "equals" else (*path, keyword))
+        for keyword, values in (("one_of", test.one_of), ("none_of", test.none_of)):
+            for index, value in enumerate(values or ()):
+                self.value(value, spec, (*path, keyword, index))
+        for keyword, operand in test.comparisons():
+            if spec.kind != "number":
+                self.problem(
+                    (*path, keyword),
+                    f"'{keyword}' compares numbers, but this field holds {spec.kind} values",
+                    "Use equals, one_of or none_of.",
+                )
+            if isinstance(operand, VariableOperand):
+                if kind == "not":
+                    self.problem(
+                        (*path, keyword),
+                        "a negation cannot compare with a variable",
+                        "Move the comparison into a positive condition.",
+                    )
+                elif operand.var not in self.bound:
+                    self.problem(
+                        (*path, keyword, "var"),
+                        f"the variable {operand.var!r} is used before it is bound",
+                        f"Bind it in an earlier condition with 'as: {operand.var}'.",
+                    )
+        if test.as_ is not None:
+            if kind == "not" and test.as_ not in self.bound:
+                self.problem(
+                    (*path, "as"),
+                    f"the variable {test.as_!r} is used in a negation before it is bound",
+                    "Bind it with 'as' in a positive condition written before the 'not'.",
+                )
+            newly_bound.add(test.as_)
+
+    def value(self, value: object, spec: FieldSpec, path: PathKey) -> None:
+        allowed: Iterable[str] = ()
+        if spec.kind == "enum":
+            allowed = spec.values
+        elif spec.kind == "dimension":
+            allowed = self.knowledge_base.dimensions
+        elif spec.kind == "finding":
+            allowed = self.knowledge_base.findings
+        elif spec.kind == "country":
+            if not (isinstance(value, str) and pycountry.countries.get(alpha_2=value)):
+                self.problem(
+                    path,
+                    f"{value!r} is not an ISO 3166-1 alpha-2 country code",
+                    "Use a code such as JP or US.",
+                )
+            return
+        elif spec.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(path, f"expected a number, found {value!r}")
+            return
+        elif spec.kind == "bool":
+            if not isinstance(value, bool):
+                self.problem(path, f"expected true or false, found {value!r}")
+            return
+        else:
+            return
+        allowed = list(allowed)
+        if value not in allowed:
+            self.problem(
+                path,
+                f"unknown value {value!r} for a {spec.kind} field",
+                did_you_mean(str(value), allowed),
+            )
+
+
+def _check_conditions(rule: Located[RuleSpec], knowledge_base: KnowledgeBase) -> list[Problem]:
+    raw_when = rule.document.data
+    for segment in (*rule.path, "when"):
+        raw_when = raw_when[segment]
+    try:
+        branches = expand(rule.value.when, raw_when, ("when",))
+    except TooManyBranchesError as error:
+        return [
+            Problem(
+                rule.location(*error.path), str(error), "when", "Split the rule into several rules."
+            )
+        ]
+    problems: list[Problem] = []
+    seen: set[Problem] = set()
+    for branch in branches:
+        checker = _BranchChecker(rule, knowledge_base)
+        checker.check(branch)
+        for problem in checker.problems:
+            if problem not in seen:  # a condition outside 'any' is checked once per branch
+                seen.add(problem)
+                problems.append(problem)
+    return problems

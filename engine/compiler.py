@@ -1,0 +1,272 @@
+"""Compile a validated knowledge base into an experta engine class.
+
+Each rule branch (see :mod:`engine.schemas.conditions`) becomes one experta ``Rule`` with its
+own action function, so experta never merges two rules, and each carries its position in the
+KB so the agenda can order activations totally. Predicates are interned so identical tests
+share one alpha node; equality is compiled to literal tests, which experta shares and indexes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.experta_compat import (
+    AND,
+    AS,
+    EXISTS,
+    MATCH,
+    NOT,
+    TEST,
+    Fact,
+    KnowledgeEngine,
+    P,
+    Rule,
+    Strategy,
+)
+from engine.schemas.conditions import Atom, expand
+from engine.schemas.facts import FACT_TYPES, Scalar
+from engine.schemas.kb import FieldTest, Pattern, VariableOperand
+from engine.schemas.knowledge_base import KnowledgeBase
+
+PATTERN_PREFIX = "_p"  # context keys of matched facts; YAML variables cannot start with '_'
+HIDDEN_PREFIX = "_v"
+
+
+@dataclass(frozen=True)
+class CompiledBranch:
+    """One experta rule: a branch of a KB rule."""
+
+    rule_index: int
+    rule_id: str
+    branch: int
+    salience: int
+
+
+@dataclass(frozen=True)
+class CompiledKB:
+    """A knowledge base ready to run: the engine class and the fact classes it matches."""
+
+    knowledge_base: KnowledgeBase
+    engine_class: type[Any]
+    fact_classes: Mapping[str, type[Any]]
+    branches: tuple[CompiledBranch, ...]
+
+
+# ---------------------------------------------------------------------------- predicates
+
+
+@dataclass(frozen=True)
+class FieldPredicate:
+    """All constant tests on one field, as one hashable callable (one alpha node)."""
+
+    tests: tuple[tuple[str, Any], ...]
+
+    def __call__(self, value: Any) -> bool:
+        return all(_passes(operator, operand, value) for operator, operand in self.tests)
+
+
+def _passes(operator: str, operand: Any, value: Any) -> bool:
+    if operator == "not":
+        return bool(value != operand)
+    if operator == "one_of":
+        return value in operand
+    if operator == "none_of":
+        return value not in operand
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return _COMPARE[operator](value, operand)
+
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "at_least": lambda value, bound: value >= bound,
+    "at_most": lambda value, bound: value <= bound,
+    "above": lambda value, bound: value > bound,
+    "below": lambda value, bound: value < bound,
+}
+
+
+@dataclass(frozen=True)
+class VariableComparison:
+    """``field OP variable + offset``, evaluated by experta's TEST on the bound values."""
+
+    operator: str
+    field_variable: str
+    other_variable: str
+    offset: float
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        # experta passes a TEST only the bindings named in its signature.
+        kind = inspect.Parameter.KEYWORD_ONLY
+        names = dict.fromkeys((self.field_variable, self.other_variable))
+        return inspect.Signature([inspect.Parameter(name, kind) for name in names])
+
+    def __call__(self, **bindings: Any) -> bool:
+        value = bindings.get(self.field_variable)
+        other = bindings.get(self.other_variable)
+        if isinstance(other, bool) or not isinstance(other, int | float):
+            return False
+        return _passes(self.operator, other + self.offset, value)
+
+
+_interned: dict[Any, Any] = {}
+
+
+def _intern(item: Any) -> Any:
+    return _interned.setdefault(item, item)
+
+
+# ---------------------------------------------------------------------------- conditions
+
+
+class _BranchCompiler:
+    """Turns the atoms of one branch into experta conditional elements."""
+
+    def __init__(self, fact_classes: Mapping[str, type[Any]]) -> None:
+        self.fact_classes = fact_classes
+        self.hidden = 0
+        self.pattern_count = 0
+
+    def compile(self, atoms: tuple[Atom, ...]) -> list[Any]:
+        positives: list[Any] = []
+        tests: list[Any] = []
+        existence: list[Any] = []
+        negations: list[Any] = []
+        # Positive patterns first so that variables are bound before tests and negations use
+        # them (a variable first seen inside NOT would be existential there: DESIGN §5).
+        for atom in atoms:
+            if atom.kind == "pattern":
+                name = f"{PATTERN_PREFIX}{self.pattern_count}"
+                self.pattern_count += 1
+                positives.append(getattr(AS, name) << self.pattern(atom.patterns[0], tests))
+            elif atom.kind == "not":
+                negations.append(NOT(self.pattern(atom.patterns[0], [])))
+            else:
+                inner_tests: list[Any] = []
+                inner = [self.pattern(pattern, inner_tests) for pattern in atom.patterns]
+                elements = [*inner, *inner_tests]
+                existence.append(EXISTS(elements[0] if len(elements) == 1 else AND(*elements)))
+        return [*positives, *tests, *existence, *negations]
+
+    def pattern(self, pattern: Pattern, tests: list[Any]) -> Any:
+        constraints = {
+            field: self.field(test, tests) for field, test in sorted(pattern.tests.items())
+        }
+        return self.fact_classes[pattern.fact_type](**constraints)
+
+    def field(self, test: FieldTest, tests: list[Any]) -> Any:
+        constant: list[tuple[str, Any]] = []
+        if test.not_ is not None:
+            constant.append(("not", test.not_))
+        if test.one_of is not None:
+            constant.append(("one_of", frozenset(test.one_of)))
+        if test.none_of is not None:
+            constant.append(("none_of", frozenset(test.none_of)))
+        variable = test.as_
+        for operator, operand in test.comparisons():
+            if isinstance(operand, VariableOperand):
+                if variable is None:
+                    variable = f"{HIDDEN_PREFIX}{self.hidden}"
+                    self.hidden += 1
+                comparison = VariableComparison(operator, variable, operand.var, operand.plus)
+                tests.append(TEST(_intern(comparison)))
+            else:
+                constant.append((operator, float(operand)))
+        parts: list[Any] = []
+        if variable is not None:
+            parts.append(getattr(MATCH, variable))
+        if constant:
+            parts.append(P(_intern(FieldPredicate(tuple(constant)))))
+        if test.equals is not None:
+            if not parts:
+                return test.equals
+            parts.append(P(_intern(FieldPredicate((("one_of", frozenset([test.equals])),)))))
+        if len(parts) == 1:
+            return parts[0]
+        return parts[0] & parts[1] if len(parts) == 2 else parts[0] & (parts[1] & parts[2])
+
+
+# ---------------------------------------------------------------------------- agenda
+
+
+class TotalOrderStrategy(Strategy):  # type: ignore[misc]
+    """Fire activations in one total, deterministic order, and cancel them exactly.
+
+    Order: higher salience first, then the rule written earlier in the KB, then the branch,
+    then the activation whose matched facts are older (compared in pattern order). experta's
+    own DepthStrategy breaks ties by set iteration order (different in every process) and looks
+    for a cancelled activation in only three agenda slots, so one whose NOT became false can
+    still fire (DESIGN §5). With a total key, bisect finds the exact slot.
+    """
+
+    @staticmethod
+    def key(activation: Any) -> tuple[Any, ...]:
+        rule = activation.rule
+        matched = []
+        index = 0
+        while f"{PATTERN_PREFIX}{index}" in activation.context:
+            matched.append(-activation.context[f"{PATTERN_PREFIX}{index}"]["__factid__"])
+            index += 1
+        return (rule.salience, -rule.synergy_rule_index, -rule.synergy_branch, tuple(matched))
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        activations = agenda.activations
+        for activation in removed:
+            activation.key = self.key(activation)
+            low = bisect.bisect_left(activations, activation)
+            high = bisect.bisect_right(activations, activation)
+            for position in range(low, high):
+                if activations[position] == activation:
+                    del activations[position]
+                    break
+        for activation in added:
+            activation.key = self.key(activation)
+            bisect.insort(activations, activation)
+
+
+# ---------------------------------------------------------------------------- the class
+
+
+def _action(rule_index: int, rule_id: str, branch: int) -> Callable[..., None]:
+    # One function object per branch: experta merges rules whose action functions are equal.
+    def action(engine: Any, **bindings: Any) -> None:
+        """The runner records the firing; the rule itself has nothing to do."""
+
+    action.__name__ = f"{rule_id}#{branch}"
+    action.synergy_rule_index = rule_index  # type: ignore[attr-defined]
+    action.synergy_branch = branch  # type: ignore[attr-defined]
+    return action
+
+
+def fact_classes() -> dict[str, type[Any]]:
+    """One experta Fact subclass per fact type (experta matches on the exact class)."""
+    return {name: type(f"{name.title()}Fact", (Fact,), {}) for name in FACT_TYPES}
+
+
+def compile_knowledge_base(knowledge_base: KnowledgeBase) -> CompiledKB:
+    """Build the experta engine class for a validated knowledge base."""
+    classes = fact_classes()
+    attributes: dict[str, Any] = {"__strategy__": TotalOrderStrategy}
+    branches: list[CompiledBranch] = []
+    for rule_index, located in enumerate(knowledge_base.rules):
+        rule = located.value
+        raw_when = located.document.data
+        for segment in (*located.path, "when"):
+            raw_when = raw_when[segment]
+        for branch_index, atoms in enumerate(expand(rule.when, raw_when, ("when",))):
+            conditions = _BranchCompiler(classes).compile(atoms)
+            compiled = Rule(*conditions, salience=rule.salience)
+            action = _action(rule_index, rule.id, branch_index)
+            attributes[f"rule_{rule_index:05d}_{branch_index:02d}"] = compiled(action)
+            branches.append(CompiledBranch(rule_index, rule.id, branch_index, rule.salience))
+    engine_class = type("CompiledEngine", (KnowledgeEngine,), attributes)
+    return CompiledKB(knowledge_base, engine_class, classes, tuple(branches))
+
+
+def make_fact(compiled: CompiledKB, fact_type: str, fields: Mapping[str, Scalar]) -> Any:
+    """An experta fact of ``fact_type`` (for the runner, which must not build classes itself)."""
+    return compiled.fact_classes[fact_type](**fields)

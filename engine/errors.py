@@ -1,0 +1,91 @@
+"""The single error tree of Synergy Compass.
+
+Every error a user can cause is an :class:`InputError`; its ``str()`` is the message the user
+reads: one line per problem, each starting with ``path:line:col`` and saying what was expected,
+what was found and how to fix it. The CLI maps the classes to exit codes and never needs to
+format anything itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file; ``line`` and ``column`` are 1-based, 0 when unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, at one place."""
+
+    location: Location
+    message: str
+    field: str = ""
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f" (at {self.field})" if self.field else ""
+        hint = f" {self.hint}" if self.hint else ""
+        return f"{self.location}: {self.message}{where}.{hint}"
+
+
+def did_you_mean(found: str, known: Iterable[str]) -> str:
+    """A hint naming the closest known names to ``found``, or the known names if few."""
+    candidates = sorted(set(known))
+    close = difflib.get_close_matches(found, candidates, n=3, cutoff=0.6)
+    if close:
+        return "Did you mean " + " or ".join(repr(name) for name in close) + "?"
+    if 0 < len(candidates) <= 12:
+        return "Known values: " + ", ".join(candidates) + "."
+    return ""
+
+
+class CompassError(Exception):
+    """Base of every error Synergy Compass raises on purpose."""
+
+
+class InputError(CompassError):
+    """A scenario, knowledge-base or option value is invalid; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class KnowledgeBaseError(InputError):
+    """The knowledge base does not load or does not validate."""
+
+
+class ScenarioError(InputError):
+    """A scenario file does not load or does not validate."""
+
+
+class RunError(CompassError):
+    """The rules could not be run to completion."""
+
+
+class RunawayRulesError(RunError):
+    """The rules kept triggering each other past the step limit."""
+
+    def __init__(self, step_limit: int, looping_rules: Sequence[str]) -> None:
+        self.step_limit = step_limit
+        self.looping_rules = tuple(looping_rules)
+        super().__init__(
+            f"the rules fired {step_limit} times without settling, so the run was stopped; "
+            f"these rules kept firing at the end: {', '.join(self.looping_rules)}. "
+            "Check that their conclusions do not re-create the conditions that trigger them, "
+            "or raise the limit with --step-limit if the knowledge base really needs more steps."
+        )

@@ -1,0 +1,124 @@
+"""Turn a scenario and the culture profiles into the input facts of a run.
+
+The order of the facts is canonical (by fact type, then by content) so the same situation
+gives the same fact ids, and so the same firing order, however the scenario file was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.schemas.facts import (
+    FACT_TYPES,
+    FactRecord,
+    InputFacts,
+    ProfileOrigin,
+    Scalar,
+    ScenarioOrigin,
+)
+from engine.schemas.knowledge_base import KnowledgeBase
+from engine.schemas.scenario import Scenario
+
+_TYPE_ORDER = {name: position for position, name in enumerate(FACT_TYPES)}
+
+Draft = tuple[str, dict[str, Scalar], ScenarioOrigin | ProfileOrigin]
+
+
+def _scenario_facts(scenario: Scenario) -> Iterator[Draft]:
+    yield "culture", {"side": "home", "country": scenario.we.culture}, _at("we.culture")
+    yield "culture", {"side": "counterpart", "country": scenario.they.culture}, _at("they.culture")
+    organisation: dict[str, Scalar] = {}
+    paths = []
+    if scenario.they.organisation_type is not None:
+        organisation["type"] = scenario.they.organisation_type.value
+        paths.append("they.organisation_type")
+    if scenario.they.structure is not None:
+        organisation["structure"] = scenario.they.structure.value
+        paths.append("they.structure")
+    if organisation:
+        yield "organisation", organisation, ScenarioOrigin(paths=tuple(paths))
+    for index, person in enumerate(scenario.they.people):
+        fields: dict[str, Scalar] = {
+            "rank": person.rank.value,
+            "contact": person.contact.value,
+            "role": person.role,
+        }
+        if person.culture:
+            fields["culture"] = person.culture
+        yield "person", fields, _at(f"they.people[{index}]")
+    relationship = scenario.relationship
+    fields = {
+        "stage": relationship.stage.value,
+        "seen_as": relationship.they_see_us_as.value,
+        "personal_contact": relationship.personal_contact.value,
+    }
+    paths = ["relationship.stage", "relationship.they_see_us_as", "relationship.personal_contact"]
+    if relationship.months is not None:
+        fields["months"] = relationship.months
+        paths.append("relationship.months")
+    yield "relationship", fields, ScenarioOrigin(paths=tuple(paths))
+    yield "goal", {"kind": scenario.goal.kind.value}, _at("goal.kind")
+    for index, action in enumerate(scenario.we_are_doing):
+        yield "action", {"kind": action.value}, _at(f"we_are_doing[{index}]")
+    for index, observation in enumerate(scenario.we_observe):
+        yield "observation", {"kind": observation.value}, _at(f"we_observe[{index}]")
+
+
+def _at(path: str) -> ScenarioOrigin:
+    return ScenarioOrigin(paths=(path,))
+
+
+def _profile_facts(knowledge_base: KnowledgeBase, side: str, country: str) -> Iterator[Draft]:
+    located = knowledge_base.cultures.get(country)
+    if located is None:
+        return
+    for dimension, score in sorted(located.value.scores.items()):
+        if score.value is None:  # a gap in the source is not a score of zero
+            continue
+        origin = ProfileOrigin(
+            country=country,
+            dimension=dimension,
+            source=score.source,
+            estimated=score.estimated,
+            file=located.document.display_path,
+        )
+        value: Scalar = int(score.value) if score.value.is_integer() else score.value
+        fields: dict[str, Scalar] = {
+            "side": side,
+            "dimension": dimension,
+            "value": value,
+            "estimated": score.estimated,
+        }
+        yield "score", fields, origin
+
+
+def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> InputFacts:
+    """The scenario's facts and both sides' profile scores, deduplicated, in canonical order."""
+    drafts = list(_scenario_facts(scenario))
+    drafts += _profile_facts(knowledge_base, "home", scenario.we.culture)
+    drafts += _profile_facts(knowledge_base, "counterpart", scenario.they.culture)
+    unique: dict[tuple[str, tuple[tuple[str, Scalar], ...]], Draft] = {}
+    for draft in drafts:
+        fact_type, fields, _origin = draft
+        unique.setdefault((fact_type, tuple(sorted(fields.items()))), draft)
+    ordered = sorted(
+        unique.values(),
+        key=lambda draft: (
+            _TYPE_ORDER[draft[0]],
+            sorted((k, repr(v)) for k, v in draft[1].items()),
+        ),
+    )
+    records = tuple(
+        FactRecord(id=index, type=fact_type, fields=dict(sorted(fields.items())), origin=origin)
+        for index, (fact_type, fields, origin) in enumerate(ordered)
+    )
+    missing = tuple(
+        sorted(
+            {
+                c
+                for c in (scenario.we.culture, scenario.they.culture)
+                if c not in knowledge_base.cultures
+            }
+        )
+    )
+    return InputFacts(facts=records, missing_profiles=missing)

@@ -1,0 +1,147 @@
+"""Render a report for people (text) or programs (JSON).
+
+Text output is plain and wraps at a fixed width so it reads the same in a terminal, a log and
+a golden file. ``explain=True`` adds, under each item, the HOW tree: the rules that fired, the
+facts they matched and where every fact came from, down to the scenario and the profiles.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+
+from engine.schemas.facts import FactRecord
+from engine.schemas.kb import Stage
+from engine.schemas.report import Evidence, Recommendation, Report
+from engine.schemas.results import Firing
+
+WIDTH = 88
+STAGE_TITLES = {Stage.now: "Now", Stage.next: "Next", Stage.over_time: "Over time"}
+
+
+def render_json(report: Report) -> str:
+    """The full report as indented JSON (stable key order)."""
+    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def _wrap(text: str, indent: int) -> list[str]:
+    prefix = " " * indent
+    return textwrap.wrap(text, WIDTH, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
+
+
+def _certainty(value: float) -> str:
+    return f"certainty {value:.2f}"
+
+
+class _HowTree:
+    """Writes the support tree of findings and advice, following facts back to their origins."""
+
+    def __init__(self, report: Report) -> None:
+        self.facts = {fact.id: fact for fact in report.trace.facts}
+        self.firings: dict[int, Firing] = {f.number: f for f in report.trace.firings}
+        self.rule_titles = {
+            evidence.rule: evidence.rule_title
+            for item in (*report.diagnosis, *report.recommendations, *report.advised_against)
+            for evidence in item.supported_by
+        }
+
+    def evidence(self, evidence: Evidence, indent: int) -> Iterator[str]:
+        yield from _wrap(
+            f"rule {evidence.rule}: {evidence.rule_title} "
+            f"(firing {evidence.firing}, {evidence.certainty:+.2f})",
+            indent,
+        )
+        for fact in evidence.facts:
+            yield from self.fact(fact, indent + 2, {evidence.firing})
+
+    def fact(self, fact: FactRecord, indent: int, seen: set[int]) -> Iterator[str]:
+        origin = fact.origin
+        if origin.kind == "scenario":
+            yield from _wrap(f"{fact.describe()}  <- scenario {', '.join(origin.paths)}", indent)
+        elif origin.kind == "profile":
+            estimated = ", estimated" if origin.estimated else ""
+            yield from _wrap(
+                f"{fact.describe()}  <- {origin.country} profile ({origin.file}), "
+                f"source {origin.source}{estimated}",
+                indent,
+            )
+        else:
+            yield from _wrap(f"{fact.describe()}  <- concluded by:", indent)
+            for number in origin.firings:
+                if number in seen:
+                    continue
+                firing = self.firings[number]
+                title = self.rule_titles.get(firing.rule, "")
+                yield from _wrap(f"rule {firing.rule}: {title} (firing {number})", indent + 2)
+                for fact_id in firing.facts:
+                    yield from self.fact(self.facts[fact_id], indent + 4, seen | {number})
+
+
+def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) -> Iterator[str]:
+    yield f"    {position}. {item.title}  [{_certainty(item.certainty)}]"
+    yield from _wrap(item.advice, 7)
+    for step in item.steps:
+        yield from _wrap(f"- {step}", 9)
+    yield from _wrap(f"Because: {item.because}.", 7)
+    if item.conflicts_with:
+        yield from _wrap(
+            "Note: this advice pulls against " + ", ".join(item.conflicts_with)
+            + ", also given in this plan; weigh them against each other.",
+            7,
+        )
+    yield from _wrap("Sources: " + "; ".join(source.citation for source in item.sources), 7)
+    if tree:
+        yield "       How this was reached:"
+        for evidence in item.supported_by:
+            yield from tree.evidence(evidence, 9)
+
+
+def render_text(report: Report, *, explain: bool = False) -> str:
+    """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees."""
+    tree = _HowTree(report) if explain else None
+    lines = [
+        f"Synergy Compass: {report.scenario.title}",
+        f"{report.scenario.we} working with {report.scenario.they} · knowledge base "
+        f"{report.kb.name} {report.kb.version} ({report.kb.digest[:12]})",
+        "",
+        "DIAGNOSIS",
+    ]
+    if not report.diagnosis:
+        lines.append("  No rule found anything notable in this situation.")
+    for position, item in enumerate(report.diagnosis, 1):
+        lines.append(f"  {position}. {item.title}  [{_certainty(item.certainty)}]")
+        lines += _wrap(item.explanation, 5)
+        if item.caveat:
+            lines += _wrap(f"Caveat: {item.caveat}", 5)
+        if tree:
+            for evidence in item.supported_by:
+                lines += tree.evidence(evidence, 5)
+        else:
+            rules = ", ".join(dict.fromkeys(evidence.rule for evidence in item.supported_by))
+            lines += _wrap(f"(rules: {rules})", 5)
+    lines += ["", "PLAN"]
+    if not report.recommendations:
+        lines.append("  No advice applies to this situation.")
+    position = 0
+    for stage in Stage:
+        items = [item for item in report.recommendations if item.stage == stage]
+        if items:
+            lines.append(f"  {STAGE_TITLES[stage]}")
+        for item in items:
+            position += 1
+            lines += _recommendation(item, position, tree)
+    if report.advised_against:
+        lines += ["", "ADVISED AGAINST"]
+        for item in report.advised_against:
+            lines.append(f"  - {item.title}  [{_certainty(item.certainty)}]")
+            if tree:
+                for evidence in item.supported_by:
+                    lines += tree.evidence(evidence, 4)
+    if report.caveats:
+        lines += ["", "CAVEATS"]
+        for caveat in report.caveats:
+            lines += _wrap(f"- {caveat}", 2)
+    if not explain:
+        lines += ["", "Run with --explain to see the rules, facts and sources behind each item."]
+    return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -1,0 +1,1 @@
+"""Pydantic models for every hand-off: KB files, scenarios, facts and results."""

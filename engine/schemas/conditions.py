@@ -1,0 +1,76 @@
+"""Rule conditions flattened into branches: the one place alternatives (``any``) are expanded.
+
+A rule's ``when`` may contain alternatives; both the checks and the compiler work on the
+disjunctive normal form, a list of branches, each a flat list of atoms (a pattern, a negated
+pattern, or an existence test). Each atom keeps its path in the YAML so problems can point at it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from engine.schemas.kb import Alternatives, Condition, Existence, Negation, Pattern
+
+MAX_BRANCHES = 64
+
+AtomKind = Literal["pattern", "not", "exists"]
+
+
+@dataclass(frozen=True)
+class Atom:
+    kind: AtomKind
+    patterns: tuple[Pattern, ...]
+    path: tuple[str | int, ...]
+
+
+Branch = tuple[Atom, ...]
+
+
+def _raw_item(raw: Any, index: int) -> Any:
+    return raw[index] if isinstance(raw, list) and index < len(raw) else None
+
+
+def expand(conditions: Sequence[Condition], raw: Any, path: tuple[str | int, ...]) -> list[Branch]:
+    """Every combination of alternatives, in author order; capped at :data:`MAX_BRANCHES`."""
+    items = [
+        (condition, _raw_item(raw, index), (*path, index))
+        for index, condition in enumerate(conditions)
+    ]
+    return _expand_items(items)
+
+
+def _expand_items(items: list[tuple[Condition, Any, tuple[str | int, ...]]]) -> list[Branch]:
+    branches: list[Branch] = [()]
+    for condition, raw_condition, here in items:
+        if isinstance(condition, Alternatives):
+            raw_any = raw_condition.get("any") if isinstance(raw_condition, dict) else None
+            options: list[Branch] = []
+            for option_index, option in enumerate(condition.any_):
+                raw_option = _raw_item(raw_any, option_index)
+                option_path: tuple[str | int, ...] = (*here, "any", option_index)
+                if isinstance(raw_option, list):
+                    options += expand(option, raw_option, option_path)
+                else:  # a single condition written without a list around it
+                    options += _expand_items([(option[0], raw_option, option_path)])
+            branches = [(*head, *tail) for head, tail in itertools.product(branches, options)]
+        elif isinstance(condition, Negation):
+            atom = Atom("not", (condition.not_,), (*here, "not"))
+            branches = [(*head, atom) for head in branches]
+        elif isinstance(condition, Existence):
+            atom = Atom("exists", condition.exists, (*here, "exists"))
+            branches = [(*head, atom) for head in branches]
+        else:
+            atom = Atom("pattern", (condition,), here)
+            branches = [(*head, atom) for head in branches]
+        if len(branches) > MAX_BRANCHES:
+            raise TooManyBranchesError(here)
+    return branches
+
+
+class TooManyBranchesError(Exception):
+    def __init__(self, path: tuple[str | int, ...]) -> None:
+        self.path = path
+        super().__init__(f"more than {MAX_BRANCHES} combinations of alternatives")

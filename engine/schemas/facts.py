@@ -1,0 +1,145 @@
+"""The fact vocabulary rules are written against, and the fact records a run works on.
+
+A fact type is a name plus typed fields. The allowed values of enumerated fields come from the
+scenario schema (one owner); dimension and finding names come from the knowledge base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from engine.schemas import scenario
+from engine.schemas.base import Frozen
+
+Scalar = str | int | float | bool
+
+FieldKind = Literal["enum", "number", "text", "bool", "country", "dimension", "finding"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: FieldKind
+    description: str
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactType:
+    description: str
+    fields: dict[str, FieldSpec]
+    produced_by_scenario: bool = True
+
+
+def _enum(kind: type[StrEnum], description: str) -> FieldSpec:
+    return FieldSpec("enum", description, tuple(member.value for member in kind))
+
+
+SIDES = ("home", "counterpart")
+_SIDE = FieldSpec("enum", "whose culture: 'home' (ours) or 'counterpart' (theirs)", SIDES)
+
+FACT_TYPES: dict[str, FactType] = {
+    "culture": FactType(
+        "the culture on each side of the situation",
+        {"side": _SIDE, "country": FieldSpec("country", "ISO 3166 alpha-2 code")},
+    ),
+    "score": FactType(
+        "one culture's score on one dimension, from its profile",
+        {
+            "side": _SIDE,
+            "dimension": FieldSpec("dimension", "a dimension id from the knowledge base"),
+            "value": FieldSpec("number", "the score on the dimension's scale"),
+            "estimated": FieldSpec("bool", "true when the source marks the score as estimated"),
+        },
+    ),
+    "organisation": FactType(
+        "the counterpart organisation",
+        {
+            "type": _enum(scenario.OrganisationType, "what kind of organisation they are"),
+            "structure": _enum(scenario.Structure, "how hierarchical they are, as observed"),
+        },
+    ),
+    "person": FactType(
+        "a person on the counterpart side",
+        {
+            "rank": _enum(scenario.Rank, "where they sit in their organisation"),
+            "contact": _enum(scenario.Contact, "how much contact we have with them"),
+            "culture": FieldSpec("country", "their own culture, when given"),
+            "role": FieldSpec("text", "their role, in the scenario's words"),
+        },
+    ),
+    "relationship": FactType(
+        "the relationship between us and them",
+        {
+            "stage": _enum(scenario.Stage, "how far the relationship has come"),
+            "months": FieldSpec("number", "how long we have worked together"),
+            "seen_as": _enum(scenario.SeenAs, "how they see us"),
+            "personal_contact": _enum(scenario.PersonalContact, "personal, non-business contact"),
+        },
+    ),
+    "goal": FactType("what we want", {"kind": _enum(scenario.GoalKind, "the kind of goal")}),
+    "action": FactType(
+        "something we are doing now", {"kind": _enum(scenario.Action, "what we are doing")}
+    ),
+    "observation": FactType(
+        "something we observe on their side",
+        {"kind": _enum(scenario.Observation, "what we observe")},
+    ),
+    "finding": FactType(
+        "a conclusion reached by a rule",
+        {"name": FieldSpec("finding", "a finding id from the knowledge base")},
+        produced_by_scenario=False,
+    ),
+}
+
+
+class ScenarioOrigin(Frozen):
+    """The fact was stated in the scenario, at ``paths`` (for example ``they.structure``)."""
+
+    kind: Literal["scenario"] = "scenario"
+    paths: tuple[str, ...]
+
+
+class ProfileOrigin(Frozen):
+    """The fact is a value from a culture profile, with the source it was taken from."""
+
+    kind: Literal["profile"] = "profile"
+    country: str
+    dimension: str
+    source: str
+    estimated: bool = False
+    file: str
+
+
+class RuleOrigin(Frozen):
+    """The fact was concluded by rule firings (by number, in firing order)."""
+
+    kind: Literal["rule"] = "rule"
+    firings: tuple[int, ...]
+
+
+Origin = Annotated[ScenarioOrigin | ProfileOrigin | RuleOrigin, Field(discriminator="kind")]
+
+
+class FactRecord(Frozen):
+    """One fact in working memory; ``id`` is its position in the run's canonical order."""
+
+    id: int
+    type: str
+    fields: dict[str, Scalar]
+    origin: Origin
+
+    def describe(self) -> str:
+        """A compact, readable form such as ``score(side=counterpart, dimension=pdi, value=54)``."""
+        inner = ", ".join(f"{name}={value}" for name, value in self.fields.items())
+        return f"{self.type}({inner})"
+
+
+class InputFacts(Frozen):
+    """The facts a scenario and its culture profiles give, in canonical order."""
+
+    facts: tuple[FactRecord, ...]
+    missing_profiles: tuple[str, ...] = ()

@@ -1,0 +1,346 @@
+"""The knowledge-base file formats: sources, dimensions, culture profiles, findings, advice
+and rules. Each file is one YAML mapping whose single top-level key says its kind.
+
+These models check the *shape* of each file; references between files (an advice id a rule
+supports, a fact field a condition tests) are checked by :mod:`engine.checks`, which knows
+the whole knowledge base.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, RootModel, Tag, field_validator, model_validator
+
+from engine.schemas.base import Frozen
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",
+        min_length=2,
+        max_length=80,
+        description="lower-case words joined by '-' or '_'",
+    ),
+]
+Certainty = Annotated[float, Field(ge=-1.0, le=1.0)]
+PositiveCertainty = Annotated[float, Field(gt=0.0, le=1.0)]
+
+
+class Manifest(Frozen):
+    """``kb.yaml``: the name and version of a knowledge base."""
+
+    name: str
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+")
+    description: str = ""
+
+
+class Source(Frozen):
+    """One entry of the bibliography."""
+
+    id: Identifier
+    title: str
+    authors: tuple[str, ...] = ()
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    publisher: str = ""
+    url: str = ""
+    kind: Literal["book", "article", "dataset", "web", "report"] = "book"
+    note: str = ""
+
+
+class Dimension(Frozen):
+    """A scale on which cultures are scored (a Hofstede dimension, a Culture Map scale...)."""
+
+    id: Identifier
+    name: str
+    framework: str
+    low_pole: str
+    high_pole: str
+    minimum: float = 0
+    maximum: float = 100
+    description: str = ""
+    sources: tuple[Identifier, ...] = Field(min_length=1)
+
+
+class Score(Frozen):
+    """A culture's position on one dimension; ``value: null`` records a known gap."""
+
+    value: float | None
+    source: Identifier
+    estimated: bool = False
+    note: str = ""
+
+
+class CultureProfile(Frozen):
+    """National tendencies of one country (never a description of a person)."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")
+    name: str
+    scores: dict[Identifier, Score]
+    notes: str = ""
+
+
+class Finding(Frozen):
+    """A conclusion rules can reach about the situation (the diagnosis vocabulary)."""
+
+    id: Identifier
+    title: str
+    explanation: str
+    show_in_diagnosis: bool = True
+    caveat: str = ""
+
+
+class Topic(StrEnum):
+    relationship = "relationship"
+    hierarchy = "hierarchy"
+    decision_making = "decision_making"
+    communication = "communication"
+    feedback = "feedback"
+    disagreement = "disagreement"
+    meetings = "meetings"
+    negotiation = "negotiation"
+    time = "time"
+    etiquette = "etiquette"
+    teams = "teams"
+    partners = "partners"
+    compliance = "compliance"
+    positioning = "positioning"
+
+
+class Stage(StrEnum):
+    """When in the plan a piece of advice belongs."""
+
+    now = "now"
+    next = "next"
+    over_time = "over_time"
+
+
+class Advice(Frozen):
+    """One piece of advice, written once; rules support or oppose it."""
+
+    id: Identifier
+    title: str
+    advice: str
+    steps: tuple[str, ...] = ()
+    topic: Topic
+    stage: Stage
+    sources: tuple[Identifier, ...] = Field(min_length=1)
+    conflicts_with: tuple[Identifier, ...] = ()
+
+
+class Status(StrEnum):
+    experimental = "experimental"
+    test = "test"
+    stable = "stable"
+    deprecated = "deprecated"
+
+
+Scalar = str | int | float | bool
+
+
+class VariableOperand(Frozen):
+    """``{var: name, plus: 20}``: a bound variable, optionally shifted by a number."""
+
+    var: Identifier
+    plus: float = 0
+
+
+Operand = float | VariableOperand
+
+
+class FieldTest(Frozen):
+    """Tests on one field of a fact. A bare value means ``equals``; a list means ``one_of``."""
+
+    equals: Scalar | None = None
+    not_: Scalar | None = Field(default=None, alias="not")
+    one_of: tuple[Scalar, ...] | None = Field(default=None, min_length=1)
+    none_of: tuple[Scalar, ...] | None = Field(default=None, min_length=1)
+    at_least: Operand | None = None
+    at_most: Operand | None = None
+    above: Operand | None = None
+    below: Operand | None = None
+    as_: Identifier | None = Field(default=None, alias="as")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {"one_of": value}
+        if isinstance(value, str | int | float | bool):
+            return {"equals": value}
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> FieldTest:
+        if not self.model_fields_set:
+            raise ValueError("a field test needs at least one of: " + ", ".join(TEST_KEYWORDS))
+        return self
+
+    def comparisons(self) -> tuple[tuple[str, Operand], ...]:
+        """The numeric comparisons, in a fixed order."""
+        pairs = (
+            ("at_least", self.at_least),
+            ("at_most", self.at_most),
+            ("above", self.above),
+            ("below", self.below),
+        )
+        return tuple((name, operand) for name, operand in pairs if operand is not None)
+
+
+TEST_KEYWORDS = (
+    "equals",
+    "not",
+    "one_of",
+    "none_of",
+    "at_least",
+    "at_most",
+    "above",
+    "below",
+    "as",
+)
+
+
+class Pattern(RootModel[dict[str, dict[str, FieldTest]]]):
+    """``{fact_type: {field: test, ...}}``: a fact of that type whose fields pass the tests."""
+
+    model_config = {"frozen": True}
+
+    @field_validator("root")
+    @classmethod
+    def _one_fact_type(cls, value: dict[str, dict[str, FieldTest]]) -> dict[str, Any]:
+        if len(value) != 1:
+            raise ValueError(
+                "a pattern names exactly one fact type, like {score: {dimension: pdi}}; "
+                f"found {len(value)} keys"
+            )
+        return value
+
+    @property
+    def fact_type(self) -> str:
+        return next(iter(self.root))
+
+    @property
+    def tests(self) -> dict[str, FieldTest]:
+        return self.root[self.fact_type]
+
+
+class Negation(Frozen):
+    """``{not: pattern}``: no fact matches the pattern."""
+
+    not_: Pattern = Field(alias="not")
+
+
+class Existence(Frozen):
+    """``{exists: pattern or [patterns]}``: at least one match, however many there are."""
+
+    exists: tuple[Pattern, ...] = Field(min_length=1)
+
+    @field_validator("exists", mode="before")
+    @classmethod
+    def _single(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+
+class Alternatives(Frozen):
+    """``{any: [conditions or [conditions]]}``: at least one alternative holds."""
+
+    any_: tuple[tuple[Condition, ...], ...] = Field(alias="any", min_length=2)
+
+    @field_validator("any_", mode="before")
+    @classmethod
+    def _single(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [item if isinstance(item, list) else [item] for item in value]
+        return value
+
+
+def _condition_kind(value: Any) -> str:
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if key in ("not", "exists", "any"):
+            return key
+    elif isinstance(value, Negation | Existence | Alternatives):
+        return {Negation: "not", Existence: "exists", Alternatives: "any"}[type(value)]
+    return "pattern"
+
+
+Condition = Annotated[
+    Annotated[Pattern, Tag("pattern")]
+    | Annotated[Negation, Tag("not")]
+    | Annotated[Existence, Tag("exists")]
+    | Annotated[Alternatives, Tag("any")],
+    Discriminator(_condition_kind),
+]
+Alternatives.model_rebuild()
+
+
+class Consequences(Frozen):
+    """What a rule does when its conditions hold."""
+
+    conclude: dict[Identifier, PositiveCertainty] = Field(
+        default_factory=dict, description="finding id -> certainty of the conclusion"
+    )
+    support: dict[Identifier, Certainty] = Field(
+        default_factory=dict, description="advice id -> certainty (negative counts against)"
+    )
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Consequences:
+        if not self.conclude and not self.support:
+            raise ValueError("'then' must conclude a finding or support an advice")
+        return self
+
+
+class RuleSpec(Frozen):
+    """One rule: metadata, conditions (``when``) and consequences (``then``)."""
+
+    id: Identifier
+    title: str
+    status: Status = Status.experimental
+    rationale: str = Field(min_length=1)
+    sources: tuple[Identifier, ...] = Field(min_length=1)
+    tags: tuple[str, ...] = ()
+    topic: Topic
+    salience: int = Field(default=0, ge=-100, le=100)
+    when: tuple[Condition, ...] = Field(min_length=1)
+    then: Consequences
+
+
+class SourcesFile(Frozen):
+    sources: tuple[Source, ...]
+
+
+class DimensionsFile(Frozen):
+    dimensions: tuple[Dimension, ...]
+
+
+class CultureFile(Frozen):
+    culture: CultureProfile
+
+
+class FindingsFile(Frozen):
+    findings: tuple[Finding, ...]
+
+
+class AdviceFile(Frozen):
+    advice: tuple[Advice, ...]
+
+
+class RulesFile(Frozen):
+    rules: tuple[RuleSpec, ...]
+
+
+class ManifestFile(Frozen):
+    knowledge_base: Manifest
+
+
+FILE_KINDS: dict[str, type[Frozen]] = {
+    "knowledge_base": ManifestFile,
+    "sources": SourcesFile,
+    "dimensions": DimensionsFile,
+    "culture": CultureFile,
+    "findings": FindingsFile,
+    "advice": AdviceFile,
+    "rules": RulesFile,
+}

@@ -1,0 +1,46 @@
+"""The validated knowledge base as one frozen hand-off, each item kept with its place in a file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from engine.errors import Location
+from engine.schemas.kb import Advice, CultureProfile, Dimension, Finding, Manifest, RuleSpec, Source
+from engine.yaml_source import PathKey, YamlDocument
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class Located(Generic[Item]):
+    """A KB item and where it was written, so every later message can point at it."""
+
+    value: Item
+    document: YamlDocument
+    path: PathKey
+
+    def location(self, *subpath: str | int, key: bool = False) -> Location:
+        return self.document.location((*self.path, *subpath), key=key)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything in a knowledge-base directory, validated; ``digest`` hashes its files."""
+
+    root: str
+    manifest: Manifest
+    digest: str
+    sources: Mapping[str, Located[Source]]
+    dimensions: Mapping[str, Located[Dimension]]
+    cultures: Mapping[str, Located[CultureProfile]]
+    findings: Mapping[str, Located[Finding]]
+    advice: Mapping[str, Located[Advice]]
+    rules: tuple[Located[RuleSpec], ...]
+
+    def rule(self, rule_id: str) -> Located[RuleSpec]:
+        for rule in self.rules:
+            if rule.value.id == rule_id:
+                return rule
+        raise KeyError(rule_id)

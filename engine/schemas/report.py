@@ -1,0 +1,83 @@
+"""The explained result of a run: the diagnosis, the staged plan and the evidence for each."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from engine.schemas.base import Frozen
+from engine.schemas.facts import FactRecord
+from engine.schemas.kb import Stage, Topic
+from engine.schemas.results import Firing
+
+
+class Evidence(Frozen):
+    """One firing's contribution to a finding or an advice."""
+
+    rule: str
+    rule_title: str
+    firing: int
+    certainty: float = Field(description="the rule's certainty times its weakest premise")
+    facts: tuple[FactRecord, ...]
+
+
+class SourceReference(Frozen):
+    id: str
+    citation: str
+    url: str = ""
+
+
+class DiagnosisItem(Frozen):
+    id: str
+    title: str
+    explanation: str
+    certainty: float
+    caveat: str = ""
+    supported_by: tuple[Evidence, ...]
+
+
+class Recommendation(Frozen):
+    id: str
+    title: str
+    advice: str
+    steps: tuple[str, ...]
+    topic: Topic
+    stage: Stage
+    certainty: float
+    because: str
+    supported_by: tuple[Evidence, ...]
+    sources: tuple[SourceReference, ...]
+    conflicts_with: tuple[str, ...] = Field(
+        default=(), description="other advice given in this run that this advice conflicts with"
+    )
+
+
+class KnowledgeBaseInfo(Frozen):
+    name: str
+    version: str
+    digest: str
+
+
+class ScenarioInfo(Frozen):
+    title: str
+    digest: str
+    we: str
+    they: str
+
+
+class Trace(Frozen):
+    """Everything an auditor needs to replay the reasoning: all facts and all firings."""
+
+    facts: tuple[FactRecord, ...]
+    firings: tuple[Firing, ...]
+
+
+class Report(Frozen):
+    scenario: ScenarioInfo
+    kb: KnowledgeBaseInfo
+    diagnosis: tuple[DiagnosisItem, ...]
+    recommendations: tuple[Recommendation, ...]
+    advised_against: tuple[Recommendation, ...] = Field(
+        default=(), description="advice that rules supported but net evidence counts against"
+    )
+    caveats: tuple[str, ...]
+    trace: Trace

@@ -1,0 +1,27 @@
+"""What a run produces, before and after explanation."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from engine.schemas.base import Frozen
+from engine.schemas.facts import FactRecord, Scalar
+
+
+class Firing(Frozen):
+    """One rule firing: which rule (and branch), on which facts, with which bindings."""
+
+    number: int = Field(description="1-based position in the run's firing order")
+    rule: str
+    branch: int
+    facts: tuple[int, ...] = Field(description="ids of the matched facts, in pattern order")
+    bindings: dict[str, Scalar]
+    concluded: tuple[int, ...] = Field(description="ids of the finding facts it concluded")
+
+
+class RunResult(Frozen):
+    """All facts (input and derived, each with its origin) and all firings, in order."""
+
+    facts: tuple[FactRecord, ...]
+    firings: tuple[Firing, ...]
+    missing_profiles: tuple[str, ...] = ()

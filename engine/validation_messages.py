@@ -1,0 +1,137 @@
+"""Turn pydantic's validation errors into located, readable :class:`Problem` lines.
+
+pydantic reports a location as a tuple of field names and indexes (plus the tags of
+discriminated unions); we walk the same tuple through the parsed YAML to find the line and
+column, and through the model to offer did-you-mean hints for unknown keys.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from typing import Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import Problem, did_you_mean
+from engine.yaml_source import PathKey, YamlDocument
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
+    """Keep the segments of ``loc`` that exist in ``data`` (drops union tags and aliases)."""
+    path: list[str | int] = []
+    current = data
+    for segment in loc:
+        if (isinstance(current, dict) and segment in current) or (
+            isinstance(current, list) and isinstance(segment, int) and segment < len(current)
+        ):
+            path.append(segment)
+            current = current[segment]
+    return tuple(path)
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types behind Annotated, Optional and unions."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return [inner for arg in typing.get_args(annotation) for inner in _unwrap(arg)]
+    return [annotation]
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys a mapping at ``loc`` accepts, following the model's annotations."""
+    candidates: list[Any] = [model]
+    for segment in loc:
+        following: list[Any] = []
+        for candidate in candidates:
+            for concrete in _unwrap(candidate):
+                origin = typing.get_origin(concrete)
+                if isinstance(concrete, type) and issubclass(concrete, BaseModel):
+                    for name, info in concrete.model_fields.items():
+                        if segment in (name, info.alias):
+                            following.append(info.annotation)
+                    if "root" in concrete.model_fields and segment not in concrete.model_fields:
+                        following.append(concrete.model_fields["root"].annotation)
+                elif origin in (tuple, list):
+                    if isinstance(segment, int):
+                        following.append(typing.get_args(concrete)[0])
+                elif origin is dict and isinstance(segment, str):
+                    following.append(typing.get_args(concrete)[1])
+        if following:
+            candidates = following
+    keys: list[str] = []
+    for candidate in candidates:
+        for concrete in _unwrap(candidate):
+            if isinstance(concrete, type) and issubclass(concrete, BaseModel):
+                keys += [info.alias or name for name, info in concrete.model_fields.items()]
+    return keys
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def problems_from_validation(
+    error: ValidationError,
+    model: type[BaseModel],
+    document: YamlDocument,
+    base: PathKey = (),
+) -> list[Problem]:
+    """One located problem per pydantic error, most specific first, without echoes."""
+    raw = error.errors(include_url=False)
+    problems: list[Problem] = []
+    for item in raw:
+        loc = tuple(item["loc"])
+        if item["type"] == "too_short" and any(
+            other is not item and tuple(other["loc"])[: len(loc)] == loc for other in raw
+        ):
+            continue  # pydantic repeats a failed item as "too short" on the enclosing list
+        path = _data_path(_at(document.data, base), loc)
+        field = ".".join(str(part) for part in (*base, *path))
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            hint = did_you_mean(key, _keys_at(model, loc[:-1]))
+            problems.append(
+                Problem(
+                    document.location((*base, *path), key=True),
+                    f"unknown key {key!r}",
+                    field,
+                    hint or "Remove it.",
+                )
+            )
+            continue
+        if kind == "missing":
+            problems.append(
+                Problem(
+                    document.location((*base, *path)),
+                    f"the required key {loc[-1]!r} is missing",
+                    field,
+                    f"Add '{loc[-1]}: ...' here.",
+                )
+            )
+            continue
+        message = item["msg"].removeprefix("Value error, ")
+        hint = ""
+        if kind == "enum":
+            allowed = re.findall(r"'([^']*)'", item.get("ctx", {}).get("expected", ""))
+            hint = did_you_mean(str(item["input"]), allowed)
+        found = "" if "unknown country" in message else f"; found {_describe(item['input'])}"
+        problems.append(
+            Problem(document.location((*base, *path)), f"{message}{found}", field, hint)
+        )
+    return problems
+
+
+def _at(data: Any, base: PathKey) -> Any:
+    for segment in base:
+        data = data[segment]
+    return data

@@ -1,0 +1,175 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML's safe loader never builds Python objects from tags, but it forgets positions and keeps
+the last of two duplicate keys. We compose the node graph ourselves so that every value, and
+every mapping key, can be traced back to ``line:col`` for error messages, duplicate keys are
+errors, and alias expansion ("billion laughs") and nesting depth are bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.errors import Location, Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Plain data from one YAML file plus the position of every value and mapping key."""
+
+    data: Any
+    display_path: str
+    value_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def location(self, path: PathKey, *, key: bool = False) -> Location:
+        """The closest known position for ``path``; falls back to its parents."""
+        positions = self.key_positions if key else self.value_positions
+        probe = tuple(path)
+        while probe:
+            if probe in positions:
+                line, column = positions[probe]
+                return Location(self.display_path, line, column)
+            if probe in self.value_positions:
+                line, column = self.value_positions[probe]
+                return Location(self.display_path, line, column)
+            probe = probe[:-1]
+        line, column = self.value_positions.get((), (1, 1))
+        return Location(self.display_path, line, column)
+
+
+class YamlProblem(Exception):
+    """Raised with a ready :class:`Problem` when a file is not acceptable YAML."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, display_path: str) -> None:
+        self.display_path = display_path
+        self.values: dict[PathKey, tuple[int, int]] = {}
+        self.keys: dict[PathKey, tuple[int, int]] = {}
+        self.nodes_seen = 0
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str, hint: str = "") -> YamlProblem:
+        line, column = _mark(node)
+        return YamlProblem(Problem(Location(self.display_path, line, column), message, hint=hint))
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            raise self.fail(
+                node,
+                f"the document expands to more than {MAX_NODES} values",
+                "Aliases that repeat large blocks are refused; write the values out.",
+            )
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep")
+        self.values[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        if node.tag != "tag:yaml.org,2002:map":
+            raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed")
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "YAML merge keys ('<<') are not supported")
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                raise self.fail(key_node, "a mapping key must be a plain name")
+            key = str(key)
+            if key in result:
+                first_line = self.keys[(*path, key)][0]
+                raise self.fail(
+                    key_node,
+                    f"the key {key!r} appears twice in the same mapping (first on line {first_line})",
+                    "Remove or rename one of them.",
+                )
+            self.keys[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith(
+            (":binary", ":omap", ":pairs", ":set")
+        ):
+            raise self.fail(
+                node,
+                f"the YAML tag {node.tag!r} is not allowed",
+                "Only plain text, numbers, true/false, lists and mappings are accepted.",
+            )
+        value = self.scalars.construct_object(node, deep=True)
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value
+
+
+def read_yaml(path: Path, display_path: str) -> YamlDocument:
+    """Read one YAML file safely; raise :class:`YamlProblem` with a location if it is unusable."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problem = Problem(Location(display_path), f"cannot read the file: {error.strerror}")
+        raise YamlProblem(problem) from error
+    return parse_yaml(raw, display_path)
+
+
+def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
+    """Parse YAML bytes; see :func:`read_yaml`."""
+    where = Location(display_path, 1, 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblem(
+            Problem(where, f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes")
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise YamlProblem(
+            Problem(where, f"the file is not UTF-8 text (byte {error.start} cannot be decoded)")
+        ) from error
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise YamlProblem(Problem(Location(display_path, line, 1), "the file contains a NUL byte"))
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        location = Location(display_path, mark.line + 1, mark.column + 1) if mark else where
+        reason = error.problem or error.context or "invalid YAML"
+        raise YamlProblem(Problem(location, f"this is not valid YAML: {reason}")) from error
+    except yaml.YAMLError as error:
+        raise YamlProblem(Problem(where, f"this is not valid YAML: {error}")) from error
+    if node is None:
+        raise YamlProblem(Problem(where, "the file is empty", hint="Expected a YAML mapping."))
+    builder = _Builder(display_path)
+    try:
+        data = builder.build(node, ())
+    except RecursionError as error:
+        raise YamlProblem(Problem(where, "values are nested too deeply")) from error
+    except yaml.constructor.ConstructorError as error:
+        raise builder.fail(node, f"a value cannot be read: {error.problem}") from error
+    return YamlDocument(data, display_path, builder.values, builder.keys)

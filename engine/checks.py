@@ -26,13 +26,19 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
     sources = set(knowledge_base.sources)
 
     def known(
-        item: Located[Any], subpath: PathKey, found: str, table: Iterable[str], what: str
+        item: Located[Any],
+        subpath: PathKey,
+        found: str,
+        table: Iterable[str],
+        what: str,
+        *,
+        key: bool = False,
     ) -> None:
         table = list(table)
         if found not in table:
             problems.append(
                 Problem(
-                    item.location(*subpath),
+                    item.location(*subpath, key=key),
                     f"unknown {what} {found!r}",
                     ".".join(map(str, subpath)),
                     did_you_mean(found, table) or f"Define the {what} first.",
@@ -53,9 +59,11 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
         for index, source in enumerate(rule.value.sources):
             known(rule, ("sources", index), source, sources, "source")
         for finding in rule.value.then.conclude:
-            known(rule, ("then", "conclude", finding), finding, knowledge_base.findings, "finding")
+            known(rule, ("then", "conclude", finding), finding, knowledge_base.findings, "finding",
+                  key=True)
         for advice_id in rule.value.then.support:
-            known(rule, ("then", "support", advice_id), advice_id, knowledge_base.advice, "advice")
+            known(rule, ("then", "support", advice_id), advice_id, knowledge_base.advice, "advice",
+                  key=True)
         problems += _check_conditions(rule, knowledge_base)
     return problems
 
@@ -135,7 +143,7 @@ class _BranchChecker:
         fact_type = FACT_TYPES.get(pattern.fact_type)
         if fact_type is None:
             self.problem(
-                path,
+                (*path, pattern.fact_type),
                 f"unknown fact type {pattern.fact_type!r}",
                 did_you_mean(pattern.fact_type, FACT_TYPES),
                 key=True,

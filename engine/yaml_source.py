@@ -88,6 +88,8 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(node, f"the YAML tag {node.tag!r} is not allowed")
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         return self._scalar(node)
 

@@ -24,6 +24,9 @@ Identifier = Annotated[
         description="lower-case words joined by '-' or '_'",
     ),
 ]
+VariableName = Annotated[
+    str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40, description="a variable name")
+]
 Certainty = Annotated[float, Field(ge=-1.0, le=1.0)]
 PositiveCertainty = Annotated[float, Field(gt=0.0, le=1.0)]
 
@@ -142,7 +145,7 @@ Scalar = str | int | float | bool
 class VariableOperand(Frozen):
     """``{var: name, plus: 20}``: a bound variable, optionally shifted by a number."""
 
-    var: Identifier
+    var: VariableName
     plus: float = 0
 
 
@@ -160,7 +163,7 @@ class FieldTest(Frozen):
     at_most: Operand | None = None
     above: Operand | None = None
     below: Operand | None = None
-    as_: Identifier | None = Field(default=None, alias="as")
+    as_: VariableName | None = Field(default=None, alias="as")
 
     @model_validator(mode="before")
     @classmethod

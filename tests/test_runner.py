@@ -1,0 +1,171 @@
+"""The compiled engine: matching semantics, firing order, provenance and the step limit."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.compiler import compile_knowledge_base
+from engine.errors import RunawayRulesError
+from engine.facts import build_input_facts
+from engine.loader import load_knowledge_base, load_scenario, parse_scenario
+from engine.runner import run
+from engine.schemas.results import RunResult
+
+SCENARIO = b"""title: T
+we: {culture: US}
+they: {culture: JP}
+relationship: {stage: established, they_see_us_as: vendor, months: 24}
+goal: {kind: expand_scope}
+we_observe: [no_decision]
+"""
+
+
+def run_on(root: Path, scenario: bytes = SCENARIO, step_limit: int = 10_000) -> RunResult:
+    knowledge_base = load_knowledge_base(root)
+    loaded = parse_scenario(scenario, "case.yaml")
+    facts = build_input_facts(loaded.scenario, knowledge_base)
+    return run(compile_knowledge_base(knowledge_base), facts, step_limit=step_limit)
+
+
+def fired(result: RunResult) -> list[str]:
+    return [firing.rule for firing in result.firings]
+
+
+def test_join_on_a_variable_chaining_alternatives_and_existence(mini_kb: Path) -> None:
+    result = run_on(mini_kb)
+    assert fired(result) == [
+        "power-gap-up", "vendor-stated", "stuck-when-vendor-and-gap", "impatience-noted"
+    ]
+    join = result.firings[0]
+    assert join.bindings == {"ours": 40}
+    facts = {fact.id: fact for fact in result.facts}
+    assert [facts[i].fields["value"] for i in join.facts] == [40, 54]
+    # the chained rule matched the two findings concluded by the first two firings
+    chained = result.firings[2]
+    assert [facts[i].origin.model_dump() for i in chained.facts] == [
+        {"kind": "rule", "firings": (1,)}, {"kind": "rule", "firings": (2,)}
+    ]
+    assert result.firings[3].branch == 1  # the second alternative held
+
+
+def test_a_gap_below_the_threshold_does_not_fire(mini_kb: Path) -> None:
+    result = run_on(mini_kb, SCENARIO.replace(b"culture: JP", b"culture: US"))
+    assert "power-gap-up" not in fired(result)
+
+
+def test_an_observed_fact_blocks_a_negated_pattern(mini_kb: Path) -> None:
+    flat = SCENARIO.replace(b"{culture: JP}", b"{culture: JP, structure: flat}")
+    assert "power-gap-up" not in fired(run_on(mini_kb, flat))
+
+
+def test_a_missing_score_never_matches_as_zero(mini_kb: Path) -> None:
+    result = run_on(mini_kb)
+    scores = [f for f in result.facts if f.type == "score" and f.fields["dimension"] == "trusting"]
+    assert [f.fields["side"] for f in scores] == ["home"]  # JP's trusting value is null
+
+
+def test_the_step_limit_stops_a_run_and_names_the_rules(mini_kb: Path) -> None:
+    with pytest.raises(RunawayRulesError) as caught:
+        run_on(mini_kb, step_limit=2)
+    assert "power-gap-up" in str(caught.value)
+    assert "--step-limit" in str(caught.value)
+
+
+def blocking_kb(tmp_path: Path, waiting_rules: int) -> Path:
+    """A KB where one chain of conclusions blocks the negation of many waiting rules."""
+    root = tmp_path / "blocking"
+    root.mkdir()
+    mini = Path(__file__).parent / "fixtures" / "mini_kb"
+    for name in ("kb.yaml", "sources.yaml", "dimensions.yaml", "advice.yaml"):
+        (root / name).write_bytes((mini / name).read_bytes())
+    (root / "findings.yaml").write_text(
+        "findings:\n"
+        "  - {id: step-one, title: One, explanation: E}\n"
+        "  - {id: blocker, title: Blocker, explanation: E}\n"
+    )
+    head = "    rationale: R\n    sources: [test-source]\n    topic: time\n"
+    rules = ["rules:"]
+    rules.append("  - id: first-step\n    title: T\n" + head
+                 + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {step-one: 1}}")
+    rules.append("  - id: then-block\n    title: T\n" + head
+                 + "    when: [{finding: {name: step-one}}]\n    then: {conclude: {blocker: 1}}")
+    for index in range(waiting_rules):
+        rules.append(
+            f"  - id: waiting-{index}\n    title: T\n" + head
+            + f"    when:\n      - relationship: {{months: {{at_most: {1000 + index}}}}}\n"
+            + "      - not: {finding: {name: blocker}}\n"
+            + "    then: {support: {be-patient: 0.5}}"
+        )
+    (root / "rules.yaml").write_text("\n".join(rules) + "\n")
+    return root
+
+
+def test_a_conclusion_cancels_every_waiting_activation_it_blocks(tmp_path: Path) -> None:
+    # All waiting activations have the same salience and the same matched fact; experta's own
+    # DepthStrategy would look for each cancelled one in only three agenda slots (DESIGN §5).
+    result = run_on(blocking_kb(tmp_path, 200))
+    assert fired(result) == ["first-step", "then-block"]
+
+
+@pytest.mark.parametrize("strategy_name", ["ours", "experta"])
+def test_cancelling_activations_in_any_order(tmp_path: Path, strategy_name: str) -> None:
+    """Our strategy removes each cancelled activation exactly; experta's stock one does not
+    when activations of equal priority are cancelled in another order than they were added."""
+    from experta.agenda import Agenda
+    from experta.strategies import DepthStrategy
+
+    from engine.compiler import TotalOrderStrategy, make_fact
+
+    knowledge_base = load_knowledge_base(blocking_kb(tmp_path, 200))
+    compiled = compile_knowledge_base(knowledge_base)
+    facts = build_input_facts(parse_scenario(SCENARIO, "c.yaml").scenario, knowledge_base)
+    engine = compiled.engine_class()
+    engine.reset()
+    engine.declare(*(make_fact(compiled, f.type, f.fields) for f in facts.facts))
+    added = list(engine.agenda.activations)  # declare() has already put them on the agenda
+    assert len(added) == 201
+    strategy = TotalOrderStrategy() if strategy_name == "ours" else DepthStrategy()
+    agenda = Agenda()
+    strategy._update_agenda(agenda, added, [])
+    cancelled = list(added)
+    random.Random(7).shuffle(cancelled)
+    strategy._update_agenda(agenda, [], cancelled)
+    if strategy_name == "ours":
+        assert agenda.activations == []
+    else:  # shows the test would catch the bug: stale activations stay and would fire
+        assert len(agenda.activations) > 100
+
+
+def test_firing_order_is_the_same_in_every_process(mini_kb: Path) -> None:
+    code = (
+        "from pathlib import Path\n"
+        "from engine.api import advise_file\n"
+        "from engine.render import render_json\n"
+        f"print(render_json(advise_file(Path({str(mini_kb / 'scenarios' / 'basic.yaml')!r}),"
+        f" Path({str(mini_kb)!r}))))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
+        ).stdout
+        for seed in ("0", "1", "42", "random")
+    }
+    assert len(outputs) == 1
+
+
+def test_scenario_key_order_does_not_change_the_result(mini_kb: Path) -> None:
+    reordered = b"""goal: {kind: expand_scope}
+we_observe: [no_decision]
+relationship: {they_see_us_as: vendor, months: 24, stage: established}
+they: {culture: JP}
+we: {culture: US}
+title: T
+"""
+    assert run_on(mini_kb, reordered) == run_on(mini_kb)
+    assert load_scenario(mini_kb / "scenarios" / "basic.yaml").scenario.title == "Test scenario"

@@ -78,17 +78,22 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument(
-    "scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
-)
+@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @_KB_OPTION
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="text for people, json for programs.",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
 )
 @click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
 @click.option(
-    "--step-limit", type=click.IntRange(min=1), default=api.DEFAULT_STEP_LIMIT, show_default=True,
+    "--step-limit",
+    type=click.IntRange(min=1),
+    default=api.DEFAULT_STEP_LIMIT,
+    show_default=True,
     help="Stop a run whose rules keep triggering each other after this many firings.",
 )
 def advise(

@@ -59,11 +59,23 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
         for index, source in enumerate(rule.value.sources):
             known(rule, ("sources", index), source, sources, "source")
         for finding in rule.value.then.conclude:
-            known(rule, ("then", "conclude", finding), finding, knowledge_base.findings, "finding",
-                  key=True)
+            known(
+                rule,
+                ("then", "conclude", finding),
+                finding,
+                knowledge_base.findings,
+                "finding",
+                key=True,
+            )
         for advice_id in rule.value.then.support:
-            known(rule, ("then", "support", advice_id), advice_id, knowledge_base.advice, "advice",
-                  key=True)
+            known(
+                rule,
+                ("then", "support", advice_id),
+                advice_id,
+                knowledge_base.advice,
+                "advice",
+                key=True,
+            )
         problems += _check_conditions(rule, knowledge_base)
     return problems
 

@@ -72,23 +72,43 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         weakest = certainty.premise(fact_certainty[f.id] for f in matched if f.type == "finding")
         for finding_id, fact_id in zip(rule.then.conclude, firing.concluded, strict=True):
             contribution = rule.then.conclude[finding_id] * weakest
-            fact_certainty[fact_id] = certainty.combine(fact_certainty.get(fact_id, 0.0),
-                                                        contribution)
+            fact_certainty[fact_id] = certainty.combine(
+                fact_certainty.get(fact_id, 0.0), contribution
+            )
             finding_evidence[finding_id].append(
-                Evidence(rule=rule.id, rule_title=rule.title, firing=firing.number,
-                         certainty=round(contribution, 4), facts=matched))
+                Evidence(
+                    rule=rule.id,
+                    rule_title=rule.title,
+                    firing=firing.number,
+                    certainty=round(contribution, 4),
+                    facts=matched,
+                )
+            )
         for advice_id, stated in rule.then.support.items():
             advice_evidence[advice_id].append(
-                Evidence(rule=rule.id, rule_title=rule.title, firing=firing.number,
-                         certainty=round(stated * weakest, 4), facts=matched))
+                Evidence(
+                    rule=rule.id,
+                    rule_title=rule.title,
+                    firing=firing.number,
+                    certainty=round(stated * weakest, 4),
+                    facts=matched,
+                )
+            )
 
     diagnosis = []
     for finding_id, evidence in finding_evidence.items():
         finding = knowledge_base.findings[finding_id].value
         if finding.show_in_diagnosis:
-            diagnosis.append(DiagnosisItem(
-                id=finding.id, title=finding.title, explanation=finding.explanation,
-                certainty=_total(evidence), caveat=finding.caveat, supported_by=tuple(evidence)))
+            diagnosis.append(
+                DiagnosisItem(
+                    id=finding.id,
+                    title=finding.title,
+                    explanation=finding.explanation,
+                    certainty=_total(evidence),
+                    caveat=finding.caveat,
+                    supported_by=tuple(evidence),
+                )
+            )
     diagnosis.sort(key=lambda item: (-item.certainty, item.id))
 
     recommendations: list[Recommendation] = []
@@ -107,18 +127,27 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
 
     return Report(
         scenario=ScenarioInfo(
-            title=scenario.title, digest=scenario_digest(scenario),
+            title=scenario.title,
+            digest=scenario_digest(scenario),
             we=_country_name(scenario.we.culture, knowledge_base),
             they=_country_name(scenario.they.culture, knowledge_base),
         ),
-        kb=KnowledgeBaseInfo(name=knowledge_base.manifest.name,
-                             version=knowledge_base.manifest.version,
-                             digest=knowledge_base.digest),
+        kb=KnowledgeBaseInfo(
+            name=knowledge_base.manifest.name,
+            version=knowledge_base.manifest.version,
+            digest=knowledge_base.digest,
+        ),
         diagnosis=tuple(diagnosis),
         recommendations=tuple(recommendations),
         advised_against=tuple(against),
         caveats=_caveats(run, knowledge_base),
-        trace=Trace(facts=run.facts, firings=run.firings),
+        trace=Trace(
+            facts=run.facts,
+            firings=run.firings,
+            rule_titles={
+                firing.rule: knowledge_base.rule(firing.rule).value.title for firing in run.firings
+            },
+        ),
     )
 
 
@@ -141,25 +170,36 @@ def _recommendation(
             reasons.append(item.rule_title)
     because = "; ".join(dict.fromkeys(reasons)) or "evidence counts against it"
     sources = tuple(
-        SourceReference(id=source_id, citation=cite(knowledge_base.sources[source_id].value),
-                        url=knowledge_base.sources[source_id].value.url)
+        SourceReference(
+            id=source_id,
+            citation=cite(knowledge_base.sources[source_id].value),
+            url=knowledge_base.sources[source_id].value.url,
+        )
         for source_id in dict.fromkeys(
-            [*advice.sources,
-             *(s for item in evidence for s in knowledge_base.rule(item.rule).value.sources)]
+            [
+                *advice.sources,
+                *(s for item in evidence for s in knowledge_base.rule(item.rule).value.sources),
+            ]
         )
     )
     return Recommendation(
-        id=advice.id, title=advice.title, advice=advice.advice, steps=advice.steps,
-        topic=advice.topic, stage=advice.stage, certainty=_total(evidence), because=because,
-        supported_by=tuple(evidence), sources=sources,
+        id=advice.id,
+        title=advice.title,
+        advice=advice.advice,
+        steps=advice.steps,
+        topic=advice.topic,
+        stage=advice.stage,
+        certainty=_total(evidence),
+        because=because,
+        supported_by=tuple(evidence),
+        sources=sources,
     )
 
 
 def _conflicts(advice_id: str, given: set[str], knowledge_base: KnowledgeBase) -> tuple[str, ...]:
     declared = set(knowledge_base.advice[advice_id].value.conflicts_with)
     declared |= {
-        other for other in given
-        if advice_id in knowledge_base.advice[other].value.conflicts_with
+        other for other in given if advice_id in knowledge_base.advice[other].value.conflicts_with
     }
     return tuple(sorted(declared & given - {advice_id}))
 
@@ -170,13 +210,17 @@ def _caveats(run: RunResult, knowledge_base: KnowledgeBase) -> tuple[str, ...]:
     used = [facts[fact_id] for firing in run.firings for fact_id in firing.facts]
     if any(fact.origin.kind == "profile" for fact in used):
         caveats.append(NATIONAL_TENDENCY_CAVEAT)
-    estimated = sorted({
-        f"{fact.fields['dimension']} ({fact.origin.country})"
-        for fact in used if fact.origin.kind == "profile" and fact.origin.estimated
-    })
+    estimated = sorted(
+        {
+            f"{fact.fields['dimension']} ({fact.origin.country})"
+            for fact in used
+            if fact.origin.kind == "profile" and fact.origin.estimated
+        }
+    )
     if estimated:
-        caveats.append("Some scores used are estimates, not measurements: "
-                       + ", ".join(estimated) + ".")
+        caveats.append(
+            "Some scores used are estimates, not measurements: " + ", ".join(estimated) + "."
+        )
     for code in run.missing_profiles:
         caveats.append(
             f"The knowledge base has no culture profile for {_country_name(code, knowledge_base)}"

@@ -30,6 +30,11 @@ def _wrap(text: str, indent: int) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
 
 
+def _line(text: str, indent: int) -> str:
+    # Tree lines are not wrapped: a fact and its origin stay on one line, easy to grep.
+    return " " * indent + text
+
+
 def _certainty(value: float) -> str:
     return f"certainty {value:.2f}"
 
@@ -40,14 +45,10 @@ class _HowTree:
     def __init__(self, report: Report) -> None:
         self.facts = {fact.id: fact for fact in report.trace.facts}
         self.firings: dict[int, Firing] = {f.number: f for f in report.trace.firings}
-        self.rule_titles = {
-            evidence.rule: evidence.rule_title
-            for item in (*report.diagnosis, *report.recommendations, *report.advised_against)
-            for evidence in item.supported_by
-        }
+        self.rule_titles = report.trace.rule_titles
 
     def evidence(self, evidence: Evidence, indent: int) -> Iterator[str]:
-        yield from _wrap(
+        yield _line(
             f"rule {evidence.rule}: {evidence.rule_title} "
             f"(firing {evidence.firing}, {evidence.certainty:+.2f})",
             indent,
@@ -58,22 +59,22 @@ class _HowTree:
     def fact(self, fact: FactRecord, indent: int, seen: set[int]) -> Iterator[str]:
         origin = fact.origin
         if origin.kind == "scenario":
-            yield from _wrap(f"{fact.describe()}  <- scenario {', '.join(origin.paths)}", indent)
+            yield _line(f"{fact.describe()}  <- scenario {', '.join(origin.paths)}", indent)
         elif origin.kind == "profile":
             estimated = ", estimated" if origin.estimated else ""
-            yield from _wrap(
+            yield _line(
                 f"{fact.describe()}  <- {origin.country} profile ({origin.file}), "
                 f"source {origin.source}{estimated}",
                 indent,
             )
         else:
-            yield from _wrap(f"{fact.describe()}  <- concluded by:", indent)
+            yield _line(f"{fact.describe()}  <- concluded by:", indent)
             for number in origin.firings:
                 if number in seen:
                     continue
                 firing = self.firings[number]
                 title = self.rule_titles.get(firing.rule, "")
-                yield from _wrap(f"rule {firing.rule}: {title} (firing {number})", indent + 2)
+                yield _line(f"rule {firing.rule}: {title} (firing {number})", indent + 2)
                 for fact_id in firing.facts:
                     yield from self.fact(self.facts[fact_id], indent + 4, seen | {number})
 
@@ -86,7 +87,8 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
     yield from _wrap(f"Because: {item.because}.", 7)
     if item.conflicts_with:
         yield from _wrap(
-            "Note: this advice pulls against " + ", ".join(item.conflicts_with)
+            "Note: this advice pulls against "
+            + ", ".join(item.conflicts_with)
             + ", also given in this plan; weigh them against each other.",
             7,
         )
@@ -141,7 +143,7 @@ def render_text(report: Report, *, explain: bool = False) -> str:
     if report.caveats:
         lines += ["", "CAVEATS"]
         for caveat in report.caveats:
-            lines += _wrap(f"- {caveat}", 2)
+            lines += textwrap.wrap(caveat, WIDTH, initial_indent="  - ", subsequent_indent="    ")
     if not explain:
         lines += ["", "Run with --explain to see the rules, facts and sources behind each item."]
     return "\n".join(line.rstrip() for line in lines) + "\n"

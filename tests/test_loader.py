@@ -42,37 +42,76 @@ def test_the_digest_changes_with_content(broken_kb: Callable[[str, str], Path]) 
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (RULE_HEAD + "    when: [{relationship: {seen_as: vendor}}]\n    then: {support: {introduse: 0.5}}\n",
-         "rules.yaml:8:22: unknown advice 'introduse' (at then.support.introduse). Did you mean 'introduce'?"),
-        (RULE_HEAD + "    when: [{relationship: {seen_as: vendor}}]\n    then: {conclude: {vendr: 0.5}}\n",
-         "unknown finding 'vendr'"),
-        (RULE_HEAD + "    when: [{relationshp: {seen_as: vendor}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "rules.yaml:7:13: unknown fact type 'relationshp' (at when.0.relationshp). Did you mean 'relationship'?"),
-        (RULE_HEAD + "    when: [{relationship: {seen: vendor}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "the fact type 'relationship' has no field 'seen'"),
-        (RULE_HEAD + "    when: [{relationship: {seen_as: vendr}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "unknown value 'vendr' for a enum field (at when.0.relationship.seen_as). Did you mean 'vendor'?"),
-        (RULE_HEAD + "    when: [{not: {score: {value: {as: x}}}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "the variable 'x' is used in a negation before it is bound"),
-        (RULE_HEAD + "    when: [{score: {value: {at_least: {var: y}}}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "the variable 'y' is used before it is bound"),
-        (RULE_HEAD + "    when: [{relationship: {stage: {at_least: 3}}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "'at_least' compares numbers"),
-        (RULE_HEAD.replace("[test-source]", "[test-sauce]")
-         + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "unknown source 'test-sauce' (at sources.0). Did you mean 'test-source'?"),
-        (RULE_HEAD + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 0.5}}\n"
-         "    salince: 3\n",
-         "rules.yaml:9:5: unknown key 'salince' (at rules.0.salince). Did you mean 'salience'?"),
-        (RULE_HEAD + "    when: [{goal: {kind: {at_lest: 1}}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "unknown key 'at_lest' (at rules.0.when.0.goal.kind.at_lest). Did you mean 'at_least' or 'at_most'?"),
-        (RULE_HEAD + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 1.5}}\n",
-         "Input should be less than or equal to 1; found 1.5 (at rules.0.then.conclude.vendor)"),
-        (RULE_HEAD + "    when: [{goal: {kind: expand_scope}}]\n    then: {}\n",
-         "'then' must conclude a finding or support an advice"),
-        (RULE_HEAD.replace("topic: hierarchy", "topic: hierachy")
-         + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 0.5}}\n",
-         "Did you mean 'hierarchy'?"),
+        (
+            RULE_HEAD
+            + "    when: [{relationship: {seen_as: vendor}}]\n    then: {support: {introduse: 0.5}}\n",
+            "rules.yaml:8:22: unknown advice 'introduse' (at then.support.introduse). Did you mean 'introduce'?",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{relationship: {seen_as: vendor}}]\n    then: {conclude: {vendr: 0.5}}\n",
+            "unknown finding 'vendr'",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{relationshp: {seen_as: vendor}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "rules.yaml:7:13: unknown fact type 'relationshp' (at when.0.relationshp). Did you mean 'relationship'?",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{relationship: {seen: vendor}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "the fact type 'relationship' has no field 'seen'",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{relationship: {seen_as: vendr}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "unknown value 'vendr' for a enum field (at when.0.relationship.seen_as). Did you mean 'vendor'?",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{not: {score: {value: {as: x}}}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "the variable 'x' is used in a negation before it is bound",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{score: {value: {at_least: {var: y}}}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "the variable 'y' is used before it is bound",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{relationship: {stage: {at_least: 3}}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "'at_least' compares numbers",
+        ),
+        (
+            RULE_HEAD.replace("[test-source]", "[test-sauce]")
+            + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "unknown source 'test-sauce' (at sources.0). Did you mean 'test-source'?",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 0.5}}\n"
+            "    salince: 3\n",
+            "rules.yaml:9:5: unknown key 'salince' (at rules.0.salince). Did you mean 'salience'?",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{goal: {kind: {at_lest: 1}}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "unknown key 'at_lest' (at rules.0.when.0.goal.kind.at_lest). Did you mean 'at_least' or 'at_most'?",
+        ),
+        (
+            RULE_HEAD
+            + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 1.5}}\n",
+            "Input should be less than or equal to 1; found 1.5 (at rules.0.then.conclude.vendor)",
+        ),
+        (
+            RULE_HEAD + "    when: [{goal: {kind: expand_scope}}]\n    then: {}\n",
+            "'then' must conclude a finding or support an advice",
+        ),
+        (
+            RULE_HEAD.replace("topic: hierarchy", "topic: hierachy")
+            + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {vendor: 0.5}}\n",
+            "Did you mean 'hierarchy'?",
+        ),
     ],
 )
 def test_rule_errors_are_located_and_helpful(
@@ -83,7 +122,8 @@ def test_rule_errors_are_located_and_helpful(
 
 def test_duplicate_ids_name_both_places(broken_kb: Callable[[str, str], Path]) -> None:
     message = errors_for(
-        broken_kb, "more-advice.yaml",
+        broken_kb,
+        "more-advice.yaml",
         "advice:\n  - {id: introduce, title: T, advice: A, topic: hierarchy, stage: now,"
         " sources: [test-source]}\n",
     )
@@ -93,7 +133,8 @@ def test_duplicate_ids_name_both_places(broken_kb: Callable[[str, str], Path]) -
 
 def test_culture_problems(broken_kb: Callable[[str, str], Path]) -> None:
     message = errors_for(
-        broken_kb, "cultures/jp.yaml",
+        broken_kb,
+        "cultures/jp.yaml",
         "culture:\n  country: XX\n  name: Nowhere\n  scores:\n    pdi: {value: 130, source: test-source}\n"
         "    pdl: {value: 1, source: test-source}\n",
     )
@@ -132,8 +173,7 @@ def test_scenarios_accept_codes_and_names() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (VALID + "relationship: {stage: establshed}\n",
-         "case.yaml:5:23: Input should be"),
+        (VALID + "relationship: {stage: establshed}\n", "case.yaml:5:23: Input should be"),
         (VALID + "relationship: {stage: establshed}\n", "Did you mean 'established'?"),
         (VALID + "relashionship: {}\n", "case.yaml:5:1: unknown key 'relashionship'"),
         (VALID + "relashionship: {}\n", "Did you mean 'relationship'?"),

@@ -39,7 +39,10 @@ def fired(result: RunResult) -> list[str]:
 def test_join_on_a_variable_chaining_alternatives_and_existence(mini_kb: Path) -> None:
     result = run_on(mini_kb)
     assert fired(result) == [
-        "power-gap-up", "vendor-stated", "stuck-when-vendor-and-gap", "impatience-noted"
+        "power-gap-up",
+        "vendor-stated",
+        "stuck-when-vendor-and-gap",
+        "impatience-noted",
     ]
     join = result.firings[0]
     assert join.bindings == {"ours": 40}
@@ -48,7 +51,8 @@ def test_join_on_a_variable_chaining_alternatives_and_existence(mini_kb: Path) -
     # the chained rule matched the two findings concluded by the first two firings
     chained = result.firings[2]
     assert [facts[i].origin.model_dump() for i in chained.facts] == [
-        {"kind": "rule", "firings": (1,)}, {"kind": "rule", "firings": (2,)}
+        {"kind": "rule", "firings": (1,)},
+        {"kind": "rule", "firings": (2,)},
     ]
     assert result.firings[3].branch == 1  # the second alternative held
 
@@ -90,13 +94,20 @@ def blocking_kb(tmp_path: Path, waiting_rules: int) -> Path:
     )
     head = "    rationale: R\n    sources: [test-source]\n    topic: time\n"
     rules = ["rules:"]
-    rules.append("  - id: first-step\n    title: T\n" + head
-                 + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {step-one: 1}}")
-    rules.append("  - id: then-block\n    title: T\n" + head
-                 + "    when: [{finding: {name: step-one}}]\n    then: {conclude: {blocker: 1}}")
+    rules.append(
+        "  - id: first-step\n    title: T\n"
+        + head
+        + "    when: [{goal: {kind: expand_scope}}]\n    then: {conclude: {step-one: 1}}"
+    )
+    rules.append(
+        "  - id: then-block\n    title: T\n"
+        + head
+        + "    when: [{finding: {name: step-one}}]\n    then: {conclude: {blocker: 1}}"
+    )
     for index in range(waiting_rules):
         rules.append(
-            f"  - id: waiting-{index}\n    title: T\n" + head
+            f"  - id: waiting-{index}\n    title: T\n"
+            + head
             + f"    when:\n      - relationship: {{months: {{at_most: {1000 + index}}}}}\n"
             + "      - not: {finding: {name: blocker}}\n"
             + "    then: {support: {be-patient: 0.5}}"
@@ -151,7 +162,10 @@ def test_firing_order_is_the_same_in_every_process(mini_kb: Path) -> None:
     )
     outputs = {
         subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
             env={"PYTHONHASHSEED": seed, "PATH": ""},
         ).stdout
         for seed in ("0", "1", "42", "random")

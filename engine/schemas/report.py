@@ -69,6 +69,7 @@ class Trace(Frozen):
 
     facts: tuple[FactRecord, ...]
     firings: tuple[Firing, ...]
+    rule_titles: dict[str, str] = Field(description="the title of every rule that fired")
 
 
 class Report(Frozen):

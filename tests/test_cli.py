@@ -1,0 +1,111 @@
+"""The CLI through click's CliRunner: output formats, stdin, and the exit-code table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+
+BASIC = "tests/fixtures/mini_kb/scenarios/basic.yaml"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(cli, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_advise_text(runner: CliRunner, mini_kb: Path) -> None:
+    code, out, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
+    assert code == 0, err
+    assert "DIAGNOSIS" in out and "PLAN" in out
+    assert "1. Get introduced  [certainty 0.76]" in out
+    assert "Run with --explain" in out
+
+
+def test_advise_explain_shows_the_origin_of_facts(runner: CliRunner, mini_kb: Path) -> None:
+    code, out, _ = invoke(runner, "advise", BASIC, "--kb", str(mini_kb), "--explain")
+    assert code == 0
+    assert "<- scenario goal.kind" in out
+    assert "<- US profile (cultures/us.yaml), source test-source" in out
+    assert "concluded by:" in out
+
+
+def test_advise_json_has_the_documented_keys(runner: CliRunner, mini_kb: Path) -> None:
+    code, out, _ = invoke(runner, "advise", BASIC, "--kb", str(mini_kb), "--format", "json")
+    assert code == 0
+    result = json.loads(out)
+    assert {"recommendations", "diagnosis", "kb"} <= set(result)
+    assert set(result["kb"]) >= {"version", "digest"}
+    first = result["recommendations"][0]
+    assert {"id", "title", "advice", "topic", "certainty", "supported_by", "sources"} <= set(first)
+    assert {"rule", "certainty", "facts"} <= set(first["supported_by"][0])
+
+
+def test_advise_reads_stdin(runner: CliRunner, mini_kb: Path) -> None:
+    text = Path(BASIC).read_text()
+    code, out, _ = invoke(runner, "advise", "-", "--kb", str(mini_kb), stdin=text)
+    assert code == 0
+    assert "Get introduced" in out
+
+
+def test_a_bad_scenario_exits_2_with_a_location(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: T\nwe: {culture: US}\nthey: {culture: JP}\ngoal: {kind: grow}\n")
+    code, out, err = invoke(runner, "advise", str(bad), "--kb", "tests/fixtures/mini_kb")
+    assert code == 2
+    assert out == ""
+    assert f"{bad}:4:14: Input should be" in err
+    assert "Traceback" not in err
+
+
+def test_a_bad_kb_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "rules.yaml").write_text("rules: [}\n")
+    code, _, err = invoke(runner, "advise", BASIC, "--kb", str(tmp_path))
+    assert code == 2
+    assert "rules.yaml:1:9: this is not valid YAML" in err
+
+
+def test_a_missing_file_is_a_usage_error(runner: CliRunner) -> None:
+    code, _, err = invoke(runner, "advise", "no-such-file.yaml")
+    assert code == 2
+    assert "cannot read the scenario" in err or "does not exist" in err
+
+
+def test_a_runaway_run_exits_2(runner: CliRunner, mini_kb: Path) -> None:
+    code, _, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb), "--step-limit", "1")
+    assert code == 2
+    assert "fired 1 times without settling" in err
+
+
+def test_an_internal_error_is_one_line_without_debug(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, mini_kb: Path
+) -> None:
+    def explode(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("engine.api.advise_file", explode)
+    code, _, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
+    assert code == 3
+    assert err.strip().splitlines() == [
+        "internal error: RuntimeError: boom (this is a bug; run again with --debug for the "
+        "traceback and report it)"
+    ]
+    code, _, err = invoke(runner, "--debug", "advise", BASIC, "--kb", str(mini_kb))
+    assert code == 3
+    assert "Traceback" in err
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    code, out, _ = invoke(runner, "--version")
+    assert code == 0 and out.startswith("compass, version ")
+    code, out, _ = invoke(runner, "advise", "--help")
+    assert code == 0 and "Examples:" in out

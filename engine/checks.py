@@ -144,9 +144,7 @@ class _BranchChecker:
     def check(self, atoms: tuple[Atom, ...]) -> None:
         # experta joins a variable only where it was bound first, so order matters (DESIGN §5).
         for atom in atoms:
-            raw = self.rule.document.data
-            for segment in (*self.rule.path, *atom.path):
-                raw = raw[segment] if isinstance(raw, dict | list) else None
+            raw = self.rule.raw(*atom.path)
             for index, pattern in enumerate(atom.patterns):
                 path = (*atom.path, index) if isinstance(raw, list) else atom.path
                 self.pattern(pattern, path, atom.kind)
@@ -251,9 +249,7 @@ class _BranchChecker:
 
 
 def _check_conditions(rule: Located[RuleSpec], knowledge_base: KnowledgeBase) -> list[Problem]:
-    raw_when = rule.document.data
-    for segment in (*rule.path, "when"):
-        raw_when = raw_when[segment]
+    raw_when = rule.raw("when")
     try:
         branches = expand(rule.value.when, raw_when, ("when",))
     except TooManyBranchesError as error:

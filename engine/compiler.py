@@ -254,9 +254,7 @@ def compile_knowledge_base(knowledge_base: KnowledgeBase) -> CompiledKB:
     branches: list[CompiledBranch] = []
     for rule_index, located in enumerate(knowledge_base.rules):
         rule = located.value
-        raw_when = located.document.data
-        for segment in (*located.path, "when"):
-            raw_when = raw_when[segment]
+        raw_when = located.raw("when")
         for branch_index, atoms in enumerate(expand(rule.when, raw_when, ("when",))):
             conditions = _BranchCompiler(classes).compile(atoms)
             compiled = Rule(*conditions, salience=rule.salience)

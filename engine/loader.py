@@ -20,7 +20,7 @@ from engine.schemas import kb as schema
 from engine.schemas.knowledge_base import KnowledgeBase, Located
 from engine.schemas.scenario import Scenario
 from engine.validation_messages import problems_from_validation
-from engine.yaml_source import YamlDocument, YamlProblem, parse_yaml, read_yaml
+from engine.yaml_source import YamlDocument, YamlProblemError, parse_yaml, read_yaml
 
 SCENARIO_DIRECTORY = "scenarios"
 MANIFEST_FILE = "kb.yaml"
@@ -68,14 +68,14 @@ class _Collected:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _validate(model: type[BaseModel], document: YamlDocument) -> BaseModel | None:
+def _validate(model: type[BaseModel], document: YamlDocument) -> BaseModel:
     try:
         return model.model_validate(document.data)
     except ValidationError as error:
-        raise _Invalid(problems_from_validation(error, model, document)) from error
+        raise _InvalidFileError(problems_from_validation(error, model, document)) from error
 
 
-class _Invalid(Exception):
+class _InvalidFileError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
 
@@ -85,7 +85,7 @@ def _kind_of(document: YamlDocument) -> str:
     where = document.location(())
     kinds = ", ".join(schema.FILE_KINDS)
     if not isinstance(data, dict):
-        raise _Invalid(
+        raise _InvalidFileError(
             [
                 Problem(
                     where,
@@ -96,7 +96,7 @@ def _kind_of(document: YamlDocument) -> str:
     known = [key for key in data if key in schema.FILE_KINDS]
     if len(data) != 1 or len(known) != 1:
         first = next(iter(data), "")
-        raise _Invalid(
+        raise _InvalidFileError(
             [
                 Problem(
                     where,
@@ -106,7 +106,7 @@ def _kind_of(document: YamlDocument) -> str:
                 )
             ]
         )
-    return known[0]
+    return str(known[0])
 
 
 def _add_unique(
@@ -161,7 +161,7 @@ def _documents(root: Path, problems: list[Problem]) -> Iterator[YamlDocument]:
     for path in kb_files(root):
         try:
             yield read_yaml(path, path.relative_to(root).as_posix())
-        except YamlProblem as error:
+        except YamlProblemError as error:
             problems.append(error.problem)
 
 
@@ -182,7 +182,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     for document in _documents(root, collected.problems):
         try:
             _collect(document, collected)
-        except _Invalid as invalid:
+        except _InvalidFileError as invalid:
             collected.problems.extend(invalid.problems)
     if collected.manifest is None:
         collected.problems.append(
@@ -229,7 +229,7 @@ def parse_scenario(raw: bytes, display_path: str) -> LoadedScenario:
     """Validate scenario bytes (YAML or JSON); raise :class:`ScenarioError` with locations."""
     try:
         document = parse_yaml(raw, display_path)
-    except YamlProblem as error:
+    except YamlProblemError as error:
         raise ScenarioError([error.problem]) from error
     if not isinstance(document.data, dict):
         raise ScenarioError(

@@ -99,51 +99,71 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
             yield from tree.evidence(evidence, 9)
 
 
-def render_text(report: Report, *, explain: bool = False) -> str:
-    """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees."""
-    tree = _HowTree(report) if explain else None
-    lines = [
+def _header(report: Report) -> list[str]:
+    return [
         f"Synergy Compass: {report.scenario.title}",
         f"{report.scenario.we} working with {report.scenario.they} · knowledge base "
         f"{report.kb.name} {report.kb.version} ({report.kb.digest[:12]})",
-        "",
-        "DIAGNOSIS",
     ]
+
+
+def _diagnosis(report: Report, tree: _HowTree | None) -> Iterator[str]:
+    yield "DIAGNOSIS"
     if not report.diagnosis:
-        lines.append("  No rule found anything notable in this situation.")
-    for position, item in enumerate(report.diagnosis, 1):
-        lines.append(f"  {position}. {item.title}  [{_certainty(item.certainty)}]")
-        lines += _wrap(item.explanation, 5)
-        if item.caveat:
-            lines += _wrap(f"Caveat: {item.caveat}", 5)
+        yield "  No rule found anything notable in this situation."
+    for position, finding in enumerate(report.diagnosis, 1):
+        yield f"  {position}. {finding.title}  [{_certainty(finding.certainty)}]"
+        yield from _wrap(finding.explanation, 5)
+        if finding.caveat:
+            yield from _wrap(f"Caveat: {finding.caveat}", 5)
         if tree:
-            for evidence in item.supported_by:
-                lines += tree.evidence(evidence, 5)
+            for evidence in finding.supported_by:
+                yield from tree.evidence(evidence, 5)
         else:
-            rules = ", ".join(dict.fromkeys(evidence.rule for evidence in item.supported_by))
-            lines += _wrap(f"(rules: {rules})", 5)
-    lines += ["", "PLAN"]
+            rules = ", ".join(dict.fromkeys(evidence.rule for evidence in finding.supported_by))
+            yield from _wrap(f"(rules: {rules})", 5)
+
+
+def _plan(report: Report, tree: _HowTree | None) -> Iterator[str]:
+    yield "PLAN"
     if not report.recommendations:
-        lines.append("  No advice applies to this situation.")
+        yield "  No advice applies to this situation."
     position = 0
     for stage in Stage:
         items = [item for item in report.recommendations if item.stage == stage]
         if items:
-            lines.append(f"  {STAGE_TITLES[stage]}")
+            yield f"  {STAGE_TITLES[stage]}"
         for item in items:
             position += 1
-            lines += _recommendation(item, position, tree)
+            yield from _recommendation(item, position, tree)
+
+
+def _advised_against(report: Report, tree: _HowTree | None) -> Iterator[str]:
+    yield "ADVISED AGAINST"
+    for against in report.advised_against:
+        yield f"  - {against.title}  [{_certainty(against.certainty)}]"
+        if tree:
+            for evidence in against.supported_by:
+                yield from tree.evidence(evidence, 4)
+
+
+def _caveats(report: Report) -> Iterator[str]:
+    yield "CAVEATS"
+    for caveat in report.caveats:
+        yield from textwrap.wrap(caveat, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+
+
+def render_text(report: Report, *, explain: bool = False) -> str:
+    """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees."""
+    tree = _HowTree(report) if explain else None
+    sections = [_header(report), list(_diagnosis(report, tree)), list(_plan(report, tree))]
     if report.advised_against:
-        lines += ["", "ADVISED AGAINST"]
-        for item in report.advised_against:
-            lines.append(f"  - {item.title}  [{_certainty(item.certainty)}]")
-            if tree:
-                for evidence in item.supported_by:
-                    lines += tree.evidence(evidence, 4)
+        sections.append(list(_advised_against(report, tree)))
     if report.caveats:
-        lines += ["", "CAVEATS"]
-        for caveat in report.caveats:
-            lines += textwrap.wrap(caveat, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+        sections.append(list(_caveats(report)))
     if not explain:
-        lines += ["", "Run with --explain to see the rules, facts and sources behind each item."]
+        sections.append(
+            ["Run with --explain to see the rules, facts and sources behind each item."]
+        )
+    lines = [line for section in sections for line in [*section, ""]][:-1]
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -41,33 +41,38 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
+def _children(annotation: Any, segment: Any) -> list[Any]:
+    """The annotations one step below ``annotation`` along ``segment``."""
+    found: list[Any] = []
+    for concrete in _unwrap(annotation):
+        origin = typing.get_origin(concrete)
+        if isinstance(concrete, type) and issubclass(concrete, BaseModel):
+            fields = concrete.model_fields
+            found += [
+                info.annotation for name, info in fields.items() if segment in (name, info.alias)
+            ]
+            if "root" in fields and segment not in fields:
+                found.append(fields["root"].annotation)
+        elif origin in (tuple, list) and isinstance(segment, int):
+            found.append(typing.get_args(concrete)[0])
+        elif origin is dict and isinstance(segment, str):
+            found.append(typing.get_args(concrete)[1])
+    return found
+
+
 def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The keys a mapping at ``loc`` accepts, following the model's annotations."""
     candidates: list[Any] = [model]
     for segment in loc:
-        following: list[Any] = []
-        for candidate in candidates:
-            for concrete in _unwrap(candidate):
-                origin = typing.get_origin(concrete)
-                if isinstance(concrete, type) and issubclass(concrete, BaseModel):
-                    for name, info in concrete.model_fields.items():
-                        if segment in (name, info.alias):
-                            following.append(info.annotation)
-                    if "root" in concrete.model_fields and segment not in concrete.model_fields:
-                        following.append(concrete.model_fields["root"].annotation)
-                elif origin in (tuple, list):
-                    if isinstance(segment, int):
-                        following.append(typing.get_args(concrete)[0])
-                elif origin is dict and isinstance(segment, str):
-                    following.append(typing.get_args(concrete)[1])
-        if following:
-            candidates = following
-    keys: list[str] = []
-    for candidate in candidates:
-        for concrete in _unwrap(candidate):
-            if isinstance(concrete, type) and issubclass(concrete, BaseModel):
-                keys += [info.alias or name for name, info in concrete.model_fields.items()]
-    return keys
+        # Segments that match nothing are union tags; stay where we are.
+        candidates = [child for c in candidates for child in _children(c, segment)] or candidates
+    return [
+        info.alias or name
+        for candidate in candidates
+        for concrete in _unwrap(candidate)
+        if isinstance(concrete, type) and issubclass(concrete, BaseModel)
+        for name, info in concrete.model_fields.items()
+    ]
 
 
 def _describe(value: Any) -> str:

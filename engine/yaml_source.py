@@ -50,12 +50,24 @@ class YamlDocument:
         return Location(self.display_path, line, column)
 
 
-class YamlProblem(Exception):
+class YamlProblemError(Exception):
     """Raised with a ready :class:`Problem` when a file is not acceptable YAML."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
+
+
+def value_at(data: Any, path: PathKey) -> Any:
+    """The value at ``path`` inside plain YAML data, or None where the path leads nowhere."""
+    for segment in path:
+        if isinstance(data, dict):
+            data = data.get(segment)
+        elif isinstance(data, list) and isinstance(segment, int) and 0 <= segment < len(data):
+            data = data[segment]
+        else:
+            return None
+    return data
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -70,9 +82,11 @@ class _Builder:
         self.nodes_seen = 0
         self.scalars = yaml.constructor.SafeConstructor()
 
-    def fail(self, node: yaml.Node, message: str, hint: str = "") -> YamlProblem:
+    def fail(self, node: yaml.Node, message: str, hint: str = "") -> YamlProblemError:
         line, column = _mark(node)
-        return YamlProblem(Problem(Location(self.display_path, line, column), message, hint=hint))
+        return YamlProblemError(
+            Problem(Location(self.display_path, line, column), message, hint=hint)
+        )
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.nodes_seen += 1
@@ -108,7 +122,7 @@ class _Builder:
                 first_line = self.keys[(*path, key)][0]
                 raise self.fail(
                     key_node,
-                    f"the key {key!r} appears twice in the same mapping (first on line {first_line})",
+                    f"the key {key!r} appears twice in one mapping (first on line {first_line})",
                     "Remove or rename one of them.",
                 )
             self.keys[(*path, key)] = _mark(key_node)
@@ -131,12 +145,12 @@ class _Builder:
 
 
 def read_yaml(path: Path, display_path: str) -> YamlDocument:
-    """Read one YAML file safely; raise :class:`YamlProblem` with a location if it is unusable."""
+    """Read one YAML file safely; raise :class:`YamlProblemError` with a location if unusable."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         problem = Problem(Location(display_path), f"cannot read the file: {error.strerror}")
-        raise YamlProblem(problem) from error
+        raise YamlProblemError(problem) from error
     return parse_yaml(raw, display_path)
 
 
@@ -144,34 +158,36 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
     """Parse YAML bytes; see :func:`read_yaml`."""
     where = Location(display_path, 1, 1)
     if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblem(
+        raise YamlProblemError(
             Problem(where, f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes")
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise YamlProblem(
+        raise YamlProblemError(
             Problem(where, f"the file is not UTF-8 text (byte {error.start} cannot be decoded)")
         ) from error
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise YamlProblem(Problem(Location(display_path, line, 1), "the file contains a NUL byte"))
+        raise YamlProblemError(
+            Problem(Location(display_path, line, 1), "the file contains a NUL byte")
+        )
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(display_path, mark.line + 1, mark.column + 1) if mark else where
         reason = error.problem or error.context or "invalid YAML"
-        raise YamlProblem(Problem(location, f"this is not valid YAML: {reason}")) from error
+        raise YamlProblemError(Problem(location, f"this is not valid YAML: {reason}")) from error
     except yaml.YAMLError as error:
-        raise YamlProblem(Problem(where, f"this is not valid YAML: {error}")) from error
+        raise YamlProblemError(Problem(where, f"this is not valid YAML: {error}")) from error
     if node is None:
-        raise YamlProblem(Problem(where, "the file is empty", hint="Expected a YAML mapping."))
+        raise YamlProblemError(Problem(where, "the file is empty", hint="Expected a YAML mapping."))
     builder = _Builder(display_path)
     try:
         data = builder.build(node, ())
     except RecursionError as error:
-        raise YamlProblem(Problem(where, "values are nested too deeply")) from error
+        raise YamlProblemError(Problem(where, "values are nested too deeply")) from error
     except yaml.constructor.ConstructorError as error:
         raise builder.fail(node, f"a value cannot be read: {error.problem}") from error
     return YamlDocument(data, display_path, builder.values, builder.keys)

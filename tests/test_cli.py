@@ -26,7 +26,8 @@ def invoke(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int
 def test_advise_text(runner: CliRunner, mini_kb: Path) -> None:
     code, out, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
     assert code == 0, err
-    assert "DIAGNOSIS" in out and "PLAN" in out
+    assert "DIAGNOSIS" in out
+    assert "PLAN" in out
     assert "1. Get introduced  [certainty 0.76]" in out
     assert "Run with --explain" in out
 
@@ -106,6 +107,8 @@ def test_an_internal_error_is_one_line_without_debug(
 
 def test_version_and_help(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "--version")
-    assert code == 0 and out.startswith("compass, version ")
+    assert code == 0
+    assert out.startswith("compass, version ")
     code, out, _ = invoke(runner, "advise", "--help")
-    assert code == 0 and "Examples:" in out
+    assert code == 0
+    assert "Examples:" in out

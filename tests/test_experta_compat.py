@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.metadata import version
 
 
 def test_experta_imports_and_runs_in_a_fresh_interpreter() -> None:
@@ -30,7 +31,5 @@ def test_experta_imports_and_runs_in_a_fresh_interpreter() -> None:
 
 def test_the_installed_frozendict_is_the_pinned_one_the_shim_exists_for() -> None:
     # If experta or its pin ever changes, this tells us the shim may be removable.
-    from importlib.metadata import version
-
     assert version("experta") == "1.9.4"
     assert version("frozendict") == "1.2"

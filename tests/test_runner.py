@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from experta.agenda import Agenda
+from experta.strategies import DepthStrategy
 
-from engine.compiler import compile_knowledge_base
+from engine.compiler import TotalOrderStrategy, compile_knowledge_base, make_fact
 from engine.errors import RunawayRulesError
 from engine.facts import build_input_facts
 from engine.loader import load_knowledge_base, load_scenario, parse_scenario
@@ -127,11 +129,6 @@ def test_a_conclusion_cancels_every_waiting_activation_it_blocks(tmp_path: Path)
 def test_cancelling_activations_in_any_order(tmp_path: Path, strategy_name: str) -> None:
     """Our strategy removes each cancelled activation exactly; experta's stock one does not
     when activations of equal priority are cancelled in another order than they were added."""
-    from experta.agenda import Agenda
-    from experta.strategies import DepthStrategy
-
-    from engine.compiler import TotalOrderStrategy, make_fact
-
     knowledge_base = load_knowledge_base(blocking_kb(tmp_path, 200))
     compiled = compile_knowledge_base(knowledge_base)
     facts = build_input_facts(parse_scenario(SCENARIO, "c.yaml").scenario, knowledge_base)

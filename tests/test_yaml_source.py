@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.yaml_source import MAX_FILE_BYTES, YamlProblem, parse_yaml
+from engine.yaml_source import MAX_FILE_BYTES, YamlProblemError, parse_yaml
 
 
 def problem_text(raw: bytes) -> str:
-    with pytest.raises(YamlProblem) as caught:
+    with pytest.raises(YamlProblemError) as caught:
         parse_yaml(raw, "dir/file.yaml")
     return str(caught.value)
 

@@ -262,9 +262,13 @@ def _condition_kind(value: Any) -> str:
     if isinstance(value, dict) and len(value) == 1:
         key = next(iter(value))
         if key in ("not", "exists", "any"):
-            return key
-    elif isinstance(value, Negation | Existence | Alternatives):
-        return {Negation: "not", Existence: "exists", Alternatives: "any"}[type(value)]
+            return str(key)
+    elif isinstance(value, Negation):
+        return "not"
+    elif isinstance(value, Existence):
+        return "exists"
+    elif isinstance(value, Alternatives):
+        return "any"
     return "pattern"
 
 

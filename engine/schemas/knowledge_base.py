@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from engine.errors import Location
 from engine.schemas.kb import Advice, CultureProfile, Dimension, Finding, Manifest, RuleSpec, Source
-from engine.yaml_source import PathKey, YamlDocument
+from engine.yaml_source import PathKey, YamlDocument, value_at
 
 Item = TypeVar("Item")
 
@@ -23,6 +23,10 @@ class Located(Generic[Item]):
 
     def location(self, *subpath: str | int, key: bool = False) -> Location:
         return self.document.location((*self.path, *subpath), key=key)
+
+    def raw(self, *subpath: str | int) -> Any:
+        """The plain YAML data at ``subpath`` below this item (None where there is none)."""
+        return value_at(self.document.data, (*self.path, *subpath))
 
 
 @dataclass(frozen=True)

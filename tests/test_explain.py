@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from engine.api import advise_file
+from engine.explain import NATIONAL_TENDENCY_CAVEAT
+
+BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
+
+
+def test_certainties_combine_across_supporting_rules(mini_kb: Path) -> None:
+    report = advise_file(BASIC, mini_kb)
+    introduce = next(item for item in report.recommendations if item.id == "introduce")
+    # 0.6 from the gap rule; 0.5 x min(0.8, 0.9) from the chained rule; MYCIN: a + b(1 - a)
+    assert [evidence.certainty for evidence in introduce.supported_by] == [0.6, 0.4]
+    assert introduce.certainty == pytest.approx(0.6 + 0.4 * 0.4)
+
+
+def test_negative_evidence_is_reported_as_advised_against(mini_kb: Path) -> None:
+    report = advise_file(BASIC, mini_kb)
+    assert [item.id for item in report.advised_against] == ["push-hard"]
+    assert report.advised_against[0].certainty == pytest.approx(-0.4)
+
+
+def test_the_plan_is_staged_and_diagnosis_hides_internal_findings(mini_kb: Path) -> None:
+    report = advise_file(BASIC, mini_kb)
+    assert [(item.stage.value, item.id) for item in report.recommendations] == [
+        ("now", "introduce"),
+        ("over_time", "be-patient"),
+    ]
+    assert [item.id for item in report.diagnosis] == ["vendor", "power-gap"]  # not 'stuck'
+
+
+def test_conflicting_advice_in_one_plan_is_flagged(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    root = broken_kb(
+        "extra-rules.yaml",
+        "rules:\n  - id: push\n    title: Push\n    rationale: R\n    sources: [test-source]\n"
+        "    topic: time\n    when: [{goal: {kind: expand_scope}}]\n"
+        "    then: {support: {push-hard: 0.9}}\n",
+    )
+    report = advise_file(BASIC, root)
+    flagged = {item.id: item.conflicts_with for item in report.recommendations}
+    assert flagged["push-hard"] == ("be-patient",)
+    assert flagged["be-patient"] == ("push-hard",)
+
+
+def test_caveats_name_national_tendencies_and_estimates(mini_kb: Path) -> None:
+    report = advise_file(BASIC, mini_kb)
+    assert report.caveats[0] == NATIONAL_TENDENCY_CAVEAT

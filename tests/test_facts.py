@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.facts import build_input_facts
+from engine.loader import load_knowledge_base, parse_scenario
+
+CASE = b"""title: T
+we: {culture: US}
+they:
+  culture: JP
+  organisation_type: startup
+  structure: flat
+  people: [{role: CEO, rank: top, culture: DE}]
+relationship: {stage: early, months: 3}
+goal: {kind: win_first_deal}
+we_are_doing: [email_only_contact, email_only_contact]
+we_observe: [silence_in_meetings]
+"""
+
+
+def facts_for(mini_kb: Path, raw: bytes = CASE) -> list[tuple[str, dict[str, object], object]]:
+    knowledge_base = load_knowledge_base(mini_kb)
+    facts = build_input_facts(parse_scenario(raw, "c.yaml").scenario, knowledge_base)
+    return [(fact.type, fact.fields, fact.origin.model_dump()) for fact in facts.facts]
+
+
+def test_every_fact_carries_its_origin(mini_kb: Path) -> None:
+    facts = facts_for(mini_kb)
+    by_type = {fact_type: (fields, origin) for fact_type, fields, origin in facts}
+    assert by_type["organisation"] == (
+        {"structure": "flat", "type": "startup"},
+        {"kind": "scenario", "paths": ("they.organisation_type", "they.structure")},
+    )
+    assert by_type["person"][0] == {
+        "contact": "none",
+        "culture": "DE",
+        "rank": "top",
+        "role": "CEO",
+    }
+    assert by_type["relationship"][0]["months"] == 3
+    profile = [origin for fact_type, _, origin in facts if fact_type == "score"]
+    assert {
+        "kind": "profile",
+        "country": "US",
+        "dimension": "pdi",
+        "source": "test-source",
+        "estimated": False,
+        "file": "cultures/us.yaml",
+    } in profile
+
+
+def test_repeated_entries_become_one_fact(mini_kb: Path) -> None:
+    actions = [fields for fact_type, fields, _ in facts_for(mini_kb) if fact_type == "action"]
+    assert actions == [{"kind": "email_only_contact"}]
+
+
+def test_missing_scores_and_profiles_produce_no_facts(mini_kb: Path) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    raw = CASE.replace(b"culture: JP", b"culture: Kenya")
+    facts = build_input_facts(parse_scenario(raw, "c.yaml").scenario, knowledge_base)
+    assert facts.missing_profiles == ("KE",)
+    sides = {fact.fields["side"] for fact in facts.facts if fact.type == "score"}
+    assert sides == {"home"}
+
+
+def test_the_order_is_canonical(mini_kb: Path) -> None:
+    reordered = b"""we_observe: [silence_in_meetings]
+we_are_doing: [email_only_contact]
+goal: {kind: win_first_deal}
+relationship: {months: 3, stage: early}
+they:
+  people: [{rank: top, culture: DE, role: CEO}]
+  structure: flat
+  organisation_type: startup
+  culture: JP
+we: {culture: US}
+title: T
+"""
+    assert facts_for(mini_kb, reordered) == facts_for(mini_kb)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SHIPPED_KB
+
 from engine.api import advise, compiled_knowledge_base
 from engine.loader import load_scenario
 

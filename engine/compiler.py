@@ -44,6 +44,9 @@ class CompiledBranch:
     rule_id: str
     branch: int
     salience: int
+    existence: tuple[tuple[Pattern, ...], ...] = ()
+    """The patterns of each ``exists`` condition: experta does not say which facts met them,
+    so the runner looks for witnesses with :func:`pattern_accepts`."""
 
 
 @dataclass(frozen=True)
@@ -260,9 +263,49 @@ def compile_knowledge_base(knowledge_base: KnowledgeBase) -> CompiledKB:
             compiled = Rule(*conditions, salience=rule.salience)
             action = _action(rule_index, rule.id, branch_index)
             attributes[f"rule_{rule_index:05d}_{branch_index:02d}"] = compiled(action)
-            branches.append(CompiledBranch(rule_index, rule.id, branch_index, rule.salience))
+            existence = tuple(atom.patterns for atom in atoms if atom.kind == "exists")
+            branches.append(
+                CompiledBranch(rule_index, rule.id, branch_index, rule.salience, existence)
+            )
     engine_class = type("CompiledEngine", (KnowledgeEngine,), attributes)
     return CompiledKB(knowledge_base, engine_class, classes, tuple(branches))
+
+
+def _test_accepts(test: FieldTest, value: Scalar, bindings: Mapping[str, Any]) -> bool:
+    if test.equals is not None and value != test.equals:
+        return False
+    constant = [
+        (name, operand)
+        for name, operand in (
+            ("not", test.not_),
+            ("one_of", test.one_of),
+            ("none_of", test.none_of),
+            *test.comparisons(),
+        )
+        if operand is not None
+    ]
+    for operator, operand in constant:
+        bound = operand
+        if isinstance(operand, VariableOperand):
+            if operand.var not in bindings:
+                continue  # bound inside the exists itself: any value can do
+            bound = bindings[operand.var] + operand.plus
+        if not _passes(operator, bound, value):
+            return False
+    return test.as_ is None or test.as_ not in bindings or bindings[test.as_] == value
+
+
+def pattern_accepts(
+    pattern: Pattern, fact_type: str, fields: Mapping[str, Scalar], bindings: Mapping[str, Any]
+) -> bool:
+    """Whether a fact meets a pattern given the rule's bindings: the same semantics experta
+    applies, used to name the facts that satisfied an ``exists`` condition."""
+    if fact_type != pattern.fact_type:
+        return False
+    return all(
+        name in fields and _test_accepts(test, fields[name], bindings)
+        for name, test in pattern.tests.items()
+    )
 
 
 def make_fact(compiled: CompiledKB, fact_type: str, fields: Mapping[str, Scalar]) -> Any:

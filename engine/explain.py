@@ -16,7 +16,7 @@ import pycountry
 
 from engine import certainty
 from engine.schemas.facts import FactRecord
-from engine.schemas.kb import Advice, Source, Stage
+from engine.schemas.kb import Advice, RuleSpec, Source, Stage
 from engine.schemas.knowledge_base import KnowledgeBase
 from engine.schemas.report import (
     DiagnosisItem,
@@ -28,7 +28,7 @@ from engine.schemas.report import (
     SourceReference,
     Trace,
 )
-from engine.schemas.results import RunResult
+from engine.schemas.results import Firing, RunResult
 from engine.schemas.scenario import Scenario
 
 _STAGE_ORDER = {stage: position for position, stage in enumerate(Stage)}
@@ -53,6 +53,20 @@ def cite(source: Source) -> str:
     return f"{authors}{year}. {source.title}.{publisher}"
 
 
+def short_cite(source: Source) -> str:
+    """A short reference for running text: ``Meyer 2014``, ``Hall & Hall 1987``."""
+    surnames = [author.split()[-1] for author in source.authors]
+    if not surnames:
+        names = source.publisher or source.title
+    elif len(surnames) == 1:
+        names = surnames[0]
+    elif len(surnames) == 2:
+        names = f"{surnames[0]} & {surnames[1]}"
+    else:
+        names = f"{surnames[0]} et al."
+    return f"{names} {source.year}" if source.year else names
+
+
 def _country_name(code: str, knowledge_base: KnowledgeBase) -> str:
     if code in knowledge_base.cultures:
         return knowledge_base.cultures[code].value.name
@@ -60,62 +74,114 @@ def _country_name(code: str, knowledge_base: KnowledgeBase) -> str:
     return str(country.name) if country else code
 
 
+def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, float]:
+    """The certainty of every finding fact, as the fixed point of MYCIN propagation.
+
+    A finding's certainty combines, over every firing that concluded it, the rule's certainty
+    times the weakest finding that firing matched. Computing this over the whole run (rather
+    than at the moment each rule fired) makes certainties independent of firing order and
+    salience. Conclusions are never negative, so the iteration only rises and converges.
+    """
+    facts = {fact.id: fact for fact in run.facts}
+    values: dict[int, float] = {}
+    for _ in range(_MAX_PROPAGATION_ROUNDS):
+        updated: dict[int, float] = {}
+        for firing in run.firings:
+            conclude = knowledge_base.rule(firing.rule).value.then.conclude
+            weakest = _weakest(firing.facts, facts, values)
+            for stated, fact_id in zip(conclude.values(), firing.concluded, strict=True):
+                updated[fact_id] = certainty.combine(updated.get(fact_id, 0.0), stated * weakest)
+        if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in updated):
+            return updated
+        values = updated
+    return values
+
+
+_MAX_PROPAGATION_ROUNDS = 200
+
+
+def _weakest(
+    fact_ids: tuple[int, ...], facts: dict[int, FactRecord], values: dict[int, float]
+) -> float:
+    return certainty.premise(values.get(i, 0.0) for i in fact_ids if facts[i].type == "finding")
+
+
+def _grounded_in_situation(
+    fact: FactRecord, facts: dict[int, FactRecord], firings: dict[int, Firing], seen: frozenset[int]
+) -> bool:
+    """Whether a fact rests, anywhere below it, on what the scenario says beyond the cultures."""
+    if fact.origin.kind == "scenario":
+        return fact.type != "culture"
+    if fact.origin.kind == "profile":
+        return False
+    return any(
+        _grounded_in_situation(facts[used], facts, firings, seen | {number})
+        for number in fact.origin.firings
+        if number not in seen
+        for used in (*firings[number].facts, *firings[number].witnesses)
+    )
+
+
+def _evidence(
+    rule: RuleSpec, firing: int, contribution: float, facts: tuple[FactRecord, ...]
+) -> Evidence:
+    return Evidence(
+        rule=rule.id,
+        rule_title=rule.title,
+        firing=firing,
+        certainty=round(contribution, 4),
+        facts=facts,
+    )
+
+
 def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
     """Build the report for one run; see the module docs for how certainty is computed."""
     facts = {fact.id: fact for fact in run.facts}
-    fact_certainty: dict[int, float] = {}
+    firings = {firing.number: firing for firing in run.firings}
+    values = finding_certainties(run, knowledge_base)
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     for firing in run.firings:
         rule = knowledge_base.rule(firing.rule).value
-        matched = tuple(facts[fact_id] for fact_id in firing.facts)
-        weakest = certainty.premise(fact_certainty[f.id] for f in matched if f.type == "finding")
-        for finding_id, fact_id in zip(rule.then.conclude, firing.concluded, strict=True):
-            contribution = rule.then.conclude[finding_id] * weakest
-            fact_certainty[fact_id] = certainty.combine(
-                fact_certainty.get(fact_id, 0.0), contribution
-            )
+        matched = tuple(facts[fact_id] for fact_id in (*firing.facts, *firing.witnesses))
+        weakest = _weakest(firing.facts, facts, values)
+
+        for finding_id, stated in rule.then.conclude.items():
             finding_evidence[finding_id].append(
-                Evidence(
-                    rule=rule.id,
-                    rule_title=rule.title,
-                    firing=firing.number,
-                    certainty=round(contribution, 4),
-                    facts=matched,
-                )
+                _evidence(rule, firing.number, stated * weakest, matched)
             )
         for advice_id, stated in rule.then.support.items():
             advice_evidence[advice_id].append(
-                Evidence(
-                    rule=rule.id,
-                    rule_title=rule.title,
-                    firing=firing.number,
-                    certainty=round(stated * weakest, 4),
-                    facts=matched,
-                )
+                _evidence(rule, firing.number, stated * weakest, matched)
             )
 
     diagnosis = []
-    for finding_id, evidence in finding_evidence.items():
+    for finding_id, evidence_list in finding_evidence.items():
         finding = knowledge_base.findings[finding_id].value
         if finding.show_in_diagnosis:
+            fact = next(
+                f for f in run.facts if f.type == "finding" and f.fields["name"] == finding_id
+            )
             diagnosis.append(
                 DiagnosisItem(
                     id=finding.id,
                     title=finding.title,
                     explanation=finding.explanation,
-                    certainty=_total(evidence),
+                    certainty=round(values[fact.id], 4),
+                    basis="situation"
+                    if _grounded_in_situation(fact, facts, firings, frozenset())
+                    else "profiles",
                     caveat=finding.caveat,
-                    supported_by=tuple(evidence),
+                    supported_by=tuple(evidence_list),
                 )
             )
-    diagnosis.sort(key=lambda item: (-item.certainty, item.id))
+    diagnosis.sort(key=lambda item: (item.basis != "situation", -item.certainty, item.id))
 
     recommendations: list[Recommendation] = []
     against: list[Recommendation] = []
-    for advice_id, evidence in advice_evidence.items():
+    for advice_id, evidence_list in advice_evidence.items():
         advice = knowledge_base.advice[advice_id].value
-        item = _recommendation(advice, evidence, knowledge_base)
+        item = _recommendation(advice, evidence_list, knowledge_base)
         (recommendations if item.certainty > 0 else against).append(item)
     given = {item.id for item in recommendations}
     recommendations = [
@@ -173,6 +239,7 @@ def _recommendation(
         SourceReference(
             id=source_id,
             citation=cite(knowledge_base.sources[source_id].value),
+            short=short_cite(knowledge_base.sources[source_id].value),
             url=knowledge_base.sources[source_id].value.url,
         )
         for source_id in dict.fromkeys(
@@ -210,16 +277,18 @@ def _caveats(run: RunResult, knowledge_base: KnowledgeBase) -> tuple[str, ...]:
     used = [facts[fact_id] for firing in run.firings for fact_id in firing.facts]
     if any(fact.origin.kind == "profile" for fact in used):
         caveats.append(NATIONAL_TENDENCY_CAVEAT)
-    estimated = sorted(
-        {
-            f"{fact.fields['dimension']} ({fact.origin.country})"
-            for fact in used
-            if fact.origin.kind == "profile" and fact.origin.estimated
-        }
-    )
+    estimated: dict[str, set[str]] = defaultdict(set)
+    for fact in used:
+        if fact.origin.kind == "profile" and fact.origin.estimated:
+            estimated[fact.origin.country].add(fact.origin.dimension)
     if estimated:
         caveats.append(
-            "Some scores used are estimates, not measurements: " + ", ".join(estimated) + "."
+            "Some scores used are the knowledge base's own estimates, not measurements: "
+            + "; ".join(
+                f"{_country_name(country, knowledge_base)}: {', '.join(sorted(dimensions))}"
+                for country, dimensions in sorted(estimated.items())
+            )
+            + "."
         )
     for code in run.missing_profiles:
         caveats.append(

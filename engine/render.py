@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from engine.schemas.facts import FactRecord
 from engine.schemas.kb import Stage
-from engine.schemas.report import Evidence, Recommendation, Report
+from engine.schemas.report import DiagnosisItem, Evidence, Recommendation, Report
 from engine.schemas.results import Firing
 
 WIDTH = 88
@@ -75,7 +75,7 @@ class _HowTree:
                 firing = self.firings[number]
                 title = self.rule_titles.get(firing.rule, "")
                 yield _line(f"rule {firing.rule}: {title} (firing {number})", indent + 2)
-                for fact_id in firing.facts:
+                for fact_id in (*firing.facts, *firing.witnesses):
                     yield from self.fact(self.facts[fact_id], indent + 4, seen | {number})
 
 
@@ -92,7 +92,7 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
             + ", also given in this plan; weigh them against each other.",
             7,
         )
-    yield from _wrap("Sources: " + "; ".join(source.citation for source in item.sources), 7)
+    yield from _wrap("Sources: " + "; ".join(source.short for source in item.sources) + ".", 7)
     if tree:
         yield "       How this was reached:"
         for evidence in item.supported_by:
@@ -107,11 +107,8 @@ def _header(report: Report) -> list[str]:
     ]
 
 
-def _diagnosis(report: Report, tree: _HowTree | None) -> Iterator[str]:
-    yield "DIAGNOSIS"
-    if not report.diagnosis:
-        yield "  No rule found anything notable in this situation."
-    for position, finding in enumerate(report.diagnosis, 1):
+def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[str]:
+    for position, finding in enumerate(findings, 1):
         yield f"  {position}. {finding.title}  [{_certainty(finding.certainty)}]"
         yield from _wrap(finding.explanation, 5)
         if finding.caveat:
@@ -122,6 +119,19 @@ def _diagnosis(report: Report, tree: _HowTree | None) -> Iterator[str]:
         else:
             rules = ", ".join(dict.fromkeys(evidence.rule for evidence in finding.supported_by))
             yield from _wrap(f"(rules: {rules})", 5)
+
+
+def _diagnosis(report: Report, tree: _HowTree | None) -> Iterator[str]:
+    situation = [item for item in report.diagnosis if item.basis == "situation"]
+    background = [item for item in report.diagnosis if item.basis == "profiles"]
+    yield "DIAGNOSIS: what is going on"
+    if not situation:
+        yield "  Nothing in what you describe points to a cultural problem."
+    yield from _findings(situation, tree)
+    if background:
+        yield ""
+        yield "CULTURAL BACKGROUND: the differences behind it (national tendencies)"
+        yield from _findings(background, tree)
 
 
 def _plan(report: Report, tree: _HowTree | None) -> Iterator[str]:

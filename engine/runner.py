@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from engine.compiler import PATTERN_PREFIX, CompiledKB, make_fact
+from engine.compiler import (
+    PATTERN_PREFIX,
+    CompiledBranch,
+    CompiledKB,
+    make_fact,
+    pattern_accepts,
+)
 from engine.errors import RunawayRulesError
 from engine.schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
 from engine.schemas.results import Firing, RunResult
@@ -24,6 +30,26 @@ def _plain(value: Any) -> Scalar:
     if isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+def _witnesses(
+    branch: CompiledBranch, records: list[FactRecord], bindings: dict[str, Scalar]
+) -> tuple[int, ...]:
+    """For each ``exists`` condition, the first fact (in canonical order) meeting each pattern."""
+    found: list[int] = []
+    for patterns in branch.existence:
+        for pattern in patterns:
+            witness = next(
+                (
+                    record.id
+                    for record in records
+                    if pattern_accepts(pattern, record.type, record.fields, bindings)
+                ),
+                None,
+            )
+            if witness is not None and witness not in found:
+                found.append(witness)
+    return tuple(found)
 
 
 def run(compiled: CompiledKB, facts: InputFacts, step_limit: int = DEFAULT_STEP_LIMIT) -> RunResult:
@@ -86,6 +112,7 @@ def run(compiled: CompiledKB, facts: InputFacts, step_limit: int = DEFAULT_STEP_
                     )
                 concluded.append(finding_ids[finding])
                 concluded_by.setdefault(finding_ids[finding], []).append(number)
+            witnesses = _witnesses(branch, records, bindings)
             firings.append(
                 Firing(
                     number=number,
@@ -93,6 +120,7 @@ def run(compiled: CompiledKB, facts: InputFacts, step_limit: int = DEFAULT_STEP_
                     branch=branch.branch,
                     facts=tuple(matched),
                     bindings=bindings,
+                    witnesses=witnesses,
                     concluded=tuple(concluded),
                 )
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from engine.schemas.base import Frozen
@@ -23,6 +25,7 @@ class Evidence(Frozen):
 class SourceReference(Frozen):
     id: str
     citation: str
+    short: str = Field(description="a short form for running text, such as 'Meyer 2014'")
     url: str = ""
 
 
@@ -31,6 +34,10 @@ class DiagnosisItem(Frozen):
     title: str
     explanation: str
     certainty: float
+    basis: Literal["situation", "profiles"] = Field(
+        description="'situation' when it rests on what the scenario says, beyond the two "
+        "cultures; 'profiles' when it rests on national profiles alone"
+    )
     caveat: str = ""
     supported_by: tuple[Evidence, ...]
 

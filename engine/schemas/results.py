@@ -16,6 +16,9 @@ class Firing(Frozen):
     branch: int
     facts: tuple[int, ...] = Field(description="ids of the matched facts, in pattern order")
     bindings: dict[str, Scalar]
+    witnesses: tuple[int, ...] = Field(
+        default=(), description="ids of facts that satisfied the rule's 'exists' conditions"
+    )
     concluded: tuple[int, ...] = Field(description="ids of the finding facts it concluded")
 
 

@@ -48,6 +48,9 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
     for dimension in knowledge_base.dimensions.values():
         for index, source in enumerate(dimension.value.sources):
             known(dimension, ("sources", index), source, sources, "source")
+    for located_finding in knowledge_base.findings.values():
+        for index, source in enumerate(located_finding.value.sources):
+            known(located_finding, ("sources", index), source, sources, "source")
     for advice in knowledge_base.advice.values():
         for index, source in enumerate(advice.value.sources):
             known(advice, ("sources", index), source, sources, "source")
@@ -114,6 +117,16 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                 )
             )
         dimension = knowledge_base.dimensions[dimension_id].value
+        for index, reading in enumerate(score.other_readings):
+            if reading.source not in knowledge_base.sources:
+                problems.append(
+                    Problem(
+                        culture.location("scores", dimension_id, "other_readings", index, "source"),
+                        f"unknown source {reading.source!r}",
+                        f"culture.scores.{dimension_id}.other_readings.{index}.source",
+                        did_you_mean(reading.source, knowledge_base.sources),
+                    )
+                )
         if score.value is not None and not dimension.minimum <= score.value <= dimension.maximum:
             problems.append(
                 Problem(
@@ -179,19 +192,19 @@ class _BranchChecker:
         self, test: FieldTest, spec: FieldSpec, path: PathKey, kind: str, newly_bound: set[str]
     ) -> None:
         for keyword, value in (("equals", test.equals), ("not", test.not_)):
-            if value is not None:
+            if value is not None and not isinstance(value, VariableOperand):
                 self.value(value, spec, path if keyword == "equals" else (*path, keyword))
         for keyword, values in (("one_of", test.one_of), ("none_of", test.none_of)):
             for index, value in enumerate(values or ()):
                 self.value(value, spec, (*path, keyword, index))
         for keyword, operand in test.comparisons():
-            if spec.kind != "number":
+            if spec.kind != "number" and keyword != "not":
                 self.problem(
                     (*path, keyword),
                     f"'{keyword}' compares numbers, but this field holds {spec.kind} values",
                     "Use equals, one_of or none_of.",
                 )
-            if isinstance(operand, VariableOperand):
+            if not isinstance(operand, float | int):
                 if kind == "not":
                     self.problem(
                         (*path, keyword),

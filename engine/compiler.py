@@ -72,6 +72,23 @@ class FieldPredicate:
         return all(_passes(operator, operand, value) for operator, operand in self.tests)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _compare_with(operator: str, value: Any, other: Any, amount: float) -> bool:
+    """``value OP other``: ``amount`` shifts ``other`` or is the distance (within, beyond)."""
+    if operator == "not":
+        return bool(value != other)
+    if not (_is_number(value) and _is_number(other)):
+        return False
+    if operator == "within":
+        return bool(abs(value - other) <= amount)
+    if operator == "beyond":
+        return bool(abs(value - other) >= amount)
+    return _passes(operator, other + amount, value)
+
+
 def _passes(operator: str, operand: Any, value: Any) -> bool:
     if operator == "not":
         return bool(value != operand)
@@ -79,7 +96,7 @@ def _passes(operator: str, operand: Any, value: Any) -> bool:
         return value in operand
     if operator == "none_of":
         return value not in operand
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not _is_number(value):
         return False
     return _COMPARE[operator](value, operand)
 
@@ -94,12 +111,12 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 
 @dataclass(frozen=True)
 class VariableComparison:
-    """``field OP variable + offset``, evaluated by experta's TEST on the bound values."""
+    """``field OP variable`` (shifted or at a distance), evaluated by experta's TEST."""
 
     operator: str
     field_variable: str
     other_variable: str
-    offset: float
+    amount: float
 
     @property
     def __signature__(self) -> inspect.Signature:
@@ -109,11 +126,12 @@ class VariableComparison:
         return inspect.Signature([inspect.Parameter(name, kind) for name in names])
 
     def __call__(self, **bindings: Any) -> bool:
-        value = bindings.get(self.field_variable)
-        other = bindings.get(self.other_variable)
-        if isinstance(other, bool) or not isinstance(other, int | float):
-            return False
-        return _passes(self.operator, other + self.offset, value)
+        return _compare_with(
+            self.operator,
+            bindings.get(self.field_variable),
+            bindings.get(self.other_variable),
+            self.amount,
+        )
 
 
 _interned: dict[Any, Any] = {}
@@ -163,7 +181,7 @@ class _BranchCompiler:
 
     def field(self, test: FieldTest, tests: list[Any]) -> Any:
         constant: list[tuple[str, Any]] = []
-        if test.not_ is not None:
+        if test.not_ is not None and not isinstance(test.not_, VariableOperand):
             constant.append(("not", test.not_))
         if test.one_of is not None:
             constant.append(("one_of", frozenset(test.one_of)))
@@ -171,14 +189,15 @@ class _BranchCompiler:
             constant.append(("none_of", frozenset(test.none_of)))
         variable = test.as_
         for operator, operand in test.comparisons():
-            if isinstance(operand, VariableOperand):
-                if variable is None:
-                    variable = f"{HIDDEN_PREFIX}{self.hidden}"
-                    self.hidden += 1
-                comparison = VariableComparison(operator, variable, operand.var, operand.plus)
-                tests.append(TEST(_intern(comparison)))
-            else:
+            if isinstance(operand, float | int):
                 constant.append((operator, float(operand)))
+                continue
+            if variable is None:
+                variable = f"{HIDDEN_PREFIX}{self.hidden}"
+                self.hidden += 1
+            amount = operand.plus if isinstance(operand, VariableOperand) else operand.by
+            comparison = VariableComparison(operator, variable, operand.var, amount)
+            tests.append(TEST(_intern(comparison)))
         parts: list[Any] = []
         if variable is not None:
             parts.append(getattr(MATCH, variable))
@@ -277,21 +296,22 @@ def _test_accepts(test: FieldTest, value: Scalar, bindings: Mapping[str, Any]) -
     constant = [
         (name, operand)
         for name, operand in (
-            ("not", test.not_),
+            ("not", None if isinstance(test.not_, VariableOperand) else test.not_),
             ("one_of", test.one_of),
             ("none_of", test.none_of),
-            *test.comparisons(),
         )
         if operand is not None
     ]
-    for operator, operand in constant:
-        bound = operand
-        if isinstance(operand, VariableOperand):
-            if operand.var not in bindings:
-                continue  # bound inside the exists itself: any value can do
-            bound = bindings[operand.var] + operand.plus
-        if not _passes(operator, bound, value):
-            return False
+    if not all(_passes(operator, operand, value) for operator, operand in constant):
+        return False
+    for operator, operand in test.comparisons():
+        if isinstance(operand, float | int):
+            if not _passes(operator, operand, value):
+                return False
+        elif operand.var in bindings:  # a variable bound inside the exists: any value can do
+            amount = operand.plus if isinstance(operand, VariableOperand) else operand.by
+            if not _compare_with(operator, value, bindings[operand.var], amount):
+                return False
     return test.as_ is None or test.as_ not in bindings or bindings[test.as_] == value
 
 

@@ -35,6 +35,9 @@ def _scenario_facts(scenario: Scenario) -> Iterator[Draft]:
     if scenario.they.structure is not None:
         organisation["structure"] = scenario.they.structure.value
         paths.append("they.structure")
+    if scenario.they.corporate_culture is not None:
+        organisation["corporate_culture"] = scenario.they.corporate_culture
+        paths.append("they.corporate_culture")
     if organisation:
         yield "organisation", organisation, ScenarioOrigin(paths=tuple(paths))
     for index, person in enumerate(scenario.they.people):
@@ -58,6 +61,8 @@ def _scenario_facts(scenario: Scenario) -> Iterator[Draft]:
         paths.append("relationship.months")
     yield "relationship", fields, ScenarioOrigin(paths=tuple(paths))
     yield "goal", {"kind": scenario.goal.kind.value}, _at("goal.kind")
+    for index, preference in enumerate(scenario.they.preferences):
+        yield "preference", {"kind": preference.value}, _at(f"they.preferences[{index}]")
     for index, action in enumerate(scenario.we_are_doing):
         yield "action", {"kind": action.value}, _at(f"we_are_doing[{index}]")
     for index, observation in enumerate(scenario.we_observe):
@@ -82,7 +87,7 @@ def _profile_facts(knowledge_base: KnowledgeBase, side: str, country: str) -> It
             estimated=score.estimated,
             file=located.document.display_path,
         )
-        value: Scalar = int(score.value) if score.value.is_integer() else score.value
+        value = _number(score.value)
         fields: dict[str, Scalar] = {
             "side": side,
             "dimension": dimension,
@@ -90,6 +95,22 @@ def _profile_facts(knowledge_base: KnowledgeBase, side: str, country: str) -> It
             "estimated": score.estimated,
         }
         yield "score", fields, origin
+        if score.other_readings:
+            values = [score.value, *(reading.value for reading in score.other_readings)]
+            low, high = _number(min(values)), _number(max(values))
+            spread_fields: dict[str, Scalar] = {
+                "side": side,
+                "dimension": dimension,
+                "low": low,
+                "high": high,
+                "spread": _number(max(values) - min(values)),
+            }
+            sources = ", ".join([score.source, *(r.source for r in score.other_readings)])
+            yield "score_spread", spread_fields, origin.model_copy(update={"source": sources})
+
+
+def _number(value: float) -> Scalar:
+    return int(value) if float(value).is_integer() else value
 
 
 def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> InputFacts:

@@ -55,12 +55,29 @@ FACT_TYPES: dict[str, FactType] = {
             "estimated": FieldSpec("bool", "true when the source marks the score as estimated"),
         },
     ),
+    "score_spread": FactType(
+        "sources disagree on a culture's position on a dimension",
+        {
+            "side": _SIDE,
+            "dimension": FieldSpec("dimension", "a dimension id from the knowledge base"),
+            "low": FieldSpec("number", "the lowest reading"),
+            "high": FieldSpec("number", "the highest reading"),
+            "spread": FieldSpec("number", "high minus low"),
+        },
+    ),
     "organisation": FactType(
         "the counterpart organisation",
         {
             "type": _enum(scenario.OrganisationType, "what kind of organisation they are"),
             "structure": _enum(scenario.Structure, "how hierarchical they are, as observed"),
+            "corporate_culture": FieldSpec(
+                "country", "the culture they work in, when it differs from the country's"
+            ),
         },
+    ),
+    "preference": FactType(
+        "how the counterpart has told or shown us they like to work",
+        {"kind": _enum(scenario.Preference, "the stated preference")},
     ),
     "person": FactType(
         "a person on the counterpart side",

@@ -66,13 +66,27 @@ class Dimension(Frozen):
     sources: tuple[Identifier, ...] = Field(min_length=1)
 
 
+class Reading(Frozen):
+    """Another source's position on the same dimension, recorded when sources disagree."""
+
+    value: float
+    source: Identifier
+    estimated: bool = False
+    note: str = ""
+
+
 class Score(Frozen):
-    """A culture's position on one dimension; ``value: null`` records a known gap."""
+    """A culture's position on one dimension; ``value: null`` records a known gap.
+
+    ``value`` is the reading rules use; ``other_readings`` keep what other sources say, so
+    that disagreement is shown (as a ``score_spread`` fact) rather than hidden.
+    """
 
     value: float | None
     source: Identifier
     estimated: bool = False
     note: str = ""
+    other_readings: tuple[Reading, ...] = ()
 
 
 class CultureProfile(Frozen):
@@ -92,6 +106,7 @@ class Finding(Frozen):
     explanation: str
     show_in_diagnosis: bool = True
     caveat: str = ""
+    sources: tuple[Identifier, ...] = ()
 
 
 class Topic(StrEnum):
@@ -149,20 +164,29 @@ class VariableOperand(Frozen):
     plus: float = 0
 
 
-Operand = float | VariableOperand
+class Spread(Frozen):
+    """``{var: name, by: 25}``: a distance from a bound variable, in either direction."""
+
+    var: VariableName
+    by: float = Field(ge=0)
+
+
+Operand = float | VariableOperand | Spread
 
 
 class FieldTest(Frozen):
     """Tests on one field of a fact. A bare value means ``equals``; a list means ``one_of``."""
 
     equals: Scalar | None = None
-    not_: Scalar | None = Field(default=None, alias="not")
+    not_: Scalar | VariableOperand | None = Field(default=None, alias="not")
     one_of: tuple[Scalar, ...] | None = Field(default=None, min_length=1)
     none_of: tuple[Scalar, ...] | None = Field(default=None, min_length=1)
     at_least: Operand | None = None
     at_most: Operand | None = None
     above: Operand | None = None
     below: Operand | None = None
+    within: Spread | None = Field(default=None, description="|value - var| <= by")
+    beyond: Spread | None = Field(default=None, description="|value - var| >= by")
     as_: VariableName | None = Field(default=None, alias="as")
 
     @model_validator(mode="before")
@@ -181,12 +205,15 @@ class FieldTest(Frozen):
         return self
 
     def comparisons(self) -> tuple[tuple[str, Operand], ...]:
-        """The numeric comparisons, in a fixed order."""
-        pairs = (
+        """The numeric comparisons and the comparisons with variables, in a fixed order."""
+        pairs: tuple[tuple[str, Operand | None], ...] = (
             ("at_least", self.at_least),
             ("at_most", self.at_most),
             ("above", self.above),
             ("below", self.below),
+            ("within", self.within),
+            ("beyond", self.beyond),
+            ("not", self.not_ if isinstance(self.not_, VariableOperand) else None),
         )
         return tuple((name, operand) for name, operand in pairs if operand is not None)
 
@@ -200,6 +227,8 @@ TEST_KEYWORDS = (
     "at_most",
     "above",
     "below",
+    "within",
+    "beyond",
     "as",
 )
 

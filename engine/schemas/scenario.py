@@ -26,6 +26,8 @@ class OrganisationType(StrEnum):
     government = "government"
     non_profit = "non_profit"
     professional_firm = "professional_firm"
+    state_owned_enterprise = "state_owned_enterprise"
+    distributor = "distributor"
 
 
 class Structure(StrEnum):
@@ -78,6 +80,12 @@ class GoalKind(StrEnum):
     manage_team = "manage_team"
     enter_market = "enter_market"
     find_partner = "find_partner"
+    give_feedback = "give_feedback"
+    manage_remote_team = "manage_remote_team"
+    appoint_distributor = "appoint_distributor"
+    integrate_after_merger = "integrate_after_merger"
+    meet_senior_executives = "meet_senior_executives"
+    present_proposal = "present_proposal"
 
 
 class Action(StrEnum):
@@ -93,6 +101,18 @@ class Action(StrEnum):
     giving_direct_criticism = "giving_direct_criticism"
     detailed_contract_first = "detailed_contract_first"
     junior_team_sent = "junior_team_sent"
+    first_names_from_the_start = "first_names_from_the_start"
+    giving_gifts = "giving_gifts"
+    offering_hospitality = "offering_hospitality"
+    using_local_agent = "using_local_agent"
+    tight_meeting_agenda = "tight_meeting_agenda"
+    feedback_in_group_settings = "feedback_in_group_settings"
+    principles_first_presentation = "principles_first_presentation"
+    applications_first_presentation = "applications_first_presentation"
+    video_calls_only = "video_calls_only"
+    fixed_deadlines_imposed = "fixed_deadlines_imposed"
+    hard_bargaining = "hard_bargaining"
+    working_through_interpreter = "working_through_interpreter"
 
 
 class Observation(StrEnum):
@@ -108,6 +128,36 @@ class Observation(StrEnum):
     social_invitations_received = "social_invitations_received"
     deadlines_missed = "deadlines_missed"
     open_disagreement = "open_disagreement"
+    team_silent_on_calls = "team_silent_on_calls"
+    bad_news_hidden = "bad_news_hidden"
+    gift_offered_to_us = "gift_offered_to_us"
+    request_for_unusual_payment = "request_for_unusual_payment"
+    official_involved = "official_involved"
+    long_social_meetings = "long_social_meetings"
+    contract_renegotiation_requested = "contract_renegotiation_requested"
+    meetings_start_late = "meetings_start_late"
+    blunt_criticism_received = "blunt_criticism_received"
+    staff_turnover_after_merger = "staff_turnover_after_merger"
+    distributor_underperforming = "distributor_underperforming"
+
+
+class Preference(StrEnum):
+    """How the counterpart has told us, or shown us, that they like to work."""
+
+    direct_communication = "direct_communication"
+    indirect_communication = "indirect_communication"
+    quick_decisions = "quick_decisions"
+    consensus_decisions = "consensus_decisions"
+    informal_style = "informal_style"
+    formal_style = "formal_style"
+    task_first = "task_first"
+    relationship_first = "relationship_first"
+    detailed_contracts = "detailed_contracts"
+    flexible_agreements = "flexible_agreements"
+    open_debate = "open_debate"
+    strict_schedules = "strict_schedules"
+    flexible_schedules = "flexible_schedules"
+    written_follow_up = "written_follow_up"
 
 
 def resolve_country(value: object) -> str:
@@ -156,7 +206,15 @@ class They(Frozen):
     structure: Structure | None = Field(
         default=None, description="How hierarchical their organisation is, if we know"
     )
+    corporate_culture: CountryCode | None = Field(
+        default=None,
+        description="The culture the organisation works in, when it differs from the country "
+        "(for example the parent company's culture in a multinational's subsidiary)",
+    )
     people: tuple[Person, ...] = ()
+    preferences: tuple[Preference, ...] = Field(
+        default=(), description="How they have told or shown us they like to work"
+    )
 
 
 class Relationship(Frozen):

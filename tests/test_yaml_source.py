@@ -55,3 +55,9 @@ def test_oversized_files_are_refused() -> None:
 
 def test_dates_stay_plain_text() -> None:
     assert parse_yaml(b"when: 2024-01-02\n", "f.yaml").data == {"when": "2024-01-02"}
+
+
+def test_only_true_and_false_are_booleans() -> None:
+    # YAML 1.1 would read Norway's code NO as false; YAML 1.2 and this project do not.
+    document = parse_yaml(b"a: NO\nb: yes\nc: off\nd: true\ne: False\n", "f.yaml")
+    assert document.data == {"a": "NO", "b": "yes", "c": "off", "d": True, "e": False}

@@ -1,0 +1,185 @@
+"""Write the knowledge base's culture profiles from the published score tables.
+
+Usage: python tools/import_culture_data.py DATA_DIR [KB_DIR]
+
+DATA_DIR holds hofstede-6d.csv, globe-practices.csv and globe-values.csv (see the project's
+shared/data/culture/README.md for their provenance and terms). One profile is written per ISO
+country, to KB_DIR/cultures/<code>.yaml. Scores are carried over unchanged; a blank cell becomes
+``value: null`` (missing is not zero). Scores from any other source already in a profile (the
+hand-coded Culture Map positions) and its notes are kept, so the tool can be re-run safely.
+
+Where GLOBE has several sub-national samples for one country, the majority sample is the score
+and the others are recorded as other readings, so the disagreement stays visible.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+HOFSTEDE = ("pdi", "idv", "mas", "uai", "lto", "ivr")
+GLOBE = (
+    "uncertainty_avoidance",
+    "future_orientation",
+    "power_distance",
+    "institutional_collectivism",
+    "humane_orientation",
+    "performance_orientation",
+    "in_group_collectivism",
+    "gender_egalitarianism",
+    "assertiveness",
+)
+HOFSTEDE_SOURCE = "hofstede-6d-2015"
+GLOBE_SOURCE = "globe-2004"
+# The sample used as the country's score where GLOBE surveyed several; the others become readings.
+MAJORITY_SAMPLE = {
+    "DE": "Germany (West)",
+    "CH": "Switzerland (German-speaking)",
+    "ZA": "South Africa (Black sample)",
+}
+GENERATED = {HOFSTEDE_SOURCE, GLOBE_SOURCE}
+
+
+def globe_id(kind: str, column: str) -> str:
+    return f"globe-{kind}-{column.replace('_', '-')}"
+
+
+def _number(text: str) -> float | int | None:
+    if not text.strip():
+        return None
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def collect(data: Path) -> dict[str, dict[str, Any]]:
+    """Scores per ISO code: {'name': ..., 'scores': {dimension: score mapping}, 'notes': [...]}"""
+    countries: dict[str, dict[str, Any]] = {}
+
+    def entry(code: str) -> dict[str, Any]:
+        country = pycountry.countries.get(alpha_2=code)
+        name = getattr(country, "common_name", None) or country.name
+        return countries.setdefault(code, {"name": name, "scores": {}, "notes": []})
+
+    for row in _rows(data / "hofstede-6d.csv"):
+        if not row["iso2"] or row["entity_type"] != "country":
+            continue
+        profile = entry(row["iso2"])
+        for dimension in HOFSTEDE:
+            profile["scores"][dimension] = {
+                "value": _number(row[dimension]),
+                "source": HOFSTEDE_SOURCE,
+            }
+        missing = [d for d in HOFSTEDE if _number(row[d]) is None]
+        if missing:
+            profile["notes"].append(
+                f"The Hofstede data has no {', '.join(missing)} score for this country."
+            )
+    for kind in ("practices", "values"):
+        by_country: dict[str, list[dict[str, str]]] = {}
+        for row in _rows(data / f"globe-{kind}.csv"):
+            by_country.setdefault(row["iso2"], []).append(row)
+        for code, rows in by_country.items():
+            primary = next((r for r in rows if r["society"] == MAJORITY_SAMPLE.get(code)), rows[0])
+            others = [r for r in rows if r is not primary]
+            profile = entry(code)
+            for column in GLOBE:
+                score: dict[str, Any] = {"value": _number(primary[column]), "source": GLOBE_SOURCE}
+                if primary["subnational_sample"] == "1":
+                    score["note"] = f"GLOBE sample: {primary['society']}."
+                if others:
+                    score["other_readings"] = [
+                        {
+                            "value": _number(other[column]),
+                            "source": GLOBE_SOURCE,
+                            "note": f"GLOBE sample: {other['society']}.",
+                        }
+                        for other in others
+                    ]
+                profile["scores"][globe_id(kind, column)] = score
+            if others and kind == "practices":
+                profile["notes"].append(
+                    "GLOBE surveyed several samples here; the majority sample ("
+                    f"{primary['society']}) gives the score, the others are other readings."
+                )
+    return countries
+
+
+def _flow(score: dict[str, Any]) -> str:
+    parts = []
+    for key in ("value", "source", "estimated", "note"):
+        if key in ("value", "source") or score.get(key) not in (None, False, ""):
+            value = score.get(key)
+            plain = key == "source" or (
+                isinstance(value, int | float) and not isinstance(value, bool)
+            )
+            parts.append(f"{key}: {value if plain else json.dumps(value)}")
+    text = "{" + ", ".join(parts) + "}"
+    readings = score.get("other_readings") or []
+    if not readings:
+        return text
+    inner = ", ".join(_flow(reading) for reading in readings)
+    return text[:-1] + f", other_readings: [{inner}]" + "}"
+
+
+def render(code: str, profile: dict[str, Any]) -> str:
+    lines = [
+        f"# {profile['name']}: Hofstede 6-D and GLOBE scores written by tools/import_culture_data.py",
+        "# from the published tables (unchanged; null = no score in the source). Scores from other",
+        "# sources (the hand-coded Culture Map positions) are kept when the tool is run again.",
+        "culture:",
+        f'  country: "{code}"',
+        f"  name: {json.dumps(profile['name'])}",
+        "  scores:",
+    ]
+    for dimension, score in profile["scores"].items():
+        lines.append(f"    {dimension}: {_flow(score)}")
+    if profile["notes"]:
+        lines.append("  notes: >-")
+        lines += [f"    {line}" for line in textwrap.wrap(" ".join(profile["notes"]), 94)]
+    return "\n".join(lines) + "\n"
+
+
+def merge_existing(path: Path, profile: dict[str, Any]) -> None:
+    """Keep scores from other sources, and hand-written notes, from a profile already on disk."""
+    if not path.exists():
+        return
+    existing = yaml.safe_load(path.read_text(encoding="utf-8"))["culture"]
+    for dimension, score in existing.get("scores", {}).items():
+        if score.get("source") not in GENERATED:
+            profile["scores"][dimension] = score
+    hand_written = " ".join((existing.get("notes") or "").split())
+    for sentence in profile["notes"]:
+        hand_written = hand_written.replace(sentence, "").strip()
+    if hand_written:
+        profile["notes"] = [hand_written, *profile["notes"]]
+
+
+def main(arguments: list[str]) -> int:
+    if not 1 <= len(arguments) <= 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    data = Path(arguments[0])
+    kb = Path(arguments[1]) if len(arguments) == 2 else Path(__file__).parent.parent / "kb"
+    countries = collect(data)
+    for code, profile in sorted(countries.items()):
+        path = kb / "cultures" / f"{code.lower()}.yaml"
+        merge_existing(path, profile)
+        path.write_text(render(code, profile), encoding="utf-8")
+    print(f"wrote {len(countries)} culture profiles to {kb / 'cultures'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

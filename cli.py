@@ -18,6 +18,7 @@ import click
 from engine import api
 from engine.errors import CompassError, InputError, RunError
 from engine.render import render_json, render_text
+from engine.stats import render_stats_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -112,6 +113,36 @@ def advise(
         click.echo(render_json(report), nl=False)
     else:
         click.echo(render_text(report, explain=explain), nl=False)
+
+
+@cli.group()
+def kb() -> None:
+    """Inspect and check a knowledge base (the shipped one, or --kb DIR)."""
+
+
+@kb.command()
+@_KB_OPTION
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs.",
+)
+def stats(kb_root: Path | None, output_format: str) -> None:
+    """Count countries, rules, advice, sources and scenarios.
+
+    \b
+    Examples:
+      compass kb stats
+      compass kb stats --format json
+    """
+    result = api.kb_stats(kb_root)
+    if output_format == "json":
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        click.echo(render_stats_text(result), nl=False)
 
 
 def main() -> None:

@@ -24,6 +24,7 @@ from engine.runner import DEFAULT_STEP_LIMIT, run
 from engine.schemas.knowledge_base import KnowledgeBase
 from engine.schemas.report import Report
 from engine.schemas.scenario import Scenario
+from engine.stats import KnowledgeBaseStats, knowledge_base_stats
 
 __all__ = [
     "DEFAULT_STEP_LIMIT",
@@ -31,6 +32,7 @@ __all__ = [
     "advise_file",
     "compile_knowledge_base",
     "compiled_knowledge_base",
+    "kb_stats",
     "load_knowledge_base",
     "load_scenario",
     "parse_scenario",
@@ -48,6 +50,11 @@ def compiled_knowledge_base(root: Path | None = None) -> CompiledKB:
     resolved = (root or default_kb_root()).resolve()
     digest = kb_digest(resolved) if resolved.is_dir() else ""
     return _compiled(root, digest)
+
+
+def kb_stats(root: Path | None = None) -> KnowledgeBaseStats:
+    """Counts of what a knowledge base holds."""
+    return knowledge_base_stats(load_knowledge_base(root))
 
 
 def advise(

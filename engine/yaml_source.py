@@ -8,8 +8,8 @@ errors, and alias expansion ("billion laughs") and nesting depth are bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 

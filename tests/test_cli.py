@@ -112,3 +112,17 @@ def test_version_and_help(runner: CliRunner) -> None:
     code, out, _ = invoke(runner, "advise", "--help")
     assert code == 0
     assert "Examples:" in out
+
+
+def test_kb_stats(runner: CliRunner, mini_kb: Path) -> None:
+    code, out, _ = invoke(runner, "kb", "stats", "--kb", str(mini_kb), "--format", "json")
+    assert code == 0
+    stats = json.loads(out)
+    assert stats["countries"] == 2
+    assert stats["rules"] == stats["rules_with_sources"] == 4
+    assert stats["advice"] == 3
+    assert stats["topics"]["hierarchy"] == 1
+    assert stats["scenarios"] == 1
+    code, out, _ = invoke(runner, "kb", "stats", "--kb", str(mini_kb))
+    assert code == 0
+    assert "rules          4" in out

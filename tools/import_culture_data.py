@@ -135,7 +135,8 @@ def _flow(score: dict[str, Any]) -> str:
 
 def render(code: str, profile: dict[str, Any]) -> str:
     lines = [
-        f"# {profile['name']}: Hofstede 6-D and GLOBE scores written by tools/import_culture_data.py",
+        f"# {profile['name']}: Hofstede 6-D and GLOBE scores written by "
+        "tools/import_culture_data.py",
         "# from the published tables (unchanged; null = no score in the source). Scores from other",
         "# sources (the hand-coded Culture Map positions) are kept when the tool is run again.",
         "culture:",

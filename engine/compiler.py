@@ -27,6 +27,7 @@ from engine.experta_compat import (
     Rule,
     Strategy,
 )
+from engine.matching import compare_with, passes
 from engine.schemas.conditions import Atom, expand
 from engine.schemas.facts import FACT_TYPES, Scalar
 from engine.schemas.kb import FieldTest, Pattern, VariableOperand
@@ -69,44 +70,7 @@ class FieldPredicate:
     tests: tuple[tuple[str, Any], ...]
 
     def __call__(self, value: Any) -> bool:
-        return all(_passes(operator, operand, value) for operator, operand in self.tests)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _compare_with(operator: str, value: Any, other: Any, amount: float) -> bool:
-    """``value OP other``: ``amount`` shifts ``other`` or is the distance (within, beyond)."""
-    if operator == "not":
-        return bool(value != other)
-    if not (_is_number(value) and _is_number(other)):
-        return False
-    if operator == "within":
-        return bool(abs(value - other) <= amount)
-    if operator == "beyond":
-        return bool(abs(value - other) >= amount)
-    return _passes(operator, other + amount, value)
-
-
-def _passes(operator: str, operand: Any, value: Any) -> bool:
-    if operator == "not":
-        return bool(value != operand)
-    if operator == "one_of":
-        return value in operand
-    if operator == "none_of":
-        return value not in operand
-    if not _is_number(value):
-        return False
-    return _COMPARE[operator](value, operand)
-
-
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "at_least": lambda value, bound: value >= bound,
-    "at_most": lambda value, bound: value <= bound,
-    "above": lambda value, bound: value > bound,
-    "below": lambda value, bound: value < bound,
-}
+        return all(passes(operator, operand, value) for operator, operand in self.tests)
 
 
 @dataclass(frozen=True)
@@ -126,7 +90,7 @@ class VariableComparison:
         return inspect.Signature([inspect.Parameter(name, kind) for name in names])
 
     def __call__(self, **bindings: Any) -> bool:
-        return _compare_with(
+        return compare_with(
             self.operator,
             bindings.get(self.field_variable),
             bindings.get(self.other_variable),
@@ -288,44 +252,6 @@ def compile_knowledge_base(knowledge_base: KnowledgeBase) -> CompiledKB:
             )
     engine_class = type("CompiledEngine", (KnowledgeEngine,), attributes)
     return CompiledKB(knowledge_base, engine_class, classes, tuple(branches))
-
-
-def _test_accepts(test: FieldTest, value: Scalar, bindings: Mapping[str, Any]) -> bool:
-    if test.equals is not None and value != test.equals:
-        return False
-    constant = [
-        (name, operand)
-        for name, operand in (
-            ("not", None if isinstance(test.not_, VariableOperand) else test.not_),
-            ("one_of", test.one_of),
-            ("none_of", test.none_of),
-        )
-        if operand is not None
-    ]
-    if not all(_passes(operator, operand, value) for operator, operand in constant):
-        return False
-    for operator, operand in test.comparisons():
-        if isinstance(operand, float | int):
-            if not _passes(operator, operand, value):
-                return False
-        elif operand.var in bindings:  # a variable bound inside the exists: any value can do
-            amount = operand.plus if isinstance(operand, VariableOperand) else operand.by
-            if not _compare_with(operator, value, bindings[operand.var], amount):
-                return False
-    return test.as_ is None or test.as_ not in bindings or bindings[test.as_] == value
-
-
-def pattern_accepts(
-    pattern: Pattern, fact_type: str, fields: Mapping[str, Scalar], bindings: Mapping[str, Any]
-) -> bool:
-    """Whether a fact meets a pattern given the rule's bindings: the same semantics experta
-    applies, used to name the facts that satisfied an ``exists`` condition."""
-    if fact_type != pattern.fact_type:
-        return False
-    return all(
-        name in fields and _test_accepts(test, fields[name], bindings)
-        for name, test in pattern.tests.items()
-    )
 
 
 def make_fact(compiled: CompiledKB, fact_type: str, fields: Mapping[str, Scalar]) -> Any:

@@ -37,6 +37,8 @@ from experta import (  # noqa: E402
     Rule,
 )
 from experta.abstract import Strategy  # noqa: E402
+from experta.agenda import Agenda  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
 
 for _handler in list(logging.getLogger().handlers):
     if _handler not in _root_handlers_before:
@@ -53,6 +55,8 @@ __all__ = [
     "MATCH",
     "NOT",
     "TEST",
+    "Agenda",
+    "DepthStrategy",
     "Fact",
     "KnowledgeEngine",
     "P",

@@ -16,9 +16,9 @@ from engine.compiler import (
     CompiledBranch,
     CompiledKB,
     make_fact,
-    pattern_accepts,
 )
 from engine.errors import RunawayRulesError
+from engine.matching import pattern_accepts
 from engine.schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
 from engine.schemas.results import Firing, RunResult
 

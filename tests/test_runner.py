@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from experta.agenda import Agenda
-from experta.strategies import DepthStrategy
 
 from engine.compiler import TotalOrderStrategy, compile_knowledge_base, make_fact
 from engine.errors import RunawayRulesError
+from engine.experta_compat import Agenda, DepthStrategy
 from engine.facts import build_input_facts
 from engine.loader import load_knowledge_base, load_scenario, parse_scenario
 from engine.runner import run

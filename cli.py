@@ -7,18 +7,24 @@ only with --debug).
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import BaseModel
 
-from engine import api
+from engine import api, audit
 from engine.errors import CompassError, InputError, RunError
+from engine.graph import to_dot, to_mermaid
 from engine.render import render_json, render_text
 from engine.stats import render_stats_text
+from engine.whatif import render_comparison_text
+from engine.why_not import render_near_misses_text, render_why_not_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -37,7 +43,7 @@ class _Compass(click.Group):
         debug = "--debug" in sys.argv[1:] or bool(ctx.params.get("debug"))
         try:
             return super().invoke(ctx)
-        except (InputError, RunError) as error:
+        except (InputError, RunError, audit.AuditStoreError) as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(EXIT_INVALID)
         except CompassError as error:
@@ -62,6 +68,33 @@ _KB_OPTION = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Knowledge-base directory to use instead of the shipped one.",
 )
+_SCENARIO = click.argument(
+    "scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
+)
+_AUDIT_DB = click.option(
+    "--audit-db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="COMPASS_AUDIT_DB",
+    help="Audit database (default: audit.sqlite3 in your user data directory).",
+)
+
+
+def _format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="text for people, json for programs.",
+    )
+
+
+def _echo_json(model: BaseModel | list[Any]) -> None:
+    if isinstance(model, list):
+        click.echo(json.dumps([item.model_dump(mode="json") for item in model], indent=2))
+    else:
+        click.echo(model.model_dump_json(indent=2))
 
 
 @click.group(cls=_Compass, context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,22 +106,16 @@ def cli(debug: bool) -> None:
     \b
     Examples:
       compass advise kb/scenarios/allen-japan.yaml
-      compass advise my-case.yaml --explain
-      compass advise my-case.yaml --format json > result.json
+      compass explain kb/scenarios/allen-japan.yaml --why-not go-directly-to-the-owner
+      compass whatif kb/scenarios/allen-japan.yaml --set they.structure=flat
+      compass audit verify
     """
 
 
 @cli.command()
-@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@_SCENARIO
 @_KB_OPTION
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs.",
-)
+@_format_option("text", "json")
 @click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
 @click.option(
     "--step-limit",
@@ -97,22 +124,119 @@ def cli(debug: bool) -> None:
     show_default=True,
     help="Stop a run whose rules keep triggering each other after this many firings.",
 )
+@_AUDIT_DB
+@click.option("--no-audit", is_flag=True, help="Do not record this run in the audit database.")
 def advise(
-    scenario: Path, kb_root: Path | None, output_format: str, explain: bool, step_limit: int
+    *,
+    scenario: Path,
+    kb_root: Path | None,
+    output_format: str,
+    explain: bool,
+    step_limit: int,
+    audit_db: Path | None,
+    no_audit: bool,
 ) -> None:
     """Diagnose SCENARIO and print a staged plan ('-' reads the scenario from stdin).
+
+    Every run is recorded in the audit database unless --no-audit is given.
 
     \b
     Examples:
       compass advise kb/scenarios/allen-japan.yaml
       compass advise kb/scenarios/allen-japan.yaml --explain
-      compass advise - --format json < my-case.yaml
+      compass advise - --format json --no-audit < my-case.yaml
     """
-    report = api.advise_file(scenario, kb_root, step_limit)
+    audit_path = None if no_audit else (audit_db or audit.default_path())
+    report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path)
     if output_format == "json":
         click.echo(render_json(report), nl=False)
     else:
         click.echo(render_text(report, explain=explain), nl=False)
+    if recorded is not None:
+        click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
+
+
+@cli.command(name="explain")
+@_SCENARIO
+@_KB_OPTION
+@_format_option("text", "json")
+@click.option(
+    "--why-not",
+    "why_not_ids",
+    multiple=True,
+    metavar="ID",
+    help="A rule, advice or finding id: why was it not given? (repeatable)",
+)
+@click.option("--near-misses", is_flag=True, help="List rules that missed by one condition.")
+@click.option(
+    "--graph",
+    type=click.Choice(["mermaid", "dot"]),
+    help="Print the support graph as Mermaid or Graphviz DOT instead.",
+)
+def explain_command(
+    *,
+    scenario: Path,
+    kb_root: Path | None,
+    output_format: str,
+    why_not_ids: tuple[str, ...],
+    near_misses: bool,
+    graph: str | None,
+) -> None:
+    """Explain the advice for SCENARIO: HOW each item was reached, or WHY-NOT.
+
+    \b
+    Examples:
+      compass explain kb/scenarios/allen-japan.yaml
+      compass explain kb/scenarios/allen-japan.yaml --why-not little-adaptation-needed
+      compass explain kb/scenarios/allen-japan.yaml --near-misses
+      compass explain kb/scenarios/allen-japan.yaml --graph mermaid > support.mmd
+    """
+    result = api.explain_file(scenario, kb_root, why_not_ids, near_misses)
+    if graph:
+        click.echo(
+            to_mermaid(result.report) if graph == "mermaid" else to_dot(result.report), nl=False
+        )
+    elif output_format == "json":
+        _echo_json(result)
+    elif why_not_ids or near_misses:
+        for answer in result.why_not:
+            click.echo(render_why_not_text(answer))
+        if near_misses:
+            click.echo(render_near_misses_text(list(result.near_misses)), nl=False)
+    else:
+        click.echo(render_text(result.report, explain=True), nl=False)
+
+
+@cli.command()
+@_SCENARIO
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    required=True,
+    metavar="PATH=VALUE",
+    help="A scenario field to change, e.g. they.structure=flat (repeatable).",
+)
+@_KB_OPTION
+@_format_option("text", "json")
+def whatif(
+    scenario: Path, settings: tuple[str, ...], kb_root: Path | None, output_format: str
+) -> None:
+    """Run SCENARIO as written and with changes, and show what the changes alter.
+
+    \b
+    Examples:
+      compass whatif kb/scenarios/allen-japan.yaml --set they.structure=flat
+      compass whatif kb/scenarios/allen-japan.yaml --set relationship.personal_contact=strong
+      compass whatif case.yaml --set "we_observe=[polite_deferral]" --format json
+    """
+    _before, _after, comparison = api.whatif_file(scenario, settings, kb_root)
+    if output_format == "json":
+        _echo_json(comparison)
+    else:
+        click.echo(
+            render_comparison_text(comparison, "the scenario as written", "the changes"), nl=False
+        )
 
 
 @cli.group()
@@ -122,14 +246,7 @@ def kb() -> None:
 
 @kb.command()
 @_KB_OPTION
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs.",
-)
+@_format_option("text", "json")
 def stats(kb_root: Path | None, output_format: str) -> None:
     """Count countries, rules, advice, sources and scenarios.
 
@@ -140,9 +257,118 @@ def stats(kb_root: Path | None, output_format: str) -> None:
     """
     result = api.kb_stats(kb_root)
     if output_format == "json":
-        click.echo(result.model_dump_json(indent=2))
+        _echo_json(result)
     else:
         click.echo(render_stats_text(result), nl=False)
+
+
+@cli.group(name="audit")
+def audit_group() -> None:
+    """Review the tamper-evident record of past advice runs."""
+
+
+@audit_group.command(name="list")
+@_AUDIT_DB
+@_format_option("text", "json")
+def audit_list(audit_db: Path | None, output_format: str) -> None:
+    """List recorded runs, oldest first.
+
+    \b
+    Examples:
+      compass audit list
+      compass audit list --audit-db team-audit.sqlite3 --format json
+    """
+    runs = audit.list_runs(audit_db or audit.default_path())
+    if output_format == "json":
+        _echo_json(runs)
+        return
+    for run in runs:
+        click.echo(
+            f"{run.sequence:>5}  {run.run_id[:12]}  {run.recorded_at}  KB {run.kb_version}"
+            f"  {run.recommendations:>2} advice  {run.scenario_title}"
+        )
+
+
+@audit_group.command(name="show")
+@click.argument("run_id")
+@_AUDIT_DB
+@_format_option("text", "json")
+@click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
+def audit_show(run_id: str, audit_db: Path | None, output_format: str, explain: bool) -> None:
+    """Show the report of recorded run RUN_ID (a unique prefix is enough), from the record alone.
+
+    \b
+    Examples:
+      compass audit show 3f2a9c
+      compass audit show 3f2a9c --explain
+    """
+    stored = audit.load_run(audit_db or audit.default_path(), run_id)
+    if output_format == "json":
+        click.echo(render_json(stored.report), nl=False)
+    else:
+        click.echo(
+            f"Run {stored.summary.run_id}, recorded {stored.summary.recorded_at} "
+            f"by Synergy Compass {stored.tool_version}\n"
+        )
+        click.echo(render_text(stored.report, explain=explain), nl=False)
+
+
+@audit_group.command(name="verify")
+@_AUDIT_DB
+@_format_option("text", "json")
+def audit_verify(audit_db: Path | None, output_format: str) -> None:
+    """Check the hash chain; exit 1 naming the first altered, deleted or reordered record.
+
+    \b
+    Examples:
+      compass audit verify
+      compass audit verify --audit-db copy-from-laptop.sqlite3
+    """
+    result = audit.verify(audit_db or audit.default_path())
+    if output_format == "json":
+        _echo_json(result)
+    elif result.intact:
+        click.echo(
+            f"{result.path}: {result.records} records, chain intact (head {result.head_hash[:16]})"
+        )
+    else:
+        where = (
+            f"record {result.first_bad_sequence} (run {result.first_bad_run_id})"
+            if result.first_bad_sequence
+            else "the end of the chain"
+        )
+        click.echo(f"{result.path}: BROKEN at {where}: {result.problem}")
+    if not result.intact:
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+@audit_group.command(name="replay")
+@click.argument("run_id")
+@_AUDIT_DB
+@_KB_OPTION
+@_format_option("text", "json")
+def audit_replay(
+    run_id: str, audit_db: Path | None, kb_root: Path | None, output_format: str
+) -> None:
+    """Re-run recorded run RUN_ID on the current knowledge base and show how the advice drifted.
+
+    \b
+    Examples:
+      compass audit replay 3f2a9c
+    """
+    stored, _current, comparison = api.audit_replay(
+        audit_db or audit.default_path(), run_id, kb_root
+    )
+    if output_format == "json":
+        _echo_json(comparison)
+    else:
+        recorded = (
+            f"run {stored.summary.run_id[:12]} (KB {stored.summary.kb_version}, "
+            f"{stored.summary.kb_digest[:12]})"
+        )
+        click.echo(
+            render_comparison_text(comparison, recorded, "the current knowledge base"), nl=False
+        )
 
 
 def main() -> None:

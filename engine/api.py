@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import sys
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from engine import audit
+from engine.audit import RunSummary
 from engine.compiler import CompiledKB, compile_knowledge_base
+from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
 from engine.explain import explain
 from engine.facts import build_input_facts
 from engine.loader import (
@@ -21,10 +27,16 @@ from engine.loader import (
     parse_scenario,
 )
 from engine.runner import DEFAULT_STEP_LIMIT, run
+from engine.schemas.base import Frozen
 from engine.schemas.knowledge_base import KnowledgeBase
 from engine.schemas.report import Report
+from engine.schemas.results import RunResult
 from engine.schemas.scenario import Scenario
 from engine.stats import KnowledgeBaseStats, knowledge_base_stats
+from engine.validation_messages import problems_from_validation
+from engine.whatif import Comparison, apply_settings, compare_reports
+from engine.why_not import BranchCheck, WhyNot, near_misses, why_not
+from engine.yaml_source import YamlDocument
 
 __all__ = [
     "DEFAULT_STEP_LIMIT",
@@ -69,15 +81,109 @@ def advise(
     return explain(result, scenario, knowledge_base)
 
 
+def read_scenario(scenario_path: Path) -> LoadedScenario:
+    """Load a scenario file; ``-`` reads standard input."""
+    if str(scenario_path) == "-":
+        return parse_scenario(sys.stdin.buffer.read(), "<stdin>")
+    return load_scenario(scenario_path)
+
+
 def advise_file(
     scenario_path: Path,
     kb_root: Path | None = None,
     step_limit: int = DEFAULT_STEP_LIMIT,
 ) -> Report:
     """Load a scenario file (``-`` reads standard input) and advise on it."""
-    loaded: LoadedScenario
-    if str(scenario_path) == "-":
-        loaded = parse_scenario(sys.stdin.buffer.read(), "<stdin>")
-    else:
-        loaded = load_scenario(scenario_path)
+    loaded = read_scenario(scenario_path)
     return advise(loaded.scenario, compiled_knowledge_base(kb_root), step_limit)
+
+
+def tool_version() -> str:
+    """The installed version of Synergy Compass."""
+    try:
+        return version("synergy-compass")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def advise_and_record(
+    scenario_path: Path,
+    kb_root: Path | None = None,
+    step_limit: int = DEFAULT_STEP_LIMIT,
+    audit_path: Path | None = None,
+) -> tuple[Report, RunSummary | None]:
+    """Advise, and append the run to the audit store at ``audit_path`` (None: do not record)."""
+    loaded = read_scenario(scenario_path)
+    report = advise(loaded.scenario, compiled_knowledge_base(kb_root), step_limit)
+    if audit_path is None:
+        return report, None
+    return report, audit.record_run(audit_path, loaded.scenario, report, tool_version())
+
+
+class Explanation(Frozen):
+    """The report plus the answers to why-not questions and the near misses."""
+
+    report: Report
+    why_not: tuple[WhyNot, ...] = ()
+    near_misses: tuple[BranchCheck, ...] = ()
+
+
+def explain_file(
+    scenario_path: Path,
+    kb_root: Path | None = None,
+    why_not_ids: tuple[str, ...] = (),
+    with_near_misses: bool = False,
+) -> Explanation:
+    """Advise on a scenario and answer why-not questions about rules, advice or findings."""
+    compiled = compiled_knowledge_base(kb_root)
+    knowledge_base = compiled.knowledge_base
+    report = advise(read_scenario(scenario_path).scenario, compiled)
+    result = RunResult(facts=report.trace.facts, firings=report.trace.firings)
+    answers = []
+    for target in why_not_ids:
+        try:
+            answers.append(why_not(target, result, knowledge_base))
+        except KeyError:
+            known = [
+                *knowledge_base.advice,
+                *knowledge_base.findings,
+                *(rule.value.id for rule in knowledge_base.rules),
+            ]
+            raise InputError(
+                [
+                    Problem(
+                        Location(f"--why-not {target}"),
+                        f"{target!r} is not a rule, advice or finding id in this knowledge base",
+                        hint=did_you_mean(target, known),
+                    )
+                ]
+            ) from None
+    misses = tuple(near_misses(result, knowledge_base)) if with_near_misses else ()
+    return Explanation(report=report, why_not=tuple(answers), near_misses=misses)
+
+
+def whatif_file(
+    scenario_path: Path, settings: tuple[str, ...], kb_root: Path | None = None
+) -> tuple[Report, Report, Comparison]:
+    """Run a scenario as written and with ``PATH=VALUE`` changes; compare the two."""
+    loaded = read_scenario(scenario_path)
+    compiled = compiled_knowledge_base(kb_root)
+    changed_data = apply_settings(loaded.document.data, settings)
+    label = f"{loaded.document.display_path} with " + ", ".join(settings)
+    try:
+        changed = Scenario.model_validate(changed_data)
+    except ValidationError as error:
+        document = YamlDocument(changed_data, label)
+        raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
+    before = advise(loaded.scenario, compiled)
+    after = advise(changed, compiled)
+    return before, after, compare_reports(before, after, settings)
+
+
+def audit_replay(
+    audit_path: Path, run_id: str, kb_root: Path | None = None
+) -> tuple[audit.StoredRun, Report, Comparison]:
+    """Re-run a recorded scenario on the current KB and compare with the recorded report."""
+    stored = audit.load_run(audit_path, run_id)
+    current = advise(stored.scenario, compiled_knowledge_base(kb_root))
+    return stored, current, compare_reports(stored.report, current)

@@ -21,6 +21,14 @@ settings.register_profile("deep", max_examples=10_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 
+@pytest.fixture(autouse=True)
+def private_audit_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test records runs in its own audit database, never the user's."""
+    path = tmp_path / "audit" / "audit.sqlite3"
+    monkeypatch.setenv("COMPASS_AUDIT_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def mini_kb() -> Path:
     return MINI_KB

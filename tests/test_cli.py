@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def test_an_internal_error_is_one_line_without_debug(
     def explode(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("engine.api.advise_file", explode)
+    monkeypatch.setattr("engine.api.advise_and_record", explode)
     code, _, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
     assert code == 3
     assert err.strip().splitlines() == [
@@ -126,3 +127,75 @@ def test_kb_stats(runner: CliRunner, mini_kb: Path) -> None:
     code, out, _ = invoke(runner, "kb", "stats", "--kb", str(mini_kb))
     assert code == 0
     assert "rules          4" in out
+
+
+def test_advise_records_the_run_unless_told_not_to(
+    runner: CliRunner, mini_kb: Path, private_audit_database: Path
+) -> None:
+    code, _, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
+    assert code == 0
+    assert f"in {private_audit_database}" in err
+    code, _, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb), "--no-audit")
+    assert code == 0
+    assert err == ""
+    code, out, _ = invoke(runner, "audit", "list")
+    assert code == 0
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_audit_show_verify_and_a_broken_chain(
+    runner: CliRunner, mini_kb: Path, private_audit_database: Path
+) -> None:
+    invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
+    invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
+    run_id = json.loads(invoke(runner, "audit", "list", "--format", "json")[1])[0]["run_id"]
+    code, out, _ = invoke(runner, "audit", "show", run_id[:10])
+    assert code == 0
+    assert "1. Get introduced  [certainty 0.76]" in out
+    code, out, _ = invoke(runner, "audit", "verify")
+    assert code == 0
+    assert "2 records, chain intact" in out
+    with sqlite3.connect(private_audit_database) as db:
+        db.execute("UPDATE runs SET scenario_title = 'X' WHERE sequence = 1")
+    code, out, _ = invoke(runner, "audit", "verify")
+    assert code == 1
+    assert f"BROKEN at record 1 (run {run_id})" in out
+
+
+def test_audit_on_a_foreign_file_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("hello")
+    code, _, err = invoke(runner, "audit", "verify", "--audit-db", str(foreign))
+    assert code == 2
+    assert "not a usable Synergy Compass audit database" in err
+    assert "Traceback" not in err
+
+
+def test_explain_why_not_and_graph(runner: CliRunner, mini_kb: Path, tmp_path: Path) -> None:
+    scenario = tmp_path / "flat.yaml"
+    scenario.write_text(
+        Path(BASIC).read_text().replace("{culture: Japan}", "{culture: Japan, structure: flat}")
+    )
+    code, out, _ = invoke(
+        runner, "explain", str(scenario), "--kb", str(mini_kb), "--why-not", "introduce"
+    )
+    assert code == 0
+    assert "FAIL no organisation structure: flat   [when.2.not]" in out
+    assert "blocked by organisation(structure=flat)" in out
+    code, out, _ = invoke(runner, "explain", BASIC, "--kb", str(mini_kb), "--graph", "mermaid")
+    assert code == 0
+    assert out.startswith("flowchart LR")
+    assert "rule_power_gap_up --> finding_power_gap" in out
+    code, out, _ = invoke(runner, "explain", BASIC, "--kb", str(mini_kb), "--graph", "dot")
+    assert '"rule_power-gap-up" -> "finding_power-gap";' in out
+
+
+def test_whatif(runner: CliRunner, mini_kb: Path) -> None:
+    code, out, _ = invoke(
+        runner, "whatif", BASIC, "--kb", str(mini_kb), "--set", "they.structure=flat"
+    )
+    assert code == 0
+    assert "removed           introduce" in out
+    code, _, err = invoke(runner, "whatif", BASIC, "--kb", str(mini_kb), "--set", "they.structure")
+    assert code == 2
+    assert "--set they.structure: expected PATH=VALUE" in err

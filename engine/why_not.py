@@ -1,0 +1,427 @@
+"""WHY-NOT: why a rule did not fire, or an advice or finding was not given, in domain words.
+
+For each rule that could have produced the target, every branch is checked against the run's
+final working memory, condition by condition in the order the author wrote them: which held
+(and on which facts), which failed first, and, for a failed pattern, the facts of that type
+that came closest, with what each lacks ("their Power distance is 54; this rule needs 70 or
+more"). The semantics are those of :mod:`engine.matching`, the same the engine runs on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+from engine.matching import bind, failed_tests, pattern_accepts
+from engine.schemas.base import Frozen
+from engine.schemas.conditions import Atom, expand
+from engine.schemas.facts import FactRecord, Scalar
+from engine.schemas.kb import FieldTest, Pattern, Spread, VariableOperand
+from engine.schemas.knowledge_base import KnowledgeBase
+from engine.schemas.results import RunResult
+
+_MAX_CANDIDATES = 64
+_CLOSEST = 3
+
+
+class ConditionCheck(Frozen):
+    """One condition of one rule branch, checked against the final facts."""
+
+    condition: str
+    path: str
+    held: bool
+    detail: str
+    facts: tuple[int, ...] = ()
+
+
+class BranchCheck(Frozen):
+    rule: str
+    rule_title: str
+    branch: int
+    fired: bool
+    held: int
+    total: int
+    first_failure: str | None
+    conditions: tuple[ConditionCheck, ...]
+
+
+class WhyNot(Frozen):
+    target: str
+    kind: Literal["rule", "advice", "finding"]
+    given: bool
+    summary: str
+    branches: tuple[BranchCheck, ...]
+
+
+class _Words:
+    """Describes facts and tests in the words of the domain."""
+
+    def __init__(self, knowledge_base: KnowledgeBase) -> None:
+        self.knowledge_base = knowledge_base
+
+    def subject(self, fact_type: str, fields: Mapping[str, Scalar], field: str) -> str:
+        if fact_type in ("score", "score_spread") and "dimension" in fields:
+            owner = "our" if fields.get("side") == "home" else "their"
+            dimension = self.knowledge_base.dimensions.get(str(fields["dimension"]))
+            name = dimension.value.name if dimension else fields["dimension"]
+            return f"{owner} {name}" + ("" if field == "value" else f" {field}")
+        return f"{fact_type} {field.replace('_', ' ')}"
+
+    @staticmethod
+    def operand(operand: Any, bindings: Mapping[str, Any]) -> str:
+        if isinstance(operand, VariableOperand):
+            bound = bindings.get(operand.var)
+            shift = (
+                f" {'+' if operand.plus >= 0 else '-'} {abs(operand.plus):g}"
+                if operand.plus
+                else ""
+            )
+            if bound is None:
+                return f"{operand.var}{shift}"
+            return (
+                f"{bound + operand.plus:g} ({operand.var} {bound:g}{shift})"
+                if shift
+                else f"{bound:g} ({operand.var})"
+            )
+        if isinstance(operand, float):
+            return f"{operand:g}"
+        return str(operand)
+
+    def requirement(self, test: FieldTest, keyword: str, bindings: Mapping[str, Any]) -> str:
+        value = {
+            "equals": test.equals,
+            "not": test.not_,
+            "one_of": test.one_of,
+            "none_of": test.none_of,
+            "at_least": test.at_least,
+            "at_most": test.at_most,
+            "above": test.above,
+            "below": test.below,
+            "within": test.within,
+            "beyond": test.beyond,
+            "as": test.as_,
+        }[keyword]
+        if isinstance(value, Spread):
+            other = bindings.get(value.var)
+            centre = f"{other:g} ({value.var})" if other is not None else value.var
+            side = "within" if keyword == "within" else "at least"
+            return f"{side} {value.by:g} of {centre}"
+        if isinstance(value, tuple):
+            return ("one of " if keyword == "one_of" else "none of ") + ", ".join(map(str, value))
+        text = self.operand(value, bindings)
+        return {
+            "equals": f"{text}",
+            "not": f"anything but {text}",
+            "at_least": f"{text} or more",
+            "at_most": f"{text} or less",
+            "above": f"more than {text}",
+            "below": f"less than {text}",
+            "as": f"the same value as {bindings.get(str(value))} ({value})",
+        }[keyword]
+
+    def pattern(self, pattern: Pattern, bindings: Mapping[str, Any]) -> str:
+        """A pattern in words: "their Power distance 50 (ours 40 + 10) or more"."""
+        tests = pattern.tests
+        if pattern.fact_type == "finding" and tests.get("name") and tests["name"].equals:
+            name = str(tests["name"].equals)
+            finding = self.knowledge_base.findings.get(name)
+            return f"finding {name!r}" + (f" ({finding.value.title})" if finding else "")
+        fields = {
+            field: test.equals
+            for field, test in tests.items()
+            if field in ("side", "dimension") and test.equals is not None
+        }
+        identifying = set(fields) if pattern.fact_type in ("score", "score_spread") else set()
+        phrases = []
+        for field, test in tests.items():
+            if field in identifying:
+                continue
+            keywords = [
+                keyword
+                for keyword, value in test.model_dump(by_alias=True, exclude_none=True).items()
+                if keyword != "as" or len(test.model_fields_set) == 1
+            ]
+            subject = self.subject(pattern.fact_type, fields, field)
+            if keywords == ["as"]:
+                phrases.append(f"{subject} (any value, kept as {test.as_})")
+                continue
+            phrases.append(
+                f"{subject}: " + " and ".join(self.requirement(test, k, bindings) for k in keywords)
+            )
+        return "; ".join(phrases) or f"a {pattern.fact_type} fact"
+
+
+class _Checker:
+    def __init__(self, facts: tuple[FactRecord, ...], words: _Words) -> None:
+        self.facts = facts
+        self.words = words
+
+    def matches(self, pattern: Pattern, bindings: Mapping[str, Any]) -> list[FactRecord]:
+        return [
+            fact
+            for fact in self.facts
+            if pattern_accepts(pattern, fact.type, fact.fields, bindings)
+        ][:_MAX_CANDIDATES]
+
+    def closest(self, pattern: Pattern, bindings: Mapping[str, Any]) -> str:
+        name = pattern.tests.get("name")
+        if pattern.fact_type == "finding" and name is not None and name.equals is not None:
+            return f"no rule concluded it (ask: --why-not {name.equals})"
+        same_type = [fact for fact in self.facts if fact.type == pattern.fact_type]
+        if not same_type:
+            return f"there is no {pattern.fact_type} fact at all in this run"
+        scored = []
+        for fact in same_type:
+            reasons, weight = [], 0
+            for field, test in pattern.tests.items():
+                if field not in fact.fields:
+                    reasons.append(
+                        f"{self.words.subject(fact.type, fact.fields, field)} is not given"
+                    )
+                    weight += 1
+                    continue
+                for keyword in failed_tests(test, fact.fields[field], bindings):
+                    reasons.append(
+                        f"{self.words.subject(fact.type, fact.fields, field)} is "
+                        f"{fact.fields[field]}; this rule needs "
+                        f"{self.words.requirement(test, keyword, bindings)}"
+                    )
+                    # A fact about something else (another dimension, the other side) is
+                    # not "close", however few tests it fails.
+                    weight += 10 if keyword == "equals" else 1
+            scored.append((weight, fact.id, reasons))
+        scored.sort()
+        fewest = scored[0][0]
+        nearest = [reasons for count, _, reasons in scored if count == fewest][:_CLOSEST]
+        return "closest: " + " | ".join("; ".join(reasons) for reasons in nearest)
+
+    def check(self, atoms: tuple[Atom, ...]) -> list[ConditionCheck]:
+        """The author-order checks of the assignment that satisfies the longest prefix."""
+        best: list[ConditionCheck] = []
+        for checks in self._explore(atoms, 0, {}):
+            if _prefix(checks) > _prefix(best) or not best:
+                best = checks
+            if _prefix(best) == len(atoms):
+                break
+        return best
+
+    def _explore(
+        self, atoms: tuple[Atom, ...], index: int, bindings: dict[str, Any]
+    ) -> Iterator[list[ConditionCheck]]:
+        if index == len(atoms):
+            yield []
+            return
+        atom = atoms[index]
+        path = ".".join(map(str, atom.path))
+        if atom.kind == "pattern":
+            pattern = atom.patterns[0]
+            found = self.matches(pattern, bindings)
+            text = self.words.pattern(pattern, bindings)
+            if not found:
+                failed = ConditionCheck(
+                    condition=text, path=path, held=False, detail=self.closest(pattern, bindings)
+                )
+                yield [failed, *self._rest(atoms, index + 1, bindings)]
+                return
+            for fact in found:
+                held = ConditionCheck(
+                    condition=text,
+                    path=path,
+                    held=True,
+                    detail=f"met by {fact.describe()}",
+                    facts=(fact.id,),
+                )
+                for rest in self._explore(atoms, index + 1, bind(pattern, fact.fields, bindings)):
+                    yield [held, *rest]
+            return
+        check = self._single(atom, bindings)
+        for rest in (
+            self._explore(atoms, index + 1, bindings)
+            if check.held
+            else iter([self._rest(atoms, index + 1, bindings)])
+        ):
+            yield [check, *rest]
+
+    def _single(self, atom: Atom, bindings: Mapping[str, Any]) -> ConditionCheck:
+        path = ".".join(map(str, atom.path))
+        if atom.kind == "not":
+            pattern = atom.patterns[0]
+            blocking = self.matches(pattern, bindings)
+            text = "no " + self.words.pattern(pattern, bindings)
+            if blocking:
+                return ConditionCheck(
+                    condition=text,
+                    path=path,
+                    held=False,
+                    detail=f"blocked by {blocking[0].describe()}",
+                    facts=(blocking[0].id,),
+                )
+            return ConditionCheck(condition=text, path=path, held=True, detail="no such fact")
+        texts = [self.words.pattern(pattern, bindings) for pattern in atom.patterns]
+        witnesses = [self.matches(pattern, bindings) for pattern in atom.patterns]
+        text = "some " + " and ".join(texts)
+        if all(witnesses):
+            return ConditionCheck(
+                condition=text,
+                path=path,
+                held=True,
+                detail="met by " + ", ".join(w[0].describe() for w in witnesses),
+                facts=tuple(w[0].id for w in witnesses),
+            )
+        missing = atom.patterns[[bool(w) for w in witnesses].index(False)]
+        return ConditionCheck(
+            condition=text, path=path, held=False, detail=self.closest(missing, bindings)
+        )
+
+    def _rest(
+        self, atoms: tuple[Atom, ...], index: int, bindings: Mapping[str, Any]
+    ) -> list[ConditionCheck]:
+        """Conditions after a failure, each checked on its own with the bindings so far."""
+        checks = []
+        bindings = dict(bindings)
+        for atom in atoms[index:]:
+            if atom.kind == "pattern":
+                found = self.matches(atom.patterns[0], bindings)
+                if found:
+                    bindings = bind(atom.patterns[0], found[0].fields, bindings)
+                checks.append(
+                    ConditionCheck(
+                        condition=self.words.pattern(atom.patterns[0], bindings),
+                        path=".".join(map(str, atom.path)),
+                        held=bool(found),
+                        detail=f"met by {found[0].describe()}"
+                        if found
+                        else self.closest(atom.patterns[0], bindings),
+                        facts=(found[0].id,) if found else (),
+                    )
+                )
+            else:
+                checks.append(self._single(atom, bindings))
+        return checks
+
+
+def _prefix(checks: list[ConditionCheck]) -> int:
+    count = 0
+    for check in checks:
+        if not check.held:
+            break
+        count += 1
+    return count
+
+
+def _candidates(target: str, knowledge_base: KnowledgeBase) -> tuple[str, list[str]]:
+    if target in knowledge_base.advice:
+        return "advice", [
+            r.value.id for r in knowledge_base.rules if r.value.then.support.get(target, 0) > 0
+        ]
+    if target in knowledge_base.findings:
+        return "finding", [
+            r.value.id for r in knowledge_base.rules if target in r.value.then.conclude
+        ]
+    if any(r.value.id == target for r in knowledge_base.rules):
+        return "rule", [target]
+    raise KeyError(target)
+
+
+def branch_checks(rule_id: str, run: RunResult, knowledge_base: KnowledgeBase) -> list[BranchCheck]:
+    """Every branch of one rule, checked against the run's final facts."""
+    located = knowledge_base.rule(rule_id)
+    rule = located.value
+    fired_branches = {f.branch for f in run.firings if f.rule == rule_id}
+    checker = _Checker(run.facts, _Words(knowledge_base))
+    results = []
+    for index, atoms in enumerate(expand(rule.when, located.raw("when"), ("when",))):
+        checks = checker.check(atoms)
+        held = sum(1 for check in checks if check.held)
+        first = next((check.condition for check in checks if not check.held), None)
+        results.append(
+            BranchCheck(
+                rule=rule.id,
+                rule_title=rule.title,
+                branch=index,
+                fired=index in fired_branches,
+                held=held,
+                total=len(checks),
+                first_failure=first,
+                conditions=tuple(checks),
+            )
+        )
+    return results
+
+
+def why_not(target: str, run: RunResult, knowledge_base: KnowledgeBase) -> WhyNot:
+    """Explain why ``target`` (a rule, advice or finding id) did or did not come out."""
+    kind, rules = _candidates(target, knowledge_base)
+    fired = {firing.rule for firing in run.firings}
+    given = bool(set(rules) & fired)
+    branches = [
+        branch for rule_id in rules for branch in branch_checks(rule_id, run, knowledge_base)
+    ]
+    branches.sort(key=lambda b: (b.fired, -(b.held / max(b.total, 1)), b.rule, b.branch))
+    if not rules:
+        summary = f"no rule can give the {kind} {target!r}"
+    elif given:
+        summary = (
+            f"the {kind} {target!r} was given: " + ", ".join(sorted(set(rules) & fired)) + " fired"
+        )
+    else:
+        summary = (
+            f"the {kind} {target!r} was not given: none of the {len(rules)} rule(s) that "
+            "could give it fired"
+        )
+    return WhyNot(target=target, kind=kind, given=given, summary=summary, branches=tuple(branches))
+
+
+def near_misses(run: RunResult, knowledge_base: KnowledgeBase) -> list[BranchCheck]:
+    """Rule branches that did not fire although all but one of their conditions held."""
+    fired = {firing.rule for firing in run.firings}
+    misses = []
+    for located in knowledge_base.rules:
+        if located.value.id in fired:
+            continue
+        for branch in branch_checks(located.value.id, run, knowledge_base):
+            if branch.total > 1 and branch.held == branch.total - 1:
+                misses.append(branch)
+                break
+    return misses
+
+
+def render_why_not_text(answer: WhyNot) -> str:
+    """One block per rule branch: each condition with a mark, the first failure highlighted."""
+    lines = [f"Why not {answer.target}? {answer.summary[0].upper()}{answer.summary[1:]}."]
+    for branch in answer.branches:
+        lines += ["", _branch_heading(branch)]
+        lines += _branch_lines(branch)
+    return "\n".join(lines) + "\n"
+
+
+def render_near_misses_text(misses: list[BranchCheck]) -> str:
+    """Rules that nearly fired, each with the one condition that failed."""
+    if not misses:
+        return "No rule missed by a single condition.\n"
+    lines = [f"{len(misses)} rule(s) missed firing by one condition:"]
+    for branch in misses:
+        lines += ["", _branch_heading(branch)]
+        lines += _branch_lines(branch)
+    return "\n".join(lines) + "\n"
+
+
+def _branch_heading(branch: BranchCheck) -> str:
+    alternative = f" (alternative {branch.branch + 1})" if branch.branch else ""
+    state = "fired" if branch.fired else f"{branch.held} of {branch.total} conditions hold"
+    return f"  rule {branch.rule}{alternative}: {branch.rule_title} [{state}]"
+
+
+def _branch_lines(branch: BranchCheck) -> list[str]:
+    lines = []
+    first_failure_seen = False
+    for check in branch.conditions:
+        if check.held:
+            mark = "  ok  "
+        elif not first_failure_seen:
+            mark, first_failure_seen = "  FAIL", True
+        else:
+            mark = "  no  "
+        lines.append(f"  {mark} {check.condition}   [{check.path}]")
+        lines.append(f"           {check.detail}")
+    return lines

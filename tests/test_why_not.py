@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.api import explain_file
+from engine.errors import InputError
+
+SAME_CULTURE = """title: T
+we: {culture: US}
+they: {culture: US}
+relationship: {stage: established, they_see_us_as: vendor}
+goal: {kind: expand_scope}
+we_observe: [no_decision]
+"""
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "same.yaml"
+    path.write_text(SAME_CULTURE)
+    return path
+
+
+def test_why_not_names_the_failing_condition_in_domain_words(scenario: Path, mini_kb: Path) -> None:
+    answer = explain_file(scenario, mini_kb, ("introduce",)).why_not[0]
+    assert answer.kind == "advice"
+    assert not answer.given
+    gap_rule = next(branch for branch in answer.branches if branch.rule == "power-gap-up")
+    assert (gap_rule.held, gap_rule.total) == (2, 3)
+    failed = next(check for check in gap_rule.conditions if not check.held)
+    assert failed.path == "when.1"
+    assert failed.detail == (
+        "closest: their Power distance is 40; this rule needs 50 (ours 40 + 10) or more"
+    )
+    chained = next(b for b in answer.branches if b.rule == "stuck-when-vendor-and-gap")
+    assert chained.conditions[0].detail == "no rule concluded it (ask: --why-not power-gap)"
+    assert chained.conditions[1].held
+
+
+def test_why_not_for_a_rule_that_fired_says_so(scenario: Path, mini_kb: Path) -> None:
+    answer = explain_file(scenario, mini_kb, ("vendor-stated",)).why_not[0]
+    assert answer.given
+    assert answer.branches[0].fired
+
+
+def test_negations_report_the_blocking_fact(tmp_path: Path, mini_kb: Path) -> None:
+    path = tmp_path / "flat.yaml"
+    path.write_text(
+        SAME_CULTURE.replace("{culture: US}\nrel", "{culture: JP, structure: flat}\nrel")
+    )
+    answer = explain_file(path, mini_kb, ("power-gap-up",)).why_not[0]
+    negation = answer.branches[0].conditions[2]
+    assert not negation.held
+    assert negation.detail == "blocked by organisation(structure=flat)"
+
+
+def test_near_misses_are_rules_one_condition_short(scenario: Path, mini_kb: Path) -> None:
+    misses = explain_file(scenario, mini_kb, (), with_near_misses=True).near_misses
+    assert [(miss.rule, miss.held, miss.total) for miss in misses] == [
+        ("power-gap-up", 2, 3),
+        ("stuck-when-vendor-and-gap", 1, 2),
+        ("impatience-noted", 2, 3),  # the counterpart is not Japanese
+    ]
+
+
+def test_an_unknown_id_gets_a_suggestion(scenario: Path, mini_kb: Path) -> None:
+    with pytest.raises(InputError, match="Did you mean 'introduce'"):
+        explain_file(scenario, mini_kb, ("introduse",))

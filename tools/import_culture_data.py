@@ -45,6 +45,14 @@ MAJORITY_SAMPLE = {
     "ZA": "South Africa (Black sample)",
 }
 GENERATED = {HOFSTEDE_SOURCE, GLOBE_SOURCE}
+# Hofstede published some scores only for regions. The regions' members, as Hofstede lists them
+# (Cultures and Organizations, 2010), get the regional score, marked as an estimate, where the
+# country has no score of its own.
+REGIONS = {
+    "Arab countries (region)": ("EG", "IQ", "KW", "LB", "LY", "SA", "AE"),
+    "West Africa (region)": ("GH", "NG", "SL"),
+    "East Africa (region)": ("ET", "KE", "TZ", "ZM"),
+}
 
 
 def globe_id(kind: str, column: str) -> str:
@@ -72,7 +80,8 @@ def collect(data: Path) -> dict[str, dict[str, Any]]:
         name = getattr(country, "common_name", None) or country.name
         return countries.setdefault(code, {"name": name, "scores": {}, "notes": []})
 
-    for row in _rows(data / "hofstede-6d.csv"):
+    hofstede = _rows(data / "hofstede-6d.csv")
+    for row in hofstede:
         if not row["iso2"] or row["entity_type"] != "country":
             continue
         profile = entry(row["iso2"])
@@ -85,6 +94,24 @@ def collect(data: Path) -> dict[str, dict[str, Any]]:
         if missing:
             profile["notes"].append(
                 f"The Hofstede data has no {', '.join(missing)} score for this country."
+            )
+    for row in hofstede:
+        for code in REGIONS.get(row["country"], ()):
+            profile = entry(code)
+            for dimension in HOFSTEDE:
+                own = profile["scores"].get(dimension, {}).get("value")
+                regional = _number(row[dimension])
+                if own is None and regional is not None:
+                    profile["scores"][dimension] = {
+                        "value": regional,
+                        "source": HOFSTEDE_SOURCE,
+                        "estimated": True,
+                        "note": f"Hofstede's score for the region {row['source_name']}; "
+                        "no score for this country alone.",
+                    }
+            profile["notes"] = [note for note in profile["notes"] if "has no" not in note]
+            profile["notes"].append(
+                f"Scores marked as estimated are Hofstede's {row['source_name']} regional scores."
             )
     for kind in ("practices", "values"):
         by_country: dict[str, list[dict[str, str]]] = {}
@@ -124,7 +151,7 @@ def _flow(score: dict[str, Any]) -> str:
             plain = key == "source" or (
                 isinstance(value, int | float) and not isinstance(value, bool)
             )
-            parts.append(f"{key}: {value if plain else json.dumps(value)}")
+            parts.append(f"{key}: {value if plain else json.dumps(value, ensure_ascii=False)}")
     text = "{" + ", ".join(parts) + "}"
     readings = score.get("other_readings") or []
     if not readings:
@@ -137,18 +164,22 @@ def render(code: str, profile: dict[str, Any]) -> str:
     lines = [
         f"# {profile['name']}: Hofstede 6-D and GLOBE scores written by "
         "tools/import_culture_data.py",
-        "# from the published tables (unchanged; null = no score in the source). Scores from other",
-        "# sources (the hand-coded Culture Map positions) are kept when the tool is run again.",
+        "# from the published tables, unchanged; null means no score, and a regional score used for",
+        "# a country without its own is marked estimated. Scores from other sources (the hand-coded",
+        "# Culture Map positions) are kept when the tool is run again.",
         "culture:",
         f'  country: "{code}"',
-        f"  name: {json.dumps(profile['name'])}",
+        f"  name: {json.dumps(profile['name'], ensure_ascii=False)}",
         "  scores:",
     ]
     for dimension, score in profile["scores"].items():
         lines.append(f"    {dimension}: {_flow(score)}")
     if profile["notes"]:
         lines.append("  notes: >-")
-        lines += [f"    {line}" for line in textwrap.wrap(" ".join(profile["notes"]), 94)]
+        lines += [
+            f"    {line}"
+            for line in textwrap.wrap(" ".join(profile["notes"]), 94, break_on_hyphens=False)
+        ]
     return "\n".join(lines) + "\n"
 
 

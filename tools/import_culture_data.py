@@ -71,20 +71,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def collect(data: Path) -> dict[str, dict[str, Any]]:
-    """Scores per ISO code: {'name': ..., 'scores': {dimension: score mapping}, 'notes': [...]}"""
-    countries: dict[str, dict[str, Any]] = {}
+class _Profiles(dict[str, dict[str, Any]]):
+    """Profiles by ISO code: {'name': ..., 'scores': {dimension: score}, 'notes': [...]}."""
 
-    def entry(code: str) -> dict[str, Any]:
+    def entry(self, code: str) -> dict[str, Any]:
         country = pycountry.countries.get(alpha_2=code)
         name = getattr(country, "common_name", None) or country.name
-        return countries.setdefault(code, {"name": name, "scores": {}, "notes": []})
+        return self.setdefault(code, {"name": name, "scores": {}, "notes": []})
 
-    hofstede = _rows(data / "hofstede-6d.csv")
-    for row in hofstede:
+
+def _add_hofstede(profiles: _Profiles, rows: list[dict[str, str]]) -> None:
+    for row in rows:
         if not row["iso2"] or row["entity_type"] != "country":
             continue
-        profile = entry(row["iso2"])
+        profile = profiles.entry(row["iso2"])
         for dimension in HOFSTEDE:
             profile["scores"][dimension] = {
                 "value": _number(row[dimension]),
@@ -95,9 +95,12 @@ def collect(data: Path) -> dict[str, dict[str, Any]]:
             profile["notes"].append(
                 f"The Hofstede data has no {', '.join(missing)} score for this country."
             )
-    for row in hofstede:
+
+
+def _add_regional_hofstede(profiles: _Profiles, rows: list[dict[str, str]]) -> None:
+    for row in rows:
         for code in REGIONS.get(row["country"], ()):
-            profile = entry(code)
+            profile = profiles.entry(code)
             for dimension in HOFSTEDE:
                 own = profile["scores"].get(dimension, {}).get("value")
                 regional = _number(row[dimension])
@@ -113,34 +116,48 @@ def collect(data: Path) -> dict[str, dict[str, Any]]:
             profile["notes"].append(
                 f"Scores marked as estimated are Hofstede's {row['source_name']} regional scores."
             )
+
+
+def _add_globe(profiles: _Profiles, kind: str, rows: list[dict[str, str]]) -> None:
+    by_country: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_country.setdefault(row["iso2"], []).append(row)
+    for code, samples in by_country.items():
+        primary = next(
+            (r for r in samples if r["society"] == MAJORITY_SAMPLE.get(code)), samples[0]
+        )
+        others = [r for r in samples if r is not primary]
+        profile = profiles.entry(code)
+        for column in GLOBE:
+            score: dict[str, Any] = {"value": _number(primary[column]), "source": GLOBE_SOURCE}
+            if primary["subnational_sample"] == "1":
+                score["note"] = f"GLOBE sample: {primary['society']}."
+            if others:
+                score["other_readings"] = [
+                    {
+                        "value": _number(other[column]),
+                        "source": GLOBE_SOURCE,
+                        "note": f"GLOBE sample: {other['society']}.",
+                    }
+                    for other in others
+                ]
+            profile["scores"][globe_id(kind, column)] = score
+        if others and kind == "practices":
+            profile["notes"].append(
+                "GLOBE surveyed several samples here; the majority sample ("
+                f"{primary['society']}) gives the score, the others are other readings."
+            )
+
+
+def collect(data: Path) -> dict[str, dict[str, Any]]:
+    """Every country's generated scores and notes, by ISO code."""
+    profiles = _Profiles()
+    hofstede = _rows(data / "hofstede-6d.csv")
+    _add_hofstede(profiles, hofstede)
+    _add_regional_hofstede(profiles, hofstede)
     for kind in ("practices", "values"):
-        by_country: dict[str, list[dict[str, str]]] = {}
-        for row in _rows(data / f"globe-{kind}.csv"):
-            by_country.setdefault(row["iso2"], []).append(row)
-        for code, rows in by_country.items():
-            primary = next((r for r in rows if r["society"] == MAJORITY_SAMPLE.get(code)), rows[0])
-            others = [r for r in rows if r is not primary]
-            profile = entry(code)
-            for column in GLOBE:
-                score: dict[str, Any] = {"value": _number(primary[column]), "source": GLOBE_SOURCE}
-                if primary["subnational_sample"] == "1":
-                    score["note"] = f"GLOBE sample: {primary['society']}."
-                if others:
-                    score["other_readings"] = [
-                        {
-                            "value": _number(other[column]),
-                            "source": GLOBE_SOURCE,
-                            "note": f"GLOBE sample: {other['society']}.",
-                        }
-                        for other in others
-                    ]
-                profile["scores"][globe_id(kind, column)] = score
-            if others and kind == "practices":
-                profile["notes"].append(
-                    "GLOBE surveyed several samples here; the majority sample ("
-                    f"{primary['society']}) gives the score, the others are other readings."
-                )
-    return countries
+        _add_globe(profiles, kind, _rows(data / f"globe-{kind}.csv"))
+    return profiles
 
 
 def _flow(score: dict[str, Any]) -> str:
@@ -164,9 +181,9 @@ def render(code: str, profile: dict[str, Any]) -> str:
     lines = [
         f"# {profile['name']}: Hofstede 6-D and GLOBE scores written by "
         "tools/import_culture_data.py",
-        "# from the published tables, unchanged; null means no score, and a regional score used for",
-        "# a country without its own is marked estimated. Scores from other sources (the hand-coded",
-        "# Culture Map positions) are kept when the tool is run again.",
+        "# from the published tables, unchanged; null means no score, and a regional score used",
+        "# for a country without its own is marked estimated. Scores from other sources (the",
+        "# hand-coded Culture Map positions) are kept when the tool is run again.",
         "culture:",
         f'  country: "{code}"',
         f"  name: {json.dumps(profile['name'], ensure_ascii=False)}",

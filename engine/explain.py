@@ -21,6 +21,8 @@ from engine.schemas.knowledge_base import KnowledgeBase
 from engine.schemas.report import (
     DiagnosisItem,
     Evidence,
+    HowNode,
+    HowStep,
     KnowledgeBaseInfo,
     Recommendation,
     Report,
@@ -122,16 +124,46 @@ def _grounded_in_situation(
     )
 
 
-def _evidence(
-    rule: RuleSpec, firing: int, contribution: float, facts: tuple[FactRecord, ...]
-) -> Evidence:
-    return Evidence(
-        rule=rule.id,
-        rule_title=rule.title,
-        firing=firing,
-        certainty=round(contribution, 4),
-        facts=facts,
-    )
+class _HowBuilder:
+    """Builds HOW trees, sharing each fact's subtree between the items that use it."""
+
+    def __init__(self, run: RunResult, knowledge_base: KnowledgeBase) -> None:
+        self.facts = {fact.id: fact for fact in run.facts}
+        self.firings = {firing.number: firing for firing in run.firings}
+        self.knowledge_base = knowledge_base
+
+    def node(self, fact_id: int, seen: frozenset[int] = frozenset()) -> HowNode:
+        fact = self.facts[fact_id]
+        steps = []
+        if fact.origin.kind == "rule":
+            for number in fact.origin.firings:
+                if number in seen:
+                    continue  # a conclusion reached again later: shown once up the tree
+                firing = self.firings[number]
+                steps.append(
+                    HowStep(
+                        rule=firing.rule,
+                        rule_title=self.knowledge_base.rule(firing.rule).value.title,
+                        firing=number,
+                        facts=tuple(
+                            self.node(used, seen | {number})
+                            for used in (*firing.facts, *firing.witnesses)
+                        ),
+                    )
+                )
+        return HowNode(fact=fact.describe(), origin=fact.origin, concluded_by=tuple(steps))
+
+    def evidence(
+        self, rule: RuleSpec, firing: int, contribution: float, facts: tuple[FactRecord, ...]
+    ) -> Evidence:
+        return Evidence(
+            rule=rule.id,
+            rule_title=rule.title,
+            firing=firing,
+            certainty=round(contribution, 4),
+            facts=facts,
+            how=tuple(self.node(fact.id, frozenset({firing})) for fact in facts),
+        )
 
 
 def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
@@ -139,6 +171,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     facts = {fact.id: fact for fact in run.facts}
     firings = {firing.number: firing for firing in run.firings}
     values = finding_certainties(run, knowledge_base)
+    how = _HowBuilder(run, knowledge_base)
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     for firing in run.firings:
@@ -148,11 +181,11 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
 
         for finding_id, stated in rule.then.conclude.items():
             finding_evidence[finding_id].append(
-                _evidence(rule, firing.number, stated * weakest, matched)
+                how.evidence(rule, firing.number, stated * weakest, matched)
             )
         for advice_id, stated in rule.then.support.items():
             advice_evidence[advice_id].append(
-                _evidence(rule, firing.number, stated * weakest, matched)
+                how.evidence(rule, firing.number, stated * weakest, matched)
             )
 
     diagnosis = []

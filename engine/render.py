@@ -11,10 +11,8 @@ import json
 import textwrap
 from collections.abc import Iterator
 
-from engine.schemas.facts import FactRecord
 from engine.schemas.kb import Stage
-from engine.schemas.report import DiagnosisItem, Evidence, Recommendation, Report
-from engine.schemas.results import Firing
+from engine.schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 
 WIDTH = 88
 STAGE_TITLES = {Stage.now: "Now", Stage.next: "Next", Stage.over_time: "Over time"}
@@ -39,13 +37,18 @@ def _certainty(value: float) -> str:
     return f"certainty {value:.2f}"
 
 
-class _HowTree:
-    """Writes the support tree of findings and advice, following facts back to their origins."""
+def _origin(node: HowNode) -> str:
+    origin = node.origin
+    if origin.kind == "scenario":
+        return f"scenario {', '.join(origin.paths)}"
+    if origin.kind == "profile":
+        estimated = ", estimated" if origin.estimated else ""
+        return f"{origin.country} profile ({origin.file}), source {origin.source}{estimated}"
+    return "concluded by:"
 
-    def __init__(self, report: Report) -> None:
-        self.facts = {fact.id: fact for fact in report.trace.facts}
-        self.firings: dict[int, Firing] = {f.number: f for f in report.trace.firings}
-        self.rule_titles = report.trace.rule_titles
+
+class _HowTree:
+    """Writes the HOW tree of an item: rules, the facts they matched, and where each came from."""
 
     def evidence(self, evidence: Evidence, indent: int) -> Iterator[str]:
         yield _line(
@@ -53,30 +56,15 @@ class _HowTree:
             f"(firing {evidence.firing}, {evidence.certainty:+.2f})",
             indent,
         )
-        for fact in evidence.facts:
-            yield from self.fact(fact, indent + 2, {evidence.firing})
+        for node in evidence.how:
+            yield from self.node(node, indent + 2)
 
-    def fact(self, fact: FactRecord, indent: int, seen: set[int]) -> Iterator[str]:
-        origin = fact.origin
-        if origin.kind == "scenario":
-            yield _line(f"{fact.describe()}  <- scenario {', '.join(origin.paths)}", indent)
-        elif origin.kind == "profile":
-            estimated = ", estimated" if origin.estimated else ""
-            yield _line(
-                f"{fact.describe()}  <- {origin.country} profile ({origin.file}), "
-                f"source {origin.source}{estimated}",
-                indent,
-            )
-        else:
-            yield _line(f"{fact.describe()}  <- concluded by:", indent)
-            for number in origin.firings:
-                if number in seen:
-                    continue
-                firing = self.firings[number]
-                title = self.rule_titles.get(firing.rule, "")
-                yield _line(f"rule {firing.rule}: {title} (firing {number})", indent + 2)
-                for fact_id in (*firing.facts, *firing.witnesses):
-                    yield from self.fact(self.facts[fact_id], indent + 4, seen | {number})
+    def node(self, node: HowNode, indent: int) -> Iterator[str]:
+        yield _line(f"{node.fact}  <- {_origin(node)}", indent)
+        for step in node.concluded_by:
+            yield _line(f"rule {step.rule}: {step.rule_title} (firing {step.firing})", indent + 2)
+            for used in step.facts:
+                yield from self.node(used, indent + 4)
 
 
 def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) -> Iterator[str]:
@@ -165,7 +153,7 @@ def _caveats(report: Report) -> Iterator[str]:
 
 def render_text(report: Report, *, explain: bool = False) -> str:
     """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees."""
-    tree = _HowTree(report) if explain else None
+    tree = _HowTree() if explain else None
     sections = [_header(report), list(_diagnosis(report, tree)), list(_plan(report, tree))]
     if report.advised_against:
         sections.append(list(_advised_against(report, tree)))

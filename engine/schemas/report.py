@@ -7,9 +7,26 @@ from typing import Literal
 from pydantic import Field
 
 from engine.schemas.base import Frozen
-from engine.schemas.facts import FactRecord
+from engine.schemas.facts import FactRecord, Origin
 from engine.schemas.kb import Stage, Topic
 from engine.schemas.results import Firing
+
+
+class HowStep(Frozen):
+    """A firing that concluded a fact, with the facts it matched (each explained in turn)."""
+
+    rule: str
+    rule_title: str
+    firing: int
+    facts: tuple[HowNode, ...]
+
+
+class HowNode(Frozen):
+    """A fact and, when a rule concluded it, the firings behind it: the HOW tree."""
+
+    fact: str
+    origin: Origin
+    concluded_by: tuple[HowStep, ...] = ()
 
 
 class Evidence(Frozen):
@@ -20,6 +37,12 @@ class Evidence(Frozen):
     firing: int
     certainty: float = Field(description="the rule's certainty times its weakest premise")
     facts: tuple[FactRecord, ...]
+    how: tuple[HowNode, ...] = Field(
+        default=(), description="the matched facts as a tree down to scenario and profile facts"
+    )
+
+
+HowStep.model_rebuild()
 
 
 class SourceReference(Frozen):

@@ -66,7 +66,10 @@ _KB_OPTION = click.option(
     "--kb",
     "kb_root",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Knowledge-base directory to use instead of the shipped one.",
+    multiple=True,
+    callback=lambda _context, _parameter, value: tuple(value) or None,
+    help="Knowledge-base directory to use instead of the shipped one; repeat to combine "
+    "several (a KB whose kb.yaml says 'extends: shipped' adds to the shipped one).",
 )
 _SCENARIO = click.argument(
     "scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
@@ -129,7 +132,7 @@ def cli(debug: bool) -> None:
 def advise(
     *,
     scenario: Path,
-    kb_root: Path | None,
+    kb_root: tuple[Path, ...] | None,
     output_format: str,
     explain: bool,
     step_limit: int,
@@ -176,7 +179,7 @@ def advise(
 def explain_command(
     *,
     scenario: Path,
-    kb_root: Path | None,
+    kb_root: tuple[Path, ...] | None,
     output_format: str,
     why_not_ids: tuple[str, ...],
     near_misses: bool,
@@ -220,7 +223,7 @@ def explain_command(
 @_KB_OPTION
 @_format_option("text", "json")
 def whatif(
-    scenario: Path, settings: tuple[str, ...], kb_root: Path | None, output_format: str
+    scenario: Path, settings: tuple[str, ...], kb_root: tuple[Path, ...] | None, output_format: str
 ) -> None:
     """Run SCENARIO as written and with changes, and show what the changes alter.
 
@@ -247,7 +250,7 @@ def kb() -> None:
 @kb.command()
 @_KB_OPTION
 @_format_option("text", "json")
-def stats(kb_root: Path | None, output_format: str) -> None:
+def stats(kb_root: tuple[Path, ...] | None, output_format: str) -> None:
     """Count countries, rules, advice, sources and scenarios.
 
     \b
@@ -348,7 +351,7 @@ def audit_verify(audit_db: Path | None, output_format: str) -> None:
 @_KB_OPTION
 @_format_option("text", "json")
 def audit_replay(
-    run_id: str, audit_db: Path | None, kb_root: Path | None, output_format: str
+    run_id: str, audit_db: Path | None, kb_root: tuple[Path, ...] | None, output_format: str
 ) -> None:
     """Re-run recorded run RUN_ID on the current knowledge base and show how the advice drifted.
 

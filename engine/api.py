@@ -6,6 +6,7 @@ Each function is one step of the data flow in DESIGN.md §3, or a composition of
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -20,11 +21,11 @@ from engine.explain import explain
 from engine.facts import build_input_facts
 from engine.loader import (
     LoadedScenario,
-    default_kb_root,
     kb_digest,
     load_knowledge_base,
     load_scenario,
     parse_scenario,
+    resolve_roots,
 )
 from engine.runner import DEFAULT_STEP_LIMIT, run
 from engine.schemas.base import Frozen
@@ -37,6 +38,9 @@ from engine.validation_messages import problems_from_validation
 from engine.whatif import Comparison, apply_settings, compare_reports
 from engine.why_not import BranchCheck, WhyNot, near_misses, why_not
 from engine.yaml_source import YamlDocument
+
+KBRoots = Path | Sequence[Path] | None
+"""One KB directory, several (each extending the ones before), or None for the shipped KB."""
 
 __all__ = [
     "DEFAULT_STEP_LIMIT",
@@ -52,21 +56,20 @@ __all__ = [
 
 
 @lru_cache(maxsize=8)
-def _compiled(root: Path | None, digest_key: str) -> CompiledKB:
+def _compiled(roots: tuple[Path, ...], digest_key: str) -> CompiledKB:
     del digest_key  # part of the cache key only: a changed KB on disk is loaded again
-    return compile_knowledge_base(load_knowledge_base(root))
+    return compile_knowledge_base(load_knowledge_base(roots))
 
 
-def compiled_knowledge_base(root: Path | None = None) -> CompiledKB:
-    """Load, check and compile a KB directory (the shipped one by default), once per content."""
-    resolved = (root or default_kb_root()).resolve()
-    digest = kb_digest(resolved) if resolved.is_dir() else ""
-    return _compiled(root, digest)
+def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
+    """Load, check and compile KB directories (the shipped one by default), once per content."""
+    directories = tuple(resolve_roots(roots))
+    return _compiled(directories, kb_digest(directories))
 
 
-def kb_stats(root: Path | None = None) -> KnowledgeBaseStats:
+def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
     """Counts of what a knowledge base holds."""
-    return knowledge_base_stats(load_knowledge_base(root))
+    return knowledge_base_stats(load_knowledge_base(roots))
 
 
 def advise(
@@ -90,7 +93,7 @@ def read_scenario(scenario_path: Path) -> LoadedScenario:
 
 def advise_file(
     scenario_path: Path,
-    kb_root: Path | None = None,
+    kb_root: KBRoots = None,
     step_limit: int = DEFAULT_STEP_LIMIT,
 ) -> Report:
     """Load a scenario file (``-`` reads standard input) and advise on it."""
@@ -108,7 +111,7 @@ def tool_version() -> str:
 
 def advise_and_record(
     scenario_path: Path,
-    kb_root: Path | None = None,
+    kb_root: KBRoots = None,
     step_limit: int = DEFAULT_STEP_LIMIT,
     audit_path: Path | None = None,
 ) -> tuple[Report, RunSummary | None]:
@@ -130,7 +133,7 @@ class Explanation(Frozen):
 
 def explain_file(
     scenario_path: Path,
-    kb_root: Path | None = None,
+    kb_root: KBRoots = None,
     why_not_ids: tuple[str, ...] = (),
     with_near_misses: bool = False,
 ) -> Explanation:
@@ -163,7 +166,7 @@ def explain_file(
 
 
 def whatif_file(
-    scenario_path: Path, settings: tuple[str, ...], kb_root: Path | None = None
+    scenario_path: Path, settings: tuple[str, ...], kb_root: KBRoots = None
 ) -> tuple[Report, Report, Comparison]:
     """Run a scenario as written and with ``PATH=VALUE`` changes; compare the two."""
     loaded = read_scenario(scenario_path)
@@ -181,7 +184,7 @@ def whatif_file(
 
 
 def audit_replay(
-    audit_path: Path, run_id: str, kb_root: Path | None = None
+    audit_path: Path, run_id: str, kb_root: KBRoots = None
 ) -> tuple[audit.StoredRun, Report, Comparison]:
     """Re-run a recorded scenario on the current KB and compare with the recorded report."""
     stored = audit.load_run(audit_path, run_id)

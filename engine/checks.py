@@ -42,6 +42,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
                     f"unknown {what} {found!r}",
                     ".".join(map(str, subpath)),
                     did_you_mean(found, table) or f"Define the {what} first.",
+                    code="unknown-reference",
                 )
             )
 
@@ -93,6 +94,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                 f"{profile.country!r} is not an ISO 3166-1 alpha-2 code",
                 "culture.country",
                 "Use a code such as JP or US.",
+                code="schema",
             )
         )
     for dimension_id, score in profile.scores.items():
@@ -104,6 +106,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                     f"unknown dimension {dimension_id!r}",
                     f"culture.scores.{dimension_id}",
                     did_you_mean(dimension_id, knowledge_base.dimensions),
+                    code="unknown-reference",
                 )
             )
             continue
@@ -114,6 +117,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                     f"unknown source {score.source!r}",
                     f"culture.scores.{dimension_id}.source",
                     did_you_mean(score.source, knowledge_base.sources),
+                    code="unknown-reference",
                 )
             )
         dimension = knowledge_base.dimensions[dimension_id].value
@@ -125,6 +129,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                         f"unknown source {reading.source!r}",
                         f"culture.scores.{dimension_id}.other_readings.{index}.source",
                         did_you_mean(reading.source, knowledge_base.sources),
+                        code="unknown-reference",
                     )
                 )
         if score.value is not None and not dimension.minimum <= score.value <= dimension.maximum:
@@ -135,6 +140,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                     f"({dimension.minimum:g} to {dimension.maximum:g})",
                     f"culture.scores.{dimension_id}.value",
                     "Check the value against its source, or widen the dimension's range.",
+                    code="score-out-of-range",
                 )
             )
     return problems
@@ -149,9 +155,23 @@ class _BranchChecker:
         self.bound: set[str] = set()
         self.problems: list[Problem] = []
 
-    def problem(self, path: PathKey, message: str, hint: str = "", *, key: bool = False) -> None:
+    def problem(
+        self,
+        path: PathKey,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        code: str = "unknown-fact",
+    ) -> None:
         self.problems.append(
-            Problem(self.rule.location(*path, key=key), message, ".".join(map(str, path)), hint)
+            Problem(
+                self.rule.location(*path, key=key),
+                message,
+                ".".join(map(str, path)),
+                hint,
+                code=code,
+            )
         )
 
     def check(self, atoms: tuple[Atom, ...]) -> None:
@@ -203,6 +223,7 @@ class _BranchChecker:
                     (*path, keyword),
                     f"'{keyword}' compares numbers, but this field holds {spec.kind} values",
                     "Use equals, one_of or none_of.",
+                    code="invalid-condition",
                 )
             if not isinstance(operand, float | int):
                 if kind == "not":
@@ -210,12 +231,14 @@ class _BranchChecker:
                         (*path, keyword),
                         "a negation cannot compare with a variable",
                         "Move the comparison into a positive condition.",
+                        code="invalid-condition",
                     )
                 elif operand.var not in self.bound:
                     self.problem(
                         (*path, keyword, "var"),
                         f"the variable {operand.var!r} is used before it is bound",
                         f"Bind it in an earlier condition with 'as: {operand.var}'.",
+                        code="unbound-variable",
                     )
         if test.as_ is not None:
             if kind == "not" and test.as_ not in self.bound:
@@ -223,6 +246,7 @@ class _BranchChecker:
                     (*path, "as"),
                     f"the variable {test.as_!r} is used in a negation before it is bound",
                     "Bind it with 'as' in a positive condition written before the 'not'.",
+                    code="unbound-variable",
                 )
             newly_bound.add(test.as_)
 

@@ -35,6 +35,8 @@ class Problem:
     message: str
     field: str = ""
     hint: str = ""
+    code: str = ""
+    """The id of the check that found it (see ``compass kb lint --list-checks``)."""
 
     def __str__(self) -> str:
         where = f" (at {self.field})" if self.field else ""

@@ -7,7 +7,7 @@ sees all of them at once, each with ``path:line:col`` relative to the KB root.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,12 +45,16 @@ def kb_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda path: path.relative_to(root).as_posix())
 
 
-def kb_digest(root: Path) -> str:
-    """A SHA-256 over every KB file's relative path and bytes."""
+def kb_digest(roots: Path | Sequence[Path]) -> str:
+    """A SHA-256 over every KB file's relative path and bytes, directory by directory."""
     digest = hashlib.sha256()
-    for path in kb_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    for index, root in enumerate([roots] if isinstance(roots, Path) else roots):
+        if not root.is_dir():
+            continue
+        for path in kb_files(root):
+            name = path.relative_to(root).as_posix()
+            digest.update(f"{index}:{name}".encode() + b"\0" if index else name.encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -90,6 +94,7 @@ def _kind_of(document: YamlDocument) -> str:
                 Problem(
                     where,
                     f"expected a mapping with one of the keys {kinds}; found {type(data).__name__}",
+                    code="schema",
                 )
             ]
         )
@@ -103,6 +108,7 @@ def _kind_of(document: YamlDocument) -> str:
                     "a knowledge-base file has exactly one top-level key naming its kind "
                     f"({kinds}); found {', '.join(map(repr, data)) or 'none'}",
                     hint=did_you_mean(str(first), schema.FILE_KINDS) if not known else "",
+                    code="schema",
                 )
             ]
         )
@@ -113,13 +119,15 @@ def _add_unique(
     table: dict[str, Located[Any]], item: Located[Any], kind: str, problems: list[Problem]
 ) -> None:
     identifier = item.value.country if kind == "culture profile" else item.value.id
+    key = "country" if kind == "culture profile" else "id"
     if identifier in table:
-        first = table[identifier].location()
+        first = table[identifier].location(key)
         problems.append(
             Problem(
-                item.location("id" if kind != "culture profile" else "country"),
+                item.location(key),
                 f"duplicate {kind} id {identifier!r}; it is already defined at {first}",
                 hint="Ids must be unique across the whole knowledge base; rename one of them.",
+                code="duplicate-id",
             )
         )
     else:
@@ -157,48 +165,92 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
             _add_unique(table, Located(item, document, (key, index)), label, problems)
 
 
-def _documents(root: Path, problems: list[Problem]) -> Iterator[YamlDocument]:
+def _documents(root: Path, prefix: str, problems: list[Problem]) -> Iterator[YamlDocument]:
     for path in kb_files(root):
         try:
-            yield read_yaml(path, path.relative_to(root).as_posix())
+            yield read_yaml(path, prefix + path.relative_to(root).as_posix())
         except YamlProblemError as error:
             problems.append(error.problem)
 
 
-def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
-    """Load, validate and cross-check a KB directory; raise :class:`KnowledgeBaseError`."""
-    root = (root or default_kb_root()).resolve()
-    if not root.is_dir():
-        raise KnowledgeBaseError(
-            [
+def _extends_shipped(root: Path) -> bool:
+    """Whether ``root/kb.yaml`` says ``extends: shipped`` (read leniently; errors come later)."""
+    try:
+        data = read_yaml(root / MANIFEST_FILE, MANIFEST_FILE).data
+    except YamlProblemError:
+        return False
+    manifest = data.get("knowledge_base") if isinstance(data, dict) else None
+    return isinstance(manifest, dict) and manifest.get("extends") == "shipped"
+
+
+def resolve_roots(roots: Path | Sequence[Path] | None) -> list[Path]:
+    """The KB directories to load, in order: the shipped KB when none is given, and the
+    shipped KB first when a given one says ``extends: shipped``."""
+    if roots is None:
+        return [default_kb_root().resolve()]
+    given = [roots] if isinstance(roots, Path) else list(roots)
+    resolved: list[Path] = []
+    for root in (path.resolve() for path in given):
+        if root.is_dir() and _extends_shipped(root) and default_kb_root().resolve() not in resolved:
+            resolved.insert(0, default_kb_root().resolve())
+        if root not in resolved:
+            resolved.append(root)
+    return resolved
+
+
+def _display_prefixes(roots: list[Path]) -> list[str]:
+    # Files of the first KB are named relative to it; those of extensions carry the folder name.
+    return ["" if index == 0 else f"{root.name}/" for index, root in enumerate(roots)]
+
+
+def inspect_knowledge_base(
+    roots: Path | Sequence[Path] | None = None,
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Everything valid in the KB directories, and every problem found in them.
+
+    :func:`load_knowledge_base` refuses a KB with problems; the linter uses this to report
+    them all and to keep checking what did load.
+    """
+    directories = resolve_roots(roots)
+    collected = _Collected()
+    for root in directories:
+        if not root.is_dir():
+            collected.problems.append(
                 Problem(
                     Location(str(root)),
                     "the knowledge base is not a directory",
                     hint="Pass the folder that holds kb.yaml.",
+                    code="schema",
                 )
-            ]
-        )
-    collected = _Collected()
-    for document in _documents(root, collected.problems):
-        try:
-            _collect(document, collected)
-        except _InvalidFileError as invalid:
-            collected.problems.extend(invalid.problems)
+            )
+    prefixes = _display_prefixes(directories)
+    for root, prefix in zip(directories, prefixes, strict=True):
+        if not root.is_dir():
+            continue
+        for document in _documents(root, prefix, collected.problems):
+            try:
+                _collect(document, collected)
+            except _InvalidFileError as invalid:
+                collected.problems.extend(invalid.problems)
     if collected.manifest is None:
         collected.problems.append(
             Problem(
                 Location(MANIFEST_FILE),
                 "the knowledge base has no manifest",
                 hint="Add kb.yaml with 'knowledge_base: {name: ..., version: 1.0.0}'.",
+                code="missing-manifest",
             )
         )
-    if collected.problems:
-        raise KnowledgeBaseError(sorted(collected.problems, key=_order))
-    assert collected.manifest is not None
+    manifest = (
+        collected.manifest.value
+        if collected.manifest
+        else schema.Manifest(name="(no manifest)", version="0.0.0")
+    )
     knowledge_base = KnowledgeBase(
-        root=str(root),
-        manifest=collected.manifest.value,
-        digest=kb_digest(root),
+        root=str(directories[0]),
+        roots=tuple(str(root) for root in directories),
+        manifest=manifest,
+        digest=kb_digest(directories),
         sources=collected.sources,
         dimensions=collected.dimensions,
         cultures=collected.cultures,
@@ -206,9 +258,15 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         advice=collected.advice,
         rules=tuple(collected.rules),
     )
-    problems = checks.check_knowledge_base(knowledge_base)
+    problems = collected.problems + checks.check_knowledge_base(knowledge_base)
+    return knowledge_base, sorted(problems, key=_order)
+
+
+def load_knowledge_base(roots: Path | Sequence[Path] | None = None) -> KnowledgeBase:
+    """Load, validate and cross-check KB directories; raise :class:`KnowledgeBaseError`."""
+    knowledge_base, problems = inspect_knowledge_base(roots)
     if problems:
-        raise KnowledgeBaseError(sorted(problems, key=_order))
+        raise KnowledgeBaseError(problems)
     return knowledge_base
 
 

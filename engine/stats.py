@@ -42,7 +42,11 @@ def knowledge_base_stats(knowledge_base: KnowledgeBase) -> KnowledgeBaseStats:
         }
         frameworks.update(present)
     topics = Counter(rule.topic.value for rule in rules)
-    scenario_directory = Path(knowledge_base.root) / SCENARIO_DIRECTORY
+    scenarios = [
+        path
+        for root in knowledge_base.roots
+        for path in (Path(root) / SCENARIO_DIRECTORY).glob("*.yaml")
+    ]
     return KnowledgeBaseStats(
         name=knowledge_base.manifest.name,
         version=knowledge_base.manifest.version,
@@ -59,7 +63,7 @@ def knowledge_base_stats(knowledge_base: KnowledgeBase) -> KnowledgeBaseStats:
         advice_with_steps=sum(1 for advice in knowledge_base.advice.values() if advice.value.steps),
         sources=len(knowledge_base.sources),
         topics={topic.value: topics.get(topic.value, 0) for topic in Topic},
-        scenarios=len(sorted(scenario_directory.glob("*.yaml"))),
+        scenarios=len(scenarios),
     )
 
 

@@ -111,6 +111,7 @@ def problems_from_validation(
                     f"unknown key {key!r}",
                     field,
                     hint or "Remove it.",
+                    code="schema",
                 )
             )
             continue
@@ -121,6 +122,7 @@ def problems_from_validation(
                     f"the required key {loc[-1]!r} is missing",
                     field,
                     f"Add '{loc[-1]}: ...' here.",
+                    code="schema",
                 )
             )
             continue
@@ -131,7 +133,9 @@ def problems_from_validation(
             hint = did_you_mean(str(item["input"]), allowed)
         found = "" if "unknown country" in message else f"; found {_describe(item['input'])}"
         problems.append(
-            Problem(document.location((*base, *path)), f"{message}{found}", field, hint)
+            Problem(
+                document.location((*base, *path)), f"{message}{found}", field, hint, code="schema"
+            )
         )
     return problems
 

@@ -105,7 +105,7 @@ class _Builder:
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> YamlProblemError:
         line, column = _mark(node)
         return YamlProblemError(
-            Problem(Location(self.display_path, line, column), message, hint=hint)
+            Problem(Location(self.display_path, line, column), message, hint=hint, code="yaml")
         )
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
@@ -169,7 +169,9 @@ def read_yaml(path: Path, display_path: str) -> YamlDocument:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        problem = Problem(Location(display_path), f"cannot read the file: {error.strerror}")
+        problem = Problem(
+            Location(display_path), f"cannot read the file: {error.strerror}", code="yaml"
+        )
         raise YamlProblemError(problem) from error
     return parse_yaml(raw, display_path)
 
@@ -179,18 +181,26 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
     where = Location(display_path, 1, 1)
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblemError(
-            Problem(where, f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes")
+            Problem(
+                where,
+                f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes",
+                code="yaml",
+            )
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise YamlProblemError(
-            Problem(where, f"the file is not UTF-8 text (byte {error.start} cannot be decoded)")
+            Problem(
+                where,
+                f"the file is not UTF-8 text (byte {error.start} cannot be decoded)",
+                code="yaml",
+            )
         ) from error
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise YamlProblemError(
-            Problem(Location(display_path, line, 1), "the file contains a NUL byte")
+            Problem(Location(display_path, line, 1), "the file contains a NUL byte", code="yaml")
         )
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -198,16 +208,24 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
         mark = error.problem_mark or error.context_mark
         location = Location(display_path, mark.line + 1, mark.column + 1) if mark else where
         reason = error.problem or error.context or "invalid YAML"
-        raise YamlProblemError(Problem(location, f"this is not valid YAML: {reason}")) from error
+        raise YamlProblemError(
+            Problem(location, f"this is not valid YAML: {reason}", code="yaml")
+        ) from error
     except yaml.YAMLError as error:
-        raise YamlProblemError(Problem(where, f"this is not valid YAML: {error}")) from error
+        raise YamlProblemError(
+            Problem(where, f"this is not valid YAML: {error}", code="yaml")
+        ) from error
     if node is None:
-        raise YamlProblemError(Problem(where, "the file is empty", hint="Expected a YAML mapping."))
+        raise YamlProblemError(
+            Problem(where, "the file is empty", hint="Expected a YAML mapping.", code="yaml")
+        )
     builder = _Builder(display_path)
     try:
         data = builder.build(node, ())
     except RecursionError as error:
-        raise YamlProblemError(Problem(where, "values are nested too deeply")) from error
+        raise YamlProblemError(
+            Problem(where, "values are nested too deeply", code="yaml")
+        ) from error
     except yaml.constructor.ConstructorError as error:
         raise builder.fail(node, f"a value cannot be read: {error.problem}") from error
     return YamlDocument(data, display_path, builder.values, builder.keys)

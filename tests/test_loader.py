@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import KnowledgeBaseError, ScenarioError
-from engine.loader import load_knowledge_base, parse_scenario
+from engine.loader import default_kb_root, load_knowledge_base, parse_scenario, resolve_roots
 
 RULE_HEAD = """rules:
   - id: probe
@@ -128,7 +128,7 @@ def test_duplicate_ids_name_both_places(broken_kb: Callable[[str, str], Path]) -
         " sources: [test-source]}\n",
     )
     assert message.startswith("more-advice.yaml:2:10: duplicate advice id 'introduce'")
-    assert "already defined at advice.yaml:2:" in message
+    assert "already defined at advice.yaml:2:9" in message
 
 
 def test_culture_problems(broken_kb: Callable[[str, str], Path]) -> None:
@@ -185,3 +185,42 @@ def test_scenarios_accept_codes_and_names() -> None:
 )
 def test_scenario_errors_are_located_and_helpful(text: str, expected: str) -> None:
     assert expected in scenario_errors(text)
+
+
+def test_a_kb_can_extend_another(tmp_path: Path, mini_kb: Path) -> None:
+    extension = tmp_path / "extra"
+    extension.mkdir()
+    (extension / "advice.yaml").write_text(
+        "advice:\n  - {id: extra-advice, title: T, advice: A, topic: time, stage: now,"
+        " sources: [test-source]}\n"
+    )
+    (extension / "rules.yaml").write_text(
+        "rules:\n  - id: extra-rule\n    title: T\n    rationale: R\n    sources: [test-source]\n"
+        "    topic: time\n    when: [{goal: {kind: expand_scope}}]\n"
+        "    then: {support: {extra-advice: 0.5, introduce: 0.2}}\n"
+        "  - id: power-gap-up\n    title: T\n    rationale: R\n    sources: [test-sorce]\n"
+        "    topic: time\n    when: [{goal: {kind: expand_scope}}]\n    then: {support: {introduce: 0.2}}\n"
+    )
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base([mini_kb, extension])
+    message = str(caught.value)
+    assert (
+        "extra/rules.yaml:9:9: duplicate rule id 'power-gap-up'; it is already defined at rules.yaml:2:9"
+        in message
+    )
+    assert "extra/rules.yaml:12:15: unknown source 'test-sorce'" in message
+    (extension / "rules.yaml").write_text(
+        (extension / "rules.yaml").read_text().split("  - id: power-gap-up")[0]
+    )
+    combined = load_knowledge_base([mini_kb, extension])
+    assert [rule.value.id for rule in combined.rules][-1] == "extra-rule"
+    assert len(combined.roots) == 2
+
+
+def test_extends_shipped_puts_the_shipped_kb_first(tmp_path: Path) -> None:
+    extension = tmp_path / "mine"
+    extension.mkdir()
+    (extension / "kb.yaml").write_text(
+        "knowledge_base: {name: Mine, version: 1.0.0, extends: shipped}\n"
+    )
+    assert resolve_roots([extension]) == [default_kb_root().resolve(), extension.resolve()]

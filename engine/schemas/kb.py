@@ -37,6 +37,9 @@ class Manifest(Frozen):
     name: str
     version: str = Field(pattern=r"^\d+\.\d+\.\d+")
     description: str = ""
+    extends: Literal["shipped"] | None = Field(
+        default=None, description="'shipped' to add to the knowledge base that ships with the tool"
+    )
 
 
 class Source(Frozen):

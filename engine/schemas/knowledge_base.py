@@ -34,6 +34,7 @@ class KnowledgeBase:
     """Everything in a knowledge-base directory, validated; ``digest`` hashes its files."""
 
     root: str
+    roots: tuple[str, ...]
     manifest: Manifest
     digest: str
     sources: Mapping[str, Located[Source]]

@@ -60,6 +60,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
     for culture in knowledge_base.cultures.values():
         problems += _check_culture(culture, knowledge_base)
     for rule in knowledge_base.rules:
+        problems += _check_metadata(rule)
         for index, source in enumerate(rule.value.sources):
             known(rule, ("sources", index), source, sources, "source")
         for finding in rule.value.then.conclude:
@@ -81,6 +82,32 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
                 key=True,
             )
         problems += _check_conditions(rule, knowledge_base)
+    return problems
+
+
+def _check_metadata(rule: Located[RuleSpec]) -> list[Problem]:
+    """A rule without a rationale or a source cannot be reviewed, so it cannot load."""
+    problems = []
+    if not rule.value.rationale.strip():
+        problems.append(
+            Problem(
+                rule.location("id"),
+                f"the rule {rule.value.id!r} has no rationale",
+                "rationale",
+                "Add 'rationale:' saying why the rule holds, in your own words.",
+                code="rule-without-rationale",
+            )
+        )
+    if not rule.value.sources:
+        problems.append(
+            Problem(
+                rule.location("id"),
+                f"the rule {rule.value.id!r} cites no source",
+                "sources",
+                "Add 'sources: [id]' naming the published work behind it (kb/sources/).",
+                code="rule-without-source",
+            )
+        )
     return problems
 
 

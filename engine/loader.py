@@ -69,6 +69,7 @@ class _Collected:
     findings: dict[str, Located[schema.Finding]] = field(default_factory=dict)
     advice: dict[str, Located[schema.Advice]] = field(default_factory=dict)
     rules: list[Located[schema.RuleSpec]] = field(default_factory=list)
+    lint_exclusions: list[Located[schema.LintExclusion]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -147,6 +148,11 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
             "culture profile",
             problems,
         )
+    elif isinstance(model, schema.LintFile):
+        for index, exclusion in enumerate(model.lint.disable):
+            collected.lint_exclusions.append(
+                Located(exclusion, document, ("lint", "disable", index))
+            )
     elif isinstance(model, schema.RulesFile):
         seen = {rule.value.id: rule for rule in collected.rules}
         for index, rule in enumerate(model.rules):
@@ -257,6 +263,7 @@ def inspect_knowledge_base(
         findings=collected.findings,
         advice=collected.advice,
         rules=tuple(collected.rules),
+        lint_exclusions=tuple(collected.lint_exclusions),
     )
     problems = collected.problems + checks.check_knowledge_base(knowledge_base)
     return knowledge_base, sorted(problems, key=_order)

@@ -123,7 +123,7 @@ def test_kb_stats(runner: CliRunner, mini_kb: Path) -> None:
     assert stats["rules"] == stats["rules_with_sources"] == 4
     assert stats["advice"] == 3
     assert stats["topics"]["hierarchy"] == 1
-    assert stats["scenarios"] == 1
+    assert stats["scenarios"] == 2
     code, out, _ = invoke(runner, "kb", "stats", "--kb", str(mini_kb))
     assert code == 0
     assert "rules          4" in out

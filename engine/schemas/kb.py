@@ -337,8 +337,8 @@ class RuleSpec(Frozen):
     id: Identifier
     title: str
     status: Status = Status.experimental
-    rationale: str = Field(min_length=1)
-    sources: tuple[Identifier, ...] = Field(min_length=1)
+    rationale: str = Field(default="", description="why the rule holds; required (see checks)")
+    sources: tuple[Identifier, ...] = Field(default=(), description="required (see checks)")
     tags: tuple[str, ...] = ()
     topic: Topic
     salience: int = Field(default=0, ge=-100, le=100)
@@ -374,6 +374,22 @@ class ManifestFile(Frozen):
     knowledge_base: Manifest
 
 
+class LintExclusion(Frozen):
+    """Switch one lint check off, for some items (rule, advice, finding ids) or everywhere."""
+
+    check: str
+    items: tuple[str, ...] = Field(default=(), description="empty: everywhere")
+    reason: str = Field(min_length=1, description="why this exclusion is right")
+
+
+class LintConfig(Frozen):
+    disable: tuple[LintExclusion, ...] = ()
+
+
+class LintFile(Frozen):
+    lint: LintConfig
+
+
 FILE_KINDS: dict[str, type[Frozen]] = {
     "knowledge_base": ManifestFile,
     "sources": SourcesFile,
@@ -382,4 +398,5 @@ FILE_KINDS: dict[str, type[Frozen]] = {
     "findings": FindingsFile,
     "advice": AdviceFile,
     "rules": RulesFile,
+    "lint": LintFile,
 }

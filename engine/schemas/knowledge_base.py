@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from engine.errors import Location
-from engine.schemas.kb import Advice, CultureProfile, Dimension, Finding, Manifest, RuleSpec, Source
+from engine.schemas.kb import (
+    Advice,
+    CultureProfile,
+    Dimension,
+    Finding,
+    LintExclusion,
+    Manifest,
+    RuleSpec,
+    Source,
+)
 from engine.yaml_source import PathKey, YamlDocument, value_at
 
 Item = TypeVar("Item")
@@ -43,6 +52,7 @@ class KnowledgeBase:
     findings: Mapping[str, Located[Finding]]
     advice: Mapping[str, Located[Advice]]
     rules: tuple[Located[RuleSpec], ...]
+    lint_exclusions: tuple[Located[LintExclusion], ...] = ()
 
     def rule(self, rule_id: str) -> Located[RuleSpec]:
         for rule in self.rules:

@@ -1,0 +1,247 @@
+"""``compass kb test`` and ``compass kb coverage``: the example scenarios as the KB's test suite.
+
+Each scenario in a KB's ``scenarios/`` folder can state advice that must and must not be given,
+findings that must be diagnosed, and known gaps (``todo``) that are reported but never fail,
+like Semgrep's ``todoruleid``. Coverage then asks what the suite leaves untested: rules that
+never fired, advice never expected, rules with no negative test, and conditions that never
+decided a rule's outcome (no scenario where that condition alone failed).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.compiler import CompiledKB
+from engine.errors import ScenarioError
+from engine.explain import explain
+from engine.facts import build_input_facts
+from engine.loader import SCENARIO_DIRECTORY, load_scenario
+from engine.runner import run
+from engine.schemas.base import Frozen
+from engine.schemas.results import RunResult
+from engine.schemas.scenario import Scenario
+from engine.why_not import branch_checks
+
+
+class ScenarioOutcome(Frozen):
+    scenario: str
+    title: str
+    passed: bool
+    missing_advice: tuple[str, ...] = ()
+    unexpected_advice: tuple[str, ...] = ()
+    missing_findings: tuple[str, ...] = ()
+    todo_still_open: tuple[str, ...] = ()
+    todo_now_passing: tuple[str, ...] = ()
+    error: str = ""
+
+
+class RuleTally(Frozen):
+    rule: str
+    fired: int
+    expected: int
+    wrong: int
+
+
+class KBTestReport(Frozen):
+    scenarios: tuple[ScenarioOutcome, ...]
+    rules: tuple[RuleTally, ...]
+    passed: int
+    failed: int
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+class CoverageReport(Frozen):
+    rules: int
+    rules_fired: int
+    rules_never_fired: tuple[str, ...]
+    advice: int
+    advice_never_expected: tuple[str, ...]
+    rules_without_negative_test: tuple[str, ...]
+    conditions: int
+    conditions_never_deciding: tuple[str, ...]
+    rule_coverage_percent: float
+    condition_coverage_percent: float
+
+
+class _SuiteRun(Frozen):
+    path: str
+    scenario: Scenario
+    result: RunResult
+    given: frozenset[str]
+    diagnosed: frozenset[str]
+
+
+def scenario_files(compiled: CompiledKB) -> list[Path]:
+    return sorted(
+        path
+        for root in compiled.knowledge_base.roots
+        for path in (Path(root) / SCENARIO_DIRECTORY).glob("*.yaml")
+    )
+
+
+def _run_suite(
+    compiled: CompiledKB, paths: Sequence[Path]
+) -> tuple[list[_SuiteRun], list[ScenarioOutcome]]:
+    runs, broken = [], []
+    knowledge_base = compiled.knowledge_base
+    for path in paths:
+        try:
+            scenario = load_scenario(path).scenario
+        except ScenarioError as error:
+            broken.append(
+                ScenarioOutcome(scenario=path.name, title="", passed=False, error=str(error))
+            )
+            continue
+        result = run(compiled, build_input_facts(scenario, knowledge_base))
+        report = explain(result, scenario, knowledge_base)
+        runs.append(
+            _SuiteRun(
+                path=path.name,
+                scenario=scenario,
+                result=result,
+                given=frozenset(item.id for item in report.recommendations),
+                diagnosed=frozenset(item.id for item in report.diagnosis),
+            )
+        )
+    return runs, broken
+
+
+def _outcome(suite_run: _SuiteRun) -> ScenarioOutcome:
+    expected = suite_run.scenario.expectations
+    missing = tuple(sorted(set(expected.must_advise) - suite_run.given))
+    unexpected = tuple(sorted(set(expected.must_not_advise) & suite_run.given))
+    findings = tuple(sorted(set(expected.must_diagnose) - suite_run.diagnosed))
+    produced = suite_run.given | suite_run.diagnosed
+    return ScenarioOutcome(
+        scenario=suite_run.path,
+        title=suite_run.scenario.title,
+        passed=not (missing or unexpected or findings),
+        missing_advice=missing,
+        unexpected_advice=unexpected,
+        missing_findings=findings,
+        todo_still_open=tuple(sorted(set(expected.todo) - produced)),
+        todo_now_passing=tuple(sorted(set(expected.todo) & produced)),
+    )
+
+
+def run_kb_tests(compiled: CompiledKB) -> KBTestReport:
+    """Run every scenario's expectations; tally, per rule, fired / expected / wrong."""
+    runs, broken = _run_suite(compiled, scenario_files(compiled))
+    outcomes = [_outcome(suite_run) for suite_run in runs] + broken
+    fired: Counter[str] = Counter()
+    expected: Counter[str] = Counter()
+    wrong: Counter[str] = Counter()
+    for suite_run in runs:
+        wanted = set(suite_run.scenario.expectations.must_advise) | set(
+            suite_run.scenario.expectations.must_diagnose
+        )
+        unwanted = set(suite_run.scenario.expectations.must_not_advise)
+        for rule_id in {firing.rule for firing in suite_run.result.firings}:
+            then = compiled.knowledge_base.rule(rule_id).value.then
+            produces = set(then.conclude) | {a for a, c in then.support.items() if c > 0}
+            fired[rule_id] += 1
+            expected[rule_id] += bool(produces & wanted)
+            wrong[rule_id] += bool(produces & unwanted)
+    tallies = tuple(
+        RuleTally(
+            rule=rule.value.id,
+            fired=fired[rule.value.id],
+            expected=expected[rule.value.id],
+            wrong=wrong[rule.value.id],
+        )
+        for rule in compiled.knowledge_base.rules
+    )
+    failed = sum(1 for outcome in outcomes if not outcome.passed)
+    return KBTestReport(
+        scenarios=tuple(outcomes), rules=tallies, passed=len(outcomes) - failed, failed=failed
+    )
+
+
+def coverage(compiled: CompiledKB) -> CoverageReport:
+    """What the scenario suite leaves untested."""
+    knowledge_base = compiled.knowledge_base
+    runs, _broken = _run_suite(compiled, scenario_files(compiled))
+    fired = {firing.rule for suite_run in runs for firing in suite_run.result.firings}
+    expected_advice = {a for r in runs for a in r.scenario.expectations.must_advise}
+    negative = {a for r in runs for a in r.scenario.expectations.must_not_advise}
+    rule_ids = [rule.value.id for rule in knowledge_base.rules]
+    without_negative = [
+        rule.value.id
+        for rule in knowledge_base.rules
+        if not {a for a, c in rule.value.then.support.items() if c > 0} & negative
+    ]
+    deciding: set[str] = set()
+    conditions: set[str] = set()
+    for rule in knowledge_base.rules:
+        for suite_run in runs:
+            for branch in branch_checks(rule.value.id, suite_run.result, knowledge_base):
+                names = [f"{rule.value.id} {check.path}" for check in branch.conditions]
+                conditions |= set(names)
+                failing = [
+                    name
+                    for name, check in zip(names, branch.conditions, strict=True)
+                    if not check.held
+                ]
+                if len(failing) == 1:  # this condition alone kept the rule from firing
+                    deciding.add(failing[0])
+    never = sorted(conditions - deciding)
+    return CoverageReport(
+        rules=len(rule_ids),
+        rules_fired=len(fired),
+        rules_never_fired=tuple(r for r in rule_ids if r not in fired),
+        advice=len(knowledge_base.advice),
+        advice_never_expected=tuple(sorted(set(knowledge_base.advice) - expected_advice)),
+        rules_without_negative_test=tuple(without_negative),
+        conditions=len(conditions),
+        conditions_never_deciding=tuple(never),
+        rule_coverage_percent=round(100 * len(fired) / max(len(rule_ids), 1), 1),
+        condition_coverage_percent=round(100 * len(deciding) / max(len(conditions), 1), 1),
+    )
+
+
+def render_test_text(report: KBTestReport) -> str:
+    lines = []
+    for outcome in report.scenarios:
+        mark = "PASS" if outcome.passed else "FAIL"
+        lines.append(f"{mark}  {outcome.scenario}  {outcome.title}")
+        if outcome.error:
+            lines.append(f"      {outcome.error}")
+        for label, items in (
+            ("advice that should have been given", outcome.missing_advice),
+            ("advice that should not have been given", outcome.unexpected_advice),
+            ("findings that should have been diagnosed", outcome.missing_findings),
+            ("todo, still open", outcome.todo_still_open),
+            ("todo, now passing (move it to the expectations)", outcome.todo_now_passing),
+        ):
+            if items:
+                lines.append(f"      {label}: {', '.join(items)}")
+    lines.append("")
+    lines.append(f"{report.passed} passed, {report.failed} failed")
+    return "\n".join(lines) + "\n"
+
+
+def render_coverage_text(report: CoverageReport) -> str:
+    lines = [
+        f"rules fired in at least one scenario: {report.rules_fired} of {report.rules} "
+        f"({report.rule_coverage_percent}%)",
+        f"conditions that alone decided a rule's outcome somewhere: "
+        f"{report.conditions - len(report.conditions_never_deciding)} of {report.conditions} "
+        f"({report.condition_coverage_percent}%)",
+        f"advice never expected by a scenario: {len(report.advice_never_expected)} of "
+        f"{report.advice}",
+        f"rules with no negative test: {len(report.rules_without_negative_test)} of {report.rules}",
+    ]
+    for title, items in (
+        ("Rules that never fired", report.rules_never_fired),
+        ("Advice never expected", report.advice_never_expected),
+        ("Rules without a negative test", report.rules_without_negative_test),
+        ("Conditions that never decided an outcome", report.conditions_never_deciding),
+    ):
+        if items:
+            lines += ["", f"{title}:"] + [f"  {item}" for item in items]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,480 @@
+"""``compass kb lint``: every problem in a knowledge base, each with a check id and severity.
+
+Load-time problems (YAML, schema, references, variables) come from the loader and
+:mod:`engine.checks` with their check ids; the checks here look at the KB as a whole: rules
+that can never fire, advice no rule supports, rules with the same conditions, conflicting
+advice that can be given together, and gaps in the culture profiles. A KB can switch a check
+off for named items, with a reason, in a ``lint:`` file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from engine.errors import Location, Problem
+from engine.loader import inspect_knowledge_base
+from engine.schemas.base import Frozen
+from engine.schemas.conditions import Atom, Branch, expand
+from engine.schemas.kb import Pattern, RuleSpec, VariableOperand
+from engine.schemas.knowledge_base import KnowledgeBase, Located
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: Severity
+    description: str
+
+
+CHECKS: dict[str, Check] = {
+    check.id: check
+    for check in (
+        Check(
+            "yaml",
+            Severity.error,
+            "A file is not valid, safe YAML (or is empty, too large, "
+            "not UTF-8, or uses tags, merge keys or duplicate keys).",
+        ),
+        Check(
+            "schema",
+            Severity.error,
+            "A file does not match its format: a missing or unknown "
+            "key, a wrong type, an unknown value.",
+        ),
+        Check("missing-manifest", Severity.error, "The KB has no kb.yaml naming it."),
+        Check("duplicate-id", Severity.error, "Two items of one kind share an id."),
+        Check(
+            "unknown-reference",
+            Severity.error,
+            "An id names no source, advice, finding or dimension that exists.",
+        ),
+        Check(
+            "unknown-fact",
+            Severity.error,
+            "A condition names an unknown fact type, field or value.",
+        ),
+        Check(
+            "unbound-variable",
+            Severity.error,
+            "A variable is used in a negation or a "
+            "comparison before a positive condition binds it.",
+        ),
+        Check(
+            "invalid-condition",
+            Severity.error,
+            "A condition compares in a way the engine "
+            "cannot (numbers against text, a variable inside a negation).",
+        ),
+        Check("rule-without-rationale", Severity.error, "A rule does not say why it holds."),
+        Check("rule-without-source", Severity.error, "A rule cites no published source."),
+        Check(
+            "score-out-of-range",
+            Severity.error,
+            "A culture score lies outside its dimension's scale.",
+        ),
+        Check(
+            "rule-never-fires",
+            Severity.warning,
+            "A rule needs a fact that no scenario field, profile or rule can produce.",
+        ),
+        Check(
+            "unsupported-advice",
+            Severity.warning,
+            "No rule supports an advice, so it can never be given.",
+        ),
+        Check(
+            "duplicate-conditions",
+            Severity.warning,
+            "Two rules have exactly the same conditions; merge them or make them differ.",
+        ),
+        Check(
+            "conflicting-advice",
+            Severity.warning,
+            "Two pieces of advice are marked as "
+            "conflicting, and rules that give each can fire in the same run.",
+        ),
+        Check("unused-finding", Severity.info, "No rule concludes a finding."),
+        Check(
+            "profile-missing-scores",
+            Severity.info,
+            "A culture profile has no score on a "
+            "Hofstede dimension (shown as missing, never as zero).",
+        ),
+    )
+}
+
+
+class LintFinding(Frozen):
+    check: str
+    severity: Severity
+    location: str
+    message: str
+    hint: str = ""
+    item: str = ""
+
+    def __str__(self) -> str:
+        hint = f" {self.hint}" if self.hint else ""
+        return f"{self.location}: {self.severity.value}[{self.check}] {self.message}.{hint}"
+
+
+class LintReport(Frozen):
+    findings: tuple[LintFinding, ...]
+    counts: dict[str, int]
+    excluded: int
+
+    def fails(self, fail_on: Severity) -> bool:
+        levels = (
+            [Severity.error] if fail_on == Severity.error else [Severity.error, Severity.warning]
+        )
+        return any(finding.severity in levels for finding in self.findings)
+
+
+def _finding(
+    check: str, location: Location, message: str, hint: str = "", item: str = ""
+) -> LintFinding:
+    return LintFinding(
+        check=check,
+        severity=CHECKS[check].severity,
+        location=str(location),
+        message=message,
+        hint=hint,
+        item=item,
+    )
+
+
+def _from_problem(problem: Problem) -> LintFinding:
+    code = problem.code if problem.code in CHECKS else "schema"
+    field = f" (at {problem.field})" if problem.field else ""
+    return _finding(code, problem.location, problem.message + field, problem.hint)
+
+
+def _branches(rule: Located[RuleSpec]) -> list[Branch]:
+    try:
+        return expand(rule.value.when, rule.raw("when"), ("when",))
+    except Exception:  # reported by the loader's checks already
+        return []
+
+
+def _finding_names(pattern: Pattern) -> set[str]:
+    test = pattern.tests.get("name")
+    if pattern.fact_type != "finding" or test is None:
+        return set()
+    if test.equals is not None:
+        return {str(test.equals)}
+    return {str(value) for value in test.one_of or ()}
+
+
+def _producible_findings(knowledge_base: KnowledgeBase) -> set[str]:
+    """Findings some chain of rules can conclude, starting from scenario and profile facts."""
+    producible: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rule in knowledge_base.rules:
+            new = set(rule.value.then.conclude) - producible
+            if new and any(
+                _missing(branch, producible, knowledge_base) is None for branch in _branches(rule)
+            ):
+                producible |= new
+                changed = True
+    return producible
+
+
+def _dimensions_with(knowledge_base: KnowledgeBase, *, spread: bool) -> set[str]:
+    return {
+        dimension
+        for culture in knowledge_base.cultures.values()
+        for dimension, score in culture.value.scores.items()
+        if score.value is not None and (score.other_readings or not spread)
+    }
+
+
+def _missing(
+    branch: Branch, producible: set[str], knowledge_base: KnowledgeBase
+) -> tuple[Atom, str] | None:
+    """The first positive condition of a branch that nothing can satisfy, and why."""
+    scored = _dimensions_with(knowledge_base, spread=False)
+    spread = _dimensions_with(knowledge_base, spread=True)
+    for atom in branch:
+        if atom.kind == "not":
+            continue
+        for pattern in atom.patterns:
+            names = _finding_names(pattern)
+            if names and not names & producible:
+                return atom, f"the finding {sorted(names)[0]!r}, which no rule can conclude"
+            dimension = pattern.tests.get("dimension")
+            if pattern.fact_type in ("score", "score_spread") and dimension and dimension.equals:
+                pool = spread if pattern.fact_type == "score_spread" else scored
+                if dimension.equals not in pool:
+                    what = (
+                        "other readings for"
+                        if pattern.fact_type == "score_spread"
+                        else "a score on"
+                    )
+                    return atom, f"{what} {dimension.equals!r}, which no culture profile has"
+    return None
+
+
+def _never_fires(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    producible = _producible_findings(knowledge_base)
+    for rule in knowledge_base.rules:
+        branches = _branches(rule)
+        missing = [_missing(branch, producible, knowledge_base) for branch in branches]
+        if branches and all(missing):
+            atom, why = missing[0]  # type: ignore[misc]
+            yield _finding(
+                "rule-never-fires",
+                rule.location(*atom.path),
+                f"the rule {rule.value.id!r} can never fire: it needs {why}",
+                "Add a rule that concludes it, or remove the condition.",
+                item=rule.value.id,
+            )
+
+
+def _unsupported_advice(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    supported = {
+        advice
+        for rule in knowledge_base.rules
+        for advice, certainty in rule.value.then.support.items()
+        if certainty > 0
+    }
+    for advice_id, advice in knowledge_base.advice.items():
+        if advice_id not in supported:
+            yield _finding(
+                "unsupported-advice",
+                advice.location("id"),
+                f"no rule supports the advice {advice_id!r}, so it is never given",
+                "Write a rule that supports it, or remove it.",
+                item=advice_id,
+            )
+
+
+def _unused_findings(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    concluded = {finding for rule in knowledge_base.rules for finding in rule.value.then.conclude}
+    for finding_id, finding in knowledge_base.findings.items():
+        if finding_id not in concluded:
+            yield _finding(
+                "unused-finding",
+                finding.location("id"),
+                f"no rule concludes the finding {finding_id!r}",
+                item=finding_id,
+            )
+
+
+def _duplicate_conditions(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    seen: dict[str, Located[RuleSpec]] = {}
+    for rule in knowledge_base.rules:
+        key = json.dumps(
+            [c.model_dump(mode="json", by_alias=True) for c in rule.value.when], sort_keys=True
+        )
+        if key in seen:
+            first = seen[key]
+            yield _finding(
+                "duplicate-conditions",
+                rule.location("when"),
+                f"the rule {rule.value.id!r} has the same conditions as "
+                f"{first.value.id!r} ({first.location('when')})",
+                "Merge the two rules, or make their conditions differ.",
+                item=rule.value.id,
+            )
+        else:
+            seen[key] = rule
+
+
+_SINGLE_FACTS = ("goal", "relationship", "organisation")
+
+
+@dataclass
+class _Requirements:
+    """What one branch requires, as far as exclusivity between rules can be judged."""
+
+    values: dict[tuple[str, str], set[object]]
+    needs: set[str]
+    forbids: set[str]
+    direction: dict[tuple[str, str], str]
+    ranges: dict[tuple[str, str], tuple[float, float]]
+
+
+def _requirements(branch: Branch) -> _Requirements:
+    found = _Requirements({}, set(), set(), {}, {})
+    for atom in branch:
+        for pattern in atom.patterns:
+            names = _finding_names(pattern)
+            if atom.kind == "not":
+                found.forbids |= names if len(names) == 1 else set()
+                continue
+            found.needs |= names if len(names) == 1 else set()
+            if pattern.fact_type in _SINGLE_FACTS:
+                for field, test in pattern.tests.items():
+                    values: set[object] = (
+                        {test.equals} if test.equals is not None else set(test.one_of or ())
+                    )
+                    if values:
+                        key = (pattern.fact_type, field)
+                        found.values[key] = found.values.get(key, values) & values
+            if pattern.fact_type == "score":
+                _score_requirements(pattern, found)
+    return found
+
+
+def _score_requirements(pattern: Pattern, found: _Requirements) -> None:
+    side, dimension, value = (pattern.tests.get(name) for name in ("side", "dimension", "value"))
+    if not (side and dimension and value and side.equals and dimension.equals):
+        return
+    key = (str(side.equals), str(dimension.equals))
+    low, high = found.ranges.get(key, (float("-inf"), float("inf")))
+    for operator, operand in value.comparisons():
+        if isinstance(operand, VariableOperand):
+            if operator in ("at_least", "above") and operand.plus > 0:
+                found.direction[key] = "higher"
+            elif operator in ("at_most", "below") and operand.plus < 0:
+                found.direction[key] = "lower"
+        elif isinstance(operand, float | int):
+            if operator in ("at_least", "above"):
+                low = max(low, float(operand))
+            elif operator in ("at_most", "below"):
+                high = min(high, float(operand))
+    found.ranges[key] = (low, high)
+
+
+def _exclusive(first: Branch, second: Branch) -> bool:
+    """Whether two branches can never hold in the same run (judged conservatively)."""
+    a, b = _requirements(first), _requirements(second)
+    if a.needs & b.forbids or b.needs & a.forbids:
+        return True
+    if any(key in b.values and not values & b.values[key] for key, values in a.values.items()):
+        return True
+    if any(key in b.direction and b.direction[key] != way for key, way in a.direction.items()):
+        return True
+    return any(
+        key in b.ranges and (span[0] > b.ranges[key][1] or b.ranges[key][0] > span[1])
+        for key, span in a.ranges.items()
+    )
+
+
+def _conflicting_advice(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    supporters: dict[str, list[tuple[str, Branch]]] = {}
+    for rule in knowledge_base.rules:
+        for advice_id, certainty in rule.value.then.support.items():
+            if certainty > 0:
+                supporters.setdefault(advice_id, []).extend(
+                    (rule.value.id, branch) for branch in _branches(rule)
+                )
+    reported: set[frozenset[str]] = set()
+    for advice_id, advice in knowledge_base.advice.items():
+        for index, other in enumerate(advice.value.conflicts_with):
+            pair = frozenset((advice_id, other))
+            if pair in reported:
+                continue
+            together = next(
+                (
+                    (rule_a, rule_b)
+                    for rule_a, branch_a in supporters.get(advice_id, [])
+                    for rule_b, branch_b in supporters.get(other, [])
+                    if not _exclusive(branch_a, branch_b)
+                ),
+                None,
+            )
+            if together:
+                reported.add(pair)
+                yield _finding(
+                    "conflicting-advice",
+                    advice.location("conflicts_with", index),
+                    f"{advice_id!r} conflicts with {other!r}, yet both can be given in one run "
+                    f"(rules {together[0]!r} and {together[1]!r} do not exclude each other)",
+                    "Make the rules exclude each other, or keep the conflict flagged in the "
+                    "output knowingly (disable this check for these advice ids with a reason).",
+                    item=advice_id,
+                )
+
+
+def _profile_gaps(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    hofstede = [
+        d
+        for d, dimension in knowledge_base.dimensions.items()
+        if dimension.value.framework.lower().startswith("hofstede")
+    ]
+    for code, culture in sorted(knowledge_base.cultures.items()):
+        missing = [
+            d
+            for d in hofstede
+            if culture.value.scores.get(d) is None or culture.value.scores[d].value is None
+        ]
+        if missing:
+            yield _finding(
+                "profile-missing-scores",
+                culture.location("country"),
+                f"the {culture.value.name} profile has no {', '.join(missing)} score",
+                item=code,
+            )
+
+
+_KB_CHECKS: tuple[Callable[[KnowledgeBase], Iterator[LintFinding]], ...] = (
+    _never_fires,
+    _unsupported_advice,
+    _unused_findings,
+    _duplicate_conditions,
+    _conflicting_advice,
+    _profile_gaps,
+)
+
+
+def lint_knowledge_base(roots: Path | Sequence[Path] | None = None) -> LintReport:
+    """Every problem in the KB directories, minus what the KB's lint exclusions switch off."""
+    knowledge_base, problems = inspect_knowledge_base(roots)
+    findings = [_from_problem(problem) for problem in problems]
+    for check in _KB_CHECKS:
+        findings.extend(check(knowledge_base))
+    kept, excluded = [], 0
+    for finding in findings:
+        if _excluded(finding, knowledge_base):
+            excluded += 1
+        else:
+            kept.append(finding)
+    kept.sort(key=lambda f: (_location_key(f.location), f.check))
+    counts = {
+        severity.value: sum(1 for f in kept if f.severity == severity) for severity in Severity
+    }
+    return LintReport(findings=tuple(kept), counts=counts, excluded=excluded)
+
+
+def _excluded(finding: LintFinding, knowledge_base: KnowledgeBase) -> bool:
+    return any(
+        exclusion.value.check == finding.check
+        and (not exclusion.value.items or finding.item in exclusion.value.items)
+        for exclusion in knowledge_base.lint_exclusions
+    )
+
+
+def _location_key(location: str) -> tuple[str, int, int]:
+    path, _, rest = location.partition(":")
+    line, _, column = rest.partition(":")
+    return path, int(line or 0), int(column or 0)
+
+
+def render_lint_text(report: LintReport) -> str:
+    lines = [str(finding) for finding in report.findings]
+    summary = ", ".join(f"{count} {severity}" for severity, count in report.counts.items())
+    excluded = (
+        f"; {report.excluded} switched off by the KB's lint settings" if report.excluded else ""
+    )
+    lines.append(f"{summary}{excluded}")
+    return "\n".join(lines) + "\n"
+
+
+def render_checks_text() -> str:
+    width = max(len(check_id) for check_id in CHECKS)
+    return "".join(
+        f"{check.id:<{width}}  {check.severity.value:<7}  {check.description}\n"
+        for check in CHECKS.values()
+    )

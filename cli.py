@@ -21,6 +21,9 @@ from pydantic import BaseModel
 from engine import api, audit
 from engine.errors import CompassError, InputError, RunError
 from engine.graph import to_dot, to_mermaid
+from engine.json_schemas import SCHEMAS, json_schema_text
+from engine.kb_testing import render_coverage_text, render_test_text
+from engine.lint import Severity, render_checks_text, render_lint_text
 from engine.render import render_json, render_text
 from engine.stats import render_stats_text
 from engine.whatif import render_comparison_text
@@ -247,22 +250,139 @@ def kb() -> None:
     """Inspect and check a knowledge base (the shipped one, or --kb DIR)."""
 
 
+_KB_DIRECTORIES = click.argument(
+    "directories",
+    nargs=-1,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+
+
+def _roots(directories: tuple[Path, ...]) -> tuple[Path, ...] | None:
+    return directories or None
+
+
 @kb.command()
-@_KB_OPTION
+@_KB_DIRECTORIES
 @_format_option("text", "json")
-def stats(kb_root: tuple[Path, ...] | None, output_format: str) -> None:
-    """Count countries, rules, advice, sources and scenarios.
+def stats(directories: tuple[Path, ...], output_format: str) -> None:
+    """Count countries, rules, advice, sources and scenarios of a KB (default: the shipped one).
 
     \b
     Examples:
       compass kb stats
-      compass kb stats --format json
+      compass kb stats my-kb --format json
     """
-    result = api.kb_stats(kb_root)
+    result = api.kb_stats(_roots(directories))
     if output_format == "json":
         _echo_json(result)
     else:
         click.echo(render_stats_text(result), nl=False)
+
+
+@kb.command()
+@_KB_DIRECTORIES
+@_format_option("text", "json")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="The lowest severity that makes the command exit 1.",
+)
+@click.option("--list-checks", is_flag=True, help="List every check with its severity.")
+def lint(
+    directories: tuple[Path, ...], output_format: str, fail_on: str, list_checks: bool
+) -> None:
+    """Report every problem in a KB at once, as path:line:col: severity[check] message.
+
+    Checks can be switched off for named items in a 'lint:' file in the KB, with a reason.
+
+    \b
+    Examples:
+      compass kb lint
+      compass kb lint my-kb --fail-on warning
+      compass kb lint --list-checks
+    """
+    if list_checks:
+        click.echo(render_checks_text(), nl=False)
+        return
+    report = api.kb_lint(_roots(directories))
+    if output_format == "json":
+        _echo_json(report)
+    else:
+        click.echo(render_lint_text(report), nl=False)
+    if report.fails(Severity(fail_on)):
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+@kb.command(name="test")
+@_KB_DIRECTORIES
+@_format_option("text", "json")
+def kb_test(directories: tuple[Path, ...], output_format: str) -> None:
+    """Run the expectations of the KB's example scenarios; exit 1 if any fails.
+
+    \b
+    Examples:
+      compass kb test
+      compass kb test my-kb --format json
+    """
+    report = api.kb_test(_roots(directories))
+    if output_format == "json":
+        _echo_json(report)
+    else:
+        click.echo(render_test_text(report), nl=False)
+    if not report.ok:
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+@kb.command(name="coverage")
+@_KB_DIRECTORIES
+@_format_option("text", "json")
+def kb_coverage(directories: tuple[Path, ...], output_format: str) -> None:
+    """Show what the example scenarios leave untested.
+
+    \b
+    Examples:
+      compass kb coverage
+      compass kb coverage --format json
+    """
+    report = api.kb_coverage(_roots(directories))
+    if output_format == "json":
+        _echo_json(report)
+    else:
+        click.echo(render_coverage_text(report), nl=False)
+
+
+@kb.command(name="docs")
+@_KB_DIRECTORIES
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the Markdown catalogue into.",
+)
+def kb_docs(directories: tuple[Path, ...], out: Path) -> None:
+    """Write a Markdown catalogue of the KB: rules by topic, advice, findings, cultures, sources.
+
+    \b
+    Examples:
+      compass kb docs --out kb-docs
+    """
+    written = api.kb_docs(out, _roots(directories))
+    click.echo(f"wrote {len(written)} pages to {out} (start at {out / 'index.md'})", err=True)
+
+
+@kb.command(name="schema")
+@click.argument("kind", type=click.Choice(sorted(SCHEMAS)))
+def kb_schema(kind: str) -> None:
+    """Print the JSON Schema of a file kind, for editors and CI validators.
+
+    \b
+    Examples:
+      compass kb schema rule > rule.schema.json
+      compass kb schema scenario
+    """
+    click.echo(json_schema_text(kind), nl=False)
 
 
 @cli.group(name="audit")

@@ -19,6 +19,9 @@ from engine.compiler import CompiledKB, compile_knowledge_base
 from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
 from engine.explain import explain
 from engine.facts import build_input_facts
+from engine.kb_docs import write_docs
+from engine.kb_testing import CoverageReport, KBTestReport, coverage, run_kb_tests
+from engine.lint import LintReport, lint_knowledge_base
 from engine.loader import (
     LoadedScenario,
     kb_digest,
@@ -70,6 +73,26 @@ def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
 def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
     """Counts of what a knowledge base holds."""
     return knowledge_base_stats(load_knowledge_base(roots))
+
+
+def kb_lint(roots: KBRoots = None) -> LintReport:
+    """Every problem in a knowledge base, loadable or not."""
+    return lint_knowledge_base(roots)
+
+
+def kb_test(roots: KBRoots = None) -> KBTestReport:
+    """Run the example scenarios' expectations."""
+    return run_kb_tests(compiled_knowledge_base(roots))
+
+
+def kb_coverage(roots: KBRoots = None) -> CoverageReport:
+    """What the example scenarios leave untested."""
+    return coverage(compiled_knowledge_base(roots))
+
+
+def kb_docs(out: Path, roots: KBRoots = None) -> list[Path]:
+    """Write the Markdown catalogue of a knowledge base into ``out``."""
+    return write_docs(compiled_knowledge_base(roots), out)
 
 
 def advise(

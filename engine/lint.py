@@ -107,8 +107,8 @@ CHECKS: dict[str, Check] = {
         Check(
             "profile-missing-scores",
             Severity.info,
-            "A culture profile has no score on a "
-            "Hofstede dimension (shown as missing, never as zero).",
+            "A culture profile marks a score as missing, or lacks a dimension of a framework it "
+            "otherwise has (missing is shown as missing, never as zero).",
         ),
     )
 }
@@ -399,16 +399,15 @@ def _conflicting_advice(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
 
 
 def _profile_gaps(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
-    hofstede = [
-        d
-        for d, dimension in knowledge_base.dimensions.items()
-        if dimension.value.framework.lower().startswith("hofstede")
-    ]
+    """Dimensions a profile marks as missing, or leaves out of a framework it otherwise uses."""
+    framework = {d: dimension.value.framework for d, dimension in knowledge_base.dimensions.items()}
     for code, culture in sorted(knowledge_base.cultures.items()):
+        scores = culture.value.scores
+        used = {framework.get(d) for d, score in scores.items() if score.value is not None}
         missing = [
             d
-            for d in hofstede
-            if culture.value.scores.get(d) is None or culture.value.scores[d].value is None
+            for d, name in framework.items()
+            if (d in scores and scores[d].value is None) or (d not in scores and name in used)
         ]
         if missing:
             yield _finding(
@@ -464,7 +463,11 @@ def _location_key(location: str) -> tuple[str, int, int]:
 
 def render_lint_text(report: LintReport) -> str:
     lines = [str(finding) for finding in report.findings]
-    summary = ", ".join(f"{count} {severity}" for severity, count in report.counts.items())
+    plural = {"error": "errors", "warning": "warnings", "info": "info"}
+    summary = ", ".join(
+        f"{count} {severity if count == 1 else plural[severity]}"
+        for severity, count in report.counts.items()
+    )
     excluded = (
         f"; {report.excluded} switched off by the KB's lint settings" if report.excluded else ""
     )

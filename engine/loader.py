@@ -135,40 +135,67 @@ def _add_unique(
         table[identifier] = item
 
 
+_ITEM_KINDS: dict[str, tuple[type[BaseModel], str]] = {
+    "rules": (schema.RuleSpec, "rule"),
+    "advice": (schema.Advice, "advice"),
+    "findings": (schema.Finding, "finding"),
+    "sources": (schema.Source, "source"),
+    "dimensions": (schema.Dimension, "dimension"),
+}
+
+
+def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> None:
+    """Validate a list file item by item, so one bad item does not hide the others."""
+    items = document.data[kind]
+    if not isinstance(items, list):
+        raise _InvalidFileError(
+            [
+                Problem(
+                    document.location((kind,)),
+                    f"'{kind}' should be a list of entries; found {type(items).__name__}",
+                    kind,
+                    code="schema",
+                )
+            ]
+        )
+    model, label = _ITEM_KINDS[kind]
+    tables: dict[str, dict[str, Any]] = {
+        "advice": collected.advice,
+        "findings": collected.findings,
+        "sources": collected.sources,
+        "dimensions": collected.dimensions,
+    }
+    seen_rules = {rule.value.id: rule for rule in collected.rules}
+    for index, raw in enumerate(items):
+        try:
+            item = model.model_validate(raw)
+        except ValidationError as error:
+            collected.problems += problems_from_validation(error, model, document, (kind, index))
+            continue
+        located: Located[Any] = Located(item, document, (kind, index))
+        if kind == "rules":
+            _add_unique(seen_rules, located, label, collected.problems)
+            collected.rules.append(located)
+        else:
+            _add_unique(tables[kind], located, label, collected.problems)
+
+
 def _collect(document: YamlDocument, collected: _Collected) -> None:
     kind = _kind_of(document)
+    if kind in _ITEM_KINDS:
+        _collect_items(kind, document, collected)
+        return
     model = _validate(schema.FILE_KINDS[kind], document)
-    problems = collected.problems
     if isinstance(model, schema.ManifestFile):
         collected.manifest = Located(model.knowledge_base, document, ("knowledge_base",))
     elif isinstance(model, schema.CultureFile):
-        _add_unique(
-            collected.cultures,
-            Located(model.culture, document, ("culture",)),
-            "culture profile",
-            problems,
-        )
+        located = Located(model.culture, document, ("culture",))
+        _add_unique(collected.cultures, located, "culture profile", collected.problems)
     elif isinstance(model, schema.LintFile):
         for index, exclusion in enumerate(model.lint.disable):
             collected.lint_exclusions.append(
                 Located(exclusion, document, ("lint", "disable", index))
             )
-    elif isinstance(model, schema.RulesFile):
-        seen = {rule.value.id: rule for rule in collected.rules}
-        for index, rule in enumerate(model.rules):
-            located = Located(rule, document, ("rules", index))
-            _add_unique(seen, located, "rule", problems)
-            collected.rules.append(located)
-    else:
-        tables: dict[type[BaseModel], tuple[str, dict[str, Any], str]] = {
-            schema.SourcesFile: ("sources", collected.sources, "source"),
-            schema.DimensionsFile: ("dimensions", collected.dimensions, "dimension"),
-            schema.FindingsFile: ("findings", collected.findings, "finding"),
-            schema.AdviceFile: ("advice", collected.advice, "advice"),
-        }
-        key, table, label = tables[type(model)]
-        for index, item in enumerate(getattr(model, key)):
-            _add_unique(table, Located(item, document, (key, index)), label, problems)
 
 
 def _documents(root: Path, prefix: str, problems: list[Problem]) -> Iterator[YamlDocument]:

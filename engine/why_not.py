@@ -53,7 +53,7 @@ class WhyNot(Frozen):
     branches: tuple[BranchCheck, ...]
 
 
-class _Words:
+class ConditionWords:
     """Describes facts and tests in the words of the domain."""
 
     def __init__(self, knowledge_base: KnowledgeBase) -> None:
@@ -152,7 +152,7 @@ class _Words:
 
 
 class _Checker:
-    def __init__(self, facts: tuple[FactRecord, ...], words: _Words) -> None:
+    def __init__(self, facts: tuple[FactRecord, ...], words: ConditionWords) -> None:
         self.facts = facts
         self.words = words
 
@@ -328,7 +328,7 @@ def branch_checks(rule_id: str, run: RunResult, knowledge_base: KnowledgeBase) -
     located = knowledge_base.rule(rule_id)
     rule = located.value
     fired_branches = {f.branch for f in run.firings if f.rule == rule_id}
-    checker = _Checker(run.facts, _Words(knowledge_base))
+    checker = _Checker(run.facts, ConditionWords(knowledge_base))
     results = []
     for index, atoms in enumerate(expand(rule.when, located.raw("when"), ("when",))):
         checks = checker.check(atoms)

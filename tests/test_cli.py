@@ -116,7 +116,7 @@ def test_version_and_help(runner: CliRunner) -> None:
 
 
 def test_kb_stats(runner: CliRunner, mini_kb: Path) -> None:
-    code, out, _ = invoke(runner, "kb", "stats", "--kb", str(mini_kb), "--format", "json")
+    code, out, _ = invoke(runner, "kb", "stats", str(mini_kb), "--format", "json")
     assert code == 0
     stats = json.loads(out)
     assert stats["countries"] == 2
@@ -124,7 +124,7 @@ def test_kb_stats(runner: CliRunner, mini_kb: Path) -> None:
     assert stats["advice"] == 3
     assert stats["topics"]["hierarchy"] == 1
     assert stats["scenarios"] == 2
-    code, out, _ = invoke(runner, "kb", "stats", "--kb", str(mini_kb))
+    code, out, _ = invoke(runner, "kb", "stats", str(mini_kb))
     assert code == 0
     assert "rules          4" in out
 

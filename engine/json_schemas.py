@@ -1,0 +1,33 @@
+"""``compass kb schema``: JSON Schemas of the file formats, for editors and CI validators."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from engine.schemas import kb
+from engine.schemas.scenario import Scenario
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "rule": kb.RulesFile,
+    "advice": kb.AdviceFile,
+    "culture": kb.CultureFile,
+    "finding": kb.FindingsFile,
+    "source": kb.SourcesFile,
+    "dimension": kb.DimensionsFile,
+    "scenario": Scenario,
+}
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one file kind (draft 2020-12), with a title and description."""
+    schema = SCHEMAS[kind].model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema.setdefault("title", f"Synergy Compass {kind} file")
+    return schema
+
+
+def json_schema_text(kind: str) -> str:
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"

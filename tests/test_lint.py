@@ -1,0 +1,70 @@
+"""`compass kb lint`: one finding per seeded defect, at the right place, with the right check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import cli
+from engine.lint import CHECKS, Severity, lint_knowledge_base
+
+DEFECTS = Path(__file__).parent / "fixtures" / "defect_kb"
+
+EXPECTED = {
+    ("score-out-of-range", "cultures/de.yaml:5:18"),
+    ("profile-missing-scores", "cultures/de.yaml:2:12"),
+    ("unsupported-advice", "defect-advice.yaml:2:9"),
+    ("unused-finding", "defect-findings.yaml:2:9"),
+    ("schema", "defects.yaml:9:5"),
+    ("unknown-fact", "defects.yaml:17:13"),
+    ("unknown-fact", "defects.yaml:24:20"),
+    ("unknown-reference", "defects.yaml:32:22"),
+    ("unknown-reference", "defects.yaml:36:15"),
+    ("unbound-variable", "defects.yaml:53:47"),
+    ("rule-never-fires", "defects.yaml:61:12"),
+    ("rule-without-rationale", "defects.yaml:63:9"),
+    ("rule-without-source", "defects.yaml:69:9"),
+    ("duplicate-id", "rules.yaml:14:9"),
+    ("duplicate-conditions", "rules.yaml:20:7"),
+    ("conflicting-advice", "advice.yaml:15:22"),
+}
+
+
+def test_each_seeded_defect_is_found_once_at_its_place() -> None:
+    report = lint_knowledge_base(DEFECTS)
+    assert {(finding.check, finding.location) for finding in report.findings} == EXPECTED
+    assert len(report.findings) == len(EXPECTED)
+    assert report.excluded == 1  # push-hard's unsupported-advice, switched off with a reason
+    assert report.fails(Severity.error)
+
+
+def test_every_finding_says_what_and_how_to_fix() -> None:
+    for finding in lint_knowledge_base(DEFECTS).findings:
+        assert finding.severity == CHECKS[finding.check].severity
+        if finding.severity != Severity.info:
+            assert finding.hint, finding
+
+
+def test_the_cli_exit_codes_and_formats(mini_kb: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["kb", "lint", str(DEFECTS)])
+    assert result.exit_code == 1
+    assert (
+        "defects.yaml:17:13: error[unknown-fact] unknown fact type 'gaol' (at when.0.gaol). "
+        "Did you mean 'goal'?"
+    ) in result.stdout
+    assert result.stdout.strip().endswith(
+        "10 errors, 4 warnings, 2 info; 1 switched off by the KB's lint settings"
+    )
+    clean = runner.invoke(cli, ["kb", "lint", str(mini_kb)])
+    assert clean.exit_code == 0
+    warned = runner.invoke(cli, ["kb", "lint", str(mini_kb), "--fail-on", "warning"])
+    assert warned.exit_code == 1
+    listed = runner.invoke(cli, ["kb", "lint", "--list-checks"])
+    assert all(check_id in listed.stdout for check_id in CHECKS)
+
+
+def test_the_shipped_kb_lints_clean_at_error_level() -> None:
+    report = lint_knowledge_base()
+    assert [str(f) for f in report.findings if f.severity == Severity.error] == []

@@ -19,12 +19,15 @@ import click
 from pydantic import BaseModel
 
 from engine import api, audit
+from engine.compare import render_comparison_text as render_culture_comparison_text
+from engine.compare import render_countries_text
 from engine.errors import CompassError, InputError, RunError
 from engine.graph import to_dot, to_mermaid
 from engine.json_schemas import SCHEMAS, json_schema_text
 from engine.kb_testing import render_coverage_text, render_test_text
 from engine.lint import Severity, render_checks_text, render_lint_text
 from engine.render import render_json, render_text
+from engine.reports import render_html, render_markdown
 from engine.stats import render_stats_text
 from engine.whatif import render_comparison_text
 from engine.why_not import render_near_misses_text, render_why_not_text
@@ -77,6 +80,7 @@ _KB_OPTION = click.option(
 _SCENARIO = click.argument(
     "scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
 )
+_QUIET = click.option("--quiet", "-q", is_flag=True, help="Print nothing but the result.")
 _AUDIT_DB = click.option(
     "--audit-db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -121,7 +125,13 @@ def cli(debug: bool) -> None:
 @cli.command()
 @_SCENARIO
 @_KB_OPTION
-@_format_option("text", "json")
+@_format_option("text", "json", "markdown", "html")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result to this file instead of standard output.",
+)
 @click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
 @click.option(
     "--step-limit",
@@ -132,34 +142,94 @@ def cli(debug: bool) -> None:
 )
 @_AUDIT_DB
 @click.option("--no-audit", is_flag=True, help="Do not record this run in the audit database.")
+@_QUIET
 def advise(
     *,
     scenario: Path,
     kb_root: tuple[Path, ...] | None,
     output_format: str,
+    output: Path | None,
     explain: bool,
     step_limit: int,
     audit_db: Path | None,
     no_audit: bool,
+    quiet: bool,
 ) -> None:
     """Diagnose SCENARIO and print a staged plan ('-' reads the scenario from stdin).
 
-    Every run is recorded in the audit database unless --no-audit is given.
+    Every run is recorded in the audit database unless --no-audit is given. Markdown and HTML
+    make a client-ready report with a chart comparing the two cultures.
 
     \b
     Examples:
       compass advise kb/scenarios/allen-japan.yaml
       compass advise kb/scenarios/allen-japan.yaml --explain
+      compass advise kb/scenarios/allen-japan.yaml --format html --output report.html
       compass advise - --format json --no-audit < my-case.yaml
     """
     audit_path = None if no_audit else (audit_db or audit.default_path())
     report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path)
     if output_format == "json":
-        click.echo(render_json(report), nl=False)
+        text = render_json(report)
+    elif output_format in ("markdown", "html"):
+        comparison = api.comparison_for(report, kb_root)
+        render = render_markdown if output_format == "markdown" else render_html
+        text = render(report, comparison)
     else:
-        click.echo(render_text(report, explain=explain), nl=False)
-    if recorded is not None:
+        text = render_text(report, explain=explain)
+    _write(text, output, quiet=quiet)
+    if recorded is not None and not quiet:
         click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
+
+
+def _write(text: str, output: Path | None, *, quiet: bool = False) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    if not quiet:
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command(name="compare")
+@click.argument("first")
+@click.argument("second")
+@_KB_OPTION
+@_format_option("text", "json")
+def compare_command(
+    first: str, second: str, kb_root: tuple[Path, ...] | None, output_format: str
+) -> None:
+    """Show two cultures side by side: every dimension, the gap, and what it means both ways.
+
+    \b
+    Examples:
+      compass compare US JP
+      compass compare Germany Brazil --format json
+    """
+    result = api.compare(first, second, kb_root)
+    if output_format == "json":
+        _echo_json(result)
+    else:
+        click.echo(render_culture_comparison_text(result), nl=False)
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@_KB_OPTION
+@_format_option("text", "json")
+def countries(query: str, kb_root: tuple[Path, ...] | None, output_format: str) -> None:
+    """List the countries the knowledge base has profiles for, with their dimensions.
+
+    \b
+    Examples:
+      compass countries
+      compass countries ger
+    """
+    result = api.countries(query, kb_root)
+    if output_format == "json":
+        _echo_json(result)
+    else:
+        click.echo(render_countries_text(result), nl=False)
 
 
 @cli.command(name="explain")

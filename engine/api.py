@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from engine import audit
 from engine.audit import RunSummary
+from engine.compare import CountrySummary, CultureComparison, compare_cultures, list_countries
 from engine.compiler import CompiledKB, compile_knowledge_base
 from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
 from engine.explain import explain
@@ -35,7 +36,7 @@ from engine.schemas.base import Frozen
 from engine.schemas.knowledge_base import KnowledgeBase
 from engine.schemas.report import Report
 from engine.schemas.results import RunResult
-from engine.schemas.scenario import Scenario
+from engine.schemas.scenario import Scenario, resolve_country
 from engine.stats import KnowledgeBaseStats, knowledge_base_stats
 from engine.validation_messages import problems_from_validation
 from engine.whatif import Comparison, apply_settings, compare_reports
@@ -73,6 +74,48 @@ def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
 def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
     """Counts of what a knowledge base holds."""
     return knowledge_base_stats(load_knowledge_base(roots))
+
+
+def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison:
+    """Two cultures side by side (countries by ISO code or English name)."""
+    knowledge_base = compiled_knowledge_base(roots).knowledge_base
+    codes = []
+    for text in (first, second):
+        try:
+            code = resolve_country(text)
+        except ValueError as error:
+            raise InputError([Problem(Location(text), str(error))]) from None
+        if code not in knowledge_base.cultures:
+            raise InputError(
+                [
+                    Problem(
+                        Location(text),
+                        f"the knowledge base has no culture profile for {code}",
+                        hint="`compass countries` lists the countries it has.",
+                    )
+                ]
+            )
+        codes.append(code)
+    return compare_cultures(codes[0], codes[1], knowledge_base)
+
+
+def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
+    """The countries the KB has profiles for."""
+    return list_countries(compiled_knowledge_base(roots).knowledge_base, query)
+
+
+def comparison_for(report: Report, roots: KBRoots = None) -> CultureComparison | None:
+    """The comparison of the report's two cultures, when the KB has both profiles."""
+    knowledge_base = compiled_knowledge_base(roots).knowledge_base
+    sides = {
+        str(fact.fields["side"]): str(fact.fields["country"])
+        for fact in report.trace.facts
+        if fact.type == "culture"
+    }
+    home, counterpart = sides.get("home", ""), sides.get("counterpart", "")
+    if home in knowledge_base.cultures and counterpart in knowledge_base.cultures:
+        return compare_cultures(home, counterpart, knowledge_base)
+    return None
 
 
 def kb_lint(roots: KBRoots = None) -> LintReport:

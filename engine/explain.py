@@ -261,12 +261,13 @@ def _recommendation(
     for item in evidence:
         if item.certainty <= 0:
             continue
-        for fact in item.facts:
-            finding = knowledge_base.findings.get(str(fact.fields.get("name", "")))
-            if fact.type == "finding" and finding and finding.value.show_in_diagnosis:
-                reasons.append(finding.value.title)
-        if not any(fact.type == "finding" for fact in item.facts):
-            reasons.append(item.rule_title)
+        shown = [
+            knowledge_base.findings[str(fact.fields["name"])].value.title
+            for fact in item.facts
+            if fact.type == "finding"
+            and knowledge_base.findings[str(fact.fields["name"])].value.show_in_diagnosis
+        ]
+        reasons += shown or [item.rule_title]
     because = "; ".join(dict.fromkeys(reasons)) or "evidence counts against it"
     sources = tuple(
         SourceReference(

@@ -67,6 +67,12 @@ class Dimension(Frozen):
     maximum: float = 100
     description: str = ""
     sources: tuple[Identifier, ...] = Field(min_length=1)
+    toward_low: str = Field(
+        default="", description="what working with someone nearer the low pole means in practice"
+    )
+    toward_high: str = Field(
+        default="", description="what working with someone nearer the high pole means in practice"
+    )
 
 
 class Reading(Frozen):

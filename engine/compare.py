@@ -1,0 +1,172 @@
+"""``compass compare A B`` and ``compass countries``: the two cultures side by side.
+
+For every dimension the KB has for both countries: each score, the gap, and what the gap means
+in practice for A working with B and for B working with A, written from the dimension's poles.
+Relative, not absolute: the same score means something different next to different partners.
+"""
+
+from __future__ import annotations
+
+from engine.schemas.base import Frozen
+from engine.schemas.kb import Dimension
+from engine.schemas.knowledge_base import KnowledgeBase
+
+CLEAR_GAP = {"The Culture Map (Meyer)": 20.0, "GLOBE": 0.7}
+_DEFAULT_CLEAR_GAP = 20.0
+
+
+class DimensionComparison(Frozen):
+    dimension: str
+    name: str
+    framework: str
+    low_pole: str
+    high_pole: str
+    minimum: float
+    maximum: float
+    a: float
+    b: float
+    gap: float
+    estimated: bool
+    clear: bool
+    for_a: str
+    for_b: str
+
+
+class CultureComparison(Frozen):
+    a: str
+    a_name: str
+    b: str
+    b_name: str
+    dimensions: tuple[DimensionComparison, ...]
+    only_a: tuple[str, ...]
+    only_b: tuple[str, ...]
+    caveat: str
+
+
+class CountrySummary(Frozen):
+    code: str
+    name: str
+    dimensions: int
+    frameworks: dict[str, int]
+    estimated: int
+
+
+def _meaning(dimension: Dimension, *, mine: float, theirs: float, clear: bool) -> str:
+    if not clear:
+        return f"close on {dimension.name.lower()}: little adjustment needed"
+    higher = theirs > mine
+    pole = dimension.high_pole if higher else dimension.low_pole
+    practice = dimension.toward_high if higher else dimension.toward_low
+    return f"they are nearer '{pole}'. " + (practice or "Adjust to that.")
+
+
+def compare_cultures(a: str, b: str, knowledge_base: KnowledgeBase) -> CultureComparison:
+    """Every dimension both profiles score, with gaps and their meaning in both directions."""
+    first, second = knowledge_base.cultures[a].value, knowledge_base.cultures[b].value
+    rows = []
+    for dimension_id, located in knowledge_base.dimensions.items():
+        dimension = located.value
+        score_a, score_b = first.scores.get(dimension_id), second.scores.get(dimension_id)
+        if not (score_a and score_b and score_a.value is not None and score_b.value is not None):
+            continue
+        gap = score_b.value - score_a.value
+        clear = abs(gap) >= CLEAR_GAP.get(dimension.framework, _DEFAULT_CLEAR_GAP)
+        rows.append(
+            DimensionComparison(
+                dimension=dimension_id,
+                name=dimension.name,
+                framework=dimension.framework,
+                low_pole=dimension.low_pole,
+                high_pole=dimension.high_pole,
+                minimum=dimension.minimum,
+                maximum=dimension.maximum,
+                a=score_a.value,
+                b=score_b.value,
+                gap=round(gap, 2),
+                estimated=score_a.estimated or score_b.estimated,
+                clear=clear,
+                for_a=_meaning(dimension, mine=score_a.value, theirs=score_b.value, clear=clear),
+                for_b=_meaning(dimension, mine=score_b.value, theirs=score_a.value, clear=clear),
+            )
+        )
+    scored = {d for d, s in first.scores.items() if s.value is not None}
+    scored_b = {d for d, s in second.scores.items() if s.value is not None}
+    return CultureComparison(
+        a=a,
+        a_name=first.name,
+        b=b,
+        b_name=second.name,
+        dimensions=tuple(rows),
+        only_a=tuple(sorted(scored - scored_b)),
+        only_b=tuple(sorted(scored_b - scored)),
+        caveat="Scores are national averages across many people; individuals and organisations "
+        "vary widely around them. Read the gaps, not the absolute numbers.",
+    )
+
+
+def list_countries(knowledge_base: KnowledgeBase, query: str = "") -> list[CountrySummary]:
+    """The countries the KB has profiles for, optionally filtered by code or name."""
+    needle = query.strip().lower()
+    summaries = []
+    for code, located in sorted(knowledge_base.cultures.items()):
+        profile = located.value
+        if needle and needle not in code.lower() and needle not in profile.name.lower():
+            continue
+        frameworks: dict[str, int] = {}
+        scored = [(d, s) for d, s in profile.scores.items() if s.value is not None]
+        for dimension_id, _score in scored:
+            framework = knowledge_base.dimensions[dimension_id].value.framework
+            frameworks[framework] = frameworks.get(framework, 0) + 1
+        summaries.append(
+            CountrySummary(
+                code=code,
+                name=profile.name,
+                dimensions=len(scored),
+                frameworks=dict(sorted(frameworks.items())),
+                estimated=sum(1 for _d, s in scored if s.estimated),
+            )
+        )
+    return summaries
+
+
+def _bar(value: float, minimum: float, maximum: float, width: int = 20) -> str:
+    filled = round((value - minimum) / (maximum - minimum) * width) if maximum > minimum else 0
+    filled = max(0, min(width, filled))
+    return "█" * filled + "·" * (width - filled)
+
+
+def render_comparison_text(comparison: CultureComparison) -> str:
+    lines = [f"{comparison.a_name} ({comparison.a}) and {comparison.b_name} ({comparison.b})", ""]
+    framework = ""
+    for row in comparison.dimensions:
+        if row.framework != framework:
+            framework = row.framework
+            lines += [f"{framework}", ""]
+        scale = f"{row.low_pole} -> {row.high_pole}"
+        mark = "  <- clear gap" if row.clear else ""
+        estimate = " (estimated)" if row.estimated else ""
+        lines += [
+            f"  {row.name}{estimate}: {scale}",
+            f"    {comparison.a:<3} {_bar(row.a, row.minimum, row.maximum)} {row.a:g}",
+            f"    {comparison.b:<3} {_bar(row.b, row.minimum, row.maximum)} {row.b:g}"
+            f"   gap {row.gap:+g}{mark}",
+        ]
+        if row.clear:
+            lines += [
+                f"    for {comparison.a} working with {comparison.b}: {row.for_a}",
+                f"    for {comparison.b} working with {comparison.a}: {row.for_b}",
+            ]
+        lines.append("")
+    lines.append(comparison.caveat)
+    return "\n".join(lines) + "\n"
+
+
+def render_countries_text(countries: list[CountrySummary]) -> str:
+    lines = [
+        f"{c.code}  {c.name:<32} {c.dimensions:>2} dimensions  "
+        + ", ".join(f"{name} {count}" for name, count in c.frameworks.items())
+        + (f"  ({c.estimated} estimated)" if c.estimated else "")
+        for c in countries
+    ]
+    lines.append(f"{len(countries)} countries")
+    return "\n".join(lines) + "\n"

@@ -17,8 +17,11 @@ from typing import Any
 
 import click
 from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from engine import api, audit
+from engine.batch import render_summary_text, summarise
 from engine.compare import render_comparison_text as render_culture_comparison_text
 from engine.compare import render_countries_text
 from engine.errors import CompassError, InputError, RunError
@@ -189,6 +192,63 @@ def _write(text: str, output: Path | None, *, quiet: bool = False) -> None:
     output.write_text(text, encoding="utf-8")
     if not quiet:
         click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="JSONL file to write, one result per scenario, in input order.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Parallel worker processes.",
+)
+@_KB_OPTION
+@_QUIET
+def batch(
+    input_path: Path, out: Path, workers: int, kb_root: tuple[Path, ...] | None, quiet: bool
+) -> None:
+    """Advise on every scenario in INPUT: a folder of scenario files, a .jsonl or a .csv file.
+
+    A scenario that fails validation is reported with its error and the rest go on; the
+    command exits 1 if any failed.
+
+    \b
+    Examples:
+      compass batch kb/scenarios --out results.jsonl --workers 2
+      compass batch cases.csv --out results.jsonl
+    """
+    total, results = api.batch(input_path, kb_root, workers)
+    collected = []
+    with (
+        out.open("w", encoding="utf-8") as handle,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            disable=quiet or not sys.stderr.isatty(),
+        ) as progress,
+    ):
+        task = progress.add_task("advising", total=total)
+        for result in results:
+            handle.write(result.model_dump_json() + "\n")
+            collected.append(result)
+            progress.advance(task)
+            if not result.ok and not quiet:
+                progress.console.print(f"failed: {result.error}", markup=False, highlight=False)
+    summary = summarise(collected)
+    if not quiet:
+        click.echo(render_summary_text(summary), err=True, nl=False)
+    if summary.failed:
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
 @cli.command(name="compare")

@@ -6,8 +6,8 @@ Each function is one step of the data flow in DESIGN.md §3, or a composition of
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Iterator, Sequence
+from functools import lru_cache, partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from engine import audit
 from engine.audit import RunSummary
+from engine.batch import BatchResult, read_batch_input, run_batch
 from engine.compare import CountrySummary, CultureComparison, compare_cultures, list_countries
 from engine.compiler import CompiledKB, compile_knowledge_base
 from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
@@ -116,6 +117,17 @@ def comparison_for(report: Report, roots: KBRoots = None) -> CultureComparison |
     if home in knowledge_base.cultures and counterpart in knowledge_base.cultures:
         return compare_cultures(home, counterpart, knowledge_base)
     return None
+
+
+def batch(
+    input_path: Path, roots: KBRoots = None, workers: int = 1
+) -> tuple[int, Iterator[BatchResult]]:
+    """How many scenarios the input holds, and their results in input order as they come."""
+    items = read_batch_input(input_path)
+    directories = tuple(resolve_roots(roots))
+    compiled_knowledge_base(directories)  # fail on a broken KB before starting workers
+    loader = partial(compiled_knowledge_base, directories)
+    return len(items), run_batch(items, loader, workers)
 
 
 def kb_lint(roots: KBRoots = None) -> LintReport:

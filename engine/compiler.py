@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.experta_compat import (
@@ -58,6 +58,14 @@ class CompiledKB:
     engine_class: type[Any]
     fact_classes: Mapping[str, type[Any]]
     branches: tuple[CompiledBranch, ...]
+    _engines: list[Any] = field(default_factory=list, compare=False, repr=False)
+
+    def engine(self) -> Any:
+        """The engine, built once: experta builds its network in the constructor, which costs
+        far more than a run, and ``reset()`` clears every memory between runs."""
+        if not self._engines:
+            self._engines.append(self.engine_class())
+        return self._engines[0]
 
 
 # ---------------------------------------------------------------------------- predicates

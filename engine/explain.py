@@ -47,9 +47,15 @@ def scenario_digest(scenario: Scenario) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _is_person(author: str) -> bool:
+    # "Erin Meyer" is a person; "UK Ministry of Justice" or "OECD" is an institution.
+    words = author.split()
+    return 2 <= len(words) <= 4 and all(word[:1].isupper() for word in words)
+
+
 def cite(source: Source) -> str:
-    """A short citation: authors (year). Title. Publisher."""
-    authors = ", ".join(source.authors) or "Anonymous"
+    """A full citation: authors (year). Title. Publisher."""
+    authors = ", ".join(source.authors) or source.publisher or "Anonymous"
     year = f" ({source.year})" if source.year else ""
     publisher = f" {source.publisher}." if source.publisher else ""
     return f"{authors}{year}. {source.title}.{publisher}"
@@ -57,7 +63,9 @@ def cite(source: Source) -> str:
 
 def short_cite(source: Source) -> str:
     """A short reference for running text: ``Meyer 2014``, ``Hall & Hall 1987``."""
-    surnames = [author.split()[-1] for author in source.authors]
+    surnames = [
+        author.split()[-1] if _is_person(author) else author for author in source.authors
+    ]
     if not surnames:
         names = source.publisher or source.title
     elif len(surnames) == 1:
@@ -79,20 +87,27 @@ def _country_name(code: str, knowledge_base: KnowledgeBase) -> str:
 def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, float]:
     """The certainty of every finding fact, as the fixed point of MYCIN propagation.
 
-    A finding's certainty combines, over every firing that concluded it, the rule's certainty
-    times the weakest finding that firing matched. Computing this over the whole run (rather
-    than at the moment each rule fired) makes certainties independent of firing order and
-    salience. Conclusions are never negative, so the iteration only rises and converges.
+    A finding's certainty combines, over the rules that concluded it, each rule's certainty
+    times the weakest finding its firing matched. A rule counts once, with its strongest
+    firing: a rule that holds in two alternatives, or on two people, is one piece of evidence,
+    not two. Computing this over the whole run (rather than when each rule fired) makes
+    certainties independent of firing order and salience. Conclusions are never negative, so
+    the iteration only rises and converges.
     """
     facts = {fact.id: fact for fact in run.facts}
     values: dict[int, float] = {}
     for _ in range(_MAX_PROPAGATION_ROUNDS):
-        updated: dict[int, float] = {}
+        strongest: dict[int, dict[str, float]] = defaultdict(dict)
         for firing in run.firings:
             conclude = knowledge_base.rule(firing.rule).value.then.conclude
             weakest = _weakest(firing.facts, facts, values)
             for stated, fact_id in zip(conclude.values(), firing.concluded, strict=True):
-                updated[fact_id] = certainty.combine(updated.get(fact_id, 0.0), stated * weakest)
+                by_rule = strongest[fact_id]
+                by_rule[firing.rule] = max(by_rule.get(firing.rule, 0.0), stated * weakest)
+        updated = {
+            fact_id: certainty.combine_all(by_rule.values())
+            for fact_id, by_rule in strongest.items()
+        }
         if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in updated):
             return updated
         values = updated
@@ -251,7 +266,12 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
 
 
 def _total(evidence: list[Evidence]) -> float:
-    return round(certainty.combine_all(item.certainty for item in evidence), 4)
+    """MYCIN combination over rules, each rule counted once with its strongest firing."""
+    strongest: dict[str, float] = {}
+    for item in evidence:
+        if abs(item.certainty) > abs(strongest.get(item.rule, 0.0)):
+            strongest[item.rule] = item.certainty
+    return round(certainty.combine_all(strongest.values()), 4)
 
 
 def _recommendation(

@@ -54,7 +54,7 @@ def _witnesses(
 
 def run(compiled: CompiledKB, facts: InputFacts, step_limit: int = DEFAULT_STEP_LIMIT) -> RunResult:
     """Fire every rule that applies, in the strategy's total order; see module docs."""
-    engine = compiled.engine_class()
+    engine = compiled.engine()
     engine.reset()
     # One declare call: the input facts then enter the matcher together (DESIGN §5).
     engine.declare(*(make_fact(compiled, fact.type, fact.fields) for fact in facts.facts))

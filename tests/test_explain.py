@@ -52,3 +52,23 @@ def test_conflicting_advice_in_one_plan_is_flagged(
 def test_caveats_name_national_tendencies_and_estimates(mini_kb: Path) -> None:
     report = advise_file(BASIC, mini_kb)
     assert report.caveats[0] == NATIONAL_TENDENCY_CAVEAT
+
+
+def test_a_rule_counts_once_however_often_it_fires(
+    broken_kb: Callable[[str, str], Path], tmp_path: Path
+) -> None:
+    root = broken_kb(
+        "extra-rules.yaml",
+        "rules:\n  - id: per-person\n    title: Someone senior\n    rationale: R\n"
+        "    sources: [test-source]\n    topic: hierarchy\n"
+        "    when: [{person: {rank: [top, senior]}}]\n    then: {support: {push-hard: 0.5}}\n",
+    )
+    scenario = tmp_path / "two.yaml"
+    scenario.write_text(
+        "title: T\nwe: {culture: US}\nthey:\n  culture: US\n  people:\n"
+        "    - {role: CEO, rank: top}\n    - {role: CFO, rank: senior}\ngoal: {kind: enter_market}\n"
+    )
+    report = advise_file(scenario, root)
+    item = next(item for item in report.recommendations if item.id == "push-hard")
+    assert len(item.supported_by) == 2  # both firings are shown...
+    assert item.certainty == pytest.approx(0.5)  # ...but count as one piece of evidence

@@ -1,0 +1,181 @@
+"""``compass batch``: advise on many scenarios, in parallel processes, one JSON line each.
+
+Input is a folder of scenario files (YAML or JSON), a JSONL file (one scenario per line) or a
+CSV file (one scenario per row; columns are field paths such as ``they.culture``; list fields
+take values separated by ``;``; ``they.people`` takes a JSON list). A scenario that fails
+validation is reported with its error and the others go on. Results keep the input's order,
+whatever the number of workers, and match what ``compass advise`` gives for each alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from engine.compiler import CompiledKB
+from engine.errors import CompassError, InputError, Location, Problem
+from engine.explain import explain
+from engine.facts import build_input_facts
+from engine.loader import parse_scenario
+from engine.runner import run
+from engine.schemas.base import Frozen
+
+_LIST_FIELDS = {
+    "we_are_doing",
+    "we_observe",
+    "they.preferences",
+    "expectations.must_advise",
+    "expectations.must_not_advise",
+    "expectations.must_diagnose",
+    "expectations.todo",
+}
+_INTEGER_FIELDS = {"relationship.months"}
+
+
+class BatchItem(Frozen):
+    """One scenario to run: where it came from and its bytes (YAML or JSON)."""
+
+    source: str
+    content: bytes
+
+
+class BatchResult(Frozen):
+    source: str
+    ok: bool
+    title: str = ""
+    recommendations: tuple[dict[str, Any], ...] = ()
+    diagnosis: tuple[dict[str, Any], ...] = ()
+    error: str = ""
+
+
+class BatchSummary(Frozen):
+    ran: int
+    failed: int
+    most_frequent_advice: tuple[tuple[str, int], ...]
+
+
+def _csv_row(row: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for column, cell in row.items():
+        if column is None or cell is None or not cell.strip():
+            continue
+        value: Any = cell.strip()
+        if column in _LIST_FIELDS:
+            value = [part.strip() for part in value.split(";") if part.strip()]
+        elif column in _INTEGER_FIELDS and value.isdigit():
+            value = int(value)
+        elif column == "they.people":
+            value = json.loads(value)
+        target = data
+        *parents, last = column.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[last] = value
+    return data
+
+
+def read_batch_input(path: Path) -> list[BatchItem]:
+    """The scenarios in a folder, a JSONL file or a CSV file, in a stable order."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+        return [BatchItem(source=str(file), content=file.read_bytes()) for file in files]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(
+            [Problem(Location(str(path)), f"cannot read the batch input: {error}")]
+        ) from error
+    if path.suffix == ".jsonl":
+        return [
+            BatchItem(source=f"{path}:{number}", content=line.encode())
+            for number, line in enumerate(text.splitlines(), 1)
+            if line.strip()
+        ]
+    if path.suffix == ".csv":
+        rows = csv.DictReader(io.StringIO(text))
+        return [
+            BatchItem(source=f"{path}:{number}", content=json.dumps(_csv_row(row)).encode())
+            for number, row in enumerate(rows, 2)
+        ]
+    raise InputError(
+        [
+            Problem(
+                Location(str(path)),
+                "expected a folder of scenario files, a .jsonl file or a .csv file",
+                hint="Rename the file, or put the scenarios in a folder.",
+            )
+        ]
+    )
+
+
+def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
+    """Advise on one scenario; every input error becomes a failed result, not an exception."""
+    try:
+        scenario = parse_scenario(item.content, item.source).scenario
+        result = run(compiled, build_input_facts(scenario, compiled.knowledge_base))
+        report = explain(result, scenario, compiled.knowledge_base)
+    except CompassError as error:
+        return BatchResult(source=item.source, ok=False, error=str(error))
+    return BatchResult(
+        source=item.source,
+        ok=True,
+        title=scenario.title,
+        recommendations=tuple(
+            {"id": r.id, "stage": r.stage.value, "certainty": r.certainty}
+            for r in report.recommendations
+        ),
+        diagnosis=tuple({"id": d.id, "certainty": d.certainty} for d in report.diagnosis),
+    )
+
+
+_WORKER_KB: CompiledKB | None = None
+
+
+def _start_worker(loader: Callable[[], CompiledKB]) -> None:
+    global _WORKER_KB  # noqa: PLW0603 - one compiled KB per worker process, built once
+    _WORKER_KB = loader()
+
+
+def _run_in_worker(item: BatchItem) -> BatchResult:
+    assert _WORKER_KB is not None
+    return run_item(item, _WORKER_KB)
+
+
+def run_batch(
+    items: Sequence[BatchItem],
+    loader: Callable[[], CompiledKB],
+    workers: int = 1,
+) -> Iterator[BatchResult]:
+    """Results in input order; ``loader`` builds the compiled KB (once per worker process)."""
+    if workers <= 1:
+        compiled = loader()
+        for item in items:
+            yield run_item(item, compiled)
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(loader,)) as pool:
+        yield from pool.map(_run_in_worker, items, chunksize=max(1, len(items) // (workers * 8)))
+
+
+def summarise(results: Sequence[BatchResult]) -> BatchSummary:
+    advice = Counter(r["id"] for result in results for r in result.recommendations)
+    return BatchSummary(
+        ran=len(results),
+        failed=sum(1 for result in results if not result.ok),
+        most_frequent_advice=tuple(advice.most_common(5)),
+    )
+
+
+def render_summary_text(summary: BatchSummary) -> str:
+    lines = [f"{summary.ran} scenarios ran, {summary.failed} failed"]
+    if summary.most_frequent_advice:
+        lines.append(
+            "most frequent advice: "
+            + ", ".join(f"{advice} ({count})" for advice, count in summary.most_frequent_advice)
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,83 @@
+"""`compass batch`: folders, JSONL and CSV; failures reported; parallel equals sequential."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SHIPPED_KB
+
+from cli import cli
+from engine.api import advise_file
+
+VALID = {
+    "title": "T",
+    "we": {"culture": "US"},
+    "they": {"culture": "JP"},
+    "goal": {"kind": "expand_scope"},
+    "relationship": {"they_see_us_as": "vendor"},
+}
+
+
+def results(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_jsonl_with_a_bad_line_reports_it_and_goes_on(tmp_path: Path, mini_kb: Path) -> None:
+    source = tmp_path / "cases.jsonl"
+    bad = dict(VALID, goal={"kind": "grow"})
+    source.write_text("\n".join(json.dumps(case) for case in (VALID, bad, VALID)) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        cli, ["batch", str(source), "--out", str(out), "--kb", str(mini_kb)]
+    )
+    assert result.exit_code == 1
+    rows = results(out)
+    assert [row["ok"] for row in rows] == [True, False, True]
+    assert rows[1]["source"] == f"{source}:2"
+    assert f"{source}:2:1:" in str(rows[1]["error"])
+    assert "2 scenarios" not in result.stderr
+    assert "3 scenarios ran, 1 failed" in result.stderr
+    assert "most frequent advice: introduce (2)" in result.stderr
+
+
+def test_csv_rows_become_scenarios(tmp_path: Path, mini_kb: Path) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_text(
+        "title,we.culture,they.culture,goal.kind,we_observe,relationship.months\n"
+        "First,US,Japan,expand_scope,no_decision;polite_deferral,24\n"
+        "Second,US,US,win_first_deal,,\n"
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        cli, ["batch", str(source), "--out", str(out), "--kb", str(mini_kb)]
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = results(out)
+    assert [row["title"] for row in rows] == ["First", "Second"]
+    assert [r["id"] for r in rows[0]["recommendations"]] == ["introduce", "be-patient"]  # type: ignore[index]
+
+
+def test_an_unknown_input_kind_is_an_input_error(tmp_path: Path) -> None:
+    source = tmp_path / "cases.txt"
+    source.write_text("x")
+    result = CliRunner().invoke(cli, ["batch", str(source), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "expected a folder of scenario files, a .jsonl file or a .csv file" in result.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_over_the_shipped_scenarios_matches_advise(tmp_path: Path, workers: int) -> None:
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        cli, ["batch", str(SHIPPED_KB / "scenarios"), "--out", str(out), "--workers", str(workers)]
+    )
+    assert result.exit_code == 0, result.stderr
+    for row in results(out):
+        alone = advise_file(Path(str(row["source"])))
+        assert row["recommendations"] == [
+            {"id": r.id, "stage": r.stage.value, "certainty": r.certainty}
+            for r in alone.recommendations
+        ]

@@ -24,7 +24,7 @@ from engine import api, audit
 from engine.batch import render_summary_text, summarise
 from engine.compare import render_comparison_text as render_culture_comparison_text
 from engine.compare import render_countries_text
-from engine.errors import CompassError, InputError, RunError
+from engine.errors import CompassError, InputError, RunError, ScenarioError
 from engine.graph import to_dot, to_mermaid
 from engine.json_schemas import SCHEMAS, json_schema_text
 from engine.kb_testing import render_coverage_text, render_test_text
@@ -249,6 +249,72 @@ def batch(
         click.echo(render_summary_text(summary), err=True, nl=False)
     if summary.failed:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("my-scenario.yaml"),
+    show_default=True,
+    help="Where to write the scenario built from your answers.",
+)
+@_format_option("text", "markdown", "html", "json")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the advice to this file instead of standard output.",
+)
+@_KB_OPTION
+@_AUDIT_DB
+@click.option("--no-audit", is_flag=True, help="Do not record this run in the audit database.")
+def interview(
+    *,
+    out: Path,
+    output_format: str,
+    report: Path | None,
+    kb_root: tuple[Path, ...] | None,
+    audit_db: Path | None,
+    no_audit: bool,
+) -> None:
+    """Build a scenario by answering questions, save it, and get the advice.
+
+    Only questions that can change the advice are asked. Answers can be piped in, one per line.
+
+    \b
+    Examples:
+      compass interview
+      compass interview --out acme-tokyo.yaml --format html --report acme-tokyo.html
+    """
+    session = api.start_interview()
+    while (question := next(session.questions(), None)) is not None:
+        if question.help():
+            click.echo(f"  ({question.help()})", err=True)
+        while True:
+            text = click.prompt(
+                question.prompt,
+                default=question.default or "",
+                show_default=bool(question.default),
+                err=True,
+            )
+            try:
+                session.answer(question, text)
+                break
+            except ScenarioError as error:
+                problem = error.problems[0]
+                click.echo(f"  {problem.message}. {problem.hint}".rstrip(), err=True)
+    out.write_text(session.to_yaml(), encoding="utf-8")
+    click.echo(f"wrote the scenario to {out}", err=True)
+    audit_path = None if no_audit else (audit_db or audit.default_path())
+    result, _recorded = api.advise_and_record(out, kb_root, api.DEFAULT_STEP_LIMIT, audit_path)
+    if output_format == "json":
+        text = render_json(result)
+    elif output_format in ("markdown", "html"):
+        render = render_markdown if output_format == "markdown" else render_html
+        text = render(result, api.comparison_for(result, kb_root))
+    else:
+        text = render_text(result)
+    _write(text, report)
 
 
 @cli.command(name="compare")

@@ -21,6 +21,7 @@ from engine.compiler import CompiledKB, compile_knowledge_base
 from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
 from engine.explain import explain
 from engine.facts import build_input_facts
+from engine.interview import Interview
 from engine.kb_docs import write_docs
 from engine.kb_testing import CoverageReport, KBTestReport, coverage, run_kb_tests
 from engine.lint import LintReport, lint_knowledge_base
@@ -128,6 +129,11 @@ def batch(
     compiled_knowledge_base(directories)  # fail on a broken KB before starting workers
     loader = partial(compiled_knowledge_base, directories)
     return len(items), run_batch(items, loader, workers)
+
+
+def start_interview() -> Interview:
+    """A new interview (see :mod:`engine.interview`)."""
+    return Interview()
 
 
 def kb_lint(roots: KBRoots = None) -> LintReport:

@@ -63,9 +63,7 @@ def cite(source: Source) -> str:
 
 def short_cite(source: Source) -> str:
     """A short reference for running text: ``Meyer 2014``, ``Hall & Hall 1987``."""
-    surnames = [
-        author.split()[-1] if _is_person(author) else author for author in source.authors
-    ]
+    surnames = [author.split()[-1] if _is_person(author) else author for author in source.authors]
     if not surnames:
         names = source.publisher or source.title
     elif len(surnames) == 1:

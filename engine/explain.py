@@ -98,7 +98,7 @@ def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[i
         strongest: dict[int, dict[str, float]] = defaultdict(dict)
         for firing in run.firings:
             conclude = knowledge_base.rule(firing.rule).value.then.conclude
-            weakest = _weakest(firing.facts, facts, values)
+            weakest = _weakest((*firing.facts, *firing.witnesses), facts, values)
             for stated, fact_id in zip(conclude.values(), firing.concluded, strict=True):
                 by_rule = strongest[fact_id]
                 by_rule[firing.rule] = max(by_rule.get(firing.rule, 0.0), stated * weakest)
@@ -190,7 +190,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     for firing in run.firings:
         rule = knowledge_base.rule(firing.rule).value
         matched = tuple(facts[fact_id] for fact_id in (*firing.facts, *firing.witnesses))
-        weakest = _weakest(firing.facts, facts, values)
+        weakest = _weakest((*firing.facts, *firing.witnesses), facts, values)
 
         for finding_id, stated in rule.then.conclude.items():
             finding_evidence[finding_id].append(

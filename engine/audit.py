@@ -138,7 +138,7 @@ def _connect(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
     try:
         with closing(sqlite3.connect(path, timeout=_TIMEOUT_SECONDS, isolation_level=None)) as db:
             db.execute("PRAGMA busy_timeout = 60000")
-            _check_format(db, path, create=create)
+            _check_format(db, path)
             yield db
     except sqlite3.DatabaseError as error:
         raise AuditStoreError(
@@ -147,9 +147,11 @@ def _connect(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
         ) from error
 
 
-def _check_format(db: sqlite3.Connection, path: Path, *, create: bool) -> None:
+def _check_format(db: sqlite3.Connection, path: Path) -> None:
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if not tables and create:
+    if not tables:
+        # A new store (or one a writer has just created and is setting up): set it up here.
+        # The statements are idempotent, and the write lock orders concurrent set-ups.
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("BEGIN IMMEDIATE")
         for statement in _SCHEMA.split(";"):
@@ -221,56 +223,50 @@ def record_run(path: Path, scenario: Scenario, report: Report, tool_version: str
     )
 
 
+_SUMMARY_COLUMNS = (
+    "sequence, run_id, recorded_at, scenario_title, kb_version, kb_digest, "
+    "json_array_length(report_json, '$.recommendations')"
+)
+
+
+def _summary(row: tuple[object, ...]) -> RunSummary:
+    return RunSummary(
+        sequence=int(str(row[0])),
+        run_id=str(row[1]),
+        recorded_at=str(row[2]),
+        scenario_title=str(row[3]),
+        kb_version=str(row[4]),
+        kb_digest=str(row[5]),
+        recommendations=int(str(row[6] or 0)),
+    )
+
+
 def list_runs(path: Path) -> list[RunSummary]:
     """Every recorded run, oldest first."""
     with _connect(path, create=False) as db:
-        rows = db.execute(
-            "SELECT sequence, run_id, recorded_at, scenario_title, kb_version, kb_digest, "
-            "report_json FROM runs ORDER BY sequence"
-        ).fetchall()
-    return [
-        RunSummary(
-            sequence=row[0],
-            run_id=row[1],
-            recorded_at=row[2],
-            scenario_title=row[3],
-            kb_version=row[4],
-            kb_digest=row[5],
-            recommendations=len(json.loads(row[6]).get("recommendations", [])),
-        )
-        for row in rows
-    ]
+        rows = db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM runs ORDER BY sequence").fetchall()
+    return [_summary(row) for row in rows]
 
 
 def load_run(path: Path, run_id: str) -> StoredRun:
     """One run by its id (or a unique prefix of it), rebuilt from the record alone."""
     with _connect(path, create=False) as db:
         rows = db.execute(
-            "SELECT sequence, run_id, recorded_at, scenario_title, kb_version, kb_digest, "
-            "tool_version, scenario_json, report_json FROM runs WHERE run_id LIKE ? || '%' "
-            "ORDER BY sequence",
-            (run_id,),
+            f"SELECT {_SUMMARY_COLUMNS}, tool_version, scenario_json, report_json FROM runs "
+            "WHERE substr(run_id, 1, length(?)) = ? ORDER BY sequence",
+            (run_id, run_id),
         ).fetchall()
-    if len(rows) != 1:
+    if len(rows) != 1 or not run_id:
         found = "no run" if not rows else f"{len(rows)} runs"
         raise AuditStoreError(
             f"{path}: {found} with an id starting {run_id!r}; `compass audit list` shows the ids"
         )
     row = rows[0]
-    report = Report.model_validate_json(row[8])
     return StoredRun(
-        summary=RunSummary(
-            sequence=row[0],
-            run_id=row[1],
-            recorded_at=row[2],
-            scenario_title=row[3],
-            kb_version=row[4],
-            kb_digest=row[5],
-            recommendations=len(report.recommendations),
-        ),
-        tool_version=row[6],
-        scenario=Scenario.model_validate_json(row[7]),
-        report=report,
+        summary=_summary(row),
+        tool_version=str(row[7]),
+        scenario=Scenario.model_validate_json(str(row[8])),
+        report=Report.model_validate_json(str(row[9])),
     )
 
 

@@ -31,6 +31,7 @@ from engine.kb_testing import render_coverage_text, render_test_text
 from engine.lint import Severity, render_checks_text, render_lint_text
 from engine.render import render_json, render_text
 from engine.reports import render_html, render_markdown
+from engine.schemas.report import Report
 from engine.stats import render_stats_text
 from engine.whatif import render_comparison_text
 from engine.why_not import render_near_misses_text, render_why_not_text
@@ -172,17 +173,20 @@ def advise(
     """
     audit_path = None if no_audit else (audit_db or audit.default_path())
     report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path)
-    if output_format == "json":
-        text = render_json(report)
-    elif output_format in ("markdown", "html"):
-        comparison = api.comparison_for(report, kb_root)
-        render = render_markdown if output_format == "markdown" else render_html
-        text = render(report, comparison)
-    else:
-        text = render_text(report, explain=explain)
-    _write(text, output, quiet=quiet)
+    _write(_render_report(report, output_format, kb_root, explain=explain), output, quiet=quiet)
     if recorded is not None and not quiet:
         click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
+
+
+def _render_report(
+    report: Report, output_format: str, kb_root: tuple[Path, ...] | None, *, explain: bool = False
+) -> str:
+    if output_format == "json":
+        return render_json(report)
+    if output_format in ("markdown", "html"):
+        render = render_markdown if output_format == "markdown" else render_html
+        return render(report, api.comparison_for(report, kb_root))
+    return render_text(report, explain=explain)
 
 
 def _write(text: str, output: Path | None, *, quiet: bool = False) -> None:
@@ -307,14 +311,7 @@ def interview(
     click.echo(f"wrote the scenario to {out}", err=True)
     audit_path = None if no_audit else (audit_db or audit.default_path())
     result, _recorded = api.advise_and_record(out, kb_root, api.DEFAULT_STEP_LIMIT, audit_path)
-    if output_format == "json":
-        text = render_json(result)
-    elif output_format in ("markdown", "html"):
-        render = render_markdown if output_format == "markdown" else render_html
-        text = render(result, api.comparison_for(result, kb_root))
-    else:
-        text = render_text(result)
-    _write(text, report)
+    _write(_render_report(result, output_format, kb_root), report)
 
 
 @cli.command(name="compare")

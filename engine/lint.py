@@ -103,6 +103,13 @@ CHECKS: dict[str, Check] = {
             "Two pieces of advice are marked as "
             "conflicting, and rules that give each can fire in the same run.",
         ),
+        Check(
+            "negation-order",
+            Severity.warning,
+            "A rule tests that a finding is absent, but a rule that concludes that finding does "
+            "not have a higher salience, so the first may fire before the finding exists "
+            "(conclusions are never withdrawn).",
+        ),
         Check("unused-finding", Severity.info, "No rule concludes a finding."),
         Check(
             "profile-missing-scores",
@@ -418,12 +425,43 @@ def _profile_gaps(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
             )
 
 
+def _negation_order(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    concluders: dict[str, list[RuleSpec]] = {}
+    for rule in knowledge_base.rules:
+        for finding in rule.value.then.conclude:
+            concluders.setdefault(finding, []).append(rule.value)
+    for rule in knowledge_base.rules:
+        reported: set[str] = set()
+        for branch in _branches(rule):
+            for atom in branch:
+                if atom.kind != "not":
+                    continue
+                for name in _finding_names(atom.patterns[0]) - reported:
+                    early = [
+                        other
+                        for other in concluders.get(name, [])
+                        if other.salience <= rule.value.salience and other.id != rule.value.id
+                    ]
+                    if early:
+                        reported.add(name)
+                        yield _finding(
+                            "negation-order",
+                            rule.location(*atom.path),
+                            f"the rule {rule.value.id!r} (salience {rule.value.salience}) tests "
+                            f"that {name!r} is absent, but {early[0].id!r} concludes it at "
+                            f"salience {early[0].salience}",
+                            f"Give {early[0].id!r} a higher salience than {rule.value.salience}.",
+                            item=rule.value.id,
+                        )
+
+
 _KB_CHECKS: tuple[Callable[[KnowledgeBase], Iterator[LintFinding]], ...] = (
     _never_fires,
     _unsupported_advice,
     _unused_findings,
     _duplicate_conditions,
     _conflicting_advice,
+    _negation_order,
     _profile_gaps,
 )
 

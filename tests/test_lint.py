@@ -28,6 +28,7 @@ EXPECTED = {
     ("duplicate-id", "rules.yaml:14:9"),
     ("duplicate-conditions", "rules.yaml:20:7"),
     ("conflicting-advice", "advice.yaml:15:22"),
+    ("negation-order", "defects.yaml:98:14"),
 }
 
 
@@ -55,7 +56,7 @@ def test_the_cli_exit_codes_and_formats(mini_kb: Path) -> None:
         "Did you mean 'goal'?"
     ) in result.stdout
     assert result.stdout.strip().endswith(
-        "10 errors, 4 warnings, 2 info; 1 switched off by the KB's lint settings"
+        "10 errors, 5 warnings, 2 info; 1 switched off by the KB's lint settings"
     )
     clean = runner.invoke(cli, ["kb", "lint", str(mini_kb)])
     assert clean.exit_code == 0

@@ -179,6 +179,7 @@ def _flow(score: dict[str, Any]) -> str:
 
 def render(code: str, profile: dict[str, Any]) -> str:
     lines = [
+        "# yaml-language-server: $schema=../../docs/schemas/culture.schema.json",
         f"# {profile['name']}: Hofstede 6-D and GLOBE scores written by "
         "tools/import_culture_data.py",
         "# from the published tables, unchanged; null means no score, and a regional score used",

@@ -44,10 +44,18 @@ class Problem:
         return f"{self.location}: {self.message}{where}.{hint}"
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """Text cut to ``limit`` characters, so a huge value never makes a huge message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def did_you_mean(found: str, known: Iterable[str]) -> str:
     """A hint naming the closest known names to ``found``, or the known names if few."""
     candidates = sorted(set(known))
-    close = difflib.get_close_matches(found, candidates, n=3, cutoff=0.6)
+    # Names are short; comparing a huge value with every name would only waste time.
+    close = (
+        [] if len(found) > 100 else difflib.get_close_matches(found, candidates, n=3, cutoff=0.6)
+    )
     if close:
         return "Did you mean " + " or ".join(repr(name) for name in close) + "?"
     if 0 < len(candidates) <= 12:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from engine.errors import Location, Problem
+from engine.errors import Location, Problem, did_you_mean, shorten
 from engine.loader import inspect_knowledge_base
 from engine.schemas.base import Frozen
 from engine.schemas.conditions import Atom, Branch, expand
-from engine.schemas.kb import Pattern, RuleSpec, VariableOperand
+from engine.schemas.kb import LintExclusion, Pattern, RuleSpec, VariableOperand
 from engine.schemas.knowledge_base import KnowledgeBase, Located
 
 
@@ -109,6 +109,12 @@ CHECKS: dict[str, Check] = {
             "A rule tests that a finding is absent, but a rule that concludes that finding does "
             "not have a higher salience, so the first may fire before the finding exists "
             "(conclusions are never withdrawn).",
+        ),
+        Check(
+            "lint-config",
+            Severity.error,
+            "A lint exclusion names a check that does not exist, or tries to switch off a check "
+            "whose findings stop the KB from loading.",
         ),
         Check("unused-finding", Severity.info, "No rule concludes a finding."),
         Check(
@@ -472,9 +478,11 @@ def lint_knowledge_base(roots: Path | Sequence[Path] | None = None) -> LintRepor
     findings = [_from_problem(problem) for problem in problems]
     for check in _KB_CHECKS:
         findings.extend(check(knowledge_base))
+    exclusions, config_problems = _usable_exclusions(knowledge_base)
+    findings.extend(config_problems)
     kept, excluded = [], 0
     for finding in findings:
-        if _excluded(finding, knowledge_base):
+        if _excluded(finding, exclusions):
             excluded += 1
         else:
             kept.append(finding)
@@ -485,18 +493,51 @@ def lint_knowledge_base(roots: Path | Sequence[Path] | None = None) -> LintRepor
     return LintReport(findings=tuple(kept), counts=counts, excluded=excluded)
 
 
-def _excluded(finding: LintFinding, knowledge_base: KnowledgeBase) -> bool:
+def _usable_exclusions(
+    knowledge_base: KnowledgeBase,
+) -> tuple[list[LintExclusion], list[LintFinding]]:
+    """The exclusions that may apply, and a finding for each that may not."""
+    usable, problems = [], []
+    for located in knowledge_base.lint_exclusions:
+        check = CHECKS.get(located.value.check)
+        if check is None:
+            problems.append(
+                _finding(
+                    "lint-config",
+                    located.location("check"),
+                    f"there is no check called {shorten(located.value.check)!r}",
+                    did_you_mean(located.value.check, CHECKS)
+                    or "See `compass kb lint --list-checks`.",
+                )
+            )
+        elif check.severity == Severity.error:
+            problems.append(
+                _finding(
+                    "lint-config",
+                    located.location("check"),
+                    f"the check {check.id!r} finds errors that stop the KB from loading; "
+                    "it cannot be switched off",
+                    "Fix what it reports instead.",
+                )
+            )
+        else:
+            usable.append(located.value)
+    return usable, problems
+
+
+def _excluded(finding: LintFinding, exclusions: list[LintExclusion]) -> bool:
     return any(
-        exclusion.value.check == finding.check
-        and (not exclusion.value.items or finding.item in exclusion.value.items)
-        for exclusion in knowledge_base.lint_exclusions
+        exclusion.check == finding.check and finding.item in exclusion.items
+        for exclusion in exclusions
     )
 
 
 def _location_key(location: str) -> tuple[str, int, int]:
-    path, _, rest = location.partition(":")
-    line, _, column = rest.partition(":")
-    return path, int(line or 0), int(column or 0)
+    # Split from the right: a file name may itself contain ':'.
+    parts = location.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return parts[0], int(parts[1]), int(parts[2])
+    return location, 0, 0
 
 
 def render_lint_text(report: LintReport) -> str:

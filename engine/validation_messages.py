@@ -14,7 +14,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import Problem, did_you_mean
+from engine.errors import Problem, did_you_mean, shorten
 from engine.yaml_source import PathKey, YamlDocument
 
 
@@ -103,7 +103,7 @@ def problems_from_validation(
         field = ".".join(str(part) for part in (*base, *path))
         kind = item["type"]
         if kind == "extra_forbidden":
-            key = str(loc[-1])
+            key = shorten(str(loc[-1]))
             hint = did_you_mean(key, _keys_at(model, loc[:-1]))
             problems.append(
                 Problem(

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from engine.errors import Location, Problem
+from engine.errors import Location, Problem, shorten
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -142,7 +142,8 @@ class _Builder:
                 first_line = self.keys[(*path, key)][0]
                 raise self.fail(
                     key_node,
-                    f"the key {key!r} appears twice in one mapping (first on line {first_line})",
+                    f"the key {shorten(key)!r} appears twice in one mapping "
+                    f"(first on line {first_line})",
                     "Remove or rename one of them.",
                 )
             self.keys[(*path, key)] = _mark(key_node)
@@ -150,18 +151,29 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith(
-            (":binary", ":omap", ":pairs", ":set")
-        ):
+        if node.tag not in _SCALAR_TAGS:
             raise self.fail(
                 node,
-                f"the YAML tag {node.tag!r} is not allowed",
+                f"the YAML tag {shorten(node.tag)!r} is not allowed",
                 "Only plain text, numbers, true/false, lists and mappings are accepted.",
             )
-        value = self.scalars.construct_object(node, deep=True)
-        if hasattr(value, "isoformat"):
-            return value.isoformat()
-        return value
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay text: no schema needs a date object
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            # e.g. '!!int twelve', '!!bool maybe', or an integer too long to convert
+            raise self.fail(
+                node,
+                f"the value {shorten(str(node.value))!r} cannot be read as "
+                f"{node.tag.rsplit(':', 1)[-1]}",
+                "Write it as plain text, or as a number of reasonable size.",
+            ) from error
+
+
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
 
 
 def read_yaml(path: Path, display_path: str) -> YamlDocument:

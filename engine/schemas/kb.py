@@ -384,7 +384,9 @@ class LintExclusion(Frozen):
     """Switch one lint check off, for some items (rule, advice, finding ids) or everywhere."""
 
     check: str
-    items: tuple[str, ...] = Field(default=(), description="empty: everywhere")
+    items: tuple[str, ...] = Field(
+        min_length=1, description="the rule, advice, finding or country ids it applies to"
+    )
     reason: str = Field(min_length=1, description="why this exclusion is right")
 
 

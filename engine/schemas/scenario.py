@@ -13,7 +13,7 @@ from typing import Annotated
 import pycountry
 from pydantic import BeforeValidator, Field
 
-from engine.errors import did_you_mean
+from engine.errors import did_you_mean, shorten
 from engine.schemas.base import Frozen
 
 
@@ -169,8 +169,8 @@ def resolve_country(value: object) -> str:
     except LookupError:
         names = [entry.name for entry in pycountry.countries]
         raise ValueError(
-            f"unknown country {value!r}; use an ISO 3166 code (JP, USA) or its English name. "
-            + did_you_mean(value.strip(), names)
+            f"unknown country {shorten(value)!r}; use an ISO 3166 code (JP, USA) or its English "
+            "name. " + did_you_mean(value.strip(), names)
         ) from None
     return str(country.alpha_2)
 

@@ -36,7 +36,7 @@ from engine.stats import render_stats_text
 from engine.whatif import render_comparison_text
 from engine.why_not import render_near_misses_text, render_why_not_text
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_PROBLEMS, EXIT_INVALID, EXIT_INTERNAL = 1, 2, 3
 
 
 def _version() -> str:

@@ -348,8 +348,3 @@ def _caveats(run: RunResult, knowledge_base: KnowledgeBase) -> tuple[str, ...]:
             f" ({code}), so no advice here draws on that culture's national tendencies."
         )
     return tuple(caveats)
-
-
-def fact_label(fact: FactRecord) -> str:
-    """A fact in the compact form used in text explanations."""
-    return fact.describe()

@@ -31,7 +31,6 @@ class FieldSpec:
 class FactType:
     description: str
     fields: dict[str, FieldSpec]
-    produced_by_scenario: bool = True
 
 
 def _enum(kind: type[StrEnum], description: str) -> FieldSpec:
@@ -108,7 +107,6 @@ FACT_TYPES: dict[str, FactType] = {
     "finding": FactType(
         "a conclusion reached by a rule",
         {"name": FieldSpec("finding", "a finding id from the knowledge base")},
-        produced_by_scenario=False,
     ),
 }
 

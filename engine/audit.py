@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
+from pydantic import ValidationError
 
 from engine.errors import CompassError
 from engine.explain import scenario_digest
@@ -262,12 +263,19 @@ def load_run(path: Path, run_id: str) -> StoredRun:
             f"{path}: {found} with an id starting {run_id!r}; `compass audit list` shows the ids"
         )
     row = rows[0]
-    return StoredRun(
-        summary=_summary(row),
-        tool_version=str(row[7]),
-        scenario=Scenario.model_validate_json(str(row[8])),
-        report=Report.model_validate_json(str(row[9])),
-    )
+    try:
+        return StoredRun(
+            summary=_summary(row),
+            tool_version=str(row[7]),
+            scenario=Scenario.model_validate_json(str(row[8])),
+            report=Report.model_validate_json(str(row[9])),
+        )
+    except (ValidationError, ValueError) as error:
+        raise AuditStoreError(
+            f"{path}: record {row[0]} (run {row[1]}) cannot be read back: its stored scenario or "
+            "report is not in the recorded format, so it was altered or written by another "
+            "version; `compass audit verify` checks the chain"
+        ) from error
 
 
 def verify(path: Path) -> Verification:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine import checks
 from engine.errors import KnowledgeBaseError, Location, Problem, ScenarioError, did_you_mean
+from engine.parse_cache import parse_cached
 from engine.schemas import kb as schema
 from engine.schemas.knowledge_base import KnowledgeBase, Located
 from engine.schemas.scenario import Scenario
@@ -200,10 +201,15 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
 
 def _documents(root: Path, prefix: str, problems: list[Problem]) -> Iterator[YamlDocument]:
     for path in kb_files(root):
+        display = prefix + path.relative_to(root).as_posix()
         try:
-            yield read_yaml(path, prefix + path.relative_to(root).as_posix())
+            yield parse_cached(path.read_bytes(), display)
         except YamlProblemError as error:
             problems.append(error.problem)
+        except OSError as error:
+            problems.append(
+                Problem(Location(display), f"cannot read the file: {error.strerror}", code="yaml")
+            )
 
 
 def _extends_shipped(root: Path) -> bool:

@@ -21,6 +21,14 @@ settings.register_profile("deep", max_examples=10_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test session keeps its parsed-YAML cache to itself."""
+    path = tmp_path_factory.mktemp("parse-cache")
+    os.environ["COMPASS_CACHE_DIR"] = str(path)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def private_audit_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test records runs in its own audit database, never the user's."""

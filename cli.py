@@ -17,8 +17,6 @@ from typing import Any
 
 import click
 from pydantic import BaseModel
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from engine import api, audit
 from engine.batch import render_summary_text, summarise
@@ -228,6 +226,16 @@ def batch(
       compass batch kb/scenarios --out results.jsonl --workers 2
       compass batch cases.csv --out results.jsonl
     """
+    # rich is needed only here; importing it at start-up would slow every other command.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     total, results = api.batch(input_path, kb_root, workers)
     collected = []
     with (

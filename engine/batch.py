@@ -15,6 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,18 @@ _INTEGER_FIELDS = {"relationship.months"}
 
 
 class BatchItem(Frozen):
-    """One scenario to run: where it came from and its bytes (YAML or JSON)."""
+    """One scenario to run: where it came from and its bytes (YAML or JSON).
+
+    For a line of a JSONL or CSV file, ``path`` and ``line`` place errors in that file; a CSV
+    row is rebuilt as JSON, so its errors name the row but no column.
+    """
 
     source: str
     content: bytes
+    path: str = ""
+    line: int = 0
+    columns: bool = True
+    unreadable: str = ""
 
 
 class BatchResult(Frozen):
@@ -80,11 +89,22 @@ def _csv_row(row: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+def _file_item(file: Path) -> BatchItem:
+    try:
+        return BatchItem(source=str(file), content=file.read_bytes())
+    except OSError as error:  # a directory named like a scenario, a dangling link...
+        return BatchItem(
+            source=str(file),
+            content=b"",
+            unreadable=f"{file}: cannot read the scenario: {error.strerror}",
+        )
+
+
 def read_batch_input(path: Path) -> list[BatchItem]:
     """The scenarios in a folder, a JSONL file or a CSV file, in a stable order."""
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-        return [BatchItem(source=str(file), content=file.read_bytes()) for file in files]
+        return [_file_item(file) for file in files]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -93,14 +113,20 @@ def read_batch_input(path: Path) -> list[BatchItem]:
         ) from error
     if path.suffix == ".jsonl":
         return [
-            BatchItem(source=f"{path}:{number}", content=line.encode())
+            BatchItem(source=f"{path}:{number}", content=line.encode(), path=str(path), line=number)
             for number, line in enumerate(text.splitlines(), 1)
             if line.strip()
         ]
     if path.suffix == ".csv":
         rows = csv.DictReader(io.StringIO(text))
         return [
-            BatchItem(source=f"{path}:{number}", content=json.dumps(_csv_row(row)).encode())
+            BatchItem(
+                source=f"{path}:{number}",
+                content=json.dumps(_csv_row(row)).encode(),
+                path=str(path),
+                line=number,
+                columns=False,
+            )
             for number, row in enumerate(rows, 2)
         ]
     raise InputError(
@@ -116,10 +142,14 @@ def read_batch_input(path: Path) -> list[BatchItem]:
 
 def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
     """Advise on one scenario; every input error becomes a failed result, not an exception."""
+    if item.unreadable:
+        return BatchResult(source=item.source, ok=False, error=item.unreadable)
     try:
-        scenario = parse_scenario(item.content, item.source).scenario
+        scenario = parse_scenario(item.content, item.path or item.source).scenario
         result = run(compiled, build_input_facts(scenario, compiled.knowledge_base))
         report = explain(result, scenario, compiled.knowledge_base)
+    except InputError as error:
+        return BatchResult(source=item.source, ok=False, error=str(_in_file(error, item)))
     except CompassError as error:
         return BatchResult(source=item.source, ok=False, error=str(error))
     return BatchResult(
@@ -132,6 +162,26 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
         ),
         diagnosis=tuple({"id": d.id, "certainty": d.certainty} for d in report.diagnosis),
     )
+
+
+def _in_file(error: InputError, item: BatchItem) -> InputError:
+    """Problems placed at the item's own line (and column) of the batch file."""
+    if not item.line:
+        return error
+    # Each item is one line of the file: its own line 1 is the file's line, and a position
+    # past the end of that line (where YAML reports a truncated value) has no column.
+    moved = [
+        replace(
+            problem,
+            location=Location(
+                item.path,
+                item.line,
+                problem.location.column if item.columns and problem.location.line == 1 else 0,
+            ),
+        )
+        for problem in error.problems
+    ]
+    return type(error)(moved)
 
 
 _WORKER_KB: CompiledKB | None = None

@@ -13,6 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """Text cut to ``limit`` characters, so a huge value never makes a huge message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 @dataclass(frozen=True)
 class Location:
     """A place in a file; ``line`` and ``column`` are 1-based, 0 when unknown."""
@@ -22,8 +27,10 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
-        if self.line:
+        if self.line and self.column:
             return f"{self.path}:{self.line}:{self.column}"
+        if self.line:
+            return f"{self.path}:{self.line}"
         return self.path
 
 
@@ -39,14 +46,9 @@ class Problem:
     """The id of the check that found it (see ``compass kb lint --list-checks``)."""
 
     def __str__(self) -> str:
-        where = f" (at {self.field})" if self.field else ""
+        where = f" (at {shorten(self.field, 120)})" if self.field else ""
         hint = f" {self.hint}" if self.hint else ""
         return f"{self.location}: {self.message}{where}.{hint}"
-
-
-def shorten(text: str, limit: int = 60) -> str:
-    """Text cut to ``limit`` characters, so a huge value never makes a huge message."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def did_you_mean(found: str, known: Iterable[str]) -> str:

@@ -46,7 +46,7 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
     if directory is None:
         return parse_yaml(raw, display_path)
     entry = directory / f"{hashlib.sha256(raw).hexdigest()}.json"
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, RecursionError):
         stored = json.loads(entry.read_text(encoding="utf-8"))
         return YamlDocument(
             stored["data"], display_path, _decode(stored["values"]), _decode(stored["keys"])

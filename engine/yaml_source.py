@@ -227,6 +227,10 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
         raise YamlProblemError(
             Problem(where, f"this is not valid YAML: {error}", code="yaml")
         ) from error
+    except RecursionError as error:  # the pure-Python parser, without libyaml's own limit
+        raise YamlProblemError(
+            Problem(where, f"values are nested more than {MAX_DEPTH} levels deep", code="yaml")
+        ) from error
     if node is None:
         raise YamlProblemError(
             Problem(where, "the file is empty", hint="Expected a YAML mapping.", code="yaml")

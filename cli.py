@@ -245,7 +245,7 @@ def batch(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=Console(stderr=True, soft_wrap=True),
             disable=quiet or not sys.stderr.isatty(),
         ) as progress,
     ):

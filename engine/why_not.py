@@ -104,8 +104,9 @@ class ConditionWords:
         if isinstance(value, Spread):
             other = bindings.get(value.var)
             centre = f"{other:g} ({value.var})" if other is not None else value.var
-            side = "within" if keyword == "within" else "at least"
-            return f"{side} {value.by:g} of {centre}"
+            if keyword == "within":
+                return f"within {value.by:g} of {centre}"
+            return f"at least {value.by:g} away from {centre}"
         if isinstance(value, tuple):
             return ("one of " if keyword == "one_of" else "none of ") + ", ".join(map(str, value))
         text = self.operand(value, bindings)

@@ -1,0 +1,799 @@
+"""Synergy Compass benchmark (issue 7): prints a table of figures and writes them as JSON.
+
+    python bench/run.py [--quick] [--out bench/results.json]
+
+What it measures, in order (bench/README.md explains each figure and the targets):
+
+1. cold ``compass advise`` on the founding case as a whole process, beside the import floor;
+2. loading, checking and compiling the shipped KB, and building its experta network;
+3. warm throughput on the shipped scenarios with one engine, and ``compass batch``;
+4. synthetic KBs of 50 to 1,000 rules and 10 to 1,000 facts, in our engine and in CLIPS;
+5. peak memory of each.
+
+This is a benchmark, not a test: nothing is asserted, but a run whose two engines disagree, or
+whose repeated results differ, says so in the table and in the JSON (``checks``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing: the engine is beside us
+    sys.path.insert(0, str(ROOT))
+
+from clips_engine import ClipsEngine, Conclusions, translate  # noqa: E402
+from measure import (  # noqa: E402
+    ProcessRun,
+    environment,
+    load_average,
+    machine,
+    median,
+    run_process,
+    timed,
+    traced_peak_mb,
+)
+from synthetic import fact_mix, input_facts, write_knowledge_base  # noqa: E402
+
+from engine import api, checks  # noqa: E402
+from engine.compiler import CompiledKB, compile_knowledge_base  # noqa: E402
+from engine.explain import explain  # noqa: E402
+from engine.facts import build_input_facts  # noqa: E402
+from engine.loader import default_kb_root, kb_digest, kb_files, load_knowledge_base  # noqa: E402
+from engine.render import render_json  # noqa: E402
+from engine.runner import run  # noqa: E402
+from engine.schemas.facts import InputFacts  # noqa: E402
+from engine.schemas.knowledge_base import KnowledgeBase  # noqa: E402
+from engine.schemas.results import RunResult  # noqa: E402
+from engine.schemas.scenario import Scenario  # noqa: E402
+from engine.yaml_source import read_yaml  # noqa: E402
+
+FOUNDING_CASE = "kb/scenarios/allen-japan.yaml"
+FLOOR_CODE = (
+    "import collections, collections.abc; collections.Mapping = collections.abc.Mapping; "
+    "import experta, pydantic, click, yaml"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    cold_runs: int
+    kb_repeats: int
+    warm_passes: int
+    batch_runs: int
+    batch_copies: int
+    """the batch is also run on this many copies of the shipped scenarios (0: not)"""
+    rules: tuple[int, ...]
+    facts: tuple[int, ...]
+    fact_sets: int
+    run_repeats: int
+    profile_scenarios: int
+    """how many shipped scenarios the phase split, tracemalloc and CLIPS passes use"""
+
+
+FULL = Settings(15, 5, 5, 3, 4, (50, 200, 1000), (10, 100, 1000), 3, 3, 1000)
+QUICK = Settings(4, 1, 1, 1, 0, (50, 200, 1000), (10, 100), 1, 2, 8)
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+# ---------------------------------------------------------------------------- 1. cold start
+
+
+def compass_command() -> list[str]:
+    script = Path(sys.executable).with_name("compass")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("compass")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "import cli; cli.main()"]
+
+
+def _summary(runs: Sequence[ProcessRun]) -> dict[str, Any]:
+    return {
+        "median_ms": ms(median([r.wall_s for r in runs])),
+        "min_ms": ms(min(r.wall_s for r in runs)),
+        "cpu_median_ms": ms(median([r.cpu_s for r in runs])),
+        "max_rss_mb": round(max(r.max_rss_mb for r in runs), 1),
+        "samples_ms": [ms(r.wall_s) for r in runs],
+    }
+
+
+def bench_cold(settings: Settings) -> dict[str, Any]:
+    """Floor, bare import of the CLI, and the founding case (parsed-YAML cache warm, and
+    switched off), interleaved run by run."""
+    advise = [*compass_command(), "advise", FOUNDING_CASE, "--format", "json", "--no-audit"]
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "floor": ([sys.executable, "-c", FLOOR_CODE], {}),
+        "import_cli": ([sys.executable, "-c", "import cli"], {}),
+        "advise": (advise, {}),
+        "advise_no_cache": (advise, {"COMPASS_NO_CACHE": "1"}),
+    }
+    runs: dict[str, list[ProcessRun]] = {name: [] for name in commands}
+    for argv, env in commands.values():  # one unmeasured run each: page cache, .pyc, YAML cache
+        run_process(argv, ROOT, env=env)
+    for _ in range(settings.cold_runs):
+        for name, (argv, env) in commands.items():
+            runs[name].append(run_process(argv, ROOT, env=env, keep_output=argv is advise))
+    ok = all(
+        r.returncode == 0 and bool(json.loads(r.stdout).get("recommendations"))
+        for name in ("advise", "advise_no_cache")
+        for r in runs[name]
+    )
+    result: dict[str, Any] = {name: _summary(samples) for name, samples in runs.items()}
+    floor, full = result["floor"]["median_ms"], result["advise"]["median_ms"]
+    result["ratio_to_floor"] = round(full / floor, 2)
+    result["cpu_ratio_to_floor"] = round(
+        result["advise"]["cpu_median_ms"] / result["floor"]["cpu_median_ms"], 2
+    )
+    result["advise_ok"] = ok
+    return result
+
+
+# ---------------------------------------------------------------------------- 2. KB build
+
+
+def _repeat(function: Callable[[], Any], times: int) -> tuple[list[float], list[float], Any]:
+    walls, cpus, result = [], [], None
+    for _ in range(times):
+        with timed() as timer:
+            result = function()
+        walls.append(timer.wall_s)
+        cpus.append(timer.cpu_s)
+    return walls, cpus, result
+
+
+def _figure(walls: Sequence[float], cpus: Sequence[float]) -> dict[str, Any]:
+    return {
+        "first_ms": ms(walls[0]),
+        "median_ms": ms(median(walls)),
+        "cpu_median_ms": ms(median(cpus)),
+        "samples_ms": [ms(w) for w in walls],
+    }
+
+
+def _parse_all(root: Path) -> int:
+    return len([read_yaml(path, path.name) for path in kb_files(root)])
+
+
+def _load_with_empty_cache(scratch: Path) -> KnowledgeBase:
+    with environment(COMPASS_CACHE_DIR=tempfile.mkdtemp(dir=scratch)):
+        return load_knowledge_base()
+
+
+def bench_kb(settings: Settings, scratch: Path) -> dict[str, Any]:
+    """Load (YAML, validation, checks), compile, first network build; cached and uncached."""
+    root = default_kb_root().resolve()
+    repeats = max(settings.kb_repeats, 1)
+    figures: dict[str, Any] = {}
+    with environment(COMPASS_NO_CACHE="1"):
+        walls, cpus, knowledge_base = _repeat(load_knowledge_base, repeats)
+    figures["load_no_cache"] = _figure(walls, cpus)
+    figures["load_cache_miss"] = _figure(
+        *_repeat(lambda: _load_with_empty_cache(scratch), repeats)[:2]
+    )
+    load_knowledge_base()  # fills the benchmark's cache directory
+    figures["load_cache_hit"] = _figure(*_repeat(load_knowledge_base, repeats)[:2])
+    figures["load_yaml_only"] = _figure(*_repeat(lambda: _parse_all(root), repeats)[:2])
+    figures["load_checks_only"] = _figure(
+        *_repeat(lambda: checks.check_knowledge_base(knowledge_base), repeats)[:2]
+    )
+    figures["digest"] = _figure(*_repeat(lambda: kb_digest([root]), repeats)[:2])
+    walls, cpus, compiled = _repeat(lambda: compile_knowledge_base(knowledge_base), repeats)
+    figures["compile"] = _figure(walls, cpus)
+    figures["engine_build"] = _figure(
+        *_repeat(lambda: compile_knowledge_base(knowledge_base).engine(), repeats)[:2]
+    )
+    # In-process: lru_cache around load + compile, keyed by the KB digest (so every call still
+    # hashes every KB file), and the engine built once per CompiledKB. Parsed YAML is cached.
+    api._compiled.cache_clear()  # private, but the only way to measure a miss in-process
+    with timed() as miss:
+        cached = api.compiled_knowledge_base()
+        cached.engine()
+    hits = _repeat(lambda: api.compiled_knowledge_base().engine(), repeats)
+    figures["cache_miss_load_compile_engine"] = _figure([miss.wall_s], [miss.cpu_s])
+    figures["cache_hit_load_compile_engine"] = _figure(hits[0], hits[1])
+    figures["kb"] = {
+        "files": len(kb_files(root)),
+        "rules": len(knowledge_base.rules),
+        "branches": len(compiled.branches),
+        "cultures": len(knowledge_base.cultures),
+        "digest": knowledge_base.digest[:12],
+    }
+    figures["memory"] = _kb_memory(root)
+    return figures
+
+
+def _kb_memory(root: Path) -> dict[str, float]:
+    knowledge_base, load_peak, load_kept = traced_peak_mb(lambda: load_knowledge_base(root))
+    compiled, compile_peak, compile_kept = traced_peak_mb(
+        lambda: compile_knowledge_base(knowledge_base)
+    )
+    _, engine_peak, engine_kept = traced_peak_mb(compiled.engine)
+    return {
+        "load_peak_mb": round(load_peak, 1),
+        "load_retained_mb": round(load_kept, 1),
+        "compile_peak_mb": round(compile_peak, 1),
+        "engine_build_peak_mb": round(engine_peak, 1),
+        "engine_retained_mb": round(engine_kept + compile_kept, 1),
+    }
+
+
+# ---------------------------------------------------------------------------- 3. warm
+
+
+def _shipped_scenarios() -> list[tuple[str, Scenario]]:
+    paths = sorted((ROOT / "kb" / "scenarios").glob("*.yaml"))
+    return [(path.name, api.read_scenario(path).scenario) for path in paths]
+
+
+def _phases(
+    scenarios: Sequence[tuple[str, Scenario]], compiled: CompiledKB
+) -> tuple[dict[str, float], list[str]]:
+    """Where a warm pass goes (input facts, the experta run, explaining), and its outputs."""
+    totals = {"facts": 0.0, "run": 0.0, "explain": 0.0}
+    knowledge_base = compiled.knowledge_base
+    outputs = []
+    for _, scenario in scenarios:
+        with timed() as timer:
+            facts = build_input_facts(scenario, knowledge_base)
+        totals["facts"] += timer.wall_s
+        with timed() as timer:
+            result = run(compiled, facts)
+        totals["run"] += timer.wall_s
+        with timed() as timer:
+            report = explain(result, scenario, knowledge_base)
+        totals["explain"] += timer.wall_s
+        outputs.append(render_json(report))
+    whole = sum(totals.values())
+    shares = {f"{name}_share": round(value / whole, 3) for name, value in totals.items()}
+    return shares, outputs
+
+
+def bench_warm(settings: Settings) -> dict[str, Any]:
+    """api.advise on every shipped scenario with one engine; outputs must repeat exactly."""
+    compiled = api.compiled_knowledge_base()
+    compiled.engine()
+    scenarios = _shipped_scenarios()
+    for _, scenario in scenarios[:3]:  # warm-up
+        api.advise(scenario, compiled)
+    per_scenario: dict[str, list[float]] = {name: [] for name, _ in scenarios}
+    total_wall, total_cpu, passes = 0.0, 0.0, []
+    for _ in range(settings.warm_passes):
+        reports = []
+        for name, scenario in scenarios:
+            with timed() as timer:
+                report = api.advise(scenario, compiled)
+            per_scenario[name].append(timer.wall_s)
+            total_wall += timer.wall_s
+            total_cpu += timer.cpu_s
+            reports.append(report)
+        passes.append([render_json(report) for report in reports])
+    count = len(scenarios) * settings.warm_passes
+    medians = sorted(((median(v), k) for k, v in per_scenario.items()), reverse=True)
+    sample = scenarios[: settings.profile_scenarios]
+    shares, outputs = _phases(sample, compiled)
+    same = all(p == passes[0] for p in passes) and outputs == passes[0][: len(sample)]
+
+    def one_pass() -> None:
+        for _, scenario in sample:
+            api.advise(scenario, compiled)
+
+    _, peak, _ = traced_peak_mb(one_pass)
+    return {
+        "clips_reference": _clips_on_shipped(sample, compiled),
+        "scenarios": len(scenarios),
+        "passes": settings.warm_passes,
+        "per_second": round(count / total_wall, 1),
+        "per_second_cpu": round(count / total_cpu, 1),
+        "median_ms": ms(median([t for v in per_scenario.values() for t in v])),
+        "slowest": [{"scenario": k, "median_ms": ms(v)} for v, k in medians[:3]],
+        "phases": shares,
+        "same_output_every_pass": same,
+        "peak_mb_during_pass": round(peak, 1),
+    }
+
+
+def _clips_on_shipped(
+    scenarios: Sequence[tuple[str, Scenario]], compiled: CompiledKB
+) -> dict[str, Any]:
+    """The shipped KB translated to CLIPS: the same conclusions, and how long CLIPS takes."""
+    knowledge_base = compiled.knowledge_base
+    with timed() as build:
+        clips = ClipsEngine(translate(knowledge_base))
+    facts = [build_input_facts(scenario, knowledge_base) for _, scenario in scenarios]
+    ours, theirs, differing = [], [], []
+    for (name, _), scenario_facts in zip(scenarios, facts, strict=True):
+        with timed() as ours_timer:
+            result = run(compiled, scenario_facts)
+        with timed() as clips_timer:
+            reference = clips.run(scenario_facts)
+        ours.append(ours_timer.wall_s)
+        theirs.append(clips_timer.wall_s)
+        if our_conclusions(result, knowledge_base) != reference:
+            differing.append(name)
+    return {
+        "clips_build_ms": ms(build.wall_s),
+        "ours_run_ms": ms(median(ours)),
+        "clips_run_ms": ms(median(theirs)),
+        "run_ratio": round(median(ours) / median(theirs), 1),
+        "differing_scenarios": differing,
+    }
+
+
+def _batch_once(workers: int, source: Path, out: Path) -> ProcessRun:
+    argv = [*compass_command(), "batch", str(source), "--out", str(out)]
+    return run_process([*argv, "--workers", str(workers), "--quiet"], ROOT, sample_tree=True)
+
+
+def _batch_series(source: Path, count: int, scratch: Path, repeats: int) -> dict[str, Any]:
+    runs: dict[int, list[ProcessRun]] = {1: [], 2: []}
+    outputs: dict[int, bytes] = {}
+    for _ in range(max(repeats, 1)):
+        for workers in (1, 2):
+            out = scratch / f"batch-{workers}.jsonl"
+            runs[workers].append(_batch_once(workers, source, out))
+            outputs[workers] = out.read_bytes()
+    lines = outputs[1].decode().splitlines()
+    figures: dict[str, Any] = {"scenarios": count}
+    for workers, samples in runs.items():
+        summary = _summary(samples)
+        summary["per_second"] = round(count / (summary["median_ms"] / 1000), 1)
+        summary["tree_rss_mb"] = round(max(r.tree_rss_mb or 0.0 for r in samples), 1)
+        summary["tree_pss_mb"] = round(max(r.tree_pss_mb or 0.0 for r in samples), 1)
+        summary["exit_codes"] = sorted({r.returncode for r in samples})
+        figures[f"workers_{workers}"] = summary
+    figures["speedup_2_vs_1"] = round(
+        figures["workers_1"]["median_ms"] / figures["workers_2"]["median_ms"], 2
+    )
+    figures["all_ok"] = len(lines) == count and all(json.loads(line)["ok"] for line in lines)
+    figures["same_results_1_and_2_workers"] = outputs[1] == outputs[2]
+    return figures
+
+
+def bench_batch(settings: Settings, scratch: Path) -> dict[str, Any]:
+    source = ROOT / "kb" / "scenarios"
+    count = len(list(source.glob("*.yaml")))
+    figures = {"shipped": _batch_series(source, count, scratch, settings.batch_runs)}
+    if settings.batch_copies > 1:
+        copies = scratch / "copies"
+        copies.mkdir()
+        for copy in range(settings.batch_copies):
+            for path in source.glob("*.yaml"):
+                shutil.copyfile(path, copies / f"{copy}-{path.name}")
+        total = count * settings.batch_copies
+        figures[f"shipped_x{settings.batch_copies}"] = _batch_series(copies, total, scratch, 1)
+    return figures
+
+
+# ---------------------------------------------------------------------------- 4. scaling
+
+
+def our_conclusions(result: RunResult, knowledge_base: KnowledgeBase) -> Conclusions:
+    rules = {located.value.id: located.value for located in knowledge_base.rules}
+    return Conclusions(
+        findings=frozenset(
+            str(fact.fields["name"]) for fact in result.facts if fact.type == "finding"
+        ),
+        advice=frozenset(
+            (advice, 1 if certainty > 0 else -1)
+            for firing in result.firings
+            for advice, certainty in rules[firing.rule].then.support.items()
+        ),
+        firings=len(result.firings),
+    )
+
+
+def _run_cell(
+    settings: Settings,
+    facts_count: int,
+    compiled: CompiledKB,
+    clips: ClipsEngine,
+) -> dict[str, Any]:
+    fact_sets = [input_facts(facts_count, seed) for seed in range(settings.fact_sets)]
+    ours: list[float] = []
+    theirs: list[float] = []
+    agree, firings, first = True, 0, (0.0, 0.0)
+    for repeat in range(settings.run_repeats + 1):  # repeat 0 is the first (cold) run
+        for facts in fact_sets:
+            with timed() as ours_timer:
+                result = run(compiled, facts)
+            with timed() as clips_timer:
+                reference = clips.run(facts)
+            if repeat == 0:
+                agree = agree and our_conclusions(result, compiled.knowledge_base) == reference
+                firings += reference.firings
+                if facts is fact_sets[0]:
+                    first = (ours_timer.wall_s, clips_timer.wall_s)
+                continue
+            ours.append(ours_timer.wall_s)
+            theirs.append(clips_timer.wall_s)
+    return {
+        "facts": facts_count,
+        "mix": asdict(fact_mix(facts_count)),
+        "ours_first_run_ms": ms(first[0]),
+        "ours_run_ms": ms(median(ours)),
+        "clips_first_run_ms": ms(first[1]),
+        "clips_run_ms": ms(median(theirs)),
+        "run_ratio": round(median(ours) / median(theirs), 1),
+        "ours_per_second": round(1 / median(ours), 1),
+        "firings_per_scenario": round(firings / len(fact_sets), 1),
+        "same_conclusions": agree,
+    }
+
+
+def _build(directory: Path) -> tuple[KnowledgeBase, CompiledKB, ClipsEngine, dict[str, float]]:
+    with environment(COMPASS_NO_CACHE="1"), timed() as load:
+        knowledge_base = load_knowledge_base(directory)
+    with timed() as compile_:
+        compiled = compile_knowledge_base(knowledge_base)
+    with timed() as network:
+        compiled.engine()
+    with timed() as clips_build:
+        clips = ClipsEngine(translate(knowledge_base))
+    build = compile_.wall_s + network.wall_s
+    figures = {
+        "load_ms": ms(load.wall_s),
+        "compile_ms": ms(compile_.wall_s),
+        "network_ms": ms(network.wall_s),
+        "build_ms": ms(build),
+        "clips_build_ms": ms(clips_build.wall_s),
+        "build_ratio": round(build / clips_build.wall_s, 1),
+    }
+    return knowledge_base, compiled, clips, figures
+
+
+def _scaling_memory(knowledge_base: KnowledgeBase, facts: InputFacts) -> dict[str, float]:
+    compiled, compile_peak, compile_kept = traced_peak_mb(
+        lambda: compile_knowledge_base(knowledge_base)
+    )
+    _, build_peak, build_kept = traced_peak_mb(compiled.engine)
+    run(compiled, facts)
+    _, run_peak, _ = traced_peak_mb(lambda: run(compiled, facts))
+    clips = ClipsEngine(translate(knowledge_base))
+    clips_built = clips.memory_mb()
+    clips.run(facts)
+    return {
+        "ours_build_peak_mb": round(max(compile_peak, build_peak + compile_kept), 1),
+        "ours_network_mb": round(compile_kept + build_kept, 1),
+        "ours_run_peak_mb": round(run_peak, 1),
+        "clips_network_mb": round(clips_built, 1),
+        "clips_after_run_mb": round(clips.memory_mb(), 1),
+    }
+
+
+def bench_scaling(settings: Settings, scratch: Path) -> list[dict[str, Any]]:
+    rows = []
+    for rules in settings.rules:
+        directory = write_knowledge_base(scratch / f"kb-{rules}", rules)
+        knowledge_base, compiled, clips, build = _build(directory)
+        cells = [_run_cell(settings, count, compiled, clips) for count in settings.facts]
+        largest = input_facts(max(settings.facts), 0)
+        rows.append(
+            {
+                "rules": rules,
+                "branches": len(compiled.branches),
+                **build,
+                "runs": cells,
+                "memory": _scaling_memory(knowledge_base, largest),
+            }
+        )
+        del knowledge_base, compiled, clips
+    return rows
+
+
+# ---------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    measured: str
+    met: bool | None
+
+
+def _cell(scaling: list[dict[str, Any]], rules: int, facts: int) -> dict[str, Any] | None:
+    for row in scaling:
+        for cell in row["runs"]:
+            if row["rules"] == rules and cell["facts"] == facts:
+                return {**row, **cell}
+    return None
+
+
+def targets(results: dict[str, Any]) -> list[Target]:
+    cold, warm = results["cold"], results["warm"]
+    batch = results["batch"]["shipped"]
+    found: list[Target] = [
+        Target(
+            "cold advise <= 3x import floor",
+            f"{cold['ratio_to_floor']}x (CPU {cold['cpu_ratio_to_floor']}x)",
+            cold["ratio_to_floor"] <= 3,
+        ),
+        Target(
+            "cold advise median <= 350 ms",
+            f"{cold['advise']['median_ms']:.0f} ms",
+            cold["advise"]["median_ms"] <= 350,
+        ),
+        Target(
+            "warm >= 100 scenarios/s on one core",
+            f"{warm['per_second']}/s (CPU-time {warm['per_second_cpu']}/s)",
+            warm["per_second"] >= 100,
+        ),
+        Target(
+            "batch --workers 2 >= 1.7x one worker",
+            f"{batch['speedup_2_vs_1']}x",
+            batch["speedup_2_vs_1"] >= 1.7,
+        ),
+        Target(
+            "batch peak memory < 200 MB",
+            f"PSS {batch['workers_1']['tree_pss_mb']} MB (1 worker), "
+            f"{batch['workers_2']['tree_pss_mb']} MB (2 workers, all processes; "
+            f"RSS sum {batch['workers_2']['tree_rss_mb']} MB)",
+            max(batch["workers_1"]["tree_pss_mb"], batch["workers_2"]["tree_pss_mb"]) < 200,
+        ),
+    ]
+    scaling = results["scaling"]
+    for rules, facts, limit in ((200, 100, 8), (1000, 100, 15)):
+        cell = _cell(scaling, rules, facts)
+        found.append(
+            Target(
+                f"synthetic {rules}x{facts}: run <= {limit}x CLIPS",
+                f"{cell['run_ratio']}x" if cell else "not measured",
+                cell["run_ratio"] <= limit if cell else None,
+            )
+        )
+    cell = _cell(scaling, 1000, 100)
+    found.append(
+        Target(
+            "synthetic 1000 rules: build <= 0.5 s",
+            f"{cell['build_ms'] / 1000:.2f} s (+ {cell['load_ms'] / 1000:.2f} s load)"
+            if cell
+            else "not measured",
+            cell["build_ms"] <= 500 if cell else None,
+        )
+    )
+    return found
+
+
+def _table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [title, "  ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells[1:]]
+    return "\n".join(lines)
+
+
+def render(results: dict[str, Any]) -> str:
+    cold, kb, warm = results["cold"], results["kb"], results["warm"]
+    host = results["machine"]
+    parts = [
+        f"Synergy Compass benchmark, {host['date']}: {host['cpu']}, {host['usable_cores']} cores, "
+        f"Python {host['python']}, load average {results['load_average']}",
+        _table(
+            f"\n1. Cold start (whole processes, median of {results['settings']['cold_runs']} runs)",
+            ("command", "median ms", "min ms", "CPU ms", "max RSS MB"),
+            [
+                (name, c["median_ms"], c["min_ms"], c["cpu_median_ms"], c["max_rss_mb"])
+                for name, c in (
+                    (n, cold[n]) for n in ("floor", "import_cli", "advise", "advise_no_cache")
+                )
+            ],
+        ),
+        f"advise / floor: {cold['ratio_to_floor']}x wall, {cold['cpu_ratio_to_floor']}x CPU "
+        f"(parsed-YAML cache warm; without it: "
+        f"{cold['advise_no_cache']['median_ms'] / cold['floor']['median_ms']:.2f}x wall)",
+        _table(
+            f"\n2. Shipped KB ({kb['kb']['rules']} rules, {kb['kb']['branches']} branches, "
+            f"{kb['kb']['files']} files)",
+            ("step", "first ms", "median ms", "CPU ms"),
+            [
+                (name, kb[name]["first_ms"], kb[name]["median_ms"], kb[name]["cpu_median_ms"])
+                for name in (
+                    "load_no_cache",
+                    "load_cache_miss",
+                    "load_cache_hit",
+                    "load_yaml_only",
+                    "load_checks_only",
+                    "digest",
+                    "compile",
+                    "engine_build",
+                    "cache_miss_load_compile_engine",
+                    "cache_hit_load_compile_engine",
+                )
+            ],
+        ),
+        "memory (tracemalloc, MB): "
+        + ", ".join(f"{k} {v}" for k, v in results["kb"]["memory"].items()),
+        f"\n3. Warm: {warm['per_second']} scenarios/s ({warm['per_second_cpu']}/s by CPU time), "
+        f"median {warm['median_ms']} ms over {warm['scenarios']} scenarios x {warm['passes']}; "
+        f"phases {warm['phases']}; peak {warm['peak_mb_during_pass']} MB; "
+        f"same output every pass: {warm['same_output_every_pass']}",
+        _clips_line(warm["clips_reference"]),
+        _batch_lines(results["batch"]),
+        _scaling_lines(results["scaling"]),
+        _table(
+            "\nTargets (issue 7)",
+            ("target", "measured", "met"),
+            [
+                (t.name, t.measured, {True: "yes", False: "NO", None: "-"}[t.met])
+                for t in targets(results)
+            ],
+        ),
+    ]
+    return "\n".join(parts)
+
+
+def _clips_line(reference: dict[str, Any]) -> str:
+    differing = reference["differing_scenarios"]
+    return (
+        f"shipped KB in CLIPS: build {reference['clips_build_ms']} ms; run (reset + facts + "
+        f"rules) ours {reference['ours_run_ms']} ms vs CLIPS {reference['clips_run_ms']} ms = "
+        f"{reference['run_ratio']}x; conclusions differ in {len(differing)} scenarios"
+        + (f" ({', '.join(differing[:5])})" if differing else "")
+    )
+
+
+def _batch_lines(batch: dict[str, Any]) -> str:
+    rows = []
+    for label, series in batch.items():
+        for workers in (1, 2):
+            figures = series[f"workers_{workers}"]
+            rows.append(
+                (
+                    f"{label} ({series['scenarios']})",
+                    workers,
+                    figures["median_ms"],
+                    figures["cpu_median_ms"],
+                    figures["per_second"],
+                    figures["max_rss_mb"],
+                    figures["tree_rss_mb"],
+                    figures["tree_pss_mb"],
+                    series["speedup_2_vs_1"] if workers == 2 else "",
+                    series["all_ok"] and series["same_results_1_and_2_workers"],
+                )
+            )
+    return _table(
+        "\ncompass batch (whole processes)",
+        (
+            "input",
+            "workers",
+            "median ms",
+            "CPU ms",
+            "scen/s",
+            "max RSS MB",
+            "tree RSS MB",
+            "tree PSS MB",
+            "speed-up",
+            "ok+same",
+        ),
+        rows,
+    )
+
+
+def _scaling_lines(scaling: list[dict[str, Any]]) -> str:
+    build = _table(
+        "\n4. Synthetic KBs: build (ours = compile + network; load = YAML + validation + checks); "
+        "memory: ours by tracemalloc, CLIPS by (mem-used)",
+        (
+            "rules",
+            "load ms",
+            "ours build ms",
+            "CLIPS build ms",
+            "ours/CLIPS",
+            "ours network MB",
+            "ours run peak MB",
+            "CLIPS MB",
+        ),
+        [
+            (
+                row["rules"],
+                row["load_ms"],
+                row["build_ms"],
+                row["clips_build_ms"],
+                f"{row['build_ratio']}x",
+                row["memory"]["ours_network_mb"],
+                row["memory"]["ours_run_peak_mb"],
+                row["memory"]["clips_after_run_mb"],
+            )
+            for row in scaling
+        ],
+    )
+    runs = _table(
+        "\nSynthetic KBs: run (median warm run per scenario; first = first run on a new network)",
+        (
+            "rules",
+            "facts",
+            "ours ms",
+            "ours first",
+            "CLIPS ms",
+            "ours/CLIPS",
+            "ours scen/s",
+            "firings",
+            "same",
+        ),
+        [
+            (
+                row["rules"],
+                cell["facts"],
+                cell["ours_run_ms"],
+                cell["ours_first_run_ms"],
+                cell["clips_run_ms"],
+                f"{cell['run_ratio']}x",
+                cell["ours_per_second"],
+                cell["firings_per_scenario"],
+                cell["same_conclusions"],
+            )
+            for row in scaling
+            for cell in row["runs"]
+        ],
+    )
+    return build + "\n" + runs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and sizes (< 1 min)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results.json", help="JSON file")
+    options = parser.parse_args(argv)
+    settings = QUICK if options.quick else FULL
+    results: dict[str, Any] = {
+        "machine": asdict(machine()),
+        "settings": {**asdict(settings), "quick": options.quick},
+        "load_average": load_average(),
+        "kb_digest_before": kb_digest([default_kb_root().resolve()])[:12],
+    }
+    with (
+        tempfile.TemporaryDirectory(prefix="compass-bench-") as scratch_name,
+        # the engine's parsed-YAML cache goes to scratch, not the user's cache directory
+        environment(COMPASS_CACHE_DIR=str(Path(scratch_name) / "parse-cache")),
+    ):
+        scratch = Path(scratch_name)
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("cold", lambda: bench_cold(settings)),
+            ("kb", lambda: bench_kb(settings, scratch)),
+            ("warm", lambda: bench_warm(settings)),
+            ("batch", lambda: bench_batch(settings, scratch)),
+            ("scaling", lambda: bench_scaling(settings, scratch)),
+        ]
+        for name, step in steps:
+            print(f"running {name}...", file=sys.stderr, flush=True)
+            with timed() as timer:
+                results[name] = step()
+            results.setdefault("section_seconds", {})[name] = round(timer.wall_s, 1)
+    results["load_average_after"] = load_average()
+    results["kb_digest_after"] = kb_digest([default_kb_root().resolve()])[:12]
+    results["targets"] = [asdict(t) for t in targets(results)]
+    results["checks"] = {
+        "cold_advise_ok": results["cold"]["advise_ok"],
+        "warm_same_output": results["warm"]["same_output_every_pass"],
+        "batch_ok": all(s["all_ok"] for s in results["batch"].values()),
+        "batch_same_results": all(
+            s["same_results_1_and_2_workers"] for s in results["batch"].values()
+        ),
+        "clips_agrees": all(c["same_conclusions"] for r in results["scaling"] for c in r["runs"])
+        and not results["warm"]["clips_reference"]["differing_scenarios"],
+        "kb_unchanged_during_run": results["kb_digest_before"] == results["kb_digest_after"],
+    }
+    print(render(results))
+    print(f"\nchecks: {results['checks']}")
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    options.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {options.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from engine.errors import Location
@@ -54,8 +55,10 @@ class KnowledgeBase:
     rules: tuple[Located[RuleSpec], ...]
     lint_exclusions: tuple[Located[LintExclusion], ...] = ()
 
+    @cached_property
+    def _rules_by_id(self) -> dict[str, Located[RuleSpec]]:
+        return {rule.value.id: rule for rule in self.rules}
+
     def rule(self, rule_id: str) -> Located[RuleSpec]:
-        for rule in self.rules:
-            if rule.value.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        """The rule with this id (``KeyError`` if there is none)."""
+        return self._rules_by_id[rule_id]

@@ -153,7 +153,6 @@ def _check_format(db: sqlite3.Connection, path: Path) -> None:
     if not tables:
         # A new store (or one a writer has just created and is setting up): set it up here.
         # The statements are idempotent, and the write lock orders concurrent set-ups.
-        db.execute("PRAGMA journal_mode = WAL")
         db.execute("BEGIN IMMEDIATE")
         for statement in _SCHEMA.split(";"):
             if statement.strip():

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.compiler import CompiledKB
-from engine.errors import CompassError, InputError, Location, Problem
+from engine.errors import CompassError, InputError, Location, Problem, shorten
 from engine.explain import explain
 from engine.facts import build_input_facts
 from engine.loader import parse_scenario
@@ -37,6 +37,7 @@ _LIST_FIELDS = {
     "expectations.todo",
 }
 _INTEGER_FIELDS = {"relationship.months"}
+csv.field_size_limit(5 * 1024 * 1024)  # the same limit as a scenario file
 
 
 class BatchItem(Frozen):
@@ -69,24 +70,105 @@ class BatchSummary(Frozen):
     most_frequent_advice: tuple[tuple[str, int], ...]
 
 
-def _csv_row(row: dict[str, str]) -> dict[str, Any]:
+class _RowError(Exception):
+    """A CSV row that cannot become a scenario; the message says why."""
+
+
+def _csv_row(header: list[str], cells: list[str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for column, cell in row.items():
-        if column is None or cell is None or not cell.strip():
+    seen: dict[str, str] = {}
+    for column, raw in zip(header, cells, strict=False):
+        cell = raw.strip()
+        if not column or not cell:
             continue
-        value: Any = cell.strip()
+        if "\x00" in cell or any("\udc80" <= character <= "\udcff" for character in cell):
+            raise _RowError(
+                f"the column {shorten(column)!r} holds a NUL byte or text that is not UTF-8"
+            )
+        if column in seen and seen[column] != cell:
+            raise _RowError(
+                f"the column {shorten(column)!r} appears twice in the header, with two values here"
+            )
+        seen[column] = cell
+        value: Any = cell
         if column in _LIST_FIELDS:
-            value = [part.strip() for part in value.split(";") if part.strip()]
-        elif column in _INTEGER_FIELDS and value.isdigit():
-            value = int(value)
+            value = [part.strip() for part in cell.split(";") if part.strip()]
+        elif column in _INTEGER_FIELDS and cell.isdigit() and len(cell) <= 12:
+            value = int(cell)
         elif column == "they.people":
-            value = json.loads(value)
+            try:
+                value = json.loads(cell)
+            except (ValueError, RecursionError) as error:
+                raise _RowError("the they.people column is not a JSON list") from error
         target = data
         *parents, last = column.split(".")
         for parent in parents:
             target = target.setdefault(parent, {})
+            if not isinstance(target, dict):
+                raise _RowError(
+                    f"the column {shorten(column)!r} goes inside another column's value"
+                )
         target[last] = value
     return data
+
+
+def _csv_items(path: Path, text: str) -> list[BatchItem]:
+    """One item per CSV record, numbered by the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    items: list[BatchItem] = []
+    try:
+        header = next(reader)
+    except StopIteration:
+        return items
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            items.append(
+                BatchItem(
+                    source=f"{path}:{start}", content=b"", unreadable=f"{path}:{start}: {error}"
+                )
+            )
+            break
+        try:
+            content = json.dumps(_csv_row(header, cells)).encode()
+            item = BatchItem(
+                source=f"{path}:{start}", content=content, path=str(path), line=start, columns=False
+            )
+        except _RowError as error:
+            item = BatchItem(
+                source=f"{path}:{start}", content=b"", unreadable=f"{path}:{start}: {error}"
+            )
+        items.append(item)
+        start = reader.line_num + 1
+    return items
+
+
+def _jsonl_items(path: Path, raw: bytes) -> list[BatchItem]:
+    # Split on LF only: JSON strings may hold U+2028 and other characters splitlines() breaks at.
+    items = []
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        source = f"{path}:{number}"
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            items.append(
+                BatchItem(
+                    source=source,
+                    content=b"",
+                    unreadable=f"{source}: the line is not UTF-8 (byte {error.start})",
+                )
+            )
+            continue
+        items.append(
+            BatchItem(source=source, content=line.rstrip(b"\r"), path=str(path), line=number)
+        )
+    return items
 
 
 def _file_item(file: Path) -> BatchItem:
@@ -106,29 +188,16 @@ def read_batch_input(path: Path) -> list[BatchItem]:
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
         return [_file_item(file) for file in files]
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        raw = path.read_bytes()
+    except OSError as error:
         raise InputError(
-            [Problem(Location(str(path)), f"cannot read the batch input: {error}")]
+            [Problem(Location(str(path)), f"cannot read the batch input: {error.strerror}")]
         ) from error
     if path.suffix == ".jsonl":
-        return [
-            BatchItem(source=f"{path}:{number}", content=line.encode(), path=str(path), line=number)
-            for number, line in enumerate(text.splitlines(), 1)
-            if line.strip()
-        ]
+        return _jsonl_items(path, raw)
     if path.suffix == ".csv":
-        rows = csv.DictReader(io.StringIO(text))
-        return [
-            BatchItem(
-                source=f"{path}:{number}",
-                content=json.dumps(_csv_row(row)).encode(),
-                path=str(path),
-                line=number,
-                columns=False,
-            )
-            for number, row in enumerate(rows, 2)
-        ]
+        # Undecodable bytes are kept as surrogates so that only their own row fails.
+        return _csv_items(path, raw.decode("utf-8", errors="surrogateescape"))
     raise InputError(
         [
             Problem(

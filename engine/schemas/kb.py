@@ -35,7 +35,7 @@ class Manifest(Frozen):
     """``kb.yaml``: the name and version of a knowledge base."""
 
     name: str
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     description: str = ""
     extends: Literal["shipped"] | None = Field(
         default=None, description="'shipped' to add to the knowledge base that ships with the tool"

@@ -187,7 +187,30 @@ def _finding_names(pattern: Pattern) -> set[str]:
     return {str(value) for value in test.one_of or ()}
 
 
-def _producible_findings(knowledge_base: KnowledgeBase) -> set[str]:
+@dataclass(frozen=True)
+class _Available:
+    """What the profiles can supply: dimensions with a score, and with other readings."""
+
+    scored: frozenset[str]
+    spread: frozenset[str]
+
+    @classmethod
+    def of(cls, knowledge_base: KnowledgeBase) -> _Available:
+        scores = [
+            (dimension, score)
+            for culture in knowledge_base.cultures.values()
+            for dimension, score in culture.value.scores.items()
+            if score.value is not None
+        ]
+        return cls(
+            frozenset(dimension for dimension, _score in scores),
+            frozenset(dimension for dimension, score in scores if score.other_readings),
+        )
+
+
+def _producible_findings(
+    branches: dict[str, list[Branch]], knowledge_base: KnowledgeBase, available: _Available
+) -> set[str]:
     """Findings some chain of rules can conclude, starting from scenario and profile facts."""
     producible: set[str] = set()
     changed = True
@@ -196,28 +219,18 @@ def _producible_findings(knowledge_base: KnowledgeBase) -> set[str]:
         for rule in knowledge_base.rules:
             new = set(rule.value.then.conclude) - producible
             if new and any(
-                _missing(branch, producible, knowledge_base) is None for branch in _branches(rule)
+                _missing(branch, producible, available) is None
+                for branch in branches[rule.value.id]
             ):
                 producible |= new
                 changed = True
     return producible
 
 
-def _dimensions_with(knowledge_base: KnowledgeBase, *, spread: bool) -> set[str]:
-    return {
-        dimension
-        for culture in knowledge_base.cultures.values()
-        for dimension, score in culture.value.scores.items()
-        if score.value is not None and (score.other_readings or not spread)
-    }
-
-
 def _missing(
-    branch: Branch, producible: set[str], knowledge_base: KnowledgeBase
+    branch: Branch, producible: set[str], available: _Available
 ) -> tuple[Atom, str] | None:
     """The first positive condition of a branch that nothing can satisfy, and why."""
-    scored = _dimensions_with(knowledge_base, spread=False)
-    spread = _dimensions_with(knowledge_base, spread=True)
     for atom in branch:
         if atom.kind == "not":
             continue
@@ -227,7 +240,7 @@ def _missing(
                 return atom, f"the finding {sorted(names)[0]!r}, which no rule can conclude"
             dimension = pattern.tests.get("dimension")
             if pattern.fact_type in ("score", "score_spread") and dimension and dimension.equals:
-                pool = spread if pattern.fact_type == "score_spread" else scored
+                pool = available.spread if pattern.fact_type == "score_spread" else available.scored
                 if dimension.equals not in pool:
                     what = (
                         "other readings for"
@@ -239,10 +252,12 @@ def _missing(
 
 
 def _never_fires(knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
-    producible = _producible_findings(knowledge_base)
+    available = _Available.of(knowledge_base)
+    by_rule = {rule.value.id: _branches(rule) for rule in knowledge_base.rules}
+    producible = _producible_findings(by_rule, knowledge_base, available)
     for rule in knowledge_base.rules:
-        branches = _branches(rule)
-        missing = [_missing(branch, producible, knowledge_base) for branch in branches]
+        branches = by_rule[rule.value.id]
+        missing = [_missing(branch, producible, available) for branch in branches]
         if branches and all(missing):
             atom, why = missing[0]  # type: ignore[misc]
             yield _finding(

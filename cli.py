@@ -109,6 +109,14 @@ def _echo_json(model: BaseModel | list[Any]) -> None:
         click.echo(model.model_dump_json(indent=2))
 
 
+def _show(result: Any, output_format: str, render: Callable[[Any], str]) -> None:
+    """JSON for programs, the text renderer for people."""
+    if output_format == "json":
+        _echo_json(result)
+    else:
+        click.echo(render(result), nl=False)
+
+
 @click.group(cls=_Compass, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "--version", prog_name="compass")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
@@ -338,10 +346,7 @@ def compare_command(
       compass compare Germany Brazil --format json
     """
     result = api.compare(first, second, kb_root)
-    if output_format == "json":
-        _echo_json(result)
-    else:
-        click.echo(render_culture_comparison_text(result), nl=False)
+    _show(result, output_format, render_culture_comparison_text)
 
 
 @cli.command()
@@ -357,10 +362,7 @@ def countries(query: str, kb_root: tuple[Path, ...] | None, output_format: str) 
       compass countries ger
     """
     result = api.countries(query, kb_root)
-    if output_format == "json":
-        _echo_json(result)
-    else:
-        click.echo(render_countries_text(result), nl=False)
+    _show(result, output_format, render_countries_text)
 
 
 @cli.command(name="explain")
@@ -474,10 +476,7 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb stats my-kb --format json
     """
     result = api.kb_stats(_roots(directories))
-    if output_format == "json":
-        _echo_json(result)
-    else:
-        click.echo(render_stats_text(result), nl=False)
+    _show(result, output_format, render_stats_text)
 
 
 @kb.command()
@@ -508,10 +507,7 @@ def lint(
         click.echo(render_checks_text(), nl=False)
         return
     report = api.kb_lint(_roots(directories))
-    if output_format == "json":
-        _echo_json(report)
-    else:
-        click.echo(render_lint_text(report), nl=False)
+    _show(report, output_format, render_lint_text)
     if report.fails(Severity(fail_on)):
         raise click.exceptions.Exit(EXIT_PROBLEMS)
 
@@ -528,10 +524,7 @@ def kb_test(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb test my-kb --format json
     """
     report = api.kb_test(_roots(directories))
-    if output_format == "json":
-        _echo_json(report)
-    else:
-        click.echo(render_test_text(report), nl=False)
+    _show(report, output_format, render_test_text)
     if not report.ok:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
 
@@ -548,10 +541,7 @@ def kb_coverage(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb coverage --format json
     """
     report = api.kb_coverage(_roots(directories))
-    if output_format == "json":
-        _echo_json(report)
-    else:
-        click.echo(render_coverage_text(report), nl=False)
+    _show(report, output_format, render_coverage_text)
 
 
 @kb.command(name="docs")

@@ -201,13 +201,12 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                 how.evidence(rule, firing.number, stated * weakest, matched)
             )
 
+    finding_facts = {str(f.fields["name"]): f for f in run.facts if f.type == "finding"}
     diagnosis = []
     for finding_id, evidence_list in finding_evidence.items():
         finding = knowledge_base.findings[finding_id].value
         if finding.show_in_diagnosis:
-            fact = next(
-                f for f in run.facts if f.type == "finding" and f.fields["name"] == finding_id
-            )
+            fact = finding_facts[finding_id]
             diagnosis.append(
                 DiagnosisItem(
                     id=finding.id,

@@ -49,7 +49,7 @@ def test_conflicting_advice_in_one_plan_is_flagged(
     assert flagged["be-patient"] == ("push-hard",)
 
 
-def test_caveats_name_national_tendencies_and_estimates(mini_kb: Path) -> None:
+def test_profile_based_advice_carries_the_national_tendency_caveat(mini_kb: Path) -> None:
     report = advise_file(BASIC, mini_kb)
     assert report.caveats[0] == NATIONAL_TENDENCY_CAVEAT
 

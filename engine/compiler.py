@@ -12,7 +12,7 @@ import bisect
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from engine.experta_compat import (
     AND,
@@ -21,20 +21,24 @@ from engine.experta_compat import (
     MATCH,
     NOT,
     TEST,
+    Activation,
     Fact,
+    InitialFact,
     KnowledgeEngine,
+    Matcher,
     P,
     Rule,
     Strategy,
 )
 from engine.matching import compare_with, passes
+from engine.network import HIDDEN_PREFIX, INITIAL, MatchNetwork, NetworkBuilder, NetworkState
 from engine.schemas.conditions import Atom, expand
 from engine.schemas.facts import FACT_TYPES, Scalar
 from engine.schemas.kb import FieldTest, Pattern, VariableOperand
 from engine.schemas.knowledge_base import KnowledgeBase
 
 PATTERN_PREFIX = "_p"  # context keys of matched facts; YAML variables cannot start with '_'
-HIDDEN_PREFIX = "_v"
+MatcherName = Literal["network", "rete"]
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,63 @@ class TotalOrderStrategy(Strategy):  # type: ignore[misc]
             bisect.insort(activations, activation)
 
 
+# ---------------------------------------------------------------------------- the matcher
+
+
+class NetworkMatcher(Matcher):  # type: ignore[misc]
+    """experta's matcher hook, answered by our :class:`~engine.network.MatchNetwork`.
+
+    experta asks a matcher only for the activations gained and lost since it last asked; this
+    one turns the network's matches into experta activations with the context experta's own
+    RETE would give them (``_pN`` for the matched facts, then the variables), so the agenda,
+    the strategy and the runner cannot tell the two apart (``tests/test_network.py`` runs
+    every shipped scenario through both).
+    """
+
+    network: ClassVar[MatchNetwork]
+    rules: ClassVar[tuple[Any, ...]]
+    type_names: ClassVar[Mapping[type[Any], str]]
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self.state = NetworkState(self.network)
+        self.activations: dict[tuple[int, tuple[int, ...]], Any] = {}
+
+    def reset(self) -> None:
+        self.state.reset()
+        self.activations = {}
+
+    def _described(self, facts: Any) -> list[tuple[int, str, Any]]:
+        names = self.type_names
+        return [
+            (
+                fact["__factid__"],
+                INITIAL if isinstance(fact, InitialFact) else names[type(fact)],
+                fact,
+            )
+            for fact in facts or ()
+            if isinstance(fact, InitialFact) or type(fact) in names
+        ]
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        gained, lost = self.state.changes(self._described(adding), self._described(deleting))
+        removed = [
+            self.activations.pop((match.branch, match.key))
+            for match in lost
+            if (match.branch, match.key) in self.activations
+        ]
+        added = []
+        for match in gained:
+            context: dict[str, Any] = {
+                f"{PATTERN_PREFIX}{position}": fact for position, fact in enumerate(match.facts)
+            }
+            context.update(match.bindings)
+            activation = Activation(self.rules[match.branch], match.facts, context)
+            self.activations[(match.branch, match.key)] = activation
+            added.append(activation)
+        return added, removed
+
+
 # ---------------------------------------------------------------------------- the class
 
 
@@ -241,11 +302,20 @@ def fact_classes() -> dict[str, type[Any]]:
     return {name: type(f"{name.title()}Fact", (Fact,), {}) for name in FACT_TYPES}
 
 
-def compile_knowledge_base(knowledge_base: KnowledgeBase) -> CompiledKB:
-    """Build the experta engine class for a validated knowledge base."""
+def compile_knowledge_base(
+    knowledge_base: KnowledgeBase, matcher: MatcherName = "network"
+) -> CompiledKB:
+    """Build the experta engine class for a validated knowledge base.
+
+    ``matcher`` chooses what matches facts to rules: ``network`` (ours, through experta's
+    ``__matcher__`` hook) or ``rete``, experta's stock RETE network, kept to check the two
+    agree and to measure what ours buys.
+    """
     classes = fact_classes()
     attributes: dict[str, Any] = {"__strategy__": TotalOrderStrategy}
     branches: list[CompiledBranch] = []
+    experta_rules: list[Any] = []
+    network = NetworkBuilder()
     for rule_index, located in enumerate(knowledge_base.rules):
         rule = located.value
         raw_when = located.raw("when")
@@ -253,11 +323,23 @@ def compile_knowledge_base(knowledge_base: KnowledgeBase) -> CompiledKB:
             conditions = _BranchCompiler(classes).compile(atoms)
             compiled = Rule(*conditions, salience=rule.salience)
             action = _action(rule_index, rule.id, branch_index)
-            attributes[f"rule_{rule_index:05d}_{branch_index:02d}"] = compiled(action)
+            experta_rules.append(compiled(action))
+            attributes[f"rule_{rule_index:05d}_{branch_index:02d}"] = experta_rules[-1]
+            network.add_branch(atoms)
             existence = tuple(atom.patterns for atom in atoms if atom.kind == "exists")
             branches.append(
                 CompiledBranch(rule_index, rule.id, branch_index, rule.salience, existence)
             )
+    if matcher == "network":
+        attributes["__matcher__"] = type(
+            "CompiledMatcher",
+            (NetworkMatcher,),
+            {
+                "network": network.build(),
+                "rules": tuple(experta_rules),
+                "type_names": {cls: name for name, cls in classes.items()},
+            },
+        )
     engine_class = type("CompiledEngine", (KnowledgeEngine,), attributes)
     return CompiledKB(knowledge_base, engine_class, classes, tuple(branches))
 

@@ -36,8 +36,10 @@ from experta import (  # noqa: E402
     P,
     Rule,
 )
-from experta.abstract import Strategy  # noqa: E402
+from experta.abstract import Matcher, Strategy  # noqa: E402
+from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
+from experta.fact import InitialFact  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
 for _handler in list(logging.getLogger().handlers):
@@ -55,10 +57,13 @@ __all__ = [
     "MATCH",
     "NOT",
     "TEST",
+    "Activation",
     "Agenda",
     "DepthStrategy",
     "Fact",
+    "InitialFact",
     "KnowledgeEngine",
+    "Matcher",
     "P",
     "Rule",
     "Strategy",

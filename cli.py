@@ -11,37 +11,22 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import click
 from pydantic import BaseModel
 
-from engine import api, audit
-from engine.batch import render_summary_text, summarise
-from engine.compare import render_comparison_text as render_culture_comparison_text
-from engine.compare import render_countries_text
-from engine.errors import CompassError, InputError, RunError, ScenarioError
-from engine.graph import to_dot, to_mermaid
+from engine import api
+from engine.errors import AuditStoreError, CompassError, InputError, RunError, ScenarioError
 from engine.json_schemas import SCHEMAS, json_schema_text
-from engine.kb_testing import render_coverage_text, render_test_text
-from engine.lint import Severity, render_checks_text, render_lint_text
 from engine.render import render_json, render_text
-from engine.reports import render_html, render_markdown
 from engine.schemas.report import Report
-from engine.stats import render_stats_text
-from engine.whatif import render_comparison_text
-from engine.why_not import render_near_misses_text, render_why_not_text
+
+# Commands import what only they use inside their bodies: `compass advise` is started far more
+# often than any other, and every module it does not need is time before its first line.
 
 EXIT_PROBLEMS, EXIT_INVALID, EXIT_INTERNAL = 1, 2, 3
-
-
-def _version() -> str:
-    try:
-        return version("synergy-compass")
-    except PackageNotFoundError:
-        return "unknown (not installed)"
 
 
 class _Compass(click.Group):
@@ -51,7 +36,7 @@ class _Compass(click.Group):
         debug = "--debug" in sys.argv[1:] or bool(ctx.params.get("debug"))
         try:
             return super().invoke(ctx)
-        except (InputError, RunError, audit.AuditStoreError) as error:
+        except (InputError, RunError, AuditStoreError) as error:
             click.echo(f"error: {error}", err=True)
             ctx.exit(EXIT_INVALID)
         except CompassError as error:
@@ -118,7 +103,7 @@ def _show(result: Any, output_format: str, render: Callable[[Any], str]) -> None
 
 
 @click.group(cls=_Compass, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", prog_name="compass")
+@click.version_option(None, "--version", package_name="synergy-compass", prog_name="compass")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 def cli(debug: bool) -> None:
     """Synergy Compass: explainable advice for cross-cultural business situations.
@@ -177,16 +162,26 @@ def advise(
       compass advise kb/scenarios/allen-japan.yaml --format html --output report.html
       compass advise - --format json --no-audit < my-case.yaml
     """
-    audit_path = None if no_audit else (audit_db or audit.default_path())
+    audit_path = _audit_path(audit_db, no_audit=no_audit)
     report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path)
     _write(_render_report(report, output_format, kb_root, explain=explain), output, quiet=quiet)
     if recorded is not None and not quiet:
         click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
 
 
+def _audit_path(audit_db: Path | None, *, no_audit: bool) -> Path | None:
+    if no_audit:
+        return None
+    from engine import audit
+
+    return audit_db or audit.default_path()
+
+
 def _render_report(
     report: Report, output_format: str, kb_root: tuple[Path, ...] | None, *, explain: bool = False
 ) -> str:
+    from engine.reports import render_html, render_markdown
+
     if output_format == "json":
         return render_json(report)
     if output_format in ("markdown", "html"):
@@ -235,14 +230,16 @@ def batch(
       compass batch cases.csv --out results.jsonl
     """
     # rich is needed only here; importing it at start-up would slow every other command.
-    from rich.console import Console  # noqa: PLC0415
-    from rich.progress import (  # noqa: PLC0415
+    from rich.console import Console
+    from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeElapsedColumn,
     )
+
+    from engine.batch import render_summary_text, summarise
 
     total, results = api.batch(input_path, kb_root, workers)
     collected = []
@@ -325,7 +322,7 @@ def interview(
                 click.echo(f"  {problem.message}. {problem.hint}".rstrip(), err=True)
     out.write_text(session.to_yaml(), encoding="utf-8")
     click.echo(f"wrote the scenario to {out}", err=True)
-    audit_path = None if no_audit else (audit_db or audit.default_path())
+    audit_path = _audit_path(audit_db, no_audit=no_audit)
     result, _recorded = api.advise_and_record(out, kb_root, api.DEFAULT_STEP_LIMIT, audit_path)
     _write(_render_report(result, output_format, kb_root), report)
 
@@ -345,6 +342,8 @@ def compare_command(
       compass compare US JP
       compass compare Germany Brazil --format json
     """
+    from engine.compare import render_comparison_text as render_culture_comparison_text
+
     result = api.compare(first, second, kb_root)
     _show(result, output_format, render_culture_comparison_text)
 
@@ -361,6 +360,8 @@ def countries(query: str, kb_root: tuple[Path, ...] | None, output_format: str) 
       compass countries
       compass countries ger
     """
+    from engine.compare import render_countries_text
+
     result = api.countries(query, kb_root)
     _show(result, output_format, render_countries_text)
 
@@ -400,6 +401,9 @@ def explain_command(
       compass explain kb/scenarios/allen-japan.yaml --near-misses
       compass explain kb/scenarios/allen-japan.yaml --graph mermaid > support.mmd
     """
+    from engine.graph import to_dot, to_mermaid
+    from engine.why_not import render_near_misses_text, render_why_not_text
+
     result = api.explain_file(scenario, kb_root, why_not_ids, near_misses)
     if graph:
         click.echo(
@@ -439,6 +443,8 @@ def whatif(
       compass whatif kb/scenarios/allen-japan.yaml --set relationship.personal_contact=strong
       compass whatif case.yaml --set "we_observe=[polite_deferral]" --format json
     """
+    from engine.whatif import render_comparison_text
+
     _before, _after, comparison = api.whatif_file(scenario, settings, kb_root)
     if output_format == "json":
         _echo_json(comparison)
@@ -475,6 +481,8 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb stats
       compass kb stats my-kb --format json
     """
+    from engine.stats import render_stats_text
+
     result = api.kb_stats(_roots(directories))
     _show(result, output_format, render_stats_text)
 
@@ -503,6 +511,8 @@ def lint(
       compass kb lint my-kb --fail-on warning
       compass kb lint --list-checks
     """
+    from engine.lint import Severity, render_checks_text, render_lint_text
+
     if list_checks:
         click.echo(render_checks_text(), nl=False)
         return
@@ -523,6 +533,8 @@ def kb_test(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb test
       compass kb test my-kb --format json
     """
+    from engine.kb_testing import render_test_text
+
     report = api.kb_test(_roots(directories))
     _show(report, output_format, render_test_text)
     if not report.ok:
@@ -540,6 +552,8 @@ def kb_coverage(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb coverage
       compass kb coverage --format json
     """
+    from engine.kb_testing import render_coverage_text
+
     report = api.kb_coverage(_roots(directories))
     _show(report, output_format, render_coverage_text)
 
@@ -592,6 +606,8 @@ def audit_list(audit_db: Path | None, output_format: str) -> None:
       compass audit list
       compass audit list --audit-db team-audit.sqlite3 --format json
     """
+    from engine import audit
+
     runs = audit.list_runs(audit_db or audit.default_path())
     if output_format == "json":
         _echo_json(runs)
@@ -616,6 +632,8 @@ def audit_show(run_id: str, audit_db: Path | None, output_format: str, explain: 
       compass audit show 3f2a9c
       compass audit show 3f2a9c --explain
     """
+    from engine import audit
+
     stored = audit.load_run(audit_db or audit.default_path(), run_id)
     if output_format == "json":
         click.echo(render_json(stored.report), nl=False)
@@ -638,6 +656,8 @@ def audit_verify(audit_db: Path | None, output_format: str) -> None:
       compass audit verify
       compass audit verify --audit-db copy-from-laptop.sqlite3
     """
+    from engine import audit
+
     result = audit.verify(audit_db or audit.default_path())
     if output_format == "json":
         _echo_json(result)
@@ -670,6 +690,9 @@ def audit_replay(
     Examples:
       compass audit replay 3f2a9c
     """
+    from engine import audit
+    from engine.whatif import render_comparison_text
+
     stored, _current, comparison = api.audit_replay(
         audit_db or audit.default_path(), run_id, kb_root
     )

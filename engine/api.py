@@ -8,23 +8,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache, partial
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from engine import audit
-from engine.audit import RunSummary
-from engine.batch import BatchResult, read_batch_input, run_batch
-from engine.compare import CountrySummary, CultureComparison, compare_cultures, list_countries
 from engine.compiler import CompiledKB, compile_knowledge_base
 from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
 from engine.explain import explain
 from engine.facts import build_input_facts
-from engine.interview import Interview
-from engine.kb_docs import write_docs
-from engine.kb_testing import CoverageReport, KBTestReport, coverage, run_kb_tests
-from engine.lint import LintReport, lint_knowledge_base
 from engine.loader import (
     LoadedScenario,
     kb_digest,
@@ -34,16 +26,23 @@ from engine.loader import (
     resolve_roots,
 )
 from engine.runner import DEFAULT_STEP_LIMIT, run
-from engine.schemas.base import Frozen
 from engine.schemas.knowledge_base import KnowledgeBase
 from engine.schemas.report import Report
 from engine.schemas.results import RunResult
 from engine.schemas.scenario import Scenario, resolve_country
-from engine.stats import KnowledgeBaseStats, knowledge_base_stats
 from engine.validation_messages import problems_from_validation
-from engine.whatif import Comparison, apply_settings, compare_reports
-from engine.why_not import BranchCheck, WhyNot, near_misses, why_not
 from engine.yaml_source import YamlDocument
+
+if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
+    from engine.audit import RunSummary, StoredRun
+    from engine.batch import BatchResult
+    from engine.compare import CountrySummary, CultureComparison
+    from engine.interview import Interview
+    from engine.kb_testing import CoverageReport, KBTestReport
+    from engine.lint import LintReport
+    from engine.stats import KnowledgeBaseStats
+    from engine.whatif import Comparison
+    from engine.why_not import Explanation
 
 KBRoots = Path | Sequence[Path] | None
 """One KB directory, several (each extending the ones before), or None for the shipped KB."""
@@ -75,11 +74,15 @@ def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
 
 def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
     """Counts of what a knowledge base holds."""
+    from engine.stats import knowledge_base_stats
+
     return knowledge_base_stats(load_knowledge_base(roots))
 
 
 def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison:
     """Two cultures side by side (countries by ISO code or English name)."""
+    from engine.compare import compare_cultures
+
     knowledge_base = compiled_knowledge_base(roots).knowledge_base
     codes = []
     for text in (first, second):
@@ -103,11 +106,15 @@ def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison
 
 def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
     """The countries the KB has profiles for."""
+    from engine.compare import list_countries
+
     return list_countries(compiled_knowledge_base(roots).knowledge_base, query)
 
 
 def comparison_for(report: Report, roots: KBRoots = None) -> CultureComparison | None:
     """The comparison of the report's two cultures, when the KB has both profiles."""
+    from engine.compare import compare_cultures
+
     knowledge_base = compiled_knowledge_base(roots).knowledge_base
     sides = {
         str(fact.fields["side"]): str(fact.fields["country"])
@@ -124,6 +131,8 @@ def batch(
     input_path: Path, roots: KBRoots = None, workers: int = 1
 ) -> tuple[int, Iterator[BatchResult]]:
     """How many scenarios the input holds, and their results in input order as they come."""
+    from engine.batch import read_batch_input, run_batch
+
     items = read_batch_input(input_path)
     directories = tuple(resolve_roots(roots))
     compiled_knowledge_base(directories)  # fail on a broken KB before starting workers
@@ -133,26 +142,36 @@ def batch(
 
 def start_interview() -> Interview:
     """A new interview (see :mod:`engine.interview`)."""
+    from engine.interview import Interview
+
     return Interview()
 
 
 def kb_lint(roots: KBRoots = None) -> LintReport:
     """Every problem in a knowledge base, loadable or not."""
+    from engine.lint import lint_knowledge_base
+
     return lint_knowledge_base(roots)
 
 
 def kb_test(roots: KBRoots = None) -> KBTestReport:
     """Run the example scenarios' expectations."""
+    from engine.kb_testing import run_kb_tests
+
     return run_kb_tests(compiled_knowledge_base(roots))
 
 
 def kb_coverage(roots: KBRoots = None) -> CoverageReport:
     """What the example scenarios leave untested."""
+    from engine.kb_testing import coverage
+
     return coverage(compiled_knowledge_base(roots))
 
 
 def kb_docs(out: Path, roots: KBRoots = None) -> list[Path]:
     """Write the Markdown catalogue of a knowledge base into ``out``."""
+    from engine.kb_docs import write_docs
+
     return write_docs(compiled_knowledge_base(roots), out)
 
 
@@ -187,6 +206,8 @@ def advise_file(
 
 def tool_version() -> str:
     """The installed version of Synergy Compass."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("synergy-compass")
     except PackageNotFoundError:
@@ -204,15 +225,9 @@ def advise_and_record(
     report = advise(loaded.scenario, compiled_knowledge_base(kb_root), step_limit)
     if audit_path is None:
         return report, None
+    from engine import audit
+
     return report, audit.record_run(audit_path, loaded.scenario, report, tool_version())
-
-
-class Explanation(Frozen):
-    """The report plus the answers to why-not questions and the near misses."""
-
-    report: Report
-    why_not: tuple[WhyNot, ...] = ()
-    near_misses: tuple[BranchCheck, ...] = ()
 
 
 def explain_file(
@@ -222,6 +237,8 @@ def explain_file(
     with_near_misses: bool = False,
 ) -> Explanation:
     """Advise on a scenario and answer why-not questions about rules, advice or findings."""
+    from engine.why_not import Explanation, near_misses, why_not
+
     compiled = compiled_knowledge_base(kb_root)
     knowledge_base = compiled.knowledge_base
     report = advise(read_scenario(scenario_path).scenario, compiled)
@@ -253,6 +270,8 @@ def whatif_file(
     scenario_path: Path, settings: tuple[str, ...], kb_root: KBRoots = None
 ) -> tuple[Report, Report, Comparison]:
     """Run a scenario as written and with ``PATH=VALUE`` changes; compare the two."""
+    from engine.whatif import apply_settings, compare_reports
+
     loaded = read_scenario(scenario_path)
     compiled = compiled_knowledge_base(kb_root)
     changed_data = apply_settings(loaded.document.data, settings)
@@ -269,8 +288,11 @@ def whatif_file(
 
 def audit_replay(
     audit_path: Path, run_id: str, kb_root: KBRoots = None
-) -> tuple[audit.StoredRun, Report, Comparison]:
+) -> tuple[StoredRun, Report, Comparison]:
     """Re-run a recorded scenario on the current KB and compare with the recorded report."""
+    from engine import audit
+    from engine.whatif import compare_reports
+
     stored = audit.load_run(audit_path, run_id)
     current = advise(stored.scenario, compiled_knowledge_base(kb_root))
     return stored, current, compare_reports(stored.report, current)

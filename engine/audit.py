@@ -26,7 +26,7 @@ from pathlib import Path
 import platformdirs
 from pydantic import ValidationError
 
-from engine.errors import CompassError
+from engine.errors import AuditStoreError
 from engine.explain import scenario_digest
 from engine.schemas.base import Frozen
 from engine.schemas.report import Report
@@ -70,10 +70,6 @@ _FIELDS = (
     "report_json",
     "previous_hash",
 )
-
-
-class AuditStoreError(CompassError):
-    """The audit database cannot be used; the message says which file and why."""
 
 
 class RunSummary(Frozen):

@@ -52,6 +52,7 @@ class CompiledBranch:
     existence: tuple[tuple[Pattern, ...], ...] = ()
     """The patterns of each ``exists`` condition: experta does not say which facts met them,
     so the runner looks for witnesses with :func:`pattern_accepts`."""
+    atoms: tuple[Atom, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,40 @@ class TotalOrderStrategy(Strategy):  # type: ignore[misc]
             bisect.insort(activations, activation)
 
 
+# ---------------------------------------------------------------------------- experta rules
+
+
+class RuleBook:
+    """The experta ``Rule`` of each branch, written out the first time it is needed.
+
+    With our network experta never reads a rule's conditions, only its salience and action
+    when it is activated; building all 594 shipped rules (experta inspects each action's
+    signature) would cost more than a whole run, so a rule is built when a branch first
+    matches, or when someone asks the engine for its rules.
+    """
+
+    def __init__(self, branches: tuple[CompiledBranch, ...], classes: Mapping[str, type[Any]]):
+        self.branches = branches
+        self.classes = classes
+        self.built: list[Any] = [None] * len(branches)
+
+    def __len__(self) -> int:
+        return len(self.branches)
+
+    def __getitem__(self, index: int) -> Any:
+        rule = self.built[index]
+        if rule is None:
+            rule = self.built[index] = experta_rule(self.branches[index], self.classes)
+        return rule
+
+
+def experta_rule(branch: CompiledBranch, classes: Mapping[str, type[Any]]) -> Any:
+    """The experta ``Rule`` for one branch, with its own action function."""
+    conditions = _BranchCompiler(classes).compile(branch.atoms)
+    action = _action(branch.rule_index, branch.rule_id, branch.branch)
+    return Rule(*conditions, salience=branch.salience)(action)
+
+
 # ---------------------------------------------------------------------------- the matcher
 
 
@@ -240,7 +275,7 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
     """
 
     network: ClassVar[MatchNetwork]
-    rules: ClassVar[tuple[Any, ...]]
+    rules: ClassVar[RuleBook]
     type_names: ClassVar[Mapping[type[Any], str]]
 
     def __init__(self, engine: Any) -> None:
@@ -286,6 +321,24 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
 # ---------------------------------------------------------------------------- the class
 
 
+class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
+    """The base of every compiled engine class."""
+
+    def get_deffacts(self) -> list[Any]:
+        # experta finds DefFacts by walking every attribute of the engine (every rule, too)
+        # on each reset(); ours never change, so the walk is done once per engine.
+        found: list[Any] | None = self.__dict__.get("_synergy_deffacts")
+        if found is None:
+            found = self.__dict__["_synergy_deffacts"] = super().get_deffacts()
+        return found
+
+    def get_rules(self) -> list[Any]:
+        matcher = self.__matcher__
+        if isinstance(matcher, type) and issubclass(matcher, NetworkMatcher):
+            return [matcher.rules[index] for index in range(len(matcher.rules))]
+        return list(super().get_rules())
+
+
 def _action(rule_index: int, rule_id: str, branch: int) -> Callable[..., None]:
     # One function object per branch: experta merges rules whose action functions are equal.
     def action(engine: Any, **bindings: Any) -> None:
@@ -312,35 +365,36 @@ def compile_knowledge_base(
     agree and to measure what ours buys.
     """
     classes = fact_classes()
-    attributes: dict[str, Any] = {"__strategy__": TotalOrderStrategy}
     branches: list[CompiledBranch] = []
-    experta_rules: list[Any] = []
     network = NetworkBuilder()
     for rule_index, located in enumerate(knowledge_base.rules):
         rule = located.value
         raw_when = located.raw("when")
         for branch_index, atoms in enumerate(expand(rule.when, raw_when, ("when",))):
-            conditions = _BranchCompiler(classes).compile(atoms)
-            compiled = Rule(*conditions, salience=rule.salience)
-            action = _action(rule_index, rule.id, branch_index)
-            experta_rules.append(compiled(action))
-            attributes[f"rule_{rule_index:05d}_{branch_index:02d}"] = experta_rules[-1]
-            network.add_branch(atoms)
             existence = tuple(atom.patterns for atom in atoms if atom.kind == "exists")
             branches.append(
-                CompiledBranch(rule_index, rule.id, branch_index, rule.salience, existence)
+                CompiledBranch(
+                    rule_index, rule.id, branch_index, rule.salience, existence, tuple(atoms)
+                )
             )
+            if matcher == "network":
+                network.add_branch(atoms)
+    attributes: dict[str, Any] = {"__strategy__": TotalOrderStrategy}
     if matcher == "network":
         attributes["__matcher__"] = type(
             "CompiledMatcher",
             (NetworkMatcher,),
             {
                 "network": network.build(),
-                "rules": tuple(experta_rules),
+                "rules": RuleBook(tuple(branches), classes),
                 "type_names": {cls: name for name, cls in classes.items()},
             },
         )
-    engine_class = type("CompiledEngine", (KnowledgeEngine,), attributes)
+    else:  # experta's RETE finds the rules among the class's attributes
+        for branch in branches:
+            name = f"rule_{branch.rule_index:05d}_{branch.branch:02d}"
+            attributes[name] = experta_rule(branch, classes)
+    engine_class = type("CompiledEngine", (CompiledEngine,), attributes)
     return CompiledKB(knowledge_base, engine_class, classes, tuple(branches))
 
 

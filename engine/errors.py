@@ -101,3 +101,7 @@ class RunawayRulesError(RunError):
             "Check that their conclusions do not re-create the conditions that trigger them, "
             "or raise the limit with --step-limit if the knowledge base really needs more steps."
         )
+
+
+class AuditStoreError(CompassError):
+    """The audit database cannot be used; the message says which file and why."""

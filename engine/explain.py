@@ -144,9 +144,18 @@ class _HowBuilder:
         self.facts = {fact.id: fact for fact in run.facts}
         self.firings = {firing.number: firing for firing in run.firings}
         self.knowledge_base = knowledge_base
+        self.built: dict[tuple[int, frozenset[int]], HowNode] = {}
 
     def node(self, fact_id: int, seen: frozenset[int] = frozenset()) -> HowNode:
         fact = self.facts[fact_id]
+        if fact.origin.kind != "rule":
+            seen = frozenset()  # a scenario or profile fact's node is the same everywhere
+        key = (fact_id, seen)
+        if key not in self.built:
+            self.built[key] = self._build(fact, seen)
+        return self.built[key]
+
+    def _build(self, fact: FactRecord, seen: frozenset[int]) -> HowNode:
         steps = []
         if fact.origin.kind == "rule":
             for number in fact.origin.firings:

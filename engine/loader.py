@@ -16,7 +16,13 @@ from pydantic import BaseModel, ValidationError
 
 from engine import checks
 from engine.errors import KnowledgeBaseError, Location, Problem, ScenarioError, did_you_mean
-from engine.parse_cache import parse_cached
+from engine.parse_cache import (
+    CachedFile,
+    DeferredDocument,
+    parse_cached,
+    read_checked_knowledge_base,
+    write_checked_knowledge_base,
+)
 from engine.schemas import kb as schema
 from engine.schemas.knowledge_base import KnowledgeBase, Located
 from engine.schemas.scenario import Scenario
@@ -88,13 +94,12 @@ class _InvalidFileError(Exception):
 
 def _kind_of(document: YamlDocument) -> str:
     data = document.data
-    where = document.location(())
     kinds = ", ".join(schema.FILE_KINDS)
     if not isinstance(data, dict):
         raise _InvalidFileError(
             [
                 Problem(
-                    where,
+                    document.location(()),
                     f"expected a mapping with one of the keys {kinds}; found {type(data).__name__}",
                     code="schema",
                 )
@@ -106,7 +111,7 @@ def _kind_of(document: YamlDocument) -> str:
         raise _InvalidFileError(
             [
                 Problem(
-                    where,
+                    document.location(()),
                     "a knowledge-base file has exactly one top-level key naming its kind "
                     f"({kinds}); found {', '.join(map(repr, data)) or 'none'}",
                     hint=did_you_mean(str(first), schema.FILE_KINDS) if not known else "",
@@ -199,11 +204,13 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
             )
 
 
-def _documents(root: Path, prefix: str, problems: list[Problem]) -> Iterator[YamlDocument]:
+def _documents(
+    root: Path, prefix: str, problems: list[Problem]
+) -> Iterator[tuple[Path, YamlDocument]]:
     for path in kb_files(root):
         display = prefix + path.relative_to(root).as_posix()
         try:
-            yield parse_cached(path.read_bytes(), display)
+            yield path, parse_cached(path.read_bytes(), display)
         except YamlProblemError as error:
             problems.append(error.problem)
         except OSError as error:
@@ -250,8 +257,13 @@ def inspect_knowledge_base(
     :func:`load_knowledge_base` refuses a KB with problems; the linter uses this to report
     them all and to keep checking what did load.
     """
-    directories = resolve_roots(roots)
+    knowledge_base, problems, _ = _inspect(resolve_roots(roots))
+    return knowledge_base, problems
+
+
+def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], list[CachedFile]]:
     collected = _Collected()
+    files: list[CachedFile] = []
     for root in directories:
         if not root.is_dir():
             collected.problems.append(
@@ -266,11 +278,18 @@ def inspect_knowledge_base(
     for root, prefix in zip(directories, prefixes, strict=True):
         if not root.is_dir():
             continue
-        for document in _documents(root, prefix, collected.problems):
+        for path, document in _documents(root, prefix, collected.problems):
+            files.append(CachedFile(path, document.display_path, document.data))
             try:
                 _collect(document, collected)
             except _InvalidFileError as invalid:
                 collected.problems.extend(invalid.problems)
+    knowledge_base = _assembled(directories, collected, kb_digest(directories))
+    problems = collected.problems + checks.check_knowledge_base(knowledge_base)
+    return knowledge_base, sorted(problems, key=_order), files
+
+
+def _assembled(directories: list[Path], collected: _Collected, digest: str) -> KnowledgeBase:
     if collected.manifest is None:
         collected.problems.append(
             Problem(
@@ -285,11 +304,11 @@ def inspect_knowledge_base(
         if collected.manifest
         else schema.Manifest(name="(no manifest)", version="0.0.0")
     )
-    knowledge_base = KnowledgeBase(
+    return KnowledgeBase(
         root=str(directories[0]),
         roots=tuple(str(root) for root in directories),
         manifest=manifest,
-        digest=kb_digest(directories),
+        digest=digest,
         sources=collected.sources,
         dimensions=collected.dimensions,
         cultures=collected.cultures,
@@ -298,15 +317,32 @@ def inspect_knowledge_base(
         rules=tuple(collected.rules),
         lint_exclusions=tuple(collected.lint_exclusions),
     )
-    problems = collected.problems + checks.check_knowledge_base(knowledge_base)
-    return knowledge_base, sorted(problems, key=_order)
 
 
 def load_knowledge_base(roots: Path | Sequence[Path] | None = None) -> KnowledgeBase:
-    """Load, validate and cross-check KB directories; raise :class:`KnowledgeBaseError`."""
-    knowledge_base, problems = inspect_knowledge_base(roots)
+    """Load, validate and cross-check KB directories; raise :class:`KnowledgeBaseError`.
+
+    A KB whose files passed every check before, byte for byte, is validated again from the
+    checked-KB cache (:mod:`engine.parse_cache`) without its positions and without the
+    cross-checks, which only depend on those bytes and on the code that checks them.
+    """
+    directories = resolve_roots(roots)
+    digest = kb_digest(directories)
+    cached = read_checked_knowledge_base(directories, digest)
+    if cached is not None:
+        collected = _Collected()
+        try:
+            for item in cached:
+                _collect(DeferredDocument(item.path, item.display_path, item.data), collected)
+        except _InvalidFileError:
+            collected.problems.append(Problem(Location(MANIFEST_FILE), "stale cache entry"))
+        if not collected.problems and collected.manifest is not None:
+            return _assembled(directories, collected, digest)
+    knowledge_base, problems, files = _inspect(directories)
     if problems:
         raise KnowledgeBaseError(problems)
+    if knowledge_base.digest == digest:  # unchanged while it was read
+        write_checked_knowledge_base(directories, digest, files)
     return knowledge_base
 
 

@@ -317,14 +317,26 @@ class NetworkState:
 
     def __init__(self, network: MatchNetwork) -> None:
         self.network = network
-        self.reset()
+        self.memories = [
+            _Memory(index={name: {} for name in fields}) for fields in network.indexed_fields
+        ]
+        self.matches: list[dict[tuple[int, ...], Match]] = [{} for _ in network.plans]
+        self.where: dict[int, list[int]] = {}
+        """For each fact in memory, the alpha memories that hold it."""
+        self.matched: set[int] = set()
+        """The branches that have had matches since the last reset."""
 
     def reset(self) -> None:
-        self.memories = [
-            _Memory(index={name: {} for name in fields}) for fields in self.network.indexed_fields
-        ]
-        self.matches: list[dict[tuple[int, ...], Match]] = [{} for _ in self.network.plans]
-        self.where: dict[int, list[int]] = {}
+        """Forget every fact, clearing only what holds something: most of the network is
+        untouched by any one scenario."""
+        for alpha_id in {alpha for alphas in self.where.values() for alpha in alphas}:
+            memory = self.memories[alpha_id]
+            memory.facts = []
+            memory.index = {name: {} for name in memory.index}
+        for branch in self.matched:
+            self.matches[branch] = {}
+        self.where = {}
+        self.matched = set()
 
     def changes(
         self,
@@ -357,6 +369,8 @@ class NetworkState:
                     new[key] = old[key]
             lost += [match for key, match in old.items() if key not in new]
             self.matches[branch] = new
+            if new:
+                self.matched.add(branch)
         return gained, lost
 
     def _accepting(self, fact_type: str, fields: Fields) -> list[int]:
@@ -430,8 +444,12 @@ class NetworkState:
 
     def _branch_matches(self, branch: int) -> dict[tuple[int, ...], Match]:
         plan = self.network.plans[branch]
-        if not plan.positives and not self.memories[self.network.initial].facts:
+        memories = self.memories
+        if not plan.positives and not memories[self.network.initial].facts:
             return {}  # waits for experta's InitialFact, as in its RETE
+        for step in plan.positives:
+            if not memories[step.alpha].facts:
+                return {}
         partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]] = [((), {})]
         for step in plan.positives:
             following = []

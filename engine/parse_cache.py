@@ -14,12 +14,13 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from engine.yaml_source import PathKey, YamlDocument, parse_yaml
+from engine.yaml_source import PathKey, YamlDocument, YamlProblemError, parse_yaml
 
 _FORMAT = 1
 
@@ -57,11 +58,114 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
         "values": _encode(document.value_positions),
         "keys": _encode(document.key_positions),
     }
+    _write_atomically(entry, payload)
+    return document
+
+
+def _write_atomically(entry: Path, payload: Any) -> None:
     with contextlib.suppress(OSError):
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Write then rename, so a reader never sees half an entry.
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(payload, stream, ensure_ascii=False)
         Path(temporary).replace(entry)
-    return document
+
+
+# ---------------------------------------------------------------------------- whole knowledge bases
+
+_KB_FORMAT = 1
+_CODE_THAT_DECIDES_VALIDITY = ("loader.py", "checks.py", "schemas", "validation_messages.py")
+
+
+def _code_stamp() -> str:
+    """A hash of the code that validates and checks a KB: an entry written by other code (an
+    upgrade, a change in a checkout) is never taken as checked."""
+    engine = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in _CODE_THAT_DECIDES_VALIDITY:
+        path = engine / name
+        for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _knowledge_base_entry(directories: list[Path], digest: str) -> Path | None:
+    directory = cache_directory()
+    if directory is None:
+        return None
+    key = hashlib.sha256(
+        json.dumps(
+            [_KB_FORMAT, _code_stamp(), [str(path) for path in directories], digest]
+        ).encode()
+    ).hexdigest()
+    return directory.parent / f"checked-kb-{_KB_FORMAT}" / f"{key}.json"
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """One file of a knowledge base that loaded without a problem: its data, no positions."""
+
+    path: Path
+    display_path: str
+    data: Any
+
+
+def read_checked_knowledge_base(directories: list[Path], digest: str) -> list[CachedFile] | None:
+    """The files of a KB that passed every check with these exact bytes, or None."""
+    entry = _knowledge_base_entry(directories, digest)
+    if entry is None:
+        return None
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, RecursionError):
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        return [
+            CachedFile(Path(item["path"]), str(item["display"]), item["data"])
+            for item in stored["files"]
+        ]
+    return None
+
+
+def write_checked_knowledge_base(
+    directories: list[Path], digest: str, files: list[CachedFile]
+) -> None:
+    """Remember that these files, as they are, passed every check."""
+    entry = _knowledge_base_entry(directories, digest)
+    if entry is None:
+        return
+    payload = {
+        "files": [
+            {"path": str(item.path), "display": item.display_path, "data": item.data}
+            for item in files
+        ]
+    }
+    _write_atomically(entry, payload)
+
+
+class DeferredDocument(YamlDocument):
+    """A document whose data came from the checked-KB cache, which keeps no positions: the
+    file is parsed for them the first time a message needs one (loading positions is most of
+    the cost of a load, and a checked KB seldom needs them)."""
+
+    def __init__(self, path: Path, display_path: str, data: Any) -> None:
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "display_path", display_path)
+        object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_parsed", None)
+
+    def _positions(self) -> YamlDocument:
+        parsed: YamlDocument | None = self.__dict__["_parsed"]
+        if parsed is None:
+            try:
+                parsed = parse_cached(self.__dict__["_path"].read_bytes(), self.display_path)
+            except (OSError, YamlProblemError):  # changed since: a message without a place
+                parsed = YamlDocument(self.data, self.display_path)
+            object.__setattr__(self, "_parsed", parsed)
+        return parsed
+
+    @property
+    def value_positions(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions().value_positions
+
+    @property
+    def key_positions(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions().key_positions

@@ -18,6 +18,7 @@ from engine.schemas.conditions import Atom, expand
 from engine.schemas.facts import FactRecord, Scalar
 from engine.schemas.kb import FieldTest, Pattern, Spread, VariableOperand
 from engine.schemas.knowledge_base import KnowledgeBase
+from engine.schemas.report import Report
 from engine.schemas.results import RunResult
 
 _MAX_CANDIDATES = 64
@@ -426,3 +427,11 @@ def _branch_lines(branch: BranchCheck) -> list[str]:
         lines.append(f"  {mark} {check.condition}   [{check.path}]")
         lines.append(f"           {check.detail}")
     return lines
+
+
+class Explanation(Frozen):
+    """A report with the answers to why-not questions and the near misses."""
+
+    report: Report
+    why_not: tuple[WhyNot, ...] = ()
+    near_misses: tuple[BranchCheck, ...] = ()

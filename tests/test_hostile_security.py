@@ -21,6 +21,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+from engine import api
 import yaml
 from conftest import MINI_KB, REPOSITORY
 from hostile_support import BASIC, HOSTILE, KB_TARGETS, assert_no_traceback, invoke, kb_with
@@ -122,9 +124,13 @@ def test_a_payload_in_whatif_runs_nothing(tmp_path: Path) -> None:
 
 _CHILD = textwrap.dedent(
     """
-    import json, os, sys
+    import importlib, json, os, pkgutil, sys
     from click.testing import CliRunner
     from cli import cli
+    import engine
+
+    for module in pkgutil.iter_modules(engine.__path__):  # commands import theirs when run
+        importlib.import_module(f"engine.{module.name}")
 
     runner = CliRunner()
     warm_up, commands = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -414,12 +420,39 @@ def _poison_advice_entry(cache: Path) -> None:
     entry = next(
         entry
         for entry in _cache_entries(cache)
-        if '"push-hard"' in entry.read_text(encoding="utf-8")
+        if entry.parent.name.startswith("parsed-yaml")
+        and '"push-hard"' in entry.read_text(encoding="utf-8")
         and '"advice"' in entry.read_text(encoding="utf-8")
     )
     stored = json.loads(entry.read_text(encoding="utf-8"))
     stored["data"]["advice"][0]["title"] = "Send a gift to the official in charge"
     entry.write_text(json.dumps(stored), encoding="utf-8")
+
+
+def test_a_checked_kb_entry_is_validated_again_and_falls_back_when_it_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checked-KB cache skips cross-checks, not validation: an entry edited into
+    something the schemas refuse is set aside and the KB is loaded from its files."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("COMPASS_CACHE_DIR", str(cache))
+    monkeypatch.delenv("COMPASS_NO_CACHE", raising=False)
+    root = kb_with(tmp_path / "kb", "lint.yaml", LINT)
+    expected = invoke("advise", BASIC, "--kb", root, "--no-audit", "--format", "json")
+    assert expected.exit_code == 0
+    (entry,) = [path for path in _cache_entries(cache) if path.parent.name.startswith("checked")]
+
+    def edit_first_advice(field: str, value: str) -> str:
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        for item in stored["files"]:
+            if "advice" in item["data"]:
+                item["data"]["advice"][0][field] = value
+        entry.write_text(json.dumps(stored), encoding="utf-8")
+        api._compiled.cache_clear()  # the API also keeps compiled KBs in memory
+        return invoke("advise", BASIC, "--kb", root, "--no-audit", "--format", "json").stdout
+
+    assert "Edited in the cache" in edit_first_advice("title", "Edited in the cache")  # trusted
+    assert edit_first_advice("stage", "whenever") == expected.stdout  # refused: files read
 
 
 def test_the_cache_is_trusted_as_documented_and_can_be_switched_off(

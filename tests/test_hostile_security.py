@@ -21,11 +21,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from engine import api
 import yaml
 from conftest import MINI_KB, REPOSITORY
 from hostile_support import BASIC, HOSTILE, KB_TARGETS, assert_no_traceback, invoke, kb_with
+
+from engine import api
 
 
 def payloads(marker: Path) -> dict[str, str]:

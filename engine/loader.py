@@ -319,15 +319,19 @@ def _assembled(directories: list[Path], collected: _Collected, digest: str) -> K
     )
 
 
-def load_knowledge_base(roots: Path | Sequence[Path] | None = None) -> KnowledgeBase:
+def load_knowledge_base(
+    roots: Path | Sequence[Path] | None = None, digest: str | None = None
+) -> KnowledgeBase:
     """Load, validate and cross-check KB directories; raise :class:`KnowledgeBaseError`.
+
+    ``digest`` is :func:`kb_digest` of the directories when the caller has just computed it.
 
     A KB whose files passed every check before, byte for byte, is validated again from the
     checked-KB cache (:mod:`engine.parse_cache`) without its positions and without the
     cross-checks, which only depend on those bytes and on the code that checks them.
     """
     directories = resolve_roots(roots)
-    digest = kb_digest(directories)
+    digest = digest or kb_digest(directories)
     cached = read_checked_knowledge_base(directories, digest)
     if cached is not None:
         collected = _Collected()

@@ -191,9 +191,10 @@ class NetworkBuilder:
         checks: list[tuple[str, str, Any]] = []
         variables: list[tuple[str, str, bool]] = []
         for name, test in sorted(pattern.tests.items()):
-            checks += _constant_checks(name, test)
+            comparisons = test.comparisons()
+            checks += _constant_checks(name, test, comparisons)
             variable = test.as_
-            for operator, operand in test.comparisons():
+            for operator, operand in comparisons:
                 if isinstance(operand, float | int):
                     continue
                 if variable is None:
@@ -240,7 +241,9 @@ class NetworkBuilder:
         )
 
 
-def _constant_checks(name: str, test: FieldTest) -> list[tuple[str, str, Any]]:
+def _constant_checks(
+    name: str, test: FieldTest, comparisons: tuple[tuple[str, Any], ...]
+) -> list[tuple[str, str, Any]]:
     checks: list[tuple[str, str, Any]] = []
     if test.equals is not None:
         checks.append((name, "equals", test.equals))
@@ -250,9 +253,11 @@ def _constant_checks(name: str, test: FieldTest) -> list[tuple[str, str, Any]]:
         checks.append((name, "one_of", frozenset(test.one_of)))
     if test.none_of is not None:
         checks.append((name, "none_of", frozenset(test.none_of)))
-    for operator, operand in test.comparisons():
-        if isinstance(operand, float | int):
-            checks.append((name, operator, float(operand)))
+    checks += [
+        (name, operator, float(operand))
+        for operator, operand in comparisons
+        if isinstance(operand, float | int)
+    ]
     return checks
 
 

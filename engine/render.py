@@ -7,7 +7,6 @@ facts they matched and where every fact came from, down to the scenario and the 
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Iterator
 
@@ -20,7 +19,7 @@ STAGE_TITLES = {Stage.now: "Now", Stage.next: "Next", Stage.over_time: "Over tim
 
 def render_json(report: Report) -> str:
     """The full report as indented JSON (stable key order)."""
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return report.model_dump_json(indent=2) + "\n"
 
 
 def _wrap(text: str, indent: int) -> list[str]:

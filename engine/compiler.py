@@ -9,6 +9,7 @@ share one alpha node; equality is compiled to literal tests, which experta share
 from __future__ import annotations
 
 import bisect
+import contextlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,16 @@ from engine.experta_compat import (
     Strategy,
 )
 from engine.matching import compare_with, passes
-from engine.network import HIDDEN_PREFIX, INITIAL, MatchNetwork, NetworkBuilder, NetworkState
+from engine.network import (
+    HIDDEN_PREFIX,
+    INITIAL,
+    MatchNetwork,
+    NetworkBuilder,
+    NetworkState,
+    network_data,
+    network_from_data,
+)
+from engine.parse_cache import code_stamp, read_derived, write_derived
 from engine.schemas.conditions import Atom, expand
 from engine.schemas.facts import FACT_TYPES, Scalar
 from engine.schemas.kb import FieldTest, Pattern, VariableOperand
@@ -366,7 +376,6 @@ def compile_knowledge_base(
     """
     classes = fact_classes()
     branches: list[CompiledBranch] = []
-    network = NetworkBuilder()
     for rule_index, located in enumerate(knowledge_base.rules):
         rule = located.value
         raw_when = located.raw("when")
@@ -377,15 +386,13 @@ def compile_knowledge_base(
                     rule_index, rule.id, branch_index, rule.salience, existence, tuple(atoms)
                 )
             )
-            if matcher == "network":
-                network.add_branch(atoms)
     attributes: dict[str, Any] = {"__strategy__": TotalOrderStrategy}
     if matcher == "network":
         attributes["__matcher__"] = type(
             "CompiledMatcher",
             (NetworkMatcher,),
             {
-                "network": network.build(),
+                "network": _network(knowledge_base, branches),
                 "rules": RuleBook(tuple(branches), classes),
                 "type_names": {cls: name for name, cls in classes.items()},
             },
@@ -396,6 +403,27 @@ def compile_knowledge_base(
             attributes[name] = experta_rule(branch, classes)
     engine_class = type("CompiledEngine", (CompiledEngine,), attributes)
     return CompiledKB(knowledge_base, engine_class, classes, tuple(branches))
+
+
+_NETWORK_CODE = ("network.py", "compiler.py", "matching.py", "schemas")
+
+
+def _network(knowledge_base: KnowledgeBase, branches: list[CompiledBranch]) -> MatchNetwork:
+    """The match network of the branches, from the cache when this KB was compiled before by
+    this code (building it is most of a compile)."""
+    key = [code_stamp(*_NETWORK_CODE), list(knowledge_base.roots), knowledge_base.digest]
+    stored = read_derived("network", key)
+    if stored is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+            network = network_from_data(stored)
+            if len(network.plans) == len(branches):
+                return network
+    builder = NetworkBuilder()
+    for branch in branches:
+        builder.add_branch(branch.atoms)
+    network = builder.build()
+    write_derived("network", key, network_data(network))
+    return network
 
 
 def make_fact(compiled: CompiledKB, fact_type: str, fields: Mapping[str, Scalar]) -> Any:

@@ -42,14 +42,20 @@ def default_kb_root() -> Path:
 
 def kb_files(root: Path) -> list[Path]:
     """The KB's YAML files in a stable order; example scenarios are not part of the rules."""
-    files = [
-        path
-        for path in root.rglob("*")
-        if path.suffix in (".yaml", ".yml")
-        and path.is_file()
-        and path.relative_to(root).parts[0] != SCENARIO_DIRECTORY
-    ]
-    return sorted(files, key=lambda path: path.relative_to(root).as_posix())
+    return [path for _, path in _named_kb_files(root)]
+
+
+def _named_kb_files(root: Path) -> list[tuple[str, Path]]:
+    # Every run hashes every file (the digest keys the caches), so the walk stays lean: the
+    # scenario folder is never entered and each relative name is worked out once.
+    found: list[tuple[str, Path]] = []
+    for child in root.iterdir():
+        if child.name == SCENARIO_DIRECTORY:
+            continue
+        for path in child.rglob("*") if child.is_dir() else [child]:
+            if path.suffix in (".yaml", ".yml") and path.is_file():
+                found.append((path.relative_to(root).as_posix(), path))
+    return sorted(found)
 
 
 def kb_digest(roots: Path | Sequence[Path]) -> str:
@@ -58,8 +64,7 @@ def kb_digest(roots: Path | Sequence[Path]) -> str:
     for index, root in enumerate([roots] if isinstance(roots, Path) else roots):
         if not root.is_dir():
             continue
-        for path in kb_files(root):
-            name = path.relative_to(root).as_posix()
+        for name, path in _named_kb_files(root):
             digest.update(f"{index}:{name}".encode() + b"\0" if index else name.encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -146,8 +146,6 @@ class NetworkBuilder:
         self.alphas: list[AlphaTest] = []
         self.alpha_ids: dict[AlphaTest, int] = {}
         self.plans: list[BranchPlan] = []
-        self.readers: list[list[int]] = []
-        self.indexed: list[set[str]] = []
         self.hidden = 0
 
     def add_branch(self, atoms: Sequence[Atom]) -> int:
@@ -156,9 +154,7 @@ class NetworkBuilder:
         bound: set[str] = set()
         pending: list[Comparison] = []
         positives = [
-            self._step(atom.patterns[0], bound, pending, number)
-            for atom in atoms
-            if atom.kind == "pattern"
+            self._step(atom.patterns[0], bound, pending) for atom in atoms if atom.kind == "pattern"
         ]
         existence = []
         for atom in atoms:
@@ -166,8 +162,7 @@ class NetworkBuilder:
                 inner_bound = set(bound)
                 inner_pending: list[Comparison] = []
                 steps = [
-                    self._step(pattern, inner_bound, inner_pending, number)
-                    for pattern in atom.patterns
+                    self._step(pattern, inner_bound, inner_pending) for pattern in atom.patterns
                 ]
                 if inner_pending:  # compare with variables no pattern binds: as experta, None
                     last = steps[-1]
@@ -176,18 +171,14 @@ class NetworkBuilder:
                     )
                 existence.append(tuple(steps))
         negations = [
-            self._step(atom.patterns[0], set(bound), [], number)
-            for atom in atoms
-            if atom.kind == "not"
+            self._step(atom.patterns[0], set(bound), []) for atom in atoms if atom.kind == "not"
         ]
         self.plans.append(
             BranchPlan(tuple(positives), tuple(existence), tuple(negations), tuple(pending))
         )
         return number
 
-    def _step(
-        self, pattern: Pattern, bound: set[str], pending: list[Comparison], branch: int
-    ) -> Step:
+    def _step(self, pattern: Pattern, bound: set[str], pending: list[Comparison]) -> Step:
         checks: list[tuple[str, str, Any]] = []
         variables: list[tuple[str, str, bool]] = []
         for name, test in sorted(pattern.tests.items()):
@@ -206,39 +197,117 @@ class NetworkBuilder:
                 variables.append((name, variable, variable in bound))
                 bound.add(variable)
         alpha = AlphaTest(pattern.fact_type, tuple(sorted(pattern.tests)), tuple(checks))
-        alpha_id = self._alpha(alpha, branch)
         ready = [c for c in pending if c.variable in bound and c.other in bound]
         for comparison in ready:
             pending.remove(comparison)
-        step = Step(alpha_id, tuple(variables), tuple(ready))
-        if step.index_field is not None:
-            self.indexed[alpha_id].add(step.index_field[0])
-        return step
+        return Step(self._alpha(alpha), tuple(variables), tuple(ready))
 
-    def _alpha(self, alpha: AlphaTest, branch: int) -> int:
+    def _alpha(self, alpha: AlphaTest) -> int:
         alpha_id = self.alpha_ids.get(alpha)
         if alpha_id is None:
             alpha_id = self.alpha_ids[alpha] = len(self.alphas)
             self.alphas.append(alpha)
-            self.readers.append([])
-            self.indexed.append(set())
-        if not self.readers[alpha_id] or self.readers[alpha_id][-1] != branch:
-            self.readers[alpha_id].append(branch)
         return alpha_id
 
     def build(self) -> MatchNetwork:
-        initial = self._alpha(AlphaTest(INITIAL, (), ()), -1)
-        self.readers[initial] = [
-            number for number, plan in enumerate(self.plans) if not plan.positives
-        ]
-        return MatchNetwork(
-            alphas=tuple(self.alphas),
-            plans=tuple(self.plans),
-            readers=tuple(tuple(readers) for readers in self.readers),
-            dispatch=_dispatch(self.alphas),
-            indexed_fields=tuple(tuple(sorted(fields)) for fields in self.indexed),
-            initial=initial,
+        self._alpha(_INITIAL_TEST)
+        return assemble(self.alphas, self.plans)
+
+
+_INITIAL_TEST = AlphaTest(INITIAL, (), ())
+
+
+def assemble(alphas: Sequence[AlphaTest], plans: Sequence[BranchPlan]) -> MatchNetwork:
+    """The network of these alpha tests and plans: which branches read each test, how facts
+    are dispatched to tests, and which fields joins look up by value."""
+    readers: list[list[int]] = [[] for _ in alphas]
+    indexed: list[set[str]] = [set() for _ in alphas]
+    initial = list(alphas).index(_INITIAL_TEST)
+    for number, plan in enumerate(plans):
+        inner = [step for steps in plan.existence for step in steps]
+        for step in (*plan.positives, *inner, *plan.negations):
+            if not readers[step.alpha] or readers[step.alpha][-1] != number:
+                readers[step.alpha].append(number)
+            if step.index_field is not None:
+                indexed[step.alpha].add(step.index_field[0])
+        if not plan.positives:
+            readers[initial].append(number)
+    return MatchNetwork(
+        alphas=tuple(alphas),
+        plans=tuple(plans),
+        readers=tuple(tuple(branches) for branches in readers),
+        dispatch=_dispatch(alphas),
+        indexed_fields=tuple(tuple(sorted(fields)) for fields in indexed),
+        initial=initial,
+    )
+
+
+# ---------------------------------------------------------------------------- stored form
+# The network is derived from a checked KB and the code here; the compiler keeps it in the
+# cache beside the checked KB (as JSON, like everything cached), which saves most of a
+# compile on every cold start.
+
+
+def network_data(network: MatchNetwork) -> dict[str, Any]:
+    """The network as plain JSON data (alpha tests and plans; the rest is derived)."""
+
+    def check(field_name: str, operator: str, operand: Any) -> list[Any]:
+        if isinstance(operand, frozenset):
+            return [field_name, operator, list(operand), True]
+        return [field_name, operator, operand, False]
+
+    def step(item: Step) -> list[Any]:
+        comparisons = [[c.operator, c.variable, c.other, c.amount] for c in item.comparisons]
+        return [item.alpha, [list(variable) for variable in item.variables], comparisons]
+
+    return {
+        "alphas": [
+            [alpha.fact_type, list(alpha.required), [check(*item) for item in alpha.checks]]
+            for alpha in network.alphas
+        ],
+        "plans": [
+            [
+                [step(item) for item in plan.positives],
+                [[step(item) for item in steps] for steps in plan.existence],
+                [step(item) for item in plan.negations],
+                [[c.operator, c.variable, c.other, c.amount] for c in plan.leftover],
+            ]
+            for plan in network.plans
+        ],
+    }
+
+
+def network_from_data(data: Mapping[str, Any]) -> MatchNetwork:
+    """The network that :func:`network_data` stored."""
+
+    def comparison(item: list[Any]) -> Comparison:
+        return Comparison(str(item[0]), str(item[1]), str(item[2]), float(item[3]))
+
+    def step(item: list[Any]) -> Step:
+        variables = tuple((str(name), str(var), bool(joins)) for name, var, joins in item[1])
+        return Step(int(item[0]), variables, tuple(comparison(c) for c in item[2]))
+
+    alphas = [
+        AlphaTest(
+            str(fact_type),
+            tuple(required),
+            tuple(
+                (name, operator, frozenset(operand) if is_set else operand)
+                for name, operator, operand, is_set in checks
+            ),
         )
+        for fact_type, required, checks in data["alphas"]
+    ]
+    plans = [
+        BranchPlan(
+            tuple(step(item) for item in positives),
+            tuple(tuple(step(item) for item in steps) for steps in existence),
+            tuple(step(item) for item in negations),
+            tuple(comparison(item) for item in leftover),
+        )
+        for positives, existence, negations, leftover in data["plans"]
+    ]
+    return assemble(alphas, plans)
 
 
 def _constant_checks(

@@ -74,32 +74,51 @@ def _write_atomically(entry: Path, payload: Any) -> None:
 
 # ---------------------------------------------------------------------------- whole knowledge bases
 
-_KB_FORMAT = 1
-_CODE_THAT_DECIDES_VALIDITY = ("loader.py", "checks.py", "schemas", "validation_messages.py")
+_DERIVED_FORMAT = 1
 
 
-def _code_stamp() -> str:
-    """A hash of the code that validates and checks a KB: an entry written by other code (an
-    upgrade, a change in a checkout) is never taken as checked."""
+def code_stamp(*names: str) -> str:
+    """A hash of engine modules (or folders of them): an entry derived by other code (an
+    upgrade, a change in a checkout) is never taken as current."""
     engine = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in _CODE_THAT_DECIDES_VALIDITY:
+    for name in names:
         path = engine / name
         for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
             digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _knowledge_base_entry(directories: list[Path], digest: str) -> Path | None:
+def _derived_entry(kind: str, key: Any) -> Path | None:
     directory = cache_directory()
     if directory is None:
         return None
-    key = hashlib.sha256(
-        json.dumps(
-            [_KB_FORMAT, _code_stamp(), [str(path) for path in directories], digest]
-        ).encode()
-    ).hexdigest()
-    return directory.parent / f"checked-kb-{_KB_FORMAT}" / f"{key}.json"
+    name = hashlib.sha256(json.dumps([_DERIVED_FORMAT, key]).encode()).hexdigest()
+    return directory.parent / f"{kind}-{_DERIVED_FORMAT}" / f"{name}.json"
+
+
+def read_derived(kind: str, key: Any) -> Any:
+    """What :func:`write_derived` stored for ``kind`` under ``key`` (JSON data), or None."""
+    entry = _derived_entry(kind, key)
+    if entry is None:
+        return None
+    with contextlib.suppress(OSError, ValueError, RecursionError):
+        return json.loads(entry.read_text(encoding="utf-8"))
+    return None
+
+
+def write_derived(kind: str, key: Any, payload: Any) -> None:
+    """Store JSON data computed from ``key`` (which names everything it depends on)."""
+    entry = _derived_entry(kind, key)
+    if entry is not None:
+        _write_atomically(entry, payload)
+
+
+_CODE_THAT_DECIDES_VALIDITY = ("loader.py", "checks.py", "schemas", "validation_messages.py")
+
+
+def _checked_key(directories: list[Path], digest: str) -> list[Any]:
+    return [code_stamp(*_CODE_THAT_DECIDES_VALIDITY), [str(path) for path in directories], digest]
 
 
 @dataclass(frozen=True)
@@ -113,11 +132,8 @@ class CachedFile:
 
 def read_checked_knowledge_base(directories: list[Path], digest: str) -> list[CachedFile] | None:
     """The files of a KB that passed every check with these exact bytes, or None."""
-    entry = _knowledge_base_entry(directories, digest)
-    if entry is None:
-        return None
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, RecursionError):
-        stored = json.loads(entry.read_text(encoding="utf-8"))
+    stored = read_derived("checked-kb", _checked_key(directories, digest))
+    with contextlib.suppress(KeyError, TypeError):
         return [
             CachedFile(Path(item["path"]), str(item["display"]), item["data"])
             for item in stored["files"]
@@ -129,16 +145,13 @@ def write_checked_knowledge_base(
     directories: list[Path], digest: str, files: list[CachedFile]
 ) -> None:
     """Remember that these files, as they are, passed every check."""
-    entry = _knowledge_base_entry(directories, digest)
-    if entry is None:
-        return
     payload = {
         "files": [
             {"path": str(item.path), "display": item.display_path, "data": item.data}
             for item in files
         ]
     }
-    _write_atomically(entry, payload)
+    write_derived("checked-kb", _checked_key(directories, digest), payload)
 
 
 class DeferredDocument(YamlDocument):

@@ -62,20 +62,18 @@ OBSERVATIONS = ("no_decision", "polite_deferral", "silence_in_meetings")
 def score_pattern(draw: st.DrawFn, bound: list[str], inside_exists: bool) -> dict[str, Any]:
     """A score test that binds, joins on, compares with a variable, or tests a constant.
 
-    experta's RETE never matches an ``exists`` that compares with a variable (see
-    test_an_existence_may_compare_with_a_bound_variable), so comparisons with a variable are
-    drawn for positive patterns only; inside ``exists``, a join on one."""
+    experta's RETE ignores the rule's variables inside an ``exists`` (see
+    test_an_existence_sees_the_variables_bound_before_it), so variables are drawn for positive
+    patterns only; inside ``exists``, constants."""
     choices = ["constant"]
-    if bound:
-        choices.append("join" if inside_exists else "compare")
     if not inside_exists:
-        choices.append("bind")
+        choices += ["bind", "join", "compare"] if bound else ["bind"]
     choice = draw(st.sampled_from(choices))
     value: dict[str, Any] = {}
     if choice == "bind":
         value["as"] = f"v{len(bound)}"
         bound.append(value["as"])
-    elif choice == "join":
+    elif choice == "join":  # a second score equal to one seen before
         value["as"] = draw(st.sampled_from(bound))
     elif choice == "compare":
         operator = draw(st.sampled_from(["at_least", "at_most", "above", "below"]))
@@ -337,40 +335,55 @@ def test_a_fact_meets_only_the_tests_its_key_value_can_pass() -> None:
     assert {value: len(ids) for value, ids in by_value.items()} == {"pdi": 1, "idv": 1, "mas": 1}
 
 
-def test_an_existence_may_compare_with_a_bound_variable(tmp_path: Path) -> None:
-    """The one place the two matchers differ: experta's RETE never matches an ``exists``
-    that holds a comparison with a variable (its TEST inside EXISTS sees no bindings). The
-    condition language says it matches (``engine.matching``, which names the witnesses and
-    explains why-not, agrees), and so does the network. The shipped KB has no such rule."""
+@pytest.mark.parametrize(
+    ("inner_test", "matches_in_rete"),
+    [({"above": {"var": "theirs"}}, False), ({"as": "theirs"}, True)],
+    ids=["comparison", "join"],
+)
+def test_an_existence_sees_the_variables_bound_before_it(
+    tmp_path: Path, inner_test: dict[str, Any], matches_in_rete: bool
+) -> None:
+    """Where the two matchers differ: experta's RETE does not give an ``exists`` the rule's
+    variables, so it never matches one that compares with a variable and matches one that
+    joins on a variable whatever the value. The condition language says the variables bound
+    before hold inside ``exists`` (``engine.matching``, which names the witnesses and
+    explains why-not, agrees), and the network does so. The shipped KB has no such rule."""
     rule = {
-        "id": "a-higher-home-score-exists",
+        "id": "a-home-score-related-to-theirs",
         "title": "t",
         "rationale": "r",
         "sources": ["test-source"],
         "topic": "hierarchy",
         "when": [
             {"score": {"side": "counterpart", "dimension": "pdi", "value": {"as": "theirs"}}},
-            {"exists": {"score": {"side": "home", "value": {"above": {"var": "theirs"}}}}},
+            {"exists": {"score": {"side": "home", "value": inner_test}}},
         ],
         "then": {"conclude": {"f0": 0.5}},
     }
     knowledge_base = load_knowledge_base(write_kb(tmp_path, [rule]))
     origin = ScenarioOrigin(paths=("generated",))
-    scores = [("counterpart", "pdi", 40), ("home", "trusting", 70)]
-    facts = InputFacts(
-        facts=tuple(
-            FactRecord(
-                id=number,
-                type="score",
-                fields={"side": side, "dimension": dimension, "value": value},
-                origin=origin,
+
+    def facts(home_value: int) -> InputFacts:
+        scores = [("counterpart", "pdi", 40), ("home", "trusting", home_value)]
+        return InputFacts(
+            facts=tuple(
+                FactRecord(
+                    id=number,
+                    type="score",
+                    fields={"side": side, "dimension": dimension, "value": value},
+                    origin=origin,
+                )
+                for number, (side, dimension, value) in enumerate(scores)
             )
-            for number, (side, dimension, value) in enumerate(scores)
         )
-    )
-    ours = run(compile_knowledge_base(knowledge_base), facts)
-    assert [(firing.facts, firing.witnesses) for firing in ours.firings] == [((0,), (1,))]
-    assert run(compile_knowledge_base(knowledge_base, "rete"), facts).firings == ()
+
+    network = compile_knowledge_base(knowledge_base)
+    rete = compile_knowledge_base(knowledge_base, "rete")
+    meets = facts(70 if "above" in inner_test else 40)
+    assert [(f.facts, f.witnesses) for f in run(network, meets).firings] == [((0,), (1,))]
+    assert run(network, facts(10)).firings == ()
+    assert bool(run(rete, meets).firings) == matches_in_rete
+    assert bool(run(rete, facts(10)).firings) == matches_in_rete
 
 
 def test_runs_reuse_the_engine_without_leaking(mini_kb: Path) -> None:

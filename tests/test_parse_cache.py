@@ -1,11 +1,27 @@
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from engine.parse_cache import cache_directory, parse_cached
+from engine.compiler import compile_knowledge_base
+from engine.errors import KnowledgeBaseError
+from engine.loader import load_knowledge_base
+from engine.network import NetworkBuilder, network_data, network_from_data
+from engine.parse_cache import (
+    CachedFile,
+    DeferredDocument,
+    cache_directory,
+    code_stamp,
+    parse_cached,
+    read_checked_knowledge_base,
+    write_checked_knowledge_base,
+)
 from engine.yaml_source import YamlProblemError, parse_yaml
+
+SHIPPED_KB = Path(__file__).resolve().parent.parent / "kb"
 
 TEXT = b"rules:\n  - id: a-rule\n    when: [{goal: {kind: expand_scope}}]\n"
 
@@ -43,3 +59,73 @@ def test_the_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPASS_NO_CACHE", "1")
     assert cache_directory() is None
     assert parse_cached(TEXT, "rules.yaml").data["rules"][0]["id"] == "a-rule"
+
+
+# --- the checked-KB cache ----------------------------------------------------------------------
+
+
+def test_a_checked_kb_loads_again_from_the_cache_with_its_places(
+    cache: Path, mini_kb: Path
+) -> None:
+    fresh = load_knowledge_base(mini_kb)
+    entries = list(cache.parent.glob("checked-kb-*/*.json"))
+    assert len(entries) == 1
+    again = load_knowledge_base(mini_kb)
+    assert isinstance(again.rules[0].document, DeferredDocument)
+    assert [rule.value for rule in again.rules] == [rule.value for rule in fresh.rules]
+    assert {key: item.value for key, item in again.advice.items()} == {
+        key: item.value for key, item in fresh.advice.items()
+    }
+    # positions are read from the file the first time a message needs one
+    for before, after in zip(fresh.rules, again.rules, strict=True):
+        assert str(after.location("when")) == str(before.location("when"))
+        assert after.raw("when") == before.raw("when")
+    assert again.digest == fresh.digest
+
+
+def test_a_kb_with_problems_is_never_remembered_as_checked(
+    cache: Path, broken_kb: Callable[[str, str], Path]
+) -> None:
+    root = broken_kb("rules.yaml", "rules: [{id: x}]\n")
+    for _ in range(2):
+        with pytest.raises(KnowledgeBaseError):
+            load_knowledge_base(root)
+    assert not list(cache.parent.glob("checked-kb-*/*.json"))
+
+
+def test_an_entry_is_only_found_by_the_same_bytes_and_code(cache: Path, mini_kb: Path) -> None:
+    files = [CachedFile(mini_kb / "kb.yaml", "kb.yaml", {"knowledge_base": {}})]
+    write_checked_knowledge_base([mini_kb], "digest-a", files)
+    assert read_checked_knowledge_base([mini_kb], "digest-a") == files
+    assert read_checked_knowledge_base([mini_kb], "digest-b") is None
+    assert read_checked_knowledge_base([mini_kb.parent], "digest-a") is None
+    assert code_stamp("loader.py") != code_stamp("checks.py")
+
+
+# --- the network cache -------------------------------------------------------------------------
+
+
+def test_the_network_survives_its_stored_form(cache: Path) -> None:
+    compiled = compile_knowledge_base(load_knowledge_base(SHIPPED_KB))
+    network = compiled.engine_class.__matcher__.network
+    stored = json.loads(json.dumps(network_data(network)))
+    assert network_from_data(stored) == network
+
+
+def test_a_compile_reuses_the_stored_network_and_rebuilds_a_damaged_one(
+    cache: Path, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    built = compile_knowledge_base(knowledge_base).engine_class.__matcher__.network
+    (entry,) = cache.parent.glob("network-*/*.json")
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the stored network should have been used")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(NetworkBuilder, "add_branch", refuse)
+        reused = compile_knowledge_base(knowledge_base).engine_class.__matcher__.network
+    assert reused == built
+    entry.write_text('{"alphas": [], "plans": [[[[99, [], []]], [], [], []]]}')
+    rebuilt = compile_knowledge_base(knowledge_base).engine_class.__matcher__.network
+    assert rebuilt == built

@@ -278,7 +278,7 @@ def run_batch(
             yield run_item(item, compiled)
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(loader,)) as pool:
-        yield from pool.map(_run_in_worker, items, chunksize=max(1, len(items) // (workers * 8)))
+        yield from pool.map(_run_in_worker, items, chunksize=max(1, len(items) // (workers * 32)))
 
 
 def summarise(results: Sequence[BatchResult]) -> BatchSummary:

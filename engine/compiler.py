@@ -13,6 +13,7 @@ import contextlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 from engine.experta_compat import (
@@ -44,11 +45,27 @@ from engine.network import (
 from engine.parse_cache import code_stamp, read_derived, write_derived
 from engine.schemas.conditions import Atom, expand
 from engine.schemas.facts import FACT_TYPES, Scalar
-from engine.schemas.kb import FieldTest, Pattern, VariableOperand
-from engine.schemas.knowledge_base import KnowledgeBase
+from engine.schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
+from engine.schemas.knowledge_base import KnowledgeBase, Located
 
 PATTERN_PREFIX = "_p"  # context keys of matched facts; YAML variables cannot start with '_'
 MatcherName = Literal["network", "rete"]
+
+
+class RuleExpansion:
+    """A KB rule's branches, worked out the first time one is needed: a run reads only the
+    rules that fire, and a KB read back from the checked cache validates a rule when it is
+    first read (``CheckedLocated``)."""
+
+    def __init__(self, located: Located[RuleSpec]) -> None:
+        self.located = located
+
+    @cached_property
+    def branches(self) -> tuple[tuple[Atom, ...], ...]:
+        rule = self.located.value
+        return tuple(
+            tuple(atoms) for atoms in expand(rule.when, self.located.raw("when"), ("when",))
+        )
 
 
 @dataclass(frozen=True)
@@ -56,13 +73,26 @@ class CompiledBranch:
     """One experta rule: a branch of a KB rule."""
 
     rule_index: int
-    rule_id: str
     branch: int
-    salience: int
-    existence: tuple[tuple[Pattern, ...], ...] = ()
-    """The patterns of each ``exists`` condition: experta does not say which facts met them,
-    so the runner looks for witnesses with :func:`pattern_accepts`."""
-    atoms: tuple[Atom, ...] = ()
+    expansion: RuleExpansion = field(compare=False, repr=False)
+
+    @property
+    def rule_id(self) -> str:
+        return self.expansion.located.value.id
+
+    @property
+    def salience(self) -> int:
+        return self.expansion.located.value.salience
+
+    @property
+    def atoms(self) -> tuple[Atom, ...]:
+        return self.expansion.branches[self.branch]
+
+    @property
+    def existence(self) -> tuple[tuple[Pattern, ...], ...]:
+        """The patterns of each ``exists`` condition: experta does not say which facts met
+        them, so the runner looks for witnesses with :func:`pattern_accepts`."""
+        return tuple(atom.patterns for atom in self.atoms if atom.kind == "exists")
 
 
 @dataclass(frozen=True)
@@ -375,24 +405,24 @@ def compile_knowledge_base(
     agree and to measure what ours buys.
     """
     classes = fact_classes()
-    branches: list[CompiledBranch] = []
-    for rule_index, located in enumerate(knowledge_base.rules):
-        rule = located.value
-        raw_when = located.raw("when")
-        for branch_index, atoms in enumerate(expand(rule.when, raw_when, ("when",))):
-            existence = tuple(atom.patterns for atom in atoms if atom.kind == "exists")
-            branches.append(
-                CompiledBranch(
-                    rule_index, rule.id, branch_index, rule.salience, existence, tuple(atoms)
-                )
-            )
+    expansions = [RuleExpansion(located) for located in knowledge_base.rules]
+    stored = _stored_network(knowledge_base) if matcher == "network" else None
+    if stored is not None:
+        network, numbered = stored
+        branches = [CompiledBranch(rule, branch, expansions[rule]) for rule, branch in numbered]
+    else:
+        branches = [
+            CompiledBranch(rule_index, branch, expansion)
+            for rule_index, expansion in enumerate(expansions)
+            for branch in range(len(expansion.branches))
+        ]
     attributes: dict[str, Any] = {"__strategy__": TotalOrderStrategy}
     if matcher == "network":
         attributes["__matcher__"] = type(
             "CompiledMatcher",
             (NetworkMatcher,),
             {
-                "network": _network(knowledge_base, branches),
+                "network": network if stored else _new_network(knowledge_base, branches),
                 "rules": RuleBook(tuple(branches), classes),
                 "type_names": {cls: name for name, cls in classes.items()},
             },
@@ -408,21 +438,36 @@ def compile_knowledge_base(
 _NETWORK_CODE = ("network.py", "compiler.py", "matching.py", "schemas")
 
 
-def _network(knowledge_base: KnowledgeBase, branches: list[CompiledBranch]) -> MatchNetwork:
-    """The match network of the branches, from the cache when this KB was compiled before by
-    this code (building it is most of a compile)."""
-    key = [code_stamp(*_NETWORK_CODE), list(knowledge_base.roots), knowledge_base.digest]
-    stored = read_derived("network", key)
-    if stored is not None:
-        with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
-            network = network_from_data(stored)
-            if len(network.plans) == len(branches):
-                return network
+def _network_key(knowledge_base: KnowledgeBase) -> list[Any]:
+    return [code_stamp(*_NETWORK_CODE), list(knowledge_base.roots), knowledge_base.digest]
+
+
+def _stored_network(
+    knowledge_base: KnowledgeBase,
+) -> tuple[MatchNetwork, list[tuple[int, int]]] | None:
+    """The network and its (rule, branch) numbering from the cache, when this KB was
+    compiled before by this code: building it is most of a compile, and expanding every
+    rule to number the branches would validate every rule of a checked KB."""
+    stored = read_derived("network", _network_key(knowledge_base))
+    if stored is None:
+        return None
+    with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
+        network = network_from_data(stored["network"])
+        numbered = [(int(rule), int(branch)) for rule, branch in stored["branches"]]
+        rules = len(knowledge_base.rules)
+        if len(numbered) == len(network.plans) and all(0 <= r < rules for r, _ in numbered):
+            return network, numbered
+    return None
+
+
+def _new_network(knowledge_base: KnowledgeBase, branches: list[CompiledBranch]) -> MatchNetwork:
     builder = NetworkBuilder()
     for branch in branches:
         builder.add_branch(branch.atoms)
     network = builder.build()
-    write_derived("network", key, network_data(network))
+    numbered = [[branch.rule_index, branch.branch] for branch in branches]
+    payload = {"network": network_data(network), "branches": numbered}
+    write_derived("network", _network_key(knowledge_base), payload)
     return network
 
 

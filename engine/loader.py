@@ -24,7 +24,7 @@ from engine.parse_cache import (
     write_checked_knowledge_base,
 )
 from engine.schemas import kb as schema
-from engine.schemas.knowledge_base import KnowledgeBase, Located
+from engine.schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
 from engine.schemas.scenario import Scenario
 from engine.validation_messages import problems_from_validation
 from engine.yaml_source import YamlDocument, YamlProblemError, parse_yaml, read_yaml
@@ -191,6 +191,28 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
             _add_unique(tables[kind], located, label, collected.problems)
 
 
+def _collect_checked(document: YamlDocument, collected: _Collected) -> None:
+    """A file of a KB that passed every check with these bytes: items are validated when
+    first read (see :class:`CheckedLocated`); the small manifest and lint files at once."""
+    (kind,) = document.data
+    if kind == "culture":
+        profile = CheckedLocated[schema.CultureProfile](
+            schema.CultureProfile, document, ("culture",)
+        )
+        collected.cultures[str(document.data["culture"]["country"])] = profile
+        return
+    if kind not in _ITEM_KINDS:
+        _collect(document, collected)
+        return
+    model = _ITEM_KINDS[kind][0]
+    for index, raw in enumerate(document.data[kind]):
+        located: Located[Any] = CheckedLocated[Any](model, document, (kind, index))
+        if kind == "rules":
+            collected.rules.append(located)
+        else:
+            getattr(collected, kind)[str(raw["id"])] = located
+
+
 def _collect(document: YamlDocument, collected: _Collected) -> None:
     kind = _kind_of(document)
     if kind in _ITEM_KINDS:
@@ -342,9 +364,10 @@ def load_knowledge_base(
         collected = _Collected()
         try:
             for item in cached:
-                _collect(DeferredDocument(item.path, item.display_path, item.data), collected)
-        except _InvalidFileError:
-            collected.problems.append(Problem(Location(MANIFEST_FILE), "stale cache entry"))
+                document = DeferredDocument(item.path, item.display_path, item.data)
+                _collect_checked(document, collected)
+        except (_InvalidFileError, LookupError, TypeError, AttributeError):
+            collected.problems.append(Problem(Location(MANIFEST_FILE), "unusable cache entry"))
         if not collected.problems and collected.manifest is not None:
             return _assembled(directories, collected, digest)
     knowledge_base, problems, files = _inspect(directories)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import Result
 from conftest import MINI_KB, REPOSITORY
 from hostile_support import BASIC, HOSTILE, KB_TARGETS, assert_no_traceback, invoke, kb_with
 
@@ -429,11 +430,12 @@ def _poison_advice_entry(cache: Path) -> None:
     entry.write_text(json.dumps(stored), encoding="utf-8")
 
 
-def test_a_checked_kb_entry_is_validated_again_and_falls_back_when_it_fails(
+def test_a_checked_kb_entry_is_validated_again_and_refused_when_it_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The checked-KB cache skips cross-checks, not validation: an entry edited into
-    something the schemas refuse is set aside and the KB is loaded from its files."""
+    """The checked-KB cache skips cross-checks, not validation: an item edited into something
+    the schemas refuse is an error naming the item and the cache (never a traceback), and
+    COMPASS_NO_CACHE=1 gives the run the files alone."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("COMPASS_CACHE_DIR", str(cache))
     monkeypatch.delenv("COMPASS_NO_CACHE", raising=False)
@@ -442,17 +444,27 @@ def test_a_checked_kb_entry_is_validated_again_and_falls_back_when_it_fails(
     assert expected.exit_code == 0
     (entry,) = [path for path in _cache_entries(cache) if path.parent.name.startswith("checked")]
 
-    def edit_first_advice(field: str, value: str) -> str:
+    def edit_first_advice(field: str, value: str) -> Result:
         stored = json.loads(entry.read_text(encoding="utf-8"))
         for item in stored["files"]:
             if "advice" in item["data"]:
                 item["data"]["advice"][0][field] = value
         entry.write_text(json.dumps(stored), encoding="utf-8")
         api._compiled.cache_clear()  # the API also keeps compiled KBs in memory
-        return invoke("advise", BASIC, "--kb", root, "--no-audit", "--format", "json").stdout
+        return invoke("advise", BASIC, "--kb", root, "--no-audit", "--format", "json")
 
-    assert "Edited in the cache" in edit_first_advice("title", "Edited in the cache")  # trusted
-    assert edit_first_advice("stage", "whenever") == expected.stdout  # refused: files read
+    edited = edit_first_advice("title", "Edited in the cache")
+    assert "Edited in the cache" in edited.stdout  # trusted, as documented
+    refused = edit_first_advice("stage", "whenever")
+    assert_no_traceback(refused)
+    assert refused.exit_code == 2
+    assert "advice.yaml:" in refused.stderr
+    assert "checked-KB cache" in refused.stderr
+    assert "COMPASS_NO_CACHE=1" in refused.stderr
+    monkeypatch.setenv("COMPASS_NO_CACHE", "1")
+    api._compiled.cache_clear()
+    from_files = invoke("advise", BASIC, "--kb", root, "--no-audit", "--format", "json")
+    assert from_files.stdout == expected.stdout
 
 
 def test_the_cache_is_trusted_as_documented_and_can_be_switched_off(

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from engine.errors import Location
+from pydantic import ValidationError
+
+from engine.errors import KnowledgeBaseError, Location, Problem
 from engine.schemas.kb import (
     Advice,
     CultureProfile,
@@ -39,6 +41,38 @@ class Located(Generic[Item]):
         return value_at(self.document.data, (*self.path, *subpath))
 
 
+class CheckedLocated(Located[Item]):
+    """An item of a KB that passed every check before, read back from the checked-KB cache
+    (:mod:`engine.parse_cache`): it is validated the first time its value is read, so a run
+    pays only for the rules, advice and profiles it touches (a run touches about a tenth)."""
+
+    def __init__(self, model: type[Any], document: YamlDocument, path: PathKey) -> None:
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_model", model)
+
+    @property
+    def value(self) -> Item:
+        found: Item | None = self.__dict__.get("_value")
+        if found is None:
+            try:
+                found = self.__dict__["_model"].model_validate(self.raw())
+            except ValidationError as error:  # the entry was changed after it was written
+                raise KnowledgeBaseError(
+                    [
+                        Problem(
+                            self.location(),
+                            "the checked-KB cache holds a copy of this item that is not valid "
+                            f"({error.error_count()} errors); the file itself was checked",
+                            hint="Delete the cache directory, or set COMPASS_NO_CACHE=1.",
+                            code="cache",
+                        )
+                    ]
+                ) from None
+            object.__setattr__(self, "_value", found)
+        return found
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     """Everything in a knowledge-base directory, validated; ``digest`` hashes its files."""
@@ -57,7 +91,8 @@ class KnowledgeBase:
 
     @cached_property
     def _rules_by_id(self) -> dict[str, Located[RuleSpec]]:
-        return {rule.value.id: rule for rule in self.rules}
+        # by the id as written, so that finding one rule does not validate every checked one
+        return {str(rule.raw("id")): rule for rule in self.rules}
 
     def rule(self, rule_id: str) -> Located[RuleSpec]:
         """The rule with this id (``KeyError`` if there is none)."""

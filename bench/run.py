@@ -86,7 +86,7 @@ class Settings:
     """how many shipped scenarios the phase split, tracemalloc and CLIPS passes use"""
 
 
-FULL = Settings(15, 5, 5, 3, 4, (50, 200, 1000), (10, 100, 1000), 3, 3, 1000)
+FULL = Settings(15, 5, 5, 3, 8, (50, 200, 1000), (10, 100, 1000), 3, 3, 1000)
 QUICK = Settings(4, 1, 1, 1, 0, (50, 200, 1000), (10, 100), 1, 2, 8)
 
 
@@ -418,7 +418,9 @@ def bench_batch(settings: Settings, scratch: Path) -> dict[str, Any]:
             for path in source.glob("*.yaml"):
                 shutil.copyfile(path, copies / f"{copy}-{path.name}")
         total = count * settings.batch_copies
-        figures[f"shipped_x{settings.batch_copies}"] = _batch_series(copies, total, scratch, 1)
+        figures[f"shipped_x{settings.batch_copies}"] = _batch_series(
+            copies, total, scratch, settings.batch_runs
+        )
     return figures
 
 

@@ -100,11 +100,12 @@ class Step:
     alpha: int
     variables: tuple[tuple[str, str, bool], ...]
     comparisons: tuple[Comparison, ...] = ()
+    index_field: tuple[str, str] | None = field(init=False, compare=False)
+    """The first field that joins on an already bound variable: looked up by hashing."""
 
-    @property
-    def index_field(self) -> tuple[str, str] | None:
-        """The first field that joins on an already bound variable: looked up by hashing."""
-        return next(((name, var) for name, var, joins in self.variables if joins), None)
+    def __post_init__(self) -> None:
+        joined = next(((name, var) for name, var, joins in self.variables if joins), None)
+        object.__setattr__(self, "index_field", joined)  # read on every join: worked out once
 
 
 @dataclass(frozen=True)

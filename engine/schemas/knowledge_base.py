@@ -51,25 +51,24 @@ class CheckedLocated(Located[Item]):
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "_model", model)
 
-    @property
+    @cached_property
     def value(self) -> Item:
-        found: Item | None = self.__dict__.get("_value")
-        if found is None:
-            try:
-                found = self.__dict__["_model"].model_validate(self.raw())
-            except ValidationError as error:  # the entry was changed after it was written
-                raise KnowledgeBaseError(
-                    [
-                        Problem(
-                            self.location(),
-                            "the checked-KB cache holds a copy of this item that is not valid "
-                            f"({error.error_count()} errors); the file itself was checked",
-                            hint="Delete the cache directory, or set COMPASS_NO_CACHE=1.",
-                            code="cache",
-                        )
-                    ]
-                ) from None
-            object.__setattr__(self, "_value", found)
+        # cached_property stores the result in the instance, where later reads find it
+        # directly (a run reads rule values tens of thousands of times)
+        try:
+            found: Item = self.__dict__["_model"].model_validate(self.raw())
+        except ValidationError as error:  # the entry was changed after it was written
+            raise KnowledgeBaseError(
+                [
+                    Problem(
+                        self.location(),
+                        "the checked-KB cache holds a copy of this item that is not valid "
+                        f"({error.error_count()} errors); the file itself was checked",
+                        hint="Delete the cache directory, or set COMPASS_NO_CACHE=1.",
+                        code="cache",
+                    )
+                ]
+            ) from None
         return found
 
 

@@ -5,7 +5,6 @@ Each function is one step of the data flow in DESIGN.md §3, or a composition of
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator, Sequence
 from functools import lru_cache, partial
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from engine.collection import collection_paused, keep_out_of_collections
 from engine.compiler import CompiledKB, compile_knowledge_base
 from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
 from engine.explain import explain
@@ -64,18 +64,9 @@ __all__ = [
 @lru_cache(maxsize=8)
 def _compiled(roots: tuple[Path, ...], digest_key: str) -> CompiledKB:
     # The digest is part of the cache key: a KB changed on disk is loaded again.
-    # A KB is some 80,000 objects that live as long as the process. Collecting garbage while
-    # they are created frees nothing (a third of a cold load went to it), and scanning them
-    # in every later collection and at exit is wasted, so collection waits until they are
-    # built and gc.freeze() then puts everything alive out of the collector's sight.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_paused():
         compiled = compile_knowledge_base(load_knowledge_base(roots, digest_key))
-    finally:
-        if collecting:
-            gc.enable()
-    gc.freeze()
+    keep_out_of_collections()
     return compiled
 
 
@@ -195,9 +186,10 @@ def advise(
 ) -> Report:
     """Diagnose a scenario and build its staged plan with explanations."""
     knowledge_base: KnowledgeBase = compiled.knowledge_base
-    facts = build_input_facts(scenario, knowledge_base)
-    result = run(compiled, facts, step_limit=step_limit)
-    return explain(result, scenario, knowledge_base)
+    with collection_paused():
+        facts = build_input_facts(scenario, knowledge_base)
+        result = run(compiled, facts, step_limit=step_limit)
+        return explain(result, scenario, knowledge_base)
 
 
 def read_scenario(scenario_path: Path) -> LoadedScenario:

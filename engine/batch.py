@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from engine.collection import collection_paused
 from engine.compiler import CompiledKB
 from engine.errors import CompassError, InputError, Location, Problem, shorten
 from engine.explain import explain
@@ -214,9 +215,10 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
     if item.unreadable:
         return BatchResult(source=item.source, ok=False, error=item.unreadable)
     try:
-        scenario = parse_scenario(item.content, item.path or item.source).scenario
-        result = run(compiled, build_input_facts(scenario, compiled.knowledge_base))
-        report = explain(result, scenario, compiled.knowledge_base)
+        with collection_paused():  # see engine.collection
+            scenario = parse_scenario(item.content, item.path or item.source).scenario
+            result = run(compiled, build_input_facts(scenario, compiled.knowledge_base))
+            report = explain(result, scenario, compiled.knowledge_base)
     except InputError as error:
         return BatchResult(source=item.source, ok=False, error=str(_in_file(error, item)))
     except CompassError as error:

@@ -1,0 +1,48 @@
+"""The collector is paused inside the engine's hot calls and always comes back."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from engine import api
+from engine.collection import collection_paused
+
+
+def _fail_while_paused() -> None:
+    with collection_paused():
+        assert not gc.isenabled()
+        raise ValueError("boom")
+
+
+def test_collection_comes_back_after_the_block_even_when_it_fails() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="boom"):
+        _fail_while_paused()
+    assert gc.isenabled()
+
+
+def test_a_block_inside_a_paused_caller_leaves_it_paused() -> None:
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()  # the caller paused it; it is the caller's to resume
+    finally:
+        gc.enable()
+
+
+def test_advising_leaves_the_collector_on(mini_kb: Path) -> None:
+    compiled = api.compiled_knowledge_base(mini_kb)
+    scenario = api.read_scenario(mini_kb / "scenarios" / "basic.yaml").scenario
+    before = gc.get_stats()[0]["collections"]
+    report = api.advise(scenario, compiled)
+    assert report.recommendations
+    assert gc.isenabled()
+    garbage = [[] for _ in range(5000)]  # young objects: the collector runs again by itself
+    for item in garbage:
+        item.append(item)
+    del garbage
+    assert gc.get_stats()[0]["collections"] > before

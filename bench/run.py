@@ -720,23 +720,24 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _rete_line(reference: dict[str, Any]) -> str:
+def _differing(reference: dict[str, Any]) -> str:
     differing = reference["differing_scenarios"]
+    return f"{len(differing)} scenarios" + (f" ({', '.join(differing[:5])})" if differing else "")
+
+
+def _rete_line(reference: dict[str, Any]) -> str:
     return (
         f"shipped KB through experta's RETE matcher: run {reference['rete_run_ms']} ms vs "
         f"{reference['network_run_ms']} ms through our network ({reference['speedup']}x); "
-        f"runs differ in {len(differing)} scenarios"
-        + (f" ({', '.join(differing[:5])})" if differing else "")
+        f"runs differ in {_differing(reference)}"
     )
 
 
 def _clips_line(reference: dict[str, Any]) -> str:
-    differing = reference["differing_scenarios"]
     return (
         f"shipped KB in CLIPS: build {reference['clips_build_ms']} ms; run (reset + facts + "
         f"rules) ours {reference['ours_run_ms']} ms vs CLIPS {reference['clips_run_ms']} ms = "
-        f"{reference['run_ratio']}x; conclusions differ in {len(differing)} scenarios"
-        + (f" ({', '.join(differing[:5])})" if differing else "")
+        f"{reference['run_ratio']}x; conclusions differ in {_differing(reference)}"
     )
 
 

@@ -11,7 +11,8 @@ import gc
 
 # Importing the engine creates some 100,000 objects that live as long as the process; the
 # garbage collector, run again and again meanwhile, would find nothing to free (a tenth of a
-# cold `compass advise`). main() turns it back on once they are loaded.
+# cold `compass advise`). The end of this module turns it back on.
+_COLLECTING = gc.isenabled()
 gc.disable()
 
 import json
@@ -717,9 +718,14 @@ def audit_replay(
 
 def main() -> None:
     """Console-script entry point."""
-    gc.freeze()  # what the imports built stays; later collections need not look at it
-    gc.enable()
     cli(prog_name="compass")
+
+
+# The imports are done (see the top of this module): what they built stays, so later
+# collections need not look at it, and collection resumes.
+gc.freeze()
+if _COLLECTING:
+    gc.enable()
 
 
 if __name__ == "__main__":

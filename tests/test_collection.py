@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,11 @@ def test_advising_leaves_the_collector_on(mini_kb: Path) -> None:
         item.append(item)
     del garbage
     assert gc.get_stats()[0]["collections"] > before
+
+
+def test_importing_the_cli_leaves_the_collector_as_it_was() -> None:
+    code = "import gc, cli; print(gc.isenabled())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "True"

@@ -8,13 +8,6 @@ only with --debug).
 from __future__ import annotations
 
 import gc
-
-# Importing the engine creates some 100,000 objects that live as long as the process; the
-# garbage collector, run again and again meanwhile, would find nothing to free (a tenth of a
-# cold `compass advise`). The end of this module turns it back on.
-_COLLECTING = gc.isenabled()
-gc.disable()
-
 import json
 import sys
 import traceback
@@ -22,14 +15,31 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import click
-from pydantic import BaseModel
+# Importing the engine creates some 100,000 objects that live as long as the process; the
+# garbage collector, run again and again meanwhile, would find nothing to free (a tenth of a
+# cold `compass advise`). So it waits until the imports are done, and then need not look at
+# what they built again.
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    import click
+    from pydantic import BaseModel
 
-from engine import api
-from engine.errors import AuditStoreError, CompassError, InputError, RunError, ScenarioError
-from engine.json_schemas import SCHEMAS, json_schema_text
-from engine.render import render_json, render_text
-from engine.schemas.report import Report
+    from engine import api
+    from engine.errors import (
+        AuditStoreError,
+        CompassError,
+        InputError,
+        RunError,
+        ScenarioError,
+    )
+    from engine.json_schemas import SCHEMAS, json_schema_text
+    from engine.render import render_json, render_text
+    from engine.schemas.report import Report
+finally:
+    gc.freeze()
+    if _COLLECTING:
+        gc.enable()
 
 # Commands import what only they use inside their bodies: `compass advise` is started far more
 # often than any other, and every module it does not need is time before its first line.
@@ -719,13 +729,6 @@ def audit_replay(
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="compass")
-
-
-# The imports are done (see the top of this module): what they built stays, so later
-# collections need not look at it, and collection resumes.
-gc.freeze()
-if _COLLECTING:
-    gc.enable()
 
 
 if __name__ == "__main__":

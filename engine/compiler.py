@@ -2,8 +2,10 @@
 
 Each rule branch (see :mod:`engine.schemas.conditions`) becomes one experta ``Rule`` with its
 own action function, so experta never merges two rules, and each carries its position in the
-KB so the agenda can order activations totally. Predicates are interned so identical tests
-share one alpha node; equality is compiled to literal tests, which experta shares and indexes.
+KB so the agenda can order activations totally. Facts are matched to branches by our network
+(:mod:`engine.network`), which experta takes through its ``__matcher__`` hook; experta's own
+RETE can still be chosen (``matcher="rete"``), for which predicates are interned so identical
+tests share one alpha node and equality is compiled to literal tests, which it shares.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from engine.network import (
     network_data,
     network_from_data,
 )
-from engine.parse_cache import code_stamp, read_derived, write_derived
+from engine.parse_cache import code_stamp, knowledge_base_key, read_derived, write_derived
 from engine.schemas.conditions import Atom, expand
 from engine.schemas.facts import FACT_TYPES, Scalar
 from engine.schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
@@ -274,7 +276,7 @@ class RuleBook:
     """The experta ``Rule`` of each branch, written out the first time it is needed.
 
     With our network experta never reads a rule's conditions, only its salience and action
-    when it is activated; building all 594 shipped rules (experta inspects each action's
+    when it is activated; building every rule up front (experta inspects each action's
     signature) would cost more than a whole run, so a rule is built when a branch first
     matches, or when someone asks the engine for its rules.
     """
@@ -435,11 +437,14 @@ def compile_knowledge_base(
     return CompiledKB(knowledge_base, engine_class, classes, tuple(branches))
 
 
-_NETWORK_CODE = ("network.py", "compiler.py", "matching.py", "schemas")
+# The network follows from the checked KB (see knowledge_base_key) and from the code that
+# expands rules into branches and branches into plans.
+_NETWORK_CODE = ("network.py", "compiler.py", "matching.py")
 
 
 def _network_key(knowledge_base: KnowledgeBase) -> list[Any]:
-    return [code_stamp(*_NETWORK_CODE), list(knowledge_base.roots), knowledge_base.digest]
+    code = code_stamp(*_NETWORK_CODE)
+    return [code, *knowledge_base_key(knowledge_base.roots, knowledge_base.digest)]
 
 
 def _stored_network(
@@ -453,9 +458,13 @@ def _stored_network(
         return None
     with contextlib.suppress(KeyError, TypeError, ValueError, IndexError):
         network = network_from_data(stored["network"])
-        numbered = [(int(rule), int(branch)) for rule, branch in stored["branches"]]
-        rules = len(knowledge_base.rules)
-        if len(numbered) == len(network.plans) and all(0 <= r < rules for r, _ in numbered):
+        rules = knowledge_base.rules
+        numbered = [(int(rule), int(branch)) for rule, branch, _ in stored["branches"]]
+        # each plan must still belong to the rule it was made from (ids as written)
+        same_rules = all(
+            rules[rule].raw("id") == rule_id for rule, _, rule_id in stored["branches"]
+        )
+        if len(numbered) == len(network.plans) and same_rules:
             return network, numbered
     return None
 
@@ -465,7 +474,7 @@ def _new_network(knowledge_base: KnowledgeBase, branches: list[CompiledBranch]) 
     for branch in branches:
         builder.add_branch(branch.atoms)
     network = builder.build()
-    numbered = [[branch.rule_index, branch.branch] for branch in branches]
+    numbered = [[branch.rule_index, branch.branch, branch.rule_id] for branch in branches]
     payload = {"network": network_data(network), "branches": numbered}
     write_derived("network", _network_key(knowledge_base), payload)
     return network

@@ -65,9 +65,13 @@ def kb_digest(roots: Path | Sequence[Path]) -> str:
         if not root.is_dir():
             continue
         for name, path in _named_kb_files(root):
-            digest.update(f"{index}:{name}".encode() + b"\0" if index else name.encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            _digest_file(digest, index, name, path.read_bytes())
     return digest.hexdigest()
+
+
+def _digest_file(digest: Any, index: int, name: str, raw: bytes) -> None:
+    digest.update(f"{index}:{name}".encode() + b"\0" if index else name.encode() + b"\0")
+    digest.update(raw + b"\0")
 
 
 @dataclass
@@ -232,12 +236,16 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
 
 
 def _documents(
-    root: Path, prefix: str, problems: list[Problem]
+    root: Path, prefix: str, problems: list[Problem], digest: Any, index: int
 ) -> Iterator[tuple[Path, YamlDocument]]:
-    for path in kb_files(root):
-        display = prefix + path.relative_to(root).as_posix()
+    """Parse each file of one KB directory; ``digest`` hashes the very bytes parsed, so a KB's
+    digest always names its content, even if a file is saved while it loads."""
+    for name, path in _named_kb_files(root):
+        display = prefix + name
         try:
-            yield path, parse_cached(path.read_bytes(), display)
+            raw = path.read_bytes()
+            _digest_file(digest, index, name, raw)
+            yield path, parse_cached(raw, display)
         except YamlProblemError as error:
             problems.append(error.problem)
         except OSError as error:
@@ -302,16 +310,17 @@ def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], lis
                 )
             )
     prefixes = _display_prefixes(directories)
-    for root, prefix in zip(directories, prefixes, strict=True):
+    digest = hashlib.sha256()
+    for index, (root, prefix) in enumerate(zip(directories, prefixes, strict=True)):
         if not root.is_dir():
             continue
-        for path, document in _documents(root, prefix, collected.problems):
+        for path, document in _documents(root, prefix, collected.problems, digest, index):
             files.append(CachedFile(path, document.display_path, document.data))
             try:
                 _collect(document, collected)
             except _InvalidFileError as invalid:
                 collected.problems.extend(invalid.problems)
-    knowledge_base = _assembled(directories, collected, kb_digest(directories))
+    knowledge_base = _assembled(directories, collected, digest.hexdigest())
     problems = collected.problems + checks.check_knowledge_base(knowledge_base)
     return knowledge_base, sorted(problems, key=_order), files
 

@@ -101,10 +101,16 @@ class Step:
     variables: tuple[tuple[str, str, bool], ...]
     comparisons: tuple[Comparison, ...] = ()
     index_field: tuple[str, str] | None = field(init=False, compare=False)
-    """The first field that joins on an already bound variable: looked up by hashing."""
+    """The first field that must equal a variable bound by an earlier step: candidates are
+    looked up by its value. (A variable this step binds and then joins on, as in
+    ``{low: {as: x}, high: {as: x}}``, has no value yet when the candidates are sought.)"""
 
     def __post_init__(self) -> None:
-        joined = next(((name, var) for name, var, joins in self.variables if joins), None)
+        bound_here = {var for _, var, joins in self.variables if not joins}
+        joined = next(
+            ((name, var) for name, var, joins in self.variables if joins and var not in bound_here),
+            None,
+        )
         object.__setattr__(self, "index_field", joined)  # read on every join: worked out once
 
 

@@ -14,11 +14,14 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+import pycountry
+import pydantic
 
 from engine.yaml_source import PathKey, YamlDocument, YamlProblemError, parse_yaml
 
@@ -114,11 +117,29 @@ def write_derived(kind: str, key: Any, payload: Any) -> None:
         _write_atomically(entry, payload)
 
 
-_CODE_THAT_DECIDES_VALIDITY = ("loader.py", "checks.py", "schemas", "validation_messages.py")
+# Everything that decides whether a KB loads, and what it loads as: reading YAML (and this
+# cache), the schemas, the cross-checks, the loader's order of items, and the libraries the
+# schemas and checks lean on (pydantic's validation, pycountry's list of countries).
+_CODE_THAT_DECIDES_VALIDITY = (
+    "yaml_source.py",
+    "parse_cache.py",
+    "loader.py",
+    "checks.py",
+    "schemas",
+    "validation_messages.py",
+)
+
+
+def knowledge_base_key(directories: Sequence[str | Path], digest: str) -> list[Any]:
+    """What a checked KB, and anything derived from it, depends on: its files' bytes, its
+    directories, and the code and libraries that read and check it."""
+    libraries = [pydantic.VERSION, getattr(pycountry, "__version__", None)]
+    code = code_stamp(*_CODE_THAT_DECIDES_VALIDITY)
+    return [code, libraries, [str(path) for path in directories], digest]
 
 
 def _checked_key(directories: list[Path], digest: str) -> list[Any]:
-    return [code_stamp(*_CODE_THAT_DECIDES_VALIDITY), [str(path) for path in directories], digest]
+    return knowledge_base_key(directories, digest)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import api
-from engine.collection import collection_paused
+from engine.collection import collection_paused, keep_out_of_collections
 
 
 def _fail_while_paused() -> None:
@@ -56,3 +56,13 @@ def test_importing_the_cli_leaves_the_collector_as_it_was() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "True"
+
+
+def test_only_the_first_kb_of_a_process_is_frozen() -> None:
+    """A frozen object is never collected: freezing every KB would keep each one dropped."""
+    keep_out_of_collections()
+    frozen = gc.get_freeze_count()
+    made_later = [[] for _ in range(100)]
+    keep_out_of_collections()
+    assert gc.get_freeze_count() == frozen
+    del made_later

@@ -397,3 +397,42 @@ def test_runs_reuse_the_engine_without_leaking(mini_kb: Path) -> None:
     assert run(compiled, empty).firings == ()
     assert run(compiled, facts) == first
     assert make_fact(compiled, "finding", {"name": "x"})["name"] == "x"
+
+
+def test_a_variable_bound_and_joined_in_one_pattern(tmp_path: Path) -> None:
+    """``{low: {as: x}, high: {as: x}}`` asks for a spread whose two readings are equal: the
+    variable is bound and tested within one fact, so it cannot be looked up by its value."""
+    rule = {
+        "id": "readings-agree",
+        "title": "t",
+        "rationale": "r",
+        "sources": ["test-source"],
+        "topic": "hierarchy",
+        "when": [
+            {"score_spread": {"side": "counterpart", "low": {"as": "x"}, "high": {"as": "x"}}}
+        ],
+        "then": {"conclude": {"f0": 0.5}},
+    }
+    knowledge_base = load_knowledge_base(write_kb(tmp_path, [rule]))
+    origin = ScenarioOrigin(paths=("generated",))
+    spreads = [(5, 5, "pdi"), (3, 7, "trusting")]
+    facts = InputFacts(
+        facts=tuple(
+            FactRecord(
+                id=number,
+                type="score_spread",
+                fields={
+                    "side": "counterpart",
+                    "dimension": dimension,
+                    "low": low,
+                    "high": high,
+                    "spread": high - low,
+                },
+                origin=origin,
+            )
+            for number, (low, high, dimension) in enumerate(spreads)
+        )
+    )
+    ours = run(compile_knowledge_base(knowledge_base), facts)
+    assert [(firing.facts, firing.bindings) for firing in ours.firings] == [((0,), {"x": 5})]
+    assert ours == run(compile_knowledge_base(knowledge_base, "rete"), facts)

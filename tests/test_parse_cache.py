@@ -3,12 +3,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from engine import loader
 from engine.compiler import compile_knowledge_base
 from engine.errors import KnowledgeBaseError
-from engine.loader import load_knowledge_base
+from engine.loader import kb_digest, load_knowledge_base
 from engine.network import NetworkBuilder, network_data, network_from_data
 from engine.parse_cache import (
     CachedFile,
@@ -22,6 +24,7 @@ from engine.parse_cache import (
 from engine.yaml_source import YamlProblemError, parse_yaml
 
 SHIPPED_KB = Path(__file__).resolve().parent.parent / "kb"
+MINI_KB_ROOT = Path(__file__).resolve().parent / "fixtures" / "mini_kb"
 
 TEXT = b"rules:\n  - id: a-rule\n    when: [{goal: {kind: expand_scope}}]\n"
 
@@ -129,3 +132,41 @@ def test_a_compile_reuses_the_stored_network_and_rebuilds_a_damaged_one(
     entry.write_text('{"alphas": [], "plans": [[[[99, [], []]], [], [], []]]}')
     rebuilt = compile_knowledge_base(knowledge_base).engine_class.__matcher__.network
     assert rebuilt == built
+
+
+def test_a_stored_network_made_for_other_rules_is_not_used(
+    cache: Path, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    compile_knowledge_base(knowledge_base)
+    (entry,) = cache.parent.glob("network-*/*.json")
+    stored = json.loads(entry.read_text())
+    stored["branches"][0][2] = "some-other-rule"  # as if the loader now ordered rules otherwise
+    entry.write_text(json.dumps(stored))
+    built: list[object] = []
+    monkeypatch.setattr(NetworkBuilder, "add_branch", lambda _self, atoms: built.append(atoms))
+    compile_knowledge_base(knowledge_base)
+    assert len(built) == len(knowledge_base.rules) + 1  # rebuilt: one rule has two branches
+
+
+def test_a_kb_digest_names_the_bytes_that_were_read(
+    cache: Path, broken_kb: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved while the KB loads: the KB and its cache entries describe what was read."""
+    root = broken_kb("kb.yaml", (MINI_KB_ROOT / "kb.yaml").read_text())
+    before = kb_digest([root])
+    real_parse = loader.parse_cached
+
+    def parse_then_edit(raw: bytes, display_path: str) -> Any:
+        document = real_parse(raw, display_path)
+        if display_path == "advice.yaml":
+            (root / "advice.yaml").write_text(raw.decode() + "# saved meanwhile\n")
+        return document
+
+    monkeypatch.setattr(loader, "parse_cached", parse_then_edit)
+    knowledge_base = load_knowledge_base(root)
+    after = kb_digest([root])
+    assert knowledge_base.digest == before != after
+    directories = [root.resolve()]
+    assert read_checked_knowledge_base(directories, before) is not None
+    assert read_checked_knowledge_base(directories, after) is None  # the new bytes: unchecked

@@ -107,6 +107,15 @@ class CompiledKB:
     branches: tuple[CompiledBranch, ...]
     _engines: list[Any] = field(default_factory=list, compare=False, repr=False)
 
+    def reads(self, fact_type: str, fields: Mapping[str, Scalar]) -> bool:
+        """Whether some pattern of some rule could match this fact. One that none can is
+        never given to experta: it could change no activation (about a third of a scenario's
+        score facts are for dimensions no rule tests), and the trace keeps it all the same."""
+        matcher = getattr(self.engine_class, "__matcher__", None)
+        if isinstance(matcher, type) and issubclass(matcher, NetworkMatcher):
+            return bool(matcher.network.accepting(fact_type, fields))
+        return True  # experta's RETE: let it see everything
+
     def engine(self) -> Any:
         """The engine, built once: experta builds its network in the constructor, which costs
         far more than a run, and ``reset()`` clears every memory between runs."""

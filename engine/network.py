@@ -142,6 +142,22 @@ class MatchNetwork:
     initial: int
     """The alpha test that accepts experta's ``InitialFact``."""
 
+    def accepting(self, fact_type: str, fields: Fields) -> list[int]:
+        """The alpha tests a fact passes, found by its key field's value (see _dispatch)."""
+        entry = self.dispatch.get(fact_type)
+        if entry is None:
+            return []
+        key, by_value, always = entry
+        candidates: Iterable[int] = always
+        if key is not None and key in fields:
+            try:
+                keyed = by_value.get(fields[key], ())
+            except TypeError:  # an unhashable value can equal none of the constants
+                keyed = ()
+            candidates = (*keyed, *always)
+        alphas = self.alphas
+        return sorted(alpha_id for alpha_id in candidates if alphas[alpha_id].accepts(fields))
+
 
 # ---------------------------------------------------------------------------- building
 
@@ -432,7 +448,7 @@ class NetworkState:
                 self._forget(alpha_id, fact_id)
                 touched.update(readers[alpha_id])
         for fact_id, fact_type, fields in added:
-            found = self._accepting(fact_type, fields)
+            found = self.network.accepting(fact_type, fields)
             if found:
                 self.where[fact_id] = found
                 for alpha_id in found:
@@ -453,22 +469,6 @@ class NetworkState:
             if new:
                 self.matched.add(branch)
         return gained, lost
-
-    def _accepting(self, fact_type: str, fields: Fields) -> list[int]:
-        entry = self.network.dispatch.get(fact_type)
-        if entry is None:
-            return []
-        key, by_value, always = entry
-        candidates: Iterable[int] = always
-        if key is not None and key in fields:
-            value = fields[key]
-            try:
-                keyed = by_value.get(value, ())
-            except TypeError:  # an unhashable value can equal none of the constants
-                keyed = ()
-            candidates = (*keyed, *always)
-        alphas = self.network.alphas
-        return sorted(alpha_id for alpha_id in candidates if alphas[alpha_id].accepts(fields))
 
     def _remember(self, alpha_id: int, fact_id: int, fields: Fields) -> None:
         memory = self.memories[alpha_id]

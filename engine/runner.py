@@ -57,10 +57,11 @@ def run(compiled: CompiledKB, facts: InputFacts, step_limit: int = DEFAULT_STEP_
     engine = compiled.engine()
     engine.reset()
     # One declare call: the input facts then enter the matcher together (DESIGN §5).
-    engine.declare(*(make_fact(compiled, fact.type, fact.fields) for fact in facts.facts))
+    readable = [fact for fact in facts.facts if compiled.reads(fact.type, fact.fields)]
+    engine.declare(*(make_fact(compiled, fact.type, fact.fields) for fact in readable))
     our_id: dict[int, int] = {}
     declared = [fact for fact in engine.facts.values() if type(fact).__name__ != "InitialFact"]
-    for record, fact in zip(facts.facts, declared, strict=True):
+    for record, fact in zip(readable, declared, strict=True):
         our_id[fact["__factid__"]] = record.id
 
     records: list[FactRecord] = list(facts.facts)

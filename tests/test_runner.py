@@ -179,3 +179,17 @@ title: T
 """
     assert run_on(mini_kb, reordered) == run_on(mini_kb)
     assert load_scenario(mini_kb / "scenarios" / "basic.yaml").scenario.title == "Test scenario"
+
+
+def test_facts_no_rule_can_read_stay_in_the_trace_but_not_in_experta(mini_kb: Path) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    compiled = compile_knowledge_base(knowledge_base)
+    facts = build_input_facts(parse_scenario(SCENARIO, "case.yaml").scenario, knowledge_base)
+    result = run(compiled, facts)
+    unread = [f for f in facts.facts if f.type == "score" and f.fields["dimension"] == "trusting"]
+    assert unread  # the mini KB's rules test power distance only
+    assert all(record in result.facts for record in unread)
+    in_experta = [dict(fact) for fact in compiled.engine().facts.values()]
+    assert not any(fact.get("dimension") == "trusting" for fact in in_experta)
+    assert any(fact.get("dimension") == "pdi" for fact in in_experta)
+    assert run(compile_knowledge_base(knowledge_base, "rete"), facts) == result

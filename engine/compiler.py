@@ -113,7 +113,7 @@ class CompiledKB:
         score facts are for dimensions no rule tests), and the trace keeps it all the same."""
         matcher = getattr(self.engine_class, "__matcher__", None)
         if isinstance(matcher, type) and issubclass(matcher, NetworkMatcher):
-            return bool(matcher.network.accepting(fact_type, fields))
+            return bool(matcher.network.reads(fact_type, fields))
         return True  # experta's RETE: let it see everything
 
     def engine(self) -> Any:

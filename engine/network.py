@@ -144,19 +144,28 @@ class MatchNetwork:
 
     def accepting(self, fact_type: str, fields: Fields) -> list[int]:
         """The alpha tests a fact passes, found by its key field's value (see _dispatch)."""
+        alphas = self.alphas
+        return [
+            alpha for alpha in self._candidates(fact_type, fields) if alphas[alpha].accepts(fields)
+        ]
+
+    def reads(self, fact_type: str, fields: Fields) -> bool:
+        """Whether some alpha test accepts the fact (so some pattern could match it)."""
+        alphas = self.alphas
+        return any(alphas[alpha].accepts(fields) for alpha in self._candidates(fact_type, fields))
+
+    def _candidates(self, fact_type: str, fields: Fields) -> Sequence[int]:
         entry = self.dispatch.get(fact_type)
         if entry is None:
-            return []
+            return ()
         key, by_value, always = entry
-        candidates: Iterable[int] = always
-        if key is not None and key in fields:
-            try:
-                keyed = by_value.get(fields[key], ())
-            except TypeError:  # an unhashable value can equal none of the constants
-                keyed = ()
-            candidates = (*keyed, *always)
-        alphas = self.alphas
-        return sorted(alpha_id for alpha_id in candidates if alphas[alpha_id].accepts(fields))
+        if key is None or key not in fields:
+            return always
+        try:
+            keyed = by_value.get(fields[key], ())
+        except TypeError:  # an unhashable value can equal none of the constants
+            keyed = ()
+        return (*keyed, *always) if always else keyed
 
 
 # ---------------------------------------------------------------------------- building

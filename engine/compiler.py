@@ -107,6 +107,11 @@ class CompiledKB:
     branches: tuple[CompiledBranch, ...]
     _engines: list[Any] = field(default_factory=list, compare=False, repr=False)
 
+    @cached_property
+    def branch_at(self) -> dict[tuple[int, int], CompiledBranch]:
+        """Each branch by (rule index, branch number): how the runner finds an activation's."""
+        return {(branch.rule_index, branch.branch): branch for branch in self.branches}
+
     def reads(self, fact_type: str, fields: Mapping[str, Scalar]) -> bool:
         """Whether some pattern of some rule could match this fact. One that none can is
         never given to experta: it could change no activation (about a third of a scenario's

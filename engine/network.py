@@ -141,6 +141,9 @@ class MatchNetwork:
     """For each alpha test, the fields its memory keeps a value index on (for joins)."""
     initial: int
     """The alpha test that accepts experta's ``InitialFact``."""
+    waiting_on: tuple[tuple[int, ...], ...] = ()
+    """For each branch, the alpha memories its positive patterns read (experta's InitialFact
+    for a branch without any): while one is empty, the branch cannot match."""
 
     def accepting(self, fact_type: str, fields: Fields) -> list[int]:
         """The alpha tests a fact passes, found by its key field's value (see _dispatch)."""
@@ -271,6 +274,10 @@ def assemble(alphas: Sequence[AlphaTest], plans: Sequence[BranchPlan]) -> MatchN
         dispatch=_dispatch(alphas),
         indexed_fields=tuple(tuple(sorted(fields)) for fields in indexed),
         initial=initial,
+        waiting_on=tuple(
+            tuple(dict.fromkeys(step.alpha for step in plan.positives)) or (initial,)
+            for plan in plans
+        ),
     )
 
 
@@ -465,8 +472,12 @@ class NetworkState:
                     touched.update(readers[alpha_id])
         gained: list[Match] = []
         lost: list[Match] = []
-        for branch in sorted(touched):
+        memories, waiting_on = self.memories, self.network.waiting_on
+        for branch in touched:  # any order: the agenda orders activations totally
             old = self.matches[branch]
+            # most touched branches still lack a fact for some positive pattern
+            if not old and any(not memories[alpha].facts for alpha in waiting_on[branch]):
+                continue
             new = self._branch_matches(branch)
             for key, match in new.items():
                 if key not in old:
@@ -535,11 +546,8 @@ class NetworkState:
     def _branch_matches(self, branch: int) -> dict[tuple[int, ...], Match]:
         plan = self.network.plans[branch]
         memories = self.memories
-        if not plan.positives and not memories[self.network.initial].facts:
-            return {}  # waits for experta's InitialFact, as in its RETE
-        for step in plan.positives:
-            if not memories[step.alpha].facts:
-                return {}
+        if any(not memories[alpha].facts for alpha in self.network.waiting_on[branch]):
+            return {}
         partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]] = [((), {})]
         for step in plan.positives:
             following = []

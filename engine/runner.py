@@ -68,9 +68,8 @@ def run(compiled: CompiledKB, facts: InputFacts, step_limit: int = DEFAULT_STEP_
     finding_ids: dict[str, int] = {}
     concluded_by: dict[int, list[int]] = {}
     firings: list[Firing] = []
-    branches = compiled.branches
     rules = compiled.knowledge_base.rules
-    index_of = {(b.rule_index, b.branch): b for b in branches}
+    index_of = compiled.branch_at
 
     engine.running = True  # conclusions then wait for the next agenda update, as in experta
     try:

@@ -11,7 +11,8 @@ import gc
 import json
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +218,41 @@ def _write(text: str, output: Path | None, *, quiet: bool = False) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+@contextmanager
+def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
+    """What to show of each batch result: a progress bar on a terminal and failures, or, with
+    --quiet, nothing at all (and rich is not even imported)."""
+    if quiet:
+        yield lambda _result: None
+        return
+    # rich is needed only here; importing it at start-up would slow every other command.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True, soft_wrap=True),
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task("advising", total=total)
+
+        def show(result: Any) -> None:
+            progress.advance(task)
+            if not result.ok:
+                progress.console.print(f"failed: {result.error}", markup=False, highlight=False)
+
+        yield show
+
+
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -247,38 +283,15 @@ def batch(
       compass batch kb/scenarios --out results.jsonl --workers 2
       compass batch cases.csv --out results.jsonl
     """
-    # rich is needed only here; importing it at start-up would slow every other command.
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from engine.batch import render_summary_text, summarise
 
     total, results = api.batch(input_path, kb_root, workers)
     collected = []
-    with (
-        out.open("w", encoding="utf-8") as handle,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True, soft_wrap=True),
-            disable=quiet or not sys.stderr.isatty(),
-        ) as progress,
-    ):
-        task = progress.add_task("advising", total=total)
+    with out.open("w", encoding="utf-8") as handle, _batch_progress(total, quiet) as show:
         for result in results:
             handle.write(result.model_dump_json() + "\n")
             collected.append(result)
-            progress.advance(task)
-            if not result.ok and not quiet:
-                progress.console.print(f"failed: {result.error}", markup=False, highlight=False)
+            show(result)
     summary = summarise(collected)
     if not quiet:
         click.echo(render_summary_text(summary), err=True, nl=False)

@@ -5,9 +5,12 @@ experta's stock matcher is a RETE network in pure Python that sends each fact th
 test on its fact type, copies a token at every node and, after every firing, asks every rule
 for new activations; on the shipped KB that is ~55 ms a scenario and 0.4 s to build. This
 module is plain Python with no experta in it: the compiler builds a :class:`MatchNetwork` from
-the rule branches and hands it to experta through the engine's ``__matcher__`` hook (a
-documented subclass point, like ``__strategy__``), so experta keeps the facts, the agenda and
-the firing, and the semantics stay those of :mod:`engine.matching`.
+the rule branches and hands it to experta through the engine's ``__matcher__`` class attribute
+(experta takes any subclass of its abstract ``Matcher`` there, as it takes the agenda strategy
+from ``__strategy__``), so experta keeps the facts, the agenda and the firing, and the
+semantics stay those of :mod:`engine.matching`. Those differ from experta's RETE in one place,
+where the RETE is wrong: it does not give ``exists`` the rule's variables
+(``tests/test_network.py`` pins both behaviours).
 
 Why recomputing a branch is enough: a branch's matches are a function of the facts in working
 memory, so after a change we evaluate again only the branches one of whose patterns (positive,

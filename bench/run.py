@@ -5,7 +5,8 @@
 What it measures, in order (bench/README.md explains each figure and the targets):
 
 1. cold ``compass advise`` on the founding case as a whole process, beside the import floor;
-2. loading, checking and compiling the shipped KB, and building its experta network;
+2. loading, checking and compiling the shipped KB (with and without the engine's caches, and
+   with experta's own RETE matcher beside ours);
 3. warm throughput on the shipped scenarios with one engine, and ``compass batch``;
 4. synthetic KBs of 50 to 1,000 rules and 10 to 1,000 facts, in our engine and in CLIPS;
 5. peak memory of each.

@@ -122,8 +122,8 @@ class CompiledKB:
         return True  # experta's RETE: let it see everything
 
     def engine(self) -> Any:
-        """The engine, built once: experta builds its network in the constructor, which costs
-        far more than a run, and ``reset()`` clears every memory between runs."""
+        """The engine, built once per compiled KB; ``reset()`` clears every memory between
+        runs (with experta's RETE the constructor builds its network, which costs ten runs)."""
         if not self._engines:
             self._engines.append(self.engine_class())
         return self._engines[0]

@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from engine.collection import collection_paused
+
 # Importing the engine creates some 100,000 objects that live as long as the process; the
 # garbage collector, run again and again meanwhile, would find nothing to free (a tenth of a
 # cold `compass advise`). So it waits until the imports are done, and then need not look at
 # what they built again.
-_COLLECTING = gc.isenabled()
-gc.disable()
-try:
+with collection_paused():
     import click
     from pydantic import BaseModel
 
@@ -37,10 +37,7 @@ try:
     from engine.json_schemas import SCHEMAS, json_schema_text
     from engine.render import render_json, render_text
     from engine.schemas.report import Report
-finally:
-    gc.freeze()
-    if _COLLECTING:
-        gc.enable()
+gc.freeze()
 
 # Commands import what only they use inside their bodies: `compass advise` is started far more
 # often than any other, and every module it does not need is time before its first line.

@@ -138,10 +138,6 @@ def knowledge_base_key(directories: Sequence[str | Path], digest: str) -> list[A
     return [code, libraries, [str(path) for path in directories], digest]
 
 
-def _checked_key(directories: list[Path], digest: str) -> list[Any]:
-    return knowledge_base_key(directories, digest)
-
-
 @dataclass(frozen=True)
 class CachedFile:
     """One file of a knowledge base that loaded without a problem: its data, no positions."""
@@ -153,7 +149,7 @@ class CachedFile:
 
 def read_checked_knowledge_base(directories: list[Path], digest: str) -> list[CachedFile] | None:
     """The files of a KB that passed every check with these exact bytes, or None."""
-    stored = read_derived("checked-kb", _checked_key(directories, digest))
+    stored = read_derived("checked-kb", knowledge_base_key(directories, digest))
     with contextlib.suppress(KeyError, TypeError):
         return [
             CachedFile(Path(item["path"]), str(item["display"]), item["data"])
@@ -172,7 +168,7 @@ def write_checked_knowledge_base(
             for item in files
         ]
     }
-    write_derived("checked-kb", _checked_key(directories, digest), payload)
+    write_derived("checked-kb", knowledge_base_key(directories, digest), payload)
 
 
 class DeferredDocument(YamlDocument):

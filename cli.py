@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from engine.collection import collection_paused
+from .engine.run.garbage_collection import collection_paused
 
 # Importing the engine creates some 100,000 objects that live as long as the process; the
 # garbage collector, run again and again meanwhile, would find nothing to free (a tenth of a
@@ -26,17 +26,17 @@ with collection_paused():
     import click
     from pydantic import BaseModel
 
-    from engine import api
-    from engine.errors import (
+    from .engine import api
+    from .engine.authoring.json_schemas import SCHEMAS, json_schema_text
+    from .engine.errors import (
         AuditStoreError,
         CompassError,
         InputError,
         RunError,
         ScenarioError,
     )
-    from engine.json_schemas import SCHEMAS, json_schema_text
-    from engine.render import render_json, render_text
-    from engine.schemas.report import Report
+    from .engine.render.text import render_json, render_text
+    from .engine.schemas.report import Report
 gc.freeze()
 
 # Commands import what only they use inside their bodies: `compass advise` is started far more
@@ -188,7 +188,7 @@ def advise(
 def _audit_path(audit_db: Path | None, *, no_audit: bool) -> Path | None:
     if no_audit:
         return None
-    from engine import audit
+    from .engine import audit
 
     return audit_db or audit.default_path()
 
@@ -196,7 +196,7 @@ def _audit_path(audit_db: Path | None, *, no_audit: bool) -> Path | None:
 def _render_report(
     report: Report, output_format: str, kb_root: tuple[Path, ...] | None, *, explain: bool = False
 ) -> str:
-    from engine.reports import render_html, render_markdown
+    from .engine.render.documents import render_html, render_markdown
 
     if output_format == "json":
         return render_json(report)
@@ -280,7 +280,7 @@ def batch(
       compass batch kb/scenarios --out results.jsonl --workers 2
       compass batch cases.csv --out results.jsonl
     """
-    from engine.batch import render_summary_text, summarise
+    from .engine.consult.batch import render_summary_text, summarise
 
     total, results = api.batch(input_path, kb_root, workers)
     collected = []
@@ -370,7 +370,7 @@ def compare_command(
       compass compare US JP
       compass compare Germany Brazil --format json
     """
-    from engine.compare import render_comparison_text as render_culture_comparison_text
+    from .engine.consult.compare import render_comparison_text as render_culture_comparison_text
 
     result = api.compare(first, second, kb_root)
     _show(result, output_format, render_culture_comparison_text)
@@ -388,7 +388,7 @@ def countries(query: str, kb_root: tuple[Path, ...] | None, output_format: str) 
       compass countries
       compass countries ger
     """
-    from engine.compare import render_countries_text
+    from .engine.consult.compare import render_countries_text
 
     result = api.countries(query, kb_root)
     _show(result, output_format, render_countries_text)
@@ -429,8 +429,8 @@ def explain_command(
       compass explain kb/scenarios/allen-japan.yaml --near-misses
       compass explain kb/scenarios/allen-japan.yaml --graph mermaid > support.mmd
     """
-    from engine.graph import to_dot, to_mermaid
-    from engine.why_not import render_near_misses_text, render_why_not_text
+    from .engine.explain.graph import to_dot, to_mermaid
+    from .engine.explain.why_not import render_near_misses_text, render_why_not_text
 
     result = api.explain_file(scenario, kb_root, why_not_ids, near_misses)
     if graph:
@@ -471,7 +471,7 @@ def whatif(
       compass whatif kb/scenarios/allen-japan.yaml --set relationship.personal_contact=strong
       compass whatif case.yaml --set "we_observe=[polite_deferral]" --format json
     """
-    from engine.whatif import render_comparison_text
+    from .engine.consult.whatif import render_comparison_text
 
     _before, _after, comparison = api.whatif_file(scenario, settings, kb_root)
     if output_format == "json":
@@ -509,7 +509,7 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb stats
       compass kb stats my-kb --format json
     """
-    from engine.stats import render_stats_text
+    from .engine.authoring.stats import render_stats_text
 
     result = api.kb_stats(_roots(directories))
     _show(result, output_format, render_stats_text)
@@ -539,7 +539,7 @@ def lint(
       compass kb lint my-kb --fail-on warning
       compass kb lint --list-checks
     """
-    from engine.lint import Severity, render_checks_text, render_lint_text
+    from .engine.authoring.lint import Severity, render_checks_text, render_lint_text
 
     if list_checks:
         click.echo(render_checks_text(), nl=False)
@@ -561,7 +561,7 @@ def kb_test(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb test
       compass kb test my-kb --format json
     """
-    from engine.kb_testing import render_test_text
+    from .engine.authoring.scenario_tests import render_test_text
 
     report = api.kb_test(_roots(directories))
     _show(report, output_format, render_test_text)
@@ -580,7 +580,7 @@ def kb_coverage(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb coverage
       compass kb coverage --format json
     """
-    from engine.kb_testing import render_coverage_text
+    from .engine.authoring.scenario_tests import render_coverage_text
 
     report = api.kb_coverage(_roots(directories))
     _show(report, output_format, render_coverage_text)
@@ -634,7 +634,7 @@ def audit_list(audit_db: Path | None, output_format: str) -> None:
       compass audit list
       compass audit list --audit-db team-audit.sqlite3 --format json
     """
-    from engine import audit
+    from .engine import audit
 
     runs = audit.list_runs(audit_db or audit.default_path())
     if output_format == "json":
@@ -660,7 +660,7 @@ def audit_show(run_id: str, audit_db: Path | None, output_format: str, explain: 
       compass audit show 3f2a9c
       compass audit show 3f2a9c --explain
     """
-    from engine import audit
+    from .engine import audit
 
     stored = audit.load_run(audit_db or audit.default_path(), run_id)
     if output_format == "json":
@@ -684,7 +684,7 @@ def audit_verify(audit_db: Path | None, output_format: str) -> None:
       compass audit verify
       compass audit verify --audit-db copy-from-laptop.sqlite3
     """
-    from engine import audit
+    from .engine import audit
 
     result = audit.verify(audit_db or audit.default_path())
     if output_format == "json":
@@ -718,8 +718,8 @@ def audit_replay(
     Examples:
       compass audit replay 3f2a9c
     """
-    from engine import audit
-    from engine.whatif import render_comparison_text
+    from .engine import audit
+    from .engine.consult.whatif import render_comparison_text
 
     stored, _current, comparison = api.audit_replay(
         audit_db or audit.default_path(), run_id, kb_root

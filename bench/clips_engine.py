@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.schemas.conditions import Atom, expand
-from engine.schemas.facts import FACT_TYPES, InputFacts, Scalar
-from engine.schemas.kb import FieldTest, Pattern, Spread, VariableOperand
-from engine.schemas.knowledge_base import KnowledgeBase
+from synergy_compass.engine.schemas.conditions import Atom, expand
+from synergy_compass.engine.schemas.facts import FACT_TYPES, InputFacts, Scalar
+from synergy_compass.engine.schemas.kb import FieldTest, Pattern, Spread, VariableOperand
+from synergy_compass.engine.schemas.knowledge_base import KnowledgeBase
 
 SUPPORT_TEMPLATE = "bench-support"
 

@@ -46,20 +46,25 @@ from measure import (  # noqa: E402
     timed,
     traced_peak_mb,
 )
+from synergy_compass.engine import api  # noqa: E402
+from synergy_compass.engine.explain.report import explain  # noqa: E402
+from synergy_compass.engine.load import cross_checks as checks  # noqa: E402
+from synergy_compass.engine.load.loader import (  # noqa: E402
+    default_kb_root,
+    kb_digest,
+    kb_files,
+    load_knowledge_base,
+)
+from synergy_compass.engine.load.yaml_source import read_yaml  # noqa: E402
+from synergy_compass.engine.render.text import render_json  # noqa: E402
+from synergy_compass.engine.run.compiler import CompiledKB, compile_knowledge_base  # noqa: E402
+from synergy_compass.engine.run.input_facts import build_input_facts  # noqa: E402
+from synergy_compass.engine.run.runner import run  # noqa: E402
+from synergy_compass.engine.schemas.facts import InputFacts  # noqa: E402
+from synergy_compass.engine.schemas.knowledge_base import KnowledgeBase  # noqa: E402
+from synergy_compass.engine.schemas.results import RunResult  # noqa: E402
+from synergy_compass.engine.schemas.scenario import Scenario  # noqa: E402
 from synthetic import fact_mix, input_facts, write_knowledge_base  # noqa: E402
-
-from engine import api, checks  # noqa: E402
-from engine.compiler import CompiledKB, compile_knowledge_base  # noqa: E402
-from engine.explain import explain  # noqa: E402
-from engine.facts import build_input_facts  # noqa: E402
-from engine.loader import default_kb_root, kb_digest, kb_files, load_knowledge_base  # noqa: E402
-from engine.render import render_json  # noqa: E402
-from engine.runner import run  # noqa: E402
-from engine.schemas.facts import InputFacts  # noqa: E402
-from engine.schemas.knowledge_base import KnowledgeBase  # noqa: E402
-from engine.schemas.results import RunResult  # noqa: E402
-from engine.schemas.scenario import Scenario  # noqa: E402
-from engine.yaml_source import read_yaml  # noqa: E402
 
 FOUNDING_CASE = "kb/scenarios/allen-japan.yaml"
 FLOOR_CODE = (
@@ -106,7 +111,7 @@ def compass_command() -> list[str]:
     found = shutil.which("compass")
     if found:
         return [found]
-    return [sys.executable, "-c", "import cli; cli.main()"]
+    return [sys.executable, "-c", "from synergy_compass import cli; cli.main()"]
 
 
 def _summary(runs: Sequence[ProcessRun]) -> dict[str, Any]:
@@ -126,7 +131,7 @@ def bench_cold(settings: Settings) -> dict[str, Any]:
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
         "floor": ([sys.executable, "-c", FLOOR_CODE], {}),
         "floor_libraries": ([sys.executable, "-c", LIBRARIES_CODE], {}),
-        "import_cli": ([sys.executable, "-c", "import cli"], {}),
+        "import_cli": ([sys.executable, "-c", "import synergy_compass.cli"], {}),
         "advise": (advise, {}),
         "advise_no_cache": (advise, {"COMPASS_NO_CACHE": "1"}),
     }

@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from engine.schemas import scenario as vocabulary
-from engine.schemas.facts import FactRecord, InputFacts, Scalar, ScenarioOrigin
+from synergy_compass.engine.schemas import scenario as vocabulary
+from synergy_compass.engine.schemas.facts import FactRecord, InputFacts, Scalar, ScenarioOrigin
 
 DIMENSIONS = 40
 COUNTRIES = ("US", "JP", "DE", "FR", "BR", "IN", "CN", "GB", "NL", "MX")

@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from engine.collection import collection_paused, keep_out_of_collections
-from engine.compiler import CompiledKB, compile_knowledge_base
-from engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
-from engine.explain import explain
-from engine.facts import build_input_facts
-from engine.loader import (
+from .errors import InputError, Location, Problem, ScenarioError, did_you_mean
+from .explain.report import explain
+from .load.loader import (
     LoadedScenario,
     kb_digest,
     load_knowledge_base,
@@ -26,24 +23,27 @@ from engine.loader import (
     parse_scenario,
     resolve_roots,
 )
-from engine.runner import DEFAULT_STEP_LIMIT, run
-from engine.schemas.knowledge_base import KnowledgeBase
-from engine.schemas.report import Report
-from engine.schemas.results import RunResult
-from engine.schemas.scenario import Scenario, resolve_country
-from engine.validation_messages import problems_from_validation
-from engine.yaml_source import YamlDocument
+from .load.validation_messages import problems_from_validation
+from .load.yaml_source import YamlDocument
+from .run.compiler import CompiledKB, compile_knowledge_base
+from .run.garbage_collection import collection_paused, keep_out_of_collections
+from .run.input_facts import build_input_facts
+from .run.runner import DEFAULT_STEP_LIMIT, run
+from .schemas.knowledge_base import KnowledgeBase
+from .schemas.report import Report
+from .schemas.results import RunResult
+from .schemas.scenario import Scenario, resolve_country
 
 if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
-    from engine.audit import RunSummary, StoredRun
-    from engine.batch import BatchResult
-    from engine.compare import CountrySummary, CultureComparison
-    from engine.interview import Interview
-    from engine.kb_testing import CoverageReport, KBTestReport
-    from engine.lint import LintReport
-    from engine.stats import KnowledgeBaseStats
-    from engine.whatif import Comparison
-    from engine.why_not import Explanation
+    from .audit import RunSummary, StoredRun
+    from .authoring.lint import LintReport
+    from .authoring.scenario_tests import CoverageReport, KBTestReport
+    from .authoring.stats import KnowledgeBaseStats
+    from .consult.batch import BatchResult
+    from .consult.compare import CountrySummary, CultureComparison
+    from .consult.interview import Interview
+    from .consult.whatif import Comparison
+    from .explain.why_not import Explanation
 
 KBRoots = Path | Sequence[Path] | None
 """One KB directory, several (each extending the ones before), or None for the shipped KB."""
@@ -78,14 +78,14 @@ def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
 
 def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
     """Counts of what a knowledge base holds."""
-    from engine.stats import knowledge_base_stats
+    from .authoring.stats import knowledge_base_stats
 
     return knowledge_base_stats(load_knowledge_base(roots))
 
 
 def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison:
     """Two cultures side by side (countries by ISO code or English name)."""
-    from engine.compare import compare_cultures
+    from .consult.compare import compare_cultures
 
     knowledge_base = compiled_knowledge_base(roots).knowledge_base
     codes = []
@@ -110,14 +110,14 @@ def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison
 
 def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
     """The countries the KB has profiles for."""
-    from engine.compare import list_countries
+    from .consult.compare import list_countries
 
     return list_countries(compiled_knowledge_base(roots).knowledge_base, query)
 
 
 def comparison_for(report: Report, roots: KBRoots = None) -> CultureComparison | None:
     """The comparison of the report's two cultures, when the KB has both profiles."""
-    from engine.compare import compare_cultures
+    from .consult.compare import compare_cultures
 
     knowledge_base = compiled_knowledge_base(roots).knowledge_base
     sides = {
@@ -135,7 +135,7 @@ def batch(
     input_path: Path, roots: KBRoots = None, workers: int = 1
 ) -> tuple[int, Iterator[BatchResult]]:
     """How many scenarios the input holds, and their results in input order as they come."""
-    from engine.batch import read_batch_input, run_batch
+    from .consult.batch import read_batch_input, run_batch
 
     items = read_batch_input(input_path)
     directories = tuple(resolve_roots(roots))
@@ -146,35 +146,35 @@ def batch(
 
 def start_interview() -> Interview:
     """A new interview (see :mod:`engine.interview`)."""
-    from engine.interview import Interview
+    from .consult.interview import Interview
 
     return Interview()
 
 
 def kb_lint(roots: KBRoots = None) -> LintReport:
     """Every problem in a knowledge base, loadable or not."""
-    from engine.lint import lint_knowledge_base
+    from .authoring.lint import lint_knowledge_base
 
     return lint_knowledge_base(roots)
 
 
 def kb_test(roots: KBRoots = None) -> KBTestReport:
     """Run the example scenarios' expectations."""
-    from engine.kb_testing import run_kb_tests
+    from .authoring.scenario_tests import run_kb_tests
 
     return run_kb_tests(compiled_knowledge_base(roots))
 
 
 def kb_coverage(roots: KBRoots = None) -> CoverageReport:
     """What the example scenarios leave untested."""
-    from engine.kb_testing import coverage
+    from .authoring.scenario_tests import coverage
 
     return coverage(compiled_knowledge_base(roots))
 
 
 def kb_docs(out: Path, roots: KBRoots = None) -> list[Path]:
     """Write the Markdown catalogue of a knowledge base into ``out``."""
-    from engine.kb_docs import write_docs
+    from .authoring.catalogue import write_docs
 
     return write_docs(compiled_knowledge_base(roots), out)
 
@@ -230,7 +230,7 @@ def advise_and_record(
     report = advise(loaded.scenario, compiled_knowledge_base(kb_root), step_limit)
     if audit_path is None:
         return report, None
-    from engine import audit
+    from . import audit
 
     return report, audit.record_run(audit_path, loaded.scenario, report, tool_version())
 
@@ -242,7 +242,7 @@ def explain_file(
     with_near_misses: bool = False,
 ) -> Explanation:
     """Advise on a scenario and answer why-not questions about rules, advice or findings."""
-    from engine.why_not import Explanation, near_misses, why_not
+    from .explain.why_not import Explanation, near_misses, why_not
 
     compiled = compiled_knowledge_base(kb_root)
     knowledge_base = compiled.knowledge_base
@@ -275,7 +275,7 @@ def whatif_file(
     scenario_path: Path, settings: tuple[str, ...], kb_root: KBRoots = None
 ) -> tuple[Report, Report, Comparison]:
     """Run a scenario as written and with ``PATH=VALUE`` changes; compare the two."""
-    from engine.whatif import apply_settings, compare_reports
+    from .consult.whatif import apply_settings, compare_reports
 
     loaded = read_scenario(scenario_path)
     compiled = compiled_knowledge_base(kb_root)
@@ -295,8 +295,8 @@ def audit_replay(
     audit_path: Path, run_id: str, kb_root: KBRoots = None
 ) -> tuple[StoredRun, Report, Comparison]:
     """Re-run a recorded scenario on the current KB and compare with the recorded report."""
-    from engine import audit
-    from engine.whatif import compare_reports
+    from . import audit
+    from .consult.whatif import compare_reports
 
     stored = audit.load_run(audit_path, run_id)
     current = advise(stored.scenario, compiled_knowledge_base(kb_root))

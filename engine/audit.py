@@ -26,11 +26,11 @@ from pathlib import Path
 import platformdirs
 from pydantic import ValidationError
 
-from engine.errors import AuditStoreError
-from engine.explain import scenario_digest
-from engine.schemas.base import Frozen
-from engine.schemas.report import Report
-from engine.schemas.scenario import Scenario
+from .errors import AuditStoreError
+from .explain.report import scenario_digest
+from .schemas.base import Frozen
+from .schemas.report import Report
+from .schemas.scenario import Scenario
 
 FORMAT = "synergy-compass-audit"
 FORMAT_VERSION = "1"

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from conftest import MINI_KB
-
-from cli import cli
+from synergy_compass.cli import cli
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 BASIC = MINI_KB / "scenarios" / "basic.yaml"

@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from engine import audit
-from engine.api import advise_file, audit_replay, read_scenario
-from engine.schemas.report import Report
+from synergy_compass.engine import audit
+from synergy_compass.engine.api import advise_file, audit_replay, read_scenario
+from synergy_compass.engine.schemas.report import Report
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
 MINI_KB = Path("tests/fixtures/mini_kb")

@@ -32,9 +32,8 @@ import pytest
 from click.testing import Result
 from conftest import MINI_KB
 from hostile_support import BASIC, assert_no_traceback, invoke
-
-from engine import audit
-from engine.api import advise_file, read_scenario
+from synergy_compass.engine import audit
+from synergy_compass.engine.api import advise_file, read_scenario
 
 WRITERS, RUNS_EACH = 4, 250
 
@@ -128,8 +127,8 @@ _HELD_WRITER = textwrap.dedent(
     """
     import sqlite3, sys, time
     from pathlib import Path
-    from engine import audit
-    from engine.api import advise_file, read_scenario
+    from synergy_compass.engine import audit
+    from synergy_compass.engine.api import advise_file, read_scenario
 
     path, ready, basic, kb = map(Path, sys.argv[1:5])
     report = advise_file(basic, kb)
@@ -190,8 +189,8 @@ _ENDLESS_WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from engine import audit
-    from engine.api import advise_file, read_scenario
+    from synergy_compass.engine import audit
+    from synergy_compass.engine.api import advise_file, read_scenario
 
     path, basic, kb = map(Path, sys.argv[1:4])
     report = advise_file(basic, kb)

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import SHIPPED_KB
-
-from cli import cli
-from engine.api import advise_file
+from synergy_compass.cli import cli
+from synergy_compass.engine.api import advise_file
 
 VALID = {
     "title": "T",

@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from engine.certainty import combine, combine_all, premise
+from synergy_compass.engine.rules.certainty import combine, combine_all, premise
 
 factor = st.floats(min_value=-0.99, max_value=0.99, allow_nan=False)
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cli import cli
+from synergy_compass.cli import cli
 
 BASIC = "tests/fixtures/mini_kb/scenarios/basic.yaml"
 
@@ -94,7 +93,7 @@ def test_an_internal_error_is_one_line_without_debug(
     def explode(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("engine.api.advise_and_record", explode)
+    monkeypatch.setattr("synergy_compass.engine.api.advise_and_record", explode)
     code, _, err = invoke(runner, "advise", BASIC, "--kb", str(mini_kb))
     assert code == 3
     assert err.strip().splitlines() == [

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from engine import api
-from engine.collection import collection_paused, keep_out_of_collections
+from synergy_compass.engine import api
+from synergy_compass.engine.run.garbage_collection import collection_paused, keep_out_of_collections
 
 
 def _fail_while_paused() -> None:
@@ -51,7 +50,7 @@ def test_advising_leaves_the_collector_on(mini_kb: Path) -> None:
 
 
 def test_importing_the_cli_leaves_the_collector_as_it_was() -> None:
-    code = "import gc, cli; print(gc.isenabled())"
+    code = "import gc, synergy_compass.cli; print(gc.isenabled())"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

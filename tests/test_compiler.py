@@ -3,13 +3,13 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from engine.compiler import (
+from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.run.compiler import (
     FieldPredicate,
     VariableComparison,
     _intern,
     compile_knowledge_base,
 )
-from engine.loader import load_knowledge_base
 
 
 def test_field_predicates_combine_tests_and_reject_non_numbers() -> None:

@@ -11,7 +11,7 @@ def test_experta_imports_and_runs_in_a_fresh_interpreter() -> None:
     # A fresh process: nothing else may have patched `collections` before our shim runs.
     code = (
         "import logging\n"
-        "from engine.experta_compat import Fact, KnowledgeEngine, Rule, EXPERTA_VERSION\n"
+        "from synergy_compass.engine.run.experta_compat import Fact, KnowledgeEngine, Rule, EXPERTA_VERSION\n"
         "class Seen(Fact): pass\n"
         "fired = []\n"
         "class Engine(KnowledgeEngine):\n"

@@ -4,9 +4,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from engine.api import advise_file
-from engine.explain import NATIONAL_TENDENCY_CAVEAT
+from synergy_compass.engine.api import advise_file
+from synergy_compass.engine.explain.report import NATIONAL_TENDENCY_CAVEAT
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
 

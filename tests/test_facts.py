@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.facts import build_input_facts
-from engine.loader import load_knowledge_base, parse_scenario
+from synergy_compass.engine.load.loader import load_knowledge_base, parse_scenario
+from synergy_compass.engine.run.input_facts import build_input_facts
 
 CASE = b"""title: T
 we: {culture: US}

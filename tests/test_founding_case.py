@@ -9,9 +9,8 @@ import sys
 
 import pytest
 from conftest import FOUNDING_CASE, REPOSITORY, assert_golden
-
-from engine.api import advise_file
-from engine.render import render_json, render_text
+from synergy_compass.engine.api import advise_file
+from synergy_compass.engine.render.text import render_json, render_text
 
 REQUIRED_ADVICE = {
     "build-personal-relationship",
@@ -77,7 +76,15 @@ def test_golden_text() -> None:
 
 
 def test_the_cli_output_is_identical_across_processes_and_hash_seeds() -> None:
-    command = [sys.executable, "-m", "cli", "advise", str(FOUNDING_CASE), "--format", "json"]
+    command = [
+        sys.executable,
+        "-m",
+        "synergy_compass.cli",
+        "advise",
+        str(FOUNDING_CASE),
+        "--format",
+        "json",
+    ]
     outputs = set()
     for seed in ("0", "1", "123", "random"):
         environment = {**os.environ, "PYTHONHASHSEED": seed}

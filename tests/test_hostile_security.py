@@ -25,8 +25,7 @@ import yaml
 from click.testing import Result
 from conftest import MINI_KB, REPOSITORY
 from hostile_support import BASIC, HOSTILE, KB_TARGETS, assert_no_traceback, invoke, kb_with
-
-from engine import api
+from synergy_compass.engine import api
 
 
 def payloads(marker: Path) -> dict[str, str]:
@@ -127,11 +126,11 @@ _CHILD = textwrap.dedent(
     """
     import importlib, json, os, pkgutil, sys
     from click.testing import CliRunner
-    from cli import cli
-    import engine
+    from synergy_compass.cli import cli
+    import synergy_compass.engine as engine
 
-    for module in pkgutil.iter_modules(engine.__path__):  # commands import theirs when run
-        importlib.import_module(f"engine.{module.name}")
+    for module in pkgutil.walk_packages(engine.__path__, "synergy_compass.engine."):
+        importlib.import_module(module.name)  # commands import theirs when run
 
     runner = CliRunner()
     warm_up, commands = json.loads(sys.argv[1]), json.loads(sys.argv[2])

@@ -138,7 +138,7 @@ def test_no_traceback_reaches_the_terminal(args: tuple[object, ...], work: Path)
 _WITHOUT_LIBYAML = """
 import sys, yaml
 del yaml.CSafeLoader  # as on an installation of PyYAML built without libyaml
-from cli import main
+from synergy_compass.cli import main
 sys.argv = ["compass", *sys.argv[1:]]
 main()
 """

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
-from cli import cli
-from engine.errors import ScenarioError
-from engine.interview import QUESTIONS, Interview, parse_answer
+from synergy_compass.cli import cli
+from synergy_compass.engine.consult.interview import QUESTIONS, Interview, parse_answer
+from synergy_compass.engine.errors import ScenarioError
 
 QUESTION = {question.key: question for question in QUESTIONS}
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from engine.json_schemas import SCHEMAS, json_schema_text
+from synergy_compass.engine.authoring.json_schemas import SCHEMAS, json_schema_text
 
 SCHEMA_DIRECTORY = Path(__file__).resolve().parent.parent / "docs" / "schemas"
 

@@ -7,10 +7,9 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from cli import cli
-from engine.api import compiled_knowledge_base
-from engine.kb_testing import coverage, run_kb_tests
+from synergy_compass.cli import cli
+from synergy_compass.engine.api import compiled_knowledge_base
+from synergy_compass.engine.authoring.scenario_tests import coverage, run_kb_tests
 
 
 def test_expectations_todo_and_rule_tallies(mini_kb: Path) -> None:

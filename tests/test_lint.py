@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from cli import cli
-from engine.lint import CHECKS, Severity, lint_knowledge_base
+from synergy_compass.cli import cli
+from synergy_compass.engine.authoring.lint import CHECKS, Severity, lint_knowledge_base
 
 DEFECTS = Path(__file__).parent / "fixtures" / "defect_kb"
 

@@ -6,9 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from engine.errors import KnowledgeBaseError, ScenarioError
-from engine.loader import default_kb_root, load_knowledge_base, parse_scenario, resolve_roots
+from synergy_compass.engine.errors import KnowledgeBaseError, ScenarioError
+from synergy_compass.engine.load.loader import (
+    default_kb_root,
+    load_knowledge_base,
+    parse_scenario,
+    resolve_roots,
+)
 
 RULE_HEAD = """rules:
   - id: probe

@@ -16,15 +16,19 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine.compiler import PATTERN_PREFIX, CompiledKB, compile_knowledge_base, make_fact
-from engine.facts import build_input_facts
-from engine.loader import load_knowledge_base, load_scenario
-from engine.network import Match, NetworkBuilder, NetworkState
-from engine.runner import run
-from engine.schemas.conditions import Atom
-from engine.schemas.facts import FactRecord, InputFacts, ScenarioOrigin
-from engine.schemas.kb import Pattern
+from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario
+from synergy_compass.engine.run.compiler import (
+    PATTERN_PREFIX,
+    CompiledKB,
+    compile_knowledge_base,
+    make_fact,
+)
+from synergy_compass.engine.run.input_facts import build_input_facts
+from synergy_compass.engine.run.network import Match, NetworkBuilder, NetworkState
+from synergy_compass.engine.run.runner import run
+from synergy_compass.engine.schemas.conditions import Atom
+from synergy_compass.engine.schemas.facts import FactRecord, InputFacts, ScenarioOrigin
+from synergy_compass.engine.schemas.kb import Pattern
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED = REPOSITORY / "kb"

@@ -1,18 +1,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from engine import loader
-from engine.compiler import compile_knowledge_base
-from engine.errors import KnowledgeBaseError
-from engine.loader import kb_digest, load_knowledge_base
-from engine.network import NetworkBuilder, network_data, network_from_data
-from engine.parse_cache import (
+from synergy_compass.engine.errors import KnowledgeBaseError
+from synergy_compass.engine.load import cache as cache_module
+from synergy_compass.engine.load import loader
+from synergy_compass.engine.load.cache import (
     CachedFile,
     DeferredDocument,
     cache_directory,
@@ -21,7 +19,10 @@ from engine.parse_cache import (
     read_checked_knowledge_base,
     write_checked_knowledge_base,
 )
-from engine.yaml_source import YamlProblemError, parse_yaml
+from synergy_compass.engine.load.loader import kb_digest, load_knowledge_base
+from synergy_compass.engine.load.yaml_source import YamlProblemError, parse_yaml
+from synergy_compass.engine.run.compiler import compile_knowledge_base
+from synergy_compass.engine.run.network import NetworkBuilder, network_data, network_from_data
 
 SHIPPED_KB = Path(__file__).resolve().parent.parent / "kb"
 MINI_KB_ROOT = Path(__file__).resolve().parent / "fixtures" / "mini_kb"
@@ -102,7 +103,26 @@ def test_an_entry_is_only_found_by_the_same_bytes_and_code(cache: Path, mini_kb:
     assert read_checked_knowledge_base([mini_kb], "digest-a") == files
     assert read_checked_knowledge_base([mini_kb], "digest-b") is None
     assert read_checked_knowledge_base([mini_kb.parent], "digest-a") is None
-    assert code_stamp("loader.py") != code_stamp("checks.py")
+    assert code_stamp("load") != code_stamp("run")
+
+
+def test_a_module_added_to_a_stamped_subpackage_changes_the_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Path(cache_module.__file__).resolve().parents[1]
+    copy = tmp_path / "engine"
+    shutil.copytree(engine, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "_ENGINE", copy)
+    before = code_stamp("load", "schemas")
+    assert before == code_stamp("load", "schemas")
+    (copy / "load" / "new_step.py").write_text('"""A module a later change adds."""\n')
+    assert code_stamp("load", "schemas") != before
+    assert code_stamp("run") == code_stamp("run")  # other subpackages are not involved
+
+
+def test_a_stamp_names_only_subpackages() -> None:
+    with pytest.raises(ValueError, match="not a subpackage"):
+        code_stamp("loader.py")
 
 
 # --- the network cache -------------------------------------------------------------------------

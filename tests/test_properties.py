@@ -34,15 +34,19 @@ import yaml
 from conftest import MINI_KB, REPOSITORY, SHIPPED_KB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine.api import advise
-from engine.compiler import CompiledKB, compile_knowledge_base
-from engine.errors import CompassError, InputError, Problem
-from engine.lint import lint_knowledge_base
-from engine.loader import inspect_knowledge_base, kb_files, load_knowledge_base, parse_scenario
-from engine.render import render_json, render_text
-from engine.schemas import scenario as schema
-from engine.yaml_source import parse_yaml
+from synergy_compass.engine.api import advise
+from synergy_compass.engine.authoring.lint import lint_knowledge_base
+from synergy_compass.engine.errors import CompassError, InputError, Problem
+from synergy_compass.engine.load.loader import (
+    inspect_knowledge_base,
+    kb_files,
+    load_knowledge_base,
+    parse_scenario,
+)
+from synergy_compass.engine.load.yaml_source import parse_yaml
+from synergy_compass.engine.render.text import render_json, render_text
+from synergy_compass.engine.run.compiler import CompiledKB, compile_knowledge_base
+from synergy_compass.engine.schemas import scenario as schema
 
 DEEP = settings(
     settings.get_profile("deep"),

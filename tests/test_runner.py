@@ -8,14 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from engine.compiler import TotalOrderStrategy, compile_knowledge_base, make_fact
-from engine.errors import RunawayRulesError
-from engine.experta_compat import Agenda, DepthStrategy
-from engine.facts import build_input_facts
-from engine.loader import load_knowledge_base, load_scenario, parse_scenario
-from engine.runner import run
-from engine.schemas.results import RunResult
+from synergy_compass.engine.errors import RunawayRulesError
+from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario, parse_scenario
+from synergy_compass.engine.run.compiler import (
+    TotalOrderStrategy,
+    compile_knowledge_base,
+    make_fact,
+)
+from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
+from synergy_compass.engine.run.input_facts import build_input_facts
+from synergy_compass.engine.run.runner import run
+from synergy_compass.engine.schemas.results import RunResult
 
 SCENARIO = b"""title: T
 we: {culture: US}
@@ -151,8 +154,8 @@ def test_cancelling_activations_in_any_order(tmp_path: Path, strategy_name: str)
 def test_firing_order_is_the_same_in_every_process(mini_kb: Path) -> None:
     code = (
         "from pathlib import Path\n"
-        "from engine.api import advise_file\n"
-        "from engine.render import render_json\n"
+        "from synergy_compass.engine.api import advise_file\n"
+        "from synergy_compass.engine.render.text import render_json\n"
         f"print(render_json(advise_file(Path({str(mini_kb / 'scenarios' / 'basic.yaml')!r}),"
         f" Path({str(mini_kb)!r}))))\n"
     )

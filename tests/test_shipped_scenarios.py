@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SHIPPED_KB
-
-from engine.api import advise, compiled_knowledge_base
-from engine.loader import load_scenario
+from synergy_compass.engine.api import advise, compiled_knowledge_base
+from synergy_compass.engine.load.loader import load_scenario
 
 SCENARIOS = sorted((SHIPPED_KB / "scenarios").glob("*.yaml"))
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from engine.api import whatif_file
-from engine.errors import ScenarioError
-from engine.whatif import apply_settings, render_comparison_text
+from synergy_compass.engine.api import whatif_file
+from synergy_compass.engine.consult.whatif import apply_settings, render_comparison_text
+from synergy_compass.engine.errors import ScenarioError
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
 

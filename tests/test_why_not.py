@@ -3,9 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from engine.api import explain_file
-from engine.errors import InputError
+from synergy_compass.engine.api import explain_file
+from synergy_compass.engine.errors import InputError
 
 SAME_CULTURE = """title: T
 we: {culture: US}

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import pytest
-
-from engine.yaml_source import MAX_FILE_BYTES, YamlProblemError, parse_yaml
+from synergy_compass.engine.load.yaml_source import MAX_FILE_BYTES, YamlProblemError, parse_yaml
 
 
 def problem_text(raw: bytes) -> str:

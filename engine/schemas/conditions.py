@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.schemas.kb import Alternatives, Condition, Existence, Negation, Pattern
+from .kb import Alternatives, Condition, Existence, Negation, Pattern
 
 MAX_BRANCHES = 64
 

@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from engine.schemas import scenario
-from engine.schemas.base import Frozen
+from . import scenario
+from .base import Frozen
 
 Scalar = str | int | float | bool
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, RootModel, Tag, field_validator, model_validator
 
-from engine.schemas.base import Frozen
+from .base import Frozen
 
 Identifier = Annotated[
     str,

@@ -9,8 +9,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from engine.errors import KnowledgeBaseError, Location, Problem
-from engine.schemas.kb import (
+from ..errors import KnowledgeBaseError, Location, Problem
+from ..load.yaml_source import PathKey, YamlDocument, value_at
+from .kb import (
     Advice,
     CultureProfile,
     Dimension,
@@ -20,7 +21,6 @@ from engine.schemas.kb import (
     RuleSpec,
     Source,
 )
-from engine.yaml_source import PathKey, YamlDocument, value_at
 
 Item = TypeVar("Item")
 

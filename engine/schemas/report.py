@@ -6,10 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from engine.schemas.base import Frozen
-from engine.schemas.facts import FactRecord, Origin
-from engine.schemas.kb import Stage, Topic
-from engine.schemas.results import Firing
+from .base import Frozen
+from .facts import FactRecord, Origin
+from .kb import Stage, Topic
+from .results import Firing
 
 
 class HowStep(Frozen):

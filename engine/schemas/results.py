@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from engine.schemas.base import Frozen
-from engine.schemas.facts import FactRecord, Scalar
+from .base import Frozen
+from .facts import FactRecord, Scalar
 
 
 class Firing(Frozen):

@@ -13,8 +13,8 @@ from typing import Annotated
 import pycountry
 from pydantic import BeforeValidator, Field
 
-from engine.errors import did_you_mean, shorten
-from engine.schemas.base import Frozen
+from ..errors import did_you_mean, shorten
+from .base import Frozen
 
 
 class OrganisationType(StrEnum):

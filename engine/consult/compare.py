@@ -7,9 +7,9 @@ Relative, not absolute: the same score means something different next to differe
 
 from __future__ import annotations
 
-from engine.schemas.base import Frozen
-from engine.schemas.kb import Dimension
-from engine.schemas.knowledge_base import KnowledgeBase
+from ..schemas.base import Frozen
+from ..schemas.kb import Dimension
+from ..schemas.knowledge_base import KnowledgeBase
 
 CLEAR_GAP = {"The Culture Map (Meyer)": 20.0, "GLOBE": 0.7}
 _DEFAULT_CLEAR_GAP = 20.0

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.schemas.facts import Scalar
-from engine.schemas.kb import FieldTest, Pattern, VariableOperand
+from ..schemas.facts import Scalar
+from ..schemas.kb import FieldTest, Pattern, VariableOperand
 
 
 def is_number(value: Any) -> bool:

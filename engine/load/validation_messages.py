@@ -14,8 +14,8 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import Problem, did_you_mean, shorten
-from engine.yaml_source import PathKey, YamlDocument
+from ..errors import Problem, did_you_mean, shorten
+from .yaml_source import PathKey, YamlDocument
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:

@@ -26,10 +26,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.matching import compare_with, passes
-from engine.schemas.conditions import Atom
-from engine.schemas.facts import Scalar
-from engine.schemas.kb import FieldTest, Pattern, VariableOperand
+from ..rules.matching import compare_with, passes
+from ..schemas.conditions import Atom
+from ..schemas.facts import Scalar
+from ..schemas.kb import FieldTest, Pattern, VariableOperand
 
 HIDDEN_PREFIX = "_v"  # variables the compiler invents; YAML variables cannot start with '_'
 INITIAL = "initial-fact"

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from engine.errors import Location, Problem, did_you_mean, shorten
-from engine.loader import inspect_knowledge_base
-from engine.schemas.base import Frozen
-from engine.schemas.conditions import Atom, Branch, expand
-from engine.schemas.kb import LintExclusion, Pattern, RuleSpec, VariableOperand
-from engine.schemas.knowledge_base import KnowledgeBase, Located
+from ..errors import Location, Problem, did_you_mean, shorten
+from ..load.loader import inspect_knowledge_base
+from ..schemas.base import Frozen
+from ..schemas.conditions import Atom, Branch, expand
+from ..schemas.kb import LintExclusion, Pattern, RuleSpec, VariableOperand
+from ..schemas.knowledge_base import KnowledgeBase, Located
 
 
 class Severity(StrEnum):

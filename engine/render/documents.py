@@ -11,10 +11,10 @@ import html
 import io
 from collections.abc import Iterator
 
-from engine.compare import CultureComparison
-from engine.explain import NATIONAL_TENDENCY_CAVEAT
-from engine.schemas.kb import Stage
-from engine.schemas.report import Evidence, HowNode, Recommendation, Report
+from ..consult.compare import CultureComparison
+from ..explain.report import NATIONAL_TENDENCY_CAVEAT
+from ..schemas.kb import Stage
+from ..schemas.report import Evidence, HowNode, Recommendation, Report
 
 STAGE_TITLES = {Stage.now: "Now", Stage.next: "Next", Stage.over_time: "Over time"}
 _CHART_FRAMEWORKS = ("Hofstede 6-D", "The Culture Map (Meyer)")

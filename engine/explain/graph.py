@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from engine.schemas.report import Report
+from ..schemas.report import Report
 
 
 def _edges(report: Report) -> Iterator[tuple[str, str, str, str]]:

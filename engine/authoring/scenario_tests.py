@@ -13,16 +13,16 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.compiler import CompiledKB
-from engine.errors import ScenarioError
-from engine.explain import explain
-from engine.facts import build_input_facts
-from engine.loader import SCENARIO_DIRECTORY, load_scenario
-from engine.runner import run
-from engine.schemas.base import Frozen
-from engine.schemas.results import RunResult
-from engine.schemas.scenario import Scenario
-from engine.why_not import branch_checks
+from ..errors import ScenarioError
+from ..explain.report import explain
+from ..explain.why_not import branch_checks
+from ..load.loader import SCENARIO_DIRECTORY, load_scenario
+from ..run.compiler import CompiledKB
+from ..run.input_facts import build_input_facts
+from ..run.runner import run
+from ..schemas.base import Frozen
+from ..schemas.results import RunResult
+from ..schemas.scenario import Scenario
 
 
 class ScenarioOutcome(Frozen):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from engine.loader import SCENARIO_DIRECTORY
-from engine.schemas.base import Frozen
-from engine.schemas.kb import Topic
-from engine.schemas.knowledge_base import KnowledgeBase
+from ..load.loader import SCENARIO_DIRECTORY
+from ..schemas.base import Frozen
+from ..schemas.kb import Topic
+from ..schemas.knowledge_base import KnowledgeBase
 
 
 class KnowledgeBaseStats(Frozen):

@@ -14,11 +14,11 @@ from collections import defaultdict
 
 import pycountry
 
-from engine import certainty
-from engine.schemas.facts import FactRecord
-from engine.schemas.kb import Advice, RuleSpec, Source, Stage
-from engine.schemas.knowledge_base import KnowledgeBase
-from engine.schemas.report import (
+from ..rules import certainty
+from ..schemas.facts import FactRecord
+from ..schemas.kb import Advice, RuleSpec, Source, Stage
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.report import (
     DiagnosisItem,
     Evidence,
     HowNode,
@@ -30,8 +30,8 @@ from engine.schemas.report import (
     SourceReference,
     Trace,
 )
-from engine.schemas.results import Firing, RunResult
-from engine.schemas.scenario import Scenario
+from ..schemas.results import Firing, RunResult
+from ..schemas.scenario import Scenario
 
 _STAGE_ORDER = {stage: position for position, stage in enumerate(Stage)}
 NATIONAL_TENDENCY_CAVEAT = (

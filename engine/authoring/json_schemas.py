@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.schemas import kb
-from engine.schemas.scenario import Scenario
+from ..schemas import kb
+from ..schemas.scenario import Scenario
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "rule": kb.RulesFile,

@@ -19,14 +19,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from engine.collection import collection_paused
-from engine.compiler import CompiledKB
-from engine.errors import CompassError, InputError, Location, Problem, shorten
-from engine.explain import explain
-from engine.facts import build_input_facts
-from engine.loader import parse_scenario
-from engine.runner import run
-from engine.schemas.base import Frozen
+from ..errors import CompassError, InputError, Location, Problem, shorten
+from ..explain.report import explain
+from ..load.loader import parse_scenario
+from ..run.compiler import CompiledKB
+from ..run.garbage_collection import collection_paused
+from ..run.input_facts import build_input_facts
+from ..run.runner import run
+from ..schemas.base import Frozen
 
 _LIST_FIELDS = {
     "we_are_doing",

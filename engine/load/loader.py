@@ -14,20 +14,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from engine import checks
-from engine.errors import KnowledgeBaseError, Location, Problem, ScenarioError, did_you_mean
-from engine.parse_cache import (
+from ..errors import KnowledgeBaseError, Location, Problem, ScenarioError, did_you_mean
+from ..schemas import kb as schema
+from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
+from ..schemas.scenario import Scenario
+from . import cross_checks
+from .cache import (
     CachedFile,
     DeferredDocument,
     parse_cached,
     read_checked_knowledge_base,
     write_checked_knowledge_base,
 )
-from engine.schemas import kb as schema
-from engine.schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
-from engine.schemas.scenario import Scenario
-from engine.validation_messages import problems_from_validation
-from engine.yaml_source import YamlDocument, YamlProblemError, parse_yaml, read_yaml
+from .validation_messages import problems_from_validation
+from .yaml_source import YamlDocument, YamlProblemError, parse_yaml, read_yaml
 
 SCENARIO_DIRECTORY = "scenarios"
 MANIFEST_FILE = "kb.yaml"
@@ -35,9 +35,8 @@ MANIFEST_FILE = "kb.yaml"
 
 def default_kb_root() -> Path:
     """The shipped KB: inside the installed package, or beside it in a source checkout."""
-    package = Path(__file__).resolve().parent
-    installed = package / "kb"
-    return installed if installed.is_dir() else package.parent / "kb"
+    # The KB sits beside engine/ in both: the checkout's root is the installed package's folder.
+    return Path(__file__).resolve().parents[2] / "kb"
 
 
 def kb_files(root: Path) -> list[Path]:
@@ -321,7 +320,7 @@ def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], lis
             except _InvalidFileError as invalid:
                 collected.problems.extend(invalid.problems)
     knowledge_base = _assembled(directories, collected, digest.hexdigest())
-    problems = collected.problems + checks.check_knowledge_base(knowledge_base)
+    problems = collected.problems + cross_checks.check_knowledge_base(knowledge_base)
     return knowledge_base, sorted(problems, key=_order), files
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
-from engine.schemas.kb import Stage
-from engine.schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
+from ..schemas.kb import Stage
+from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 
 WIDTH = 88
 STAGE_TITLES = {Stage.now: "Now", Stage.next: "Next", Stage.over_time: "Over time"}

@@ -12,12 +12,12 @@ from typing import Any
 
 import pycountry
 
-from engine.errors import Problem, did_you_mean
-from engine.schemas.conditions import Atom, TooManyBranchesError, expand
-from engine.schemas.facts import FACT_TYPES, FieldSpec
-from engine.schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
-from engine.schemas.knowledge_base import KnowledgeBase, Located
-from engine.yaml_source import PathKey
+from ..errors import Problem, did_you_mean
+from ..schemas.conditions import Atom, TooManyBranchesError, expand
+from ..schemas.facts import FACT_TYPES, FieldSpec
+from ..schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
+from ..schemas.knowledge_base import KnowledgeBase, Located
+from .yaml_source import PathKey
 
 
 def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:

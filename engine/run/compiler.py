@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Literal
 
-from engine.experta_compat import (
+from ..load.cache import code_stamp, knowledge_base_key, read_derived, write_derived
+from ..rules.matching import compare_with, passes
+from ..schemas.conditions import Atom, expand
+from ..schemas.facts import FACT_TYPES, Scalar
+from ..schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
+from ..schemas.knowledge_base import KnowledgeBase, Located
+from .experta_compat import (
     AND,
     AS,
     EXISTS,
@@ -34,8 +40,7 @@ from engine.experta_compat import (
     Rule,
     Strategy,
 )
-from engine.matching import compare_with, passes
-from engine.network import (
+from .network import (
     HIDDEN_PREFIX,
     INITIAL,
     MatchNetwork,
@@ -44,11 +49,6 @@ from engine.network import (
     network_data,
     network_from_data,
 )
-from engine.parse_cache import code_stamp, knowledge_base_key, read_derived, write_derived
-from engine.schemas.conditions import Atom, expand
-from engine.schemas.facts import FACT_TYPES, Scalar
-from engine.schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
-from engine.schemas.knowledge_base import KnowledgeBase, Located
 
 PATTERN_PREFIX = "_p"  # context keys of matched facts; YAML variables cannot start with '_'
 MatcherName = Literal["network", "rete"]
@@ -453,7 +453,7 @@ def compile_knowledge_base(
 
 # The network follows from the checked KB (see knowledge_base_key) and from the code that
 # expands rules into branches and branches into plans.
-_NETWORK_CODE = ("network.py", "compiler.py", "matching.py")
+_NETWORK_CODE = ("load", "schemas", "rules", "run")
 
 
 def _network_key(knowledge_base: KnowledgeBase) -> list[Any]:

@@ -10,10 +10,10 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from engine.errors import Location, Problem, ScenarioError
-from engine.schemas.base import Frozen
-from engine.schemas.report import Report
-from engine.yaml_source import YamlProblemError, parse_yaml
+from ..errors import Location, Problem, ScenarioError
+from ..load.yaml_source import YamlProblemError, parse_yaml
+from ..schemas.base import Frozen
+from ..schemas.report import Report
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from engine.matching import bind, failed_tests, pattern_accepts
-from engine.schemas.base import Frozen
-from engine.schemas.conditions import Atom, expand
-from engine.schemas.facts import FactRecord, Scalar
-from engine.schemas.kb import FieldTest, Pattern, Spread, VariableOperand
-from engine.schemas.knowledge_base import KnowledgeBase
-from engine.schemas.report import Report
-from engine.schemas.results import RunResult
+from ..rules.matching import bind, failed_tests, pattern_accepts
+from ..schemas.base import Frozen
+from ..schemas.conditions import Atom, expand
+from ..schemas.facts import FactRecord, Scalar
+from ..schemas.kb import FieldTest, Pattern, Spread, VariableOperand
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.report import Report
+from ..schemas.results import RunResult
 
 _MAX_CANDIDATES = 64
 _CLOSEST = 3

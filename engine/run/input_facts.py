@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.schemas.facts import (
+from ..schemas.facts import (
     FACT_TYPES,
     FactRecord,
     InputFacts,
@@ -16,8 +16,8 @@ from engine.schemas.facts import (
     Scalar,
     ScenarioOrigin,
 )
-from engine.schemas.knowledge_base import KnowledgeBase
-from engine.schemas.scenario import Scenario
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.scenario import Scenario
 
 _TYPE_ORDER = {name: position for position, name in enumerate(FACT_TYPES)}
 

@@ -16,11 +16,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
-from engine.errors import Location, Problem, ScenarioError, did_you_mean
-from engine.schemas import scenario as schema
-from engine.schemas.scenario import Scenario, resolve_country
-from engine.validation_messages import problems_from_validation
-from engine.yaml_source import YamlDocument
+from ..errors import Location, Problem, ScenarioError, did_you_mean
+from ..load.validation_messages import problems_from_validation
+from ..load.yaml_source import YamlDocument
+from ..schemas import scenario as schema
+from ..schemas.scenario import Scenario, resolve_country
 
 Kind = Literal["text", "country", "choice", "choices", "number"]
 Answers = dict[str, Any]

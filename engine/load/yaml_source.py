@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from engine.errors import Location, Problem, shorten
+from ..errors import Location, Problem, shorten
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000

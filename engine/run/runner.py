@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from engine.compiler import (
+from ..errors import RunawayRulesError
+from ..rules.matching import pattern_accepts
+from ..schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
+from ..schemas.results import Firing, RunResult
+from .compiler import (
     PATTERN_PREFIX,
     CompiledBranch,
     CompiledKB,
     make_fact,
 )
-from engine.errors import RunawayRulesError
-from engine.matching import pattern_accepts
-from engine.schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
-from engine.schemas.results import Firing, RunResult
 
 DEFAULT_STEP_LIMIT = 10_000
 _LOOP_WINDOW = 50

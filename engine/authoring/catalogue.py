@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from engine.compiler import CompiledKB
-from engine.explain import cite, short_cite
-from engine.facts import build_input_facts
-from engine.kb_testing import scenario_files
-from engine.loader import load_scenario
-from engine.runner import run
-from engine.schemas.conditions import expand
-from engine.schemas.kb import RuleSpec, Stage, Topic
-from engine.schemas.knowledge_base import KnowledgeBase, Located
-from engine.why_not import ConditionWords
+from ..explain.report import cite, short_cite
+from ..explain.why_not import ConditionWords
+from ..load.loader import load_scenario
+from ..run.compiler import CompiledKB
+from ..run.input_facts import build_input_facts
+from ..run.runner import run
+from ..schemas.conditions import expand
+from ..schemas.kb import RuleSpec, Stage, Topic
+from ..schemas.knowledge_base import KnowledgeBase, Located
+from .scenario_tests import scenario_files
 
 _STAGE = {Stage.now: "now", Stage.next: "next", Stage.over_time: "over time"}
 

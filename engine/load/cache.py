@@ -23,7 +23,7 @@ import platformdirs
 import pycountry
 import pydantic
 
-from engine.yaml_source import PathKey, YamlDocument, YamlProblemError, parse_yaml
+from .yaml_source import PathKey, YamlDocument, YamlProblemError, parse_yaml
 
 _FORMAT = 1
 
@@ -77,18 +77,23 @@ def _write_atomically(entry: Path, payload: Any) -> None:
 
 # ---------------------------------------------------------------------------- whole knowledge bases
 
+_ENGINE = Path(__file__).resolve().parents[1]
+
 _DERIVED_FORMAT = 1
 
 
-def code_stamp(*names: str) -> str:
-    """A hash of engine modules (or folders of them): an entry derived by other code (an
-    upgrade, a change in a checkout) is never taken as current."""
-    engine = Path(__file__).parent
+def code_stamp(*subpackages: str) -> str:
+    """A hash of every module in the named subpackages of the engine (``"load"``, ``"run"``):
+    an entry derived by other code (an upgrade, a change in a checkout, a module added) is never
+    taken as current. Whole subpackages are stamped, so a new module needs no list updated."""
     digest = hashlib.sha256()
-    for name in names:
-        path = engine / name
-        for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    for name in subpackages:
+        folder = _ENGINE / name
+        if not (folder / "__init__.py").is_file():
+            raise ValueError(f"{name!r} is not a subpackage of the engine")
+        for file in sorted(folder.rglob("*.py")):
+            relative = file.relative_to(_ENGINE).as_posix()
+            digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -120,14 +125,7 @@ def write_derived(kind: str, key: Any, payload: Any) -> None:
 # Everything that decides whether a KB loads, and what it loads as: reading YAML (and this
 # cache), the schemas, the cross-checks, the loader's order of items, and the libraries the
 # schemas and checks lean on (pydantic's validation, pycountry's list of countries).
-_CODE_THAT_DECIDES_VALIDITY = (
-    "yaml_source.py",
-    "parse_cache.py",
-    "loader.py",
-    "checks.py",
-    "schemas",
-    "validation_messages.py",
-)
+_CODE_THAT_DECIDES_VALIDITY = ("load", "schemas")
 
 
 def knowledge_base_key(directories: Sequence[str | Path], digest: str) -> list[Any]:

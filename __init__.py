@@ -1,0 +1,47 @@
+"""Synergy Compass: an open, explainable expert system for cross-cultural business.
+
+This checkout's root is the installed package ``synergy_compass``: ``engine/`` is
+``synergy_compass.engine``, ``cli.py`` is ``synergy_compass.cli`` and ``kb/`` ships as its data.
+The Python API is :mod:`synergy_compass.engine.api`; its main functions are re-exported here::
+
+    from synergy_compass import advise_file
+    report = advise_file(Path("kb/scenarios/allen-japan.yaml"))
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .engine.api import (
+        DEFAULT_STEP_LIMIT,
+        advise,
+        advise_file,
+        compile_knowledge_base,
+        compiled_knowledge_base,
+        kb_stats,
+        load_knowledge_base,
+        load_scenario,
+        parse_scenario,
+    )
+
+__all__ = [
+    "DEFAULT_STEP_LIMIT",
+    "advise",
+    "advise_file",
+    "compile_knowledge_base",
+    "compiled_knowledge_base",
+    "kb_stats",
+    "load_knowledge_base",
+    "load_scenario",
+    "parse_scenario",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported when first asked for: `compass` starts through synergy_compass.cli, which pauses
+    # the garbage collector before it imports the engine; an eager import here would run first.
+    if name in __all__:
+        return getattr(import_module(".engine.api", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from synergy_compass.engine.authoring.json_schemas import SCHEMAS, json_schema_text
 
-SCHEMA_DIRECTORY = Path(__file__).resolve().parent.parent / "docs" / "schemas"
+SCHEMA_DIRECTORY = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 
 
 @pytest.mark.parametrize("kind", sorted(SCHEMAS))

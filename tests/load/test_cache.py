@@ -24,8 +24,8 @@ from synergy_compass.engine.load.yaml_source import YamlProblemError, parse_yaml
 from synergy_compass.engine.run.compiler import compile_knowledge_base
 from synergy_compass.engine.run.network import NetworkBuilder, network_data, network_from_data
 
-SHIPPED_KB = Path(__file__).resolve().parent.parent / "kb"
-MINI_KB_ROOT = Path(__file__).resolve().parent / "fixtures" / "mini_kb"
+SHIPPED_KB = Path(__file__).resolve().parents[2] / "kb"
+MINI_KB_ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "mini_kb"
 
 TEXT = b"rules:\n  - id: a-rule\n    when: [{goal: {kind: expand_scope}}]\n"
 

@@ -88,7 +88,7 @@ def blocking_kb(tmp_path: Path, waiting_rules: int) -> Path:
     """A KB where one chain of conclusions blocks the negation of many waiting rules."""
     root = tmp_path / "blocking"
     root.mkdir()
-    mini = Path(__file__).parent / "fixtures" / "mini_kb"
+    mini = Path(__file__).parents[1] / "fixtures" / "mini_kb"
     for name in ("kb.yaml", "sources.yaml", "dimensions.yaml", "advice.yaml"):
         (root / name).write_bytes((mini / name).read_bytes())
     (root / "findings.yaml").write_text(

@@ -30,7 +30,7 @@ from synergy_compass.engine.schemas.conditions import Atom
 from synergy_compass.engine.schemas.facts import FactRecord, InputFacts, ScenarioOrigin
 from synergy_compass.engine.schemas.kb import Pattern
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+REPOSITORY = Path(__file__).resolve().parents[2]
 SHIPPED = REPOSITORY / "kb"
 MINI_KB = REPOSITORY / "tests" / "fixtures" / "mini_kb"
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from synergy_compass.cli import cli
 from synergy_compass.engine.authoring.lint import CHECKS, Severity, lint_knowledge_base
 
-DEFECTS = Path(__file__).parent / "fixtures" / "defect_kb"
+DEFECTS = Path(__file__).parents[1] / "fixtures" / "defect_kb"
 
 EXPECTED = {
     ("score-out-of-range", "cultures/de.yaml:5:18"),

@@ -24,7 +24,7 @@ from .load.loader import (
     resolve_roots,
 )
 from .load.validation_messages import problems_from_validation
-from .load.yaml_source import YamlDocument
+from .schemas.document import YamlDocument
 from .run.compiler import CompiledKB, compile_knowledge_base
 from .run.garbage_collection import collection_paused, keep_out_of_collections
 from .run.input_facts import build_input_facts

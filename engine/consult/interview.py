@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ..errors import Location, Problem, ScenarioError, did_you_mean
 from ..load.validation_messages import problems_from_validation
-from ..load.yaml_source import YamlDocument
+from ..schemas.document import YamlDocument
 from ..schemas import scenario as schema
 from ..schemas.scenario import Scenario, resolve_country
 

@@ -23,7 +23,8 @@ import platformdirs
 import pycountry
 import pydantic
 
-from .yaml_source import PathKey, YamlDocument, YamlProblemError, parse_yaml
+from ..schemas.document import PathKey, YamlDocument
+from .yaml_source import YamlProblemError, parse_yaml
 
 _FORMAT = 1
 

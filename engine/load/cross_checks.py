@@ -17,7 +17,7 @@ from ..schemas.conditions import Atom, TooManyBranchesError, expand
 from ..schemas.facts import FACT_TYPES, FieldSpec
 from ..schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
 from ..schemas.knowledge_base import KnowledgeBase, Located
-from .yaml_source import PathKey
+from ..schemas.document import PathKey
 
 
 def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:

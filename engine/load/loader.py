@@ -27,7 +27,8 @@ from .cache import (
     write_checked_knowledge_base,
 )
 from .validation_messages import problems_from_validation
-from .yaml_source import YamlDocument, YamlProblemError, parse_yaml, read_yaml
+from ..schemas.document import YamlDocument
+from .yaml_source import YamlProblemError, parse_yaml, read_yaml
 
 SCENARIO_DIRECTORY = "scenarios"
 MANIFEST_FILE = "kb.yaml"

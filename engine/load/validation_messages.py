@@ -15,7 +15,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, did_you_mean, shorten
-from .yaml_source import PathKey, YamlDocument
+from ..schemas.document import PathKey, YamlDocument
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:

@@ -9,19 +9,17 @@ errors, and alias expansion ("billion laughs") and nesting depth are bounded.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import Location, Problem, shorten
+from ..schemas.document import PathKey, YamlDocument
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
-
-PathKey = tuple[str | int, ...]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -45,49 +43,12 @@ _Loader.add_implicit_resolver(
 )
 
 
-@dataclass(frozen=True)
-class YamlDocument:
-    """Plain data from one YAML file plus the position of every value and mapping key."""
-
-    data: Any
-    display_path: str
-    value_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-
-    def location(self, path: PathKey, *, key: bool = False) -> Location:
-        """The closest known position for ``path``; falls back to its parents."""
-        positions = self.key_positions if key else self.value_positions
-        probe = tuple(path)
-        while probe:
-            if probe in positions:
-                line, column = positions[probe]
-                return Location(self.display_path, line, column)
-            if probe in self.value_positions:
-                line, column = self.value_positions[probe]
-                return Location(self.display_path, line, column)
-            probe = probe[:-1]
-        line, column = self.value_positions.get((), (1, 1))
-        return Location(self.display_path, line, column)
-
-
 class YamlProblemError(Exception):
     """Raised with a ready :class:`Problem` when a file is not acceptable YAML."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         super().__init__(str(problem))
-
-
-def value_at(data: Any, path: PathKey) -> Any:
-    """The value at ``path`` inside plain YAML data, or None where the path leads nowhere."""
-    for segment in path:
-        if isinstance(data, dict):
-            data = data.get(segment)
-        elif isinstance(data, list) and isinstance(segment, int) and 0 <= segment < len(data):
-            data = data[segment]
-        else:
-            return None
-    return data
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from ..errors import KnowledgeBaseError, Location, Problem
-from ..load.yaml_source import PathKey, YamlDocument, value_at
+from .document import PathKey, YamlDocument, value_at
 from .kb import (
     Advice,
     CultureProfile,

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 from ..load.cache import code_stamp, knowledge_base_key, read_derived, write_derived
-from ..rules.matching import compare_with, passes
+from ..rules.matching import passes
 from ..schemas.conditions import Atom, expand
 from ..schemas.facts import FACT_TYPES, Scalar
 from ..schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
@@ -46,6 +45,7 @@ from .network import (
     MatchNetwork,
     NetworkBuilder,
     NetworkState,
+    VariableComparison,
     network_data,
     network_from_data,
 )
@@ -140,31 +140,6 @@ class FieldPredicate:
 
     def __call__(self, value: Any) -> bool:
         return all(passes(operator, operand, value) for operator, operand in self.tests)
-
-
-@dataclass(frozen=True)
-class VariableComparison:
-    """``field OP variable`` (shifted or at a distance), evaluated by experta's TEST."""
-
-    operator: str
-    field_variable: str
-    other_variable: str
-    amount: float
-
-    @property
-    def __signature__(self) -> inspect.Signature:
-        # experta passes a TEST only the bindings named in its signature.
-        kind = inspect.Parameter.KEYWORD_ONLY
-        names = dict.fromkeys((self.field_variable, self.other_variable))
-        return inspect.Signature([inspect.Parameter(name, kind) for name in names])
-
-    def __call__(self, **bindings: Any) -> bool:
-        return compare_with(
-            self.operator,
-            bindings.get(self.field_variable),
-            bindings.get(self.other_variable),
-            self.amount,
-        )
 
 
 _interned: dict[Any, Any] = {}

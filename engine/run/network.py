@@ -22,6 +22,7 @@ A match that stays is not reported again, which is experta's refraction.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,8 +81,10 @@ _NO_VALUE = object()
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """``variable OP other (+ amount)`` between two bound variables."""
+class VariableComparison:
+    """``variable OP other (+ amount)`` between two bound variables: a field compared with a
+    variable, shifted or at a distance. Our network calls :meth:`holds`; with experta's RETE
+    the compiler hands the same object to a ``TEST``, which calls it with keyword bindings."""
 
     operator: str
     variable: str
@@ -93,6 +96,16 @@ class Comparison:
             self.operator, bindings.get(self.variable), bindings.get(self.other), self.amount
         )
 
+    @property
+    def __signature__(self) -> inspect.Signature:
+        # experta passes a TEST only the bindings named in its signature.
+        kind = inspect.Parameter.KEYWORD_ONLY
+        names = dict.fromkeys((self.variable, self.other))
+        return inspect.Signature([inspect.Parameter(name, kind) for name in names])
+
+    def __call__(self, **bindings: Any) -> bool:
+        return self.holds(bindings)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -102,7 +115,7 @@ class Step:
 
     alpha: int
     variables: tuple[tuple[str, str, bool], ...]
-    comparisons: tuple[Comparison, ...] = ()
+    comparisons: tuple[VariableComparison, ...] = ()
     index_field: tuple[str, str] | None = field(init=False, compare=False)
     """The first field that must equal a variable bound by an earlier step: candidates are
     looked up by its value. (A variable this step binds and then joins on, as in
@@ -124,7 +137,7 @@ class BranchPlan:
     positives: tuple[Step, ...]
     existence: tuple[tuple[Step, ...], ...]
     negations: tuple[Step, ...]
-    leftover: tuple[Comparison, ...] = ()
+    leftover: tuple[VariableComparison, ...] = ()
     """Comparisons whose variables the positive patterns never bind (checks forbid them;
     kept so that a KB loaded without checks still behaves as experta would)."""
 
@@ -190,7 +203,7 @@ class NetworkBuilder:
         """Add one branch (its atoms in author order); returns its number."""
         number = len(self.plans)
         bound: set[str] = set()
-        pending: list[Comparison] = []
+        pending: list[VariableComparison] = []
         positives = [
             self._step(atom.patterns[0], bound, pending) for atom in atoms if atom.kind == "pattern"
         ]
@@ -198,7 +211,7 @@ class NetworkBuilder:
         for atom in atoms:
             if atom.kind == "exists":
                 inner_bound = set(bound)
-                inner_pending: list[Comparison] = []
+                inner_pending: list[VariableComparison] = []
                 steps = [
                     self._step(pattern, inner_bound, inner_pending) for pattern in atom.patterns
                 ]
@@ -216,7 +229,7 @@ class NetworkBuilder:
         )
         return number
 
-    def _step(self, pattern: Pattern, bound: set[str], pending: list[Comparison]) -> Step:
+    def _step(self, pattern: Pattern, bound: set[str], pending: list[VariableComparison]) -> Step:
         checks: list[tuple[str, str, Any]] = []
         variables: list[tuple[str, str, bool]] = []
         for name, test in sorted(pattern.tests.items()):
@@ -230,7 +243,7 @@ class NetworkBuilder:
                     variable = f"{HIDDEN_PREFIX}{self.hidden}"
                     self.hidden += 1
                 amount = operand.plus if isinstance(operand, VariableOperand) else operand.by
-                pending.append(Comparison(operator, variable, operand.var, amount))
+                pending.append(VariableComparison(operator, variable, operand.var, amount))
             if variable is not None:
                 variables.append((name, variable, variable in bound))
                 bound.add(variable)
@@ -322,8 +335,8 @@ def network_data(network: MatchNetwork) -> dict[str, Any]:
 def network_from_data(data: Mapping[str, Any]) -> MatchNetwork:
     """The network that :func:`network_data` stored."""
 
-    def comparison(item: list[Any]) -> Comparison:
-        return Comparison(str(item[0]), str(item[1]), str(item[2]), float(item[3]))
+    def comparison(item: list[Any]) -> VariableComparison:
+        return VariableComparison(str(item[0]), str(item[1]), str(item[2]), float(item[3]))
 
     def step(item: list[Any]) -> Step:
         variables = tuple((str(name), str(var), bool(joins)) for name, var, joins in item[1])

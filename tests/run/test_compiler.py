@@ -4,12 +4,8 @@ import inspect
 from pathlib import Path
 
 from synergy_compass.engine.load.loader import load_knowledge_base
-from synergy_compass.engine.run.compiler import (
-    FieldPredicate,
-    VariableComparison,
-    _intern,
-    compile_knowledge_base,
-)
+from synergy_compass.engine.run.compiler import FieldPredicate, _intern, compile_knowledge_base
+from synergy_compass.engine.run.network import VariableComparison
 
 
 def test_field_predicates_combine_tests_and_reject_non_numbers() -> None:

@@ -370,7 +370,7 @@ def compare_command(
       compass compare US JP
       compass compare Germany Brazil --format json
     """
-    from .engine.consult.compare import render_comparison_text as render_culture_comparison_text
+    from .engine.consult.compare import render_culture_comparison_text
 
     result = api.compare(first, second, kb_root)
     _show(result, output_format, render_culture_comparison_text)
@@ -471,15 +471,13 @@ def whatif(
       compass whatif kb/scenarios/allen-japan.yaml --set relationship.personal_contact=strong
       compass whatif case.yaml --set "we_observe=[polite_deferral]" --format json
     """
-    from .engine.consult.whatif import render_comparison_text
+    from .engine.explain.diff import render_diff_text
 
-    _before, _after, comparison = api.whatif_file(scenario, settings, kb_root)
+    _before, _after, diff = api.whatif_file(scenario, settings, kb_root)
     if output_format == "json":
-        _echo_json(comparison)
+        _echo_json(diff)
     else:
-        click.echo(
-            render_comparison_text(comparison, "the scenario as written", "the changes"), nl=False
-        )
+        click.echo(render_diff_text(diff, "the scenario as written", "the changes"), nl=False)
 
 
 @cli.group()
@@ -719,21 +717,17 @@ def audit_replay(
       compass audit replay 3f2a9c
     """
     from .engine import audit
-    from .engine.consult.whatif import render_comparison_text
+    from .engine.explain.diff import render_diff_text
 
-    stored, _current, comparison = api.audit_replay(
-        audit_db or audit.default_path(), run_id, kb_root
-    )
+    stored, _current, diff = api.audit_replay(audit_db or audit.default_path(), run_id, kb_root)
     if output_format == "json":
-        _echo_json(comparison)
+        _echo_json(diff)
     else:
         recorded = (
             f"run {stored.summary.run_id[:12]} (KB {stored.summary.kb_version}, "
             f"{stored.summary.kb_digest[:12]})"
         )
-        click.echo(
-            render_comparison_text(comparison, recorded, "the current knowledge base"), nl=False
-        )
+        click.echo(render_diff_text(diff, recorded, "the current knowledge base"), nl=False)
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # the modules behind the other commands are imported when fir
     from .consult.batch import BatchResult
     from .consult.compare import CountrySummary, CultureComparison
     from .consult.interview import Interview
-    from .consult.whatif import Comparison
+    from .explain.diff import ReportDiff
     from .explain.why_not import Explanation
 
 KBRoots = Path | Sequence[Path] | None
@@ -273,9 +273,10 @@ def explain_file(
 
 def whatif_file(
     scenario_path: Path, settings: tuple[str, ...], kb_root: KBRoots = None
-) -> tuple[Report, Report, Comparison]:
-    """Run a scenario as written and with ``PATH=VALUE`` changes; compare the two."""
-    from .consult.whatif import apply_settings, compare_reports
+) -> tuple[Report, Report, ReportDiff]:
+    """Run a scenario as written and with ``PATH=VALUE`` changes; diff the two reports."""
+    from .consult.whatif import apply_settings
+    from .explain.diff import diff_reports
 
     loaded = read_scenario(scenario_path)
     compiled = compiled_knowledge_base(kb_root)
@@ -288,16 +289,16 @@ def whatif_file(
         raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
     before = advise(loaded.scenario, compiled)
     after = advise(changed, compiled)
-    return before, after, compare_reports(before, after, settings)
+    return before, after, diff_reports(before, after, settings)
 
 
 def audit_replay(
     audit_path: Path, run_id: str, kb_root: KBRoots = None
-) -> tuple[StoredRun, Report, Comparison]:
-    """Re-run a recorded scenario on the current KB and compare with the recorded report."""
+) -> tuple[StoredRun, Report, ReportDiff]:
+    """Re-run a recorded scenario on the current KB and diff it with the recorded report."""
     from . import audit
-    from .consult.whatif import compare_reports
+    from .explain.diff import diff_reports
 
     stored = audit.load_run(audit_path, run_id)
     current = advise(stored.scenario, compiled_knowledge_base(kb_root))
-    return stored, current, compare_reports(stored.report, current)
+    return stored, current, diff_reports(stored.report, current)

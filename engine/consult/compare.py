@@ -135,7 +135,7 @@ def _bar(value: float, minimum: float, maximum: float, width: int = 20) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
-def render_comparison_text(comparison: CultureComparison) -> str:
+def render_culture_comparison_text(comparison: CultureComparison) -> str:
     lines = [f"{comparison.a_name} ({comparison.a}) and {comparison.b_name} ({comparison.b})", ""]
     framework = ""
     for row in comparison.dimensions:

@@ -1,47 +1,19 @@
-"""WHAT-IF: change scenario fields, run again, and say what changed and which rules caused it.
+"""WHAT-IF: apply ``PATH=VALUE`` settings to a scenario's data before it is run again.
 
-The same comparison serves ``compass audit replay``, where the "before" is a recorded report
-and the "after" is the same scenario on the current knowledge base.
+Saying what changed between the two runs, and which rules caused it, is
+:mod:`engine.explain.diff`, which audit replay shares.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 from ..errors import Location, Problem, ScenarioError
 from ..load.yaml_source import YamlProblemError, parse_yaml
-from ..schemas.base import Frozen
-from ..schemas.report import Report
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-class Change(Frozen):
-    """One piece of advice or one finding that differs between the two runs."""
-
-    id: str
-    title: str
-    change: Literal["added", "removed", "certainty changed"]
-    before: float | None
-    after: float | None
-    rules_added: tuple[str, ...] = ()
-    rules_removed: tuple[str, ...] = ()
-
-
-class Comparison(Frozen):
-    settings: tuple[str, ...]
-    advice: tuple[Change, ...]
-    diagnosis: tuple[Change, ...]
-    rules_now_firing: tuple[str, ...]
-    rules_no_longer_firing: tuple[str, ...]
-
-    @property
-    def unchanged(self) -> bool:
-        return not (
-            self.advice or self.diagnosis or self.rules_now_firing or self.rules_no_longer_firing
-        )
 
 
 def _path(text: str) -> list[str | int]:
@@ -116,80 +88,3 @@ def _assign(data: Any, path: list[str | int], value: Any) -> None:
         target[last] = value
     else:
         raise _SettingError(f"{last!r} is inside a value that is not a mapping")
-
-
-def _rules(items: Sequence[Any]) -> dict[str, set[str]]:
-    return {item.id: {evidence.rule for evidence in item.supported_by} for item in items}
-
-
-def _changes(before: Sequence[Any], after: Sequence[Any]) -> tuple[Change, ...]:
-    old = {item.id: item for item in before}
-    new = {item.id: item for item in after}
-    old_rules, new_rules = _rules(before), _rules(after)
-    changes = []
-    for identifier in sorted(old.keys() | new.keys()):
-        was, now = old.get(identifier), new.get(identifier)
-        if was and now and abs(was.certainty - now.certainty) < 5e-5:
-            continue
-        title = str((now if now is not None else was).title)  # type: ignore[union-attr]
-        kind: Literal["added", "removed", "certainty changed"] = (
-            "added" if was is None else "removed" if now is None else "certainty changed"
-        )
-        changes.append(
-            Change(
-                id=identifier,
-                title=title,
-                change=kind,
-                before=was.certainty if was else None,
-                after=now.certainty if now else None,
-                rules_added=tuple(
-                    sorted(new_rules.get(identifier, set()) - old_rules.get(identifier, set()))
-                ),
-                rules_removed=tuple(
-                    sorted(old_rules.get(identifier, set()) - new_rules.get(identifier, set()))
-                ),
-            )
-        )
-    return tuple(changes)
-
-
-def compare_reports(before: Report, after: Report, settings: Sequence[str] = ()) -> Comparison:
-    """What differs between two reports: advice, findings and the rules that fired."""
-    fired_before = {firing.rule for firing in before.trace.firings}
-    fired_after = {firing.rule for firing in after.trace.firings}
-    return Comparison(
-        settings=tuple(settings),
-        advice=_changes(before.recommendations, after.recommendations),
-        diagnosis=_changes(before.diagnosis, after.diagnosis),
-        rules_now_firing=tuple(sorted(fired_after - fired_before)),
-        rules_no_longer_firing=tuple(sorted(fired_before - fired_after)),
-    )
-
-
-def render_comparison_text(comparison: Comparison, before_label: str, after_label: str) -> str:
-    """The differences for people, one line per change."""
-    lines = [f"Comparing {before_label} with {after_label}"]
-    if comparison.settings:
-        lines.append("Changed: " + ", ".join(comparison.settings))
-    if comparison.unchanged:
-        lines.append("No difference: the same advice, findings and rules.")
-        return "\n".join(lines) + "\n"
-    for heading, changes in (("ADVICE", comparison.advice), ("DIAGNOSIS", comparison.diagnosis)):
-        if not changes:
-            continue
-        lines += ["", heading]
-        for change in changes:
-            before = "-" if change.before is None else f"{change.before:.2f}"
-            after = "-" if change.after is None else f"{change.after:.2f}"
-            lines.append(f"  {change.change:<17} {change.id}: {change.title} ({before} -> {after})")
-            if change.rules_added:
-                lines.append(f"      now supported by: {', '.join(change.rules_added)}")
-            if change.rules_removed:
-                lines.append(f"      no longer supported by: {', '.join(change.rules_removed)}")
-    if comparison.rules_now_firing or comparison.rules_no_longer_firing:
-        lines += ["", "RULES"]
-        if comparison.rules_now_firing:
-            lines.append("  now firing: " + ", ".join(comparison.rules_now_firing))
-        if comparison.rules_no_longer_firing:
-            lines.append("  no longer firing: " + ", ".join(comparison.rules_no_longer_firing))
-    return "\n".join(lines) + "\n"

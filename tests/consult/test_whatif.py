@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine.api import whatif_file
-from synergy_compass.engine.consult.whatif import apply_settings, render_comparison_text
+from synergy_compass.engine.consult.whatif import apply_settings
 from synergy_compass.engine.errors import ScenarioError
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
@@ -38,15 +38,10 @@ def test_bad_settings_are_input_errors(setting: str, message: str) -> None:
     assert str(caught.value).startswith(f"--set {setting}:")
 
 
-def test_whatif_shows_what_changed_and_the_rules_responsible(mini_kb: Path) -> None:
-    _before, _after, comparison = whatif_file(BASIC, ("they.structure=flat",), mini_kb)
-    changes = {change.id: change for change in comparison.advice}
-    assert changes["introduce"].change == "removed"
-    assert changes["introduce"].rules_removed == ("power-gap-up", "stuck-when-vendor-and-gap")
-    assert changes["be-patient"].change == "certainty changed"
-    assert comparison.rules_no_longer_firing == ("power-gap-up", "stuck-when-vendor-and-gap")
-    text = render_comparison_text(comparison, "before", "after")
-    assert "removed           introduce: Get introduced (0.76 -> -)" in text
+def test_whatif_diffs_the_scenario_as_written_with_the_changed_one(mini_kb: Path) -> None:
+    _before, _after, diff = whatif_file(BASIC, ("they.structure=flat",), mini_kb)
+    assert diff.settings == ("they.structure=flat",)
+    assert ("introduce", "removed") in [(change.id, change.change) for change in diff.advice]
 
 
 def test_an_invalid_changed_value_is_a_located_scenario_error(mini_kb: Path) -> None:

@@ -11,9 +11,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from .errors import InputError, Location, Problem, ScenarioError, did_you_mean
+from .errors import InputError, Location, Problem, did_you_mean
 from .explain.report import explain
 from .load.loader import (
     LoadedScenario,
@@ -22,8 +20,8 @@ from .load.loader import (
     load_scenario,
     parse_scenario,
     resolve_roots,
+    validate_scenario,
 )
-from .load.validation_messages import problems_from_validation
 from .schemas.document import YamlDocument
 from .run.compiler import CompiledKB, compile_knowledge_base
 from .run.garbage_collection import collection_paused, keep_out_of_collections
@@ -282,11 +280,7 @@ def whatif_file(
     compiled = compiled_knowledge_base(kb_root)
     changed_data = apply_settings(loaded.document.data, settings)
     label = f"{loaded.document.display_path} with " + ", ".join(settings)
-    try:
-        changed = Scenario.model_validate(changed_data)
-    except ValidationError as error:
-        document = YamlDocument(changed_data, label)
-        raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
+    changed = validate_scenario(YamlDocument(changed_data, label))
     before = advise(loaded.scenario, compiled)
     after = advise(changed, compiled)
     return before, after, diff_reports(before, after, settings)

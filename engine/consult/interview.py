@@ -14,10 +14,9 @@ from enum import StrEnum
 from typing import Any, Literal
 
 import yaml
-from pydantic import ValidationError
 
 from ..errors import Location, Problem, ScenarioError, did_you_mean
-from ..load.validation_messages import problems_from_validation
+from ..load.loader import validate_scenario
 from ..schemas.document import YamlDocument
 from ..schemas import scenario as schema
 from ..schemas.scenario import Scenario, resolve_country
@@ -218,12 +217,7 @@ class Interview:
         return data
 
     def scenario(self) -> Scenario:
-        data = self.data()
-        try:
-            return Scenario.model_validate(data)
-        except ValidationError as error:
-            document = YamlDocument(data, "<interview>")
-            raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
+        return validate_scenario(YamlDocument(self.data(), "<interview>"))
 
     def to_yaml(self) -> str:
         header = (

@@ -406,6 +406,12 @@ def parse_scenario(raw: bytes, display_path: str) -> LoadedScenario:
         document = parse_yaml(raw, display_path)
     except YamlProblemError as error:
         raise ScenarioError([error.problem]) from error
+    return LoadedScenario(validate_scenario(document), document)
+
+
+def validate_scenario(document: YamlDocument) -> Scenario:
+    """The scenario in a document, read from a file or put together by what-if or the
+    interview; raise :class:`ScenarioError` with every problem at its place in the document."""
     if not isinstance(document.data, dict):
         raise ScenarioError(
             [
@@ -418,10 +424,9 @@ def parse_scenario(raw: bytes, display_path: str) -> LoadedScenario:
             ]
         )
     try:
-        scenario = Scenario.model_validate(document.data)
+        return Scenario.model_validate(document.data)
     except ValidationError as error:
         raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
-    return LoadedScenario(scenario, document)
 
 
 def load_scenario(path: Path) -> LoadedScenario:

@@ -42,7 +42,7 @@ OBSERVATIONS = tuple(member.value for member in vocabulary.Observation)
 GOALS = tuple(member.value for member in vocabulary.GoalKind)
 STRUCTURES = tuple(member.value for member in vocabulary.Structure)
 ORGANISATION_TYPES = tuple(member.value for member in vocabulary.OrganisationType)
-STAGES = tuple(member.value for member in vocabulary.Stage)
+STAGES = tuple(member.value for member in vocabulary.RelationshipStage)
 SEEN_AS = tuple(member.value for member in vocabulary.SeenAs)
 PERSONAL_CONTACT = tuple(member.value for member in vocabulary.PersonalContact)
 

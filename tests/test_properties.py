@@ -119,7 +119,7 @@ valid_scenarios = st.fixed_dictionaries(
         "relationship": st.fixed_dictionaries(
             {},
             optional={
-                "stage": enum(schema.Stage),
+                "stage": enum(schema.RelationshipStage),
                 "months": st.integers(0, 1200) | st.none(),
                 "they_see_us_as": enum(schema.SeenAs),
                 "personal_contact": enum(schema.PersonalContact),
@@ -205,7 +205,7 @@ def _seeded_example(seed: int) -> dict[str, Any]:
             "culture": shuffle.choice(_kb_countries()),
             "structure": shuffle.choice(list(schema.Structure)).value,
         },
-        "relationship": {"stage": shuffle.choice(list(schema.Stage)).value},
+        "relationship": {"stage": shuffle.choice(list(schema.RelationshipStage)).value},
         "goal": {"kind": shuffle.choice(list(schema.GoalKind)).value},
         "we_are_doing": [shuffle.choice(list(schema.Action)).value for _ in range(3)],
         "we_observe": [shuffle.choice(list(schema.Observation)).value for _ in range(3)],

@@ -17,11 +17,9 @@ from ..run.compiler import CompiledKB
 from ..run.input_facts import build_input_facts
 from ..run.runner import run
 from ..schemas.conditions import expand
-from ..schemas.kb import RuleSpec, Stage, Topic
+from ..schemas.kb import PlanStage, RuleSpec, Topic
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from .scenario_tests import scenario_files
-
-_STAGE = {Stage.now: "now", Stage.next: "next", Stage.over_time: "over time"}
 
 
 def _exercised_by(compiled: CompiledKB) -> dict[str, list[str]]:
@@ -165,8 +163,8 @@ def _advice_page(knowledge_base: KnowledgeBase) -> list[str]:
             if certainty > 0:
                 supporters[advice_id].append(rule.value.id)
     lines = ["# Advice catalogue", ""]
-    for stage in Stage:
-        lines += [f"## Stage: {_STAGE[stage]}", ""]
+    for stage in PlanStage:
+        lines += [f"## Stage: {stage.heading.lower()}", ""]
         for advice_id, located in sorted(knowledge_base.advice.items()):
             advice = located.value
             if advice.stage != stage:

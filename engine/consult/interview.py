@@ -17,8 +17,8 @@ import yaml
 
 from ..errors import Location, Problem, ScenarioError, did_you_mean
 from ..load.loader import validate_scenario
-from ..schemas.document import YamlDocument
 from ..schemas import scenario as schema
+from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario, resolve_country
 
 Kind = Literal["text", "country", "choice", "choices", "number"]
@@ -76,7 +76,7 @@ QUESTIONS: tuple[Question, ...] = (
         "relationship.stage",
         "How far has the relationship come?",
         "choice",
-        _values(schema.Stage),
+        _values(schema.RelationshipStage),
         default="first_contact",
     ),
     Question(

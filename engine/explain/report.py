@@ -16,7 +16,7 @@ import pycountry
 
 from ..rules import certainty
 from ..schemas.facts import FactRecord
-from ..schemas.kb import Advice, RuleSpec, Source, Stage
+from ..schemas.kb import Advice, PlanStage, RuleSpec, Source
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import (
     DiagnosisItem,
@@ -33,7 +33,7 @@ from ..schemas.report import (
 from ..schemas.results import Firing, RunResult
 from ..schemas.scenario import Scenario
 
-_STAGE_ORDER = {stage: position for position, stage in enumerate(Stage)}
+_STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}
 NATIONAL_TENDENCY_CAVEAT = (
     "Conclusions drawn from culture profiles describe national tendencies measured across "
     "many people; the individuals and the organisation you deal with may differ. Where your "

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 
 from ..consult.compare import CultureComparison
 from ..explain.report import NATIONAL_TENDENCY_CAVEAT
-from ..schemas.kb import Stage
+from ..schemas.kb import PlanStage
 from ..schemas.report import Evidence, HowNode, Recommendation, Report
 
-STAGE_TITLES = {Stage.now: "Now", Stage.next: "Next", Stage.over_time: "Over time"}
 _CHART_FRAMEWORKS = ("Hofstede 6-D", "The Culture Map (Meyer)")
 
 
@@ -86,8 +85,8 @@ def _evidence_lines(evidence: Evidence) -> Iterator[tuple[int, str]]:
         yield from _how_lines(node, 1)
 
 
-def _plan(report: Report) -> Iterator[tuple[Stage, list[Recommendation]]]:
-    for stage in Stage:
+def _plan(report: Report) -> Iterator[tuple[PlanStage, list[Recommendation]]]:
+    for stage in PlanStage:
         items = [item for item in report.recommendations if item.stage == stage]
         if items:
             yield stage, items
@@ -123,7 +122,7 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
         ]
     lines += ["## The plan", ""]
     for stage, items in _plan(report):
-        lines += [f"### {STAGE_TITLES[stage]}", ""]
+        lines += [f"### {stage.heading}", ""]
         for recommendation in items:
             lines += [f"#### {recommendation.title}", "", recommendation.advice, ""]
             lines += [f"1. {step}" for step in recommendation.steps]
@@ -219,7 +218,7 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         )
     parts.append("<h2>The plan</h2>")
     for stage, items in _plan(report):
-        parts.append(f'<h3><span class="stage">{STAGE_TITLES[stage]}</span></h3>')
+        parts.append(f'<h3><span class="stage">{stage.heading}</span></h3>')
         for recommendation in items:
             steps = "".join(f"<li>{escape(step)}</li>" for step in recommendation.steps)
             parts.append(

@@ -10,11 +10,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
-from ..schemas.kb import Stage
+from ..schemas.kb import PlanStage
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 
 WIDTH = 88
-STAGE_TITLES = {Stage.now: "Now", Stage.next: "Next", Stage.over_time: "Over time"}
 
 
 def render_json(report: Report) -> str:
@@ -126,10 +125,10 @@ def _plan(report: Report, tree: _HowTree | None) -> Iterator[str]:
     if not report.recommendations:
         yield "  No advice applies to this situation."
     position = 0
-    for stage in Stage:
+    for stage in PlanStage:
         items = [item for item in report.recommendations if item.stage == stage]
         if items:
-            yield f"  {STAGE_TITLES[stage]}"
+            yield f"  {stage.heading}"
         for item in items:
             position += 1
             yield from _recommendation(item, position, tree)

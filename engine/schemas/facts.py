@@ -90,7 +90,7 @@ FACT_TYPES: dict[str, FactType] = {
     "relationship": FactType(
         "the relationship between us and them",
         {
-            "stage": _enum(scenario.Stage, "how far the relationship has come"),
+            "stage": _enum(scenario.RelationshipStage, "how far the relationship has come"),
             "months": FieldSpec("number", "how long we have worked together"),
             "seen_as": _enum(scenario.SeenAs, "how they see us"),
             "personal_contact": _enum(scenario.PersonalContact, "personal, non-business contact"),

@@ -135,12 +135,24 @@ class Topic(StrEnum):
     positioning = "positioning"
 
 
-class Stage(StrEnum):
+class PlanStage(StrEnum):
     """When in the plan a piece of advice belongs."""
 
     now = "now"
     next = "next"
     over_time = "over_time"
+
+    @property
+    def heading(self) -> str:
+        """The stage's heading in a plan, as every report and the catalogue print it."""
+        return _PLAN_STAGE_HEADINGS[self]
+
+
+_PLAN_STAGE_HEADINGS = {
+    PlanStage.now: "Now",
+    PlanStage.next: "Next",
+    PlanStage.over_time: "Over time",
+}
 
 
 class Advice(Frozen):
@@ -151,7 +163,7 @@ class Advice(Frozen):
     advice: str
     steps: tuple[str, ...] = ()
     topic: Topic
-    stage: Stage
+    stage: PlanStage
     sources: tuple[Identifier, ...] = Field(min_length=1)
     conflicts_with: tuple[Identifier, ...] = ()
 

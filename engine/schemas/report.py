@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .base import Frozen
 from .facts import FactRecord, Origin
-from .kb import Stage, Topic
+from .kb import PlanStage, Topic
 from .results import Firing
 
 
@@ -71,7 +71,7 @@ class Recommendation(Frozen):
     advice: str
     steps: tuple[str, ...]
     topic: Topic
-    stage: Stage
+    stage: PlanStage
     certainty: float
     because: str
     supported_by: tuple[Evidence, ...]

@@ -50,7 +50,7 @@ class Contact(StrEnum):
     close = "close"
 
 
-class Stage(StrEnum):
+class RelationshipStage(StrEnum):
     first_contact = "first_contact"
     early = "early"
     established = "established"
@@ -218,7 +218,7 @@ class They(Frozen):
 
 
 class Relationship(Frozen):
-    stage: Stage = Stage.first_contact
+    stage: RelationshipStage = RelationshipStage.first_contact
     months: int | None = Field(default=None, ge=0, le=1200)
     they_see_us_as: SeenAs = SeenAs.unknown
     personal_contact: PersonalContact = PersonalContact.none

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -158,6 +159,23 @@ def test_every_subpackage_is_installed() -> None:
 
 @pytest.mark.skipif(os.environ.get("COMPASS_SKIP_WHEEL") == "1", reason="COMPASS_SKIP_WHEEL=1 set")
 def test_the_wheel_installs_one_package_and_the_command(tmp_path: Path) -> None:
+    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources it builds.
+    source = tmp_path / "source"
+    shutil.copytree(
+        REPOSITORY,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".*venv*",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            ".*_cache",
+            ".hypothesis",
+        ),
+    )
     subprocess.run(
         [
             sys.executable,
@@ -169,7 +187,7 @@ def test_the_wheel_installs_one_package_and_the_command(tmp_path: Path) -> None:
             "--quiet",
             "--wheel-dir",
             str(tmp_path),
-            str(REPOSITORY),
+            str(source),
         ],
         check=True,
         capture_output=True,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from synergy_compass.engine.schemas.conditions import Atom, expand
+from synergy_compass.engine.schemas.conditions import Atom, rule_branches
 from synergy_compass.engine.schemas.facts import FACT_TYPES, InputFacts, Scalar
 from synergy_compass.engine.schemas.kb import FieldTest, Pattern, Spread, VariableOperand
 from synergy_compass.engine.schemas.knowledge_base import KnowledgeBase
@@ -140,7 +140,7 @@ def translate(knowledge_base: KnowledgeBase) -> list[str]:
             f'(assert ({SUPPORT_TEMPLATE} (advice "{advice}") (sign {1 if c > 0 else -1})))'
             for advice, c in rule.then.support.items()
         ]
-        for index, atoms in enumerate(expand(rule.when, located.raw("when"), ("when",))):
+        for index, atoms in enumerate(rule_branches(located)):
             lhs = "\n   ".join(_branch(atoms))
             constructs.append(
                 f"(defrule {rule.id}--{index}\n   (declare (salience {rule.salience}))\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -34,6 +35,29 @@ class Location:
         return self.path
 
 
+class ProblemCode(StrEnum):
+    """What kind of problem a knowledge base has; each is the id of a check of
+    ``compass kb lint``, described beside the code in engine/load that reports it.
+
+    The order is the order ``compass kb lint --list-checks`` shows them in.
+    """
+
+    yaml = "yaml"
+    schema = "schema"
+    missing_manifest = "missing-manifest"
+    duplicate_id = "duplicate-id"
+    unknown_reference = "unknown-reference"
+    unknown_fact = "unknown-fact"
+    unbound_variable = "unbound-variable"
+    invalid_condition = "invalid-condition"
+    rule_without_rationale = "rule-without-rationale"
+    rule_without_source = "rule-without-source"
+    score_out_of_range = "score-out-of-range"
+    cache = "cache"
+    """A checked-KB cache entry that no longer validates: a fault of the cache, not of the KB,
+    found while a run reads an item, never while a KB is checked, so no lint check lists it."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input, at one place."""
@@ -42,8 +66,9 @@ class Problem:
     message: str
     field: str = ""
     hint: str = ""
-    code: str = ""
-    """The id of the check that found it (see ``compass kb lint --list-checks``)."""
+    code: ProblemCode | None = None
+    """The check that found it (see ``compass kb lint --list-checks``); None for a problem
+    outside a knowledge base (a scenario, an option), which no check looks at."""
 
     def __str__(self) -> str:
         where = f" (at {shorten(self.field, 120)})" if self.field else ""

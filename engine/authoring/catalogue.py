@@ -16,7 +16,7 @@ from ..load.loader import load_scenario
 from ..run.compiler import CompiledKB
 from ..run.input_facts import build_input_facts
 from ..run.runner import run
-from ..schemas.conditions import expand
+from ..schemas.conditions import rule_branches
 from ..schemas.kb import PlanStage, RuleSpec, Topic
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from .scenario_tests import scenario_files
@@ -34,7 +34,7 @@ def _exercised_by(compiled: CompiledKB) -> dict[str, list[str]]:
 
 
 def _conditions(rule: Located[RuleSpec], words: ConditionWords) -> list[str]:
-    branches = expand(rule.value.when, rule.raw("when"), ("when",))
+    branches = rule_branches(rule)
     lines = []
     for index, branch in enumerate(branches):
         prefix = ""

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from ..rules.matching import bind, failed_tests, pattern_accepts
 from ..schemas.base import Frozen
-from ..schemas.conditions import Atom, expand
+from ..schemas.conditions import Atom, rule_branches
 from ..schemas.facts import FactRecord, Scalar
 from ..schemas.kb import FieldTest, Pattern, Spread, VariableOperand
 from ..schemas.knowledge_base import KnowledgeBase
@@ -332,7 +332,7 @@ def branch_checks(rule_id: str, run: RunResult, knowledge_base: KnowledgeBase) -
     fired_branches = {f.branch for f in run.firings if f.rule == rule_id}
     checker = _Checker(run.facts, ConditionWords(knowledge_base))
     results = []
-    for index, atoms in enumerate(expand(rule.when, located.raw("when"), ("when",))):
+    for index, atoms in enumerate(rule_branches(located)):
         checks = checker.check(atoms)
         held = sum(1 for check in checks if check.held)
         first = next((check.condition for check in checks if not check.held), None)

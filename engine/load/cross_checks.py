@@ -12,12 +12,18 @@ from typing import Any
 
 import pycountry
 
-from ..errors import Problem, did_you_mean
-from ..schemas.conditions import Atom, TooManyBranchesError, expand
+from ..errors import Problem, ProblemCode, did_you_mean
+from ..schemas.conditions import Atom, TooManyBranchesError, rule_branches
+from ..schemas.document import PathKey
 from ..schemas.facts import FACT_TYPES, FieldSpec
 from ..schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
 from ..schemas.knowledge_base import KnowledgeBase, Located
-from ..schemas.document import PathKey
+from .checks import describe
+
+describe(
+    ProblemCode.unknown_reference,
+    "An id names no source, advice, finding or dimension that exists.",
+)
 
 
 def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
@@ -42,7 +48,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
                     f"unknown {what} {found!r}",
                     ".".join(map(str, subpath)),
                     did_you_mean(found, table) or f"Define the {what} first.",
-                    code="unknown-reference",
+                    code=ProblemCode.unknown_reference,
                 )
             )
 
@@ -85,6 +91,10 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
     return problems
 
 
+describe(ProblemCode.rule_without_rationale, "A rule does not say why it holds.")
+describe(ProblemCode.rule_without_source, "A rule cites no published source.")
+
+
 def _check_metadata(rule: Located[RuleSpec]) -> list[Problem]:
     """A rule without a rationale or a source cannot be reviewed, so it cannot load."""
     problems = []
@@ -95,7 +105,7 @@ def _check_metadata(rule: Located[RuleSpec]) -> list[Problem]:
                 f"the rule {rule.value.id!r} has no rationale",
                 "rationale",
                 "Add 'rationale:' saying why the rule holds, in your own words.",
-                code="rule-without-rationale",
+                code=ProblemCode.rule_without_rationale,
             )
         )
     if not rule.value.sources:
@@ -105,10 +115,16 @@ def _check_metadata(rule: Located[RuleSpec]) -> list[Problem]:
                 f"the rule {rule.value.id!r} cites no source",
                 "sources",
                 "Add 'sources: [id]' naming the published work behind it (kb/sources/).",
-                code="rule-without-source",
+                code=ProblemCode.rule_without_source,
             )
         )
     return problems
+
+
+describe(
+    ProblemCode.score_out_of_range,
+    "A culture score lies outside its dimension's scale.",
+)
 
 
 def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list[Problem]:
@@ -121,7 +137,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                 f"{profile.country!r} is not an ISO 3166-1 alpha-2 code",
                 "culture.country",
                 "Use a code such as JP or US.",
-                code="schema",
+                code=ProblemCode.schema,
             )
         )
     for dimension_id, score in profile.scores.items():
@@ -133,7 +149,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                     f"unknown dimension {dimension_id!r}",
                     f"culture.scores.{dimension_id}",
                     did_you_mean(dimension_id, knowledge_base.dimensions),
-                    code="unknown-reference",
+                    code=ProblemCode.unknown_reference,
                 )
             )
             continue
@@ -144,7 +160,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                     f"unknown source {score.source!r}",
                     f"culture.scores.{dimension_id}.source",
                     did_you_mean(score.source, knowledge_base.sources),
-                    code="unknown-reference",
+                    code=ProblemCode.unknown_reference,
                 )
             )
         dimension = knowledge_base.dimensions[dimension_id].value
@@ -156,7 +172,7 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                         f"unknown source {reading.source!r}",
                         f"culture.scores.{dimension_id}.other_readings.{index}.source",
                         did_you_mean(reading.source, knowledge_base.sources),
-                        code="unknown-reference",
+                        code=ProblemCode.unknown_reference,
                     )
                 )
         if score.value is not None and not dimension.minimum <= score.value <= dimension.maximum:
@@ -167,10 +183,25 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
                     f"({dimension.minimum:g} to {dimension.maximum:g})",
                     f"culture.scores.{dimension_id}.value",
                     "Check the value against its source, or widen the dimension's range.",
-                    code="score-out-of-range",
+                    code=ProblemCode.score_out_of_range,
                 )
             )
     return problems
+
+
+describe(
+    ProblemCode.unknown_fact,
+    "A condition names an unknown fact type, field or value.",
+)
+describe(
+    ProblemCode.unbound_variable,
+    "A variable is used in a negation or a comparison before a positive condition binds it.",
+)
+describe(
+    ProblemCode.invalid_condition,
+    "A condition compares in a way the engine "
+    "cannot (numbers against text, a variable inside a negation).",
+)
 
 
 class _BranchChecker:
@@ -189,7 +220,7 @@ class _BranchChecker:
         hint: str = "",
         *,
         key: bool = False,
-        code: str = "unknown-fact",
+        code: ProblemCode = ProblemCode.unknown_fact,
     ) -> None:
         self.problems.append(
             Problem(
@@ -250,7 +281,7 @@ class _BranchChecker:
                     (*path, keyword),
                     f"'{keyword}' compares numbers, but this field holds {spec.kind} values",
                     "Use equals, one_of or none_of.",
-                    code="invalid-condition",
+                    code=ProblemCode.invalid_condition,
                 )
             if not isinstance(operand, float | int):
                 if kind == "not":
@@ -258,14 +289,14 @@ class _BranchChecker:
                         (*path, keyword),
                         "a negation cannot compare with a variable",
                         "Move the comparison into a positive condition.",
-                        code="invalid-condition",
+                        code=ProblemCode.invalid_condition,
                     )
                 elif operand.var not in self.bound:
                     self.problem(
                         (*path, keyword, "var"),
                         f"the variable {operand.var!r} is used before it is bound",
                         f"Bind it in an earlier condition with 'as: {operand.var}'.",
-                        code="unbound-variable",
+                        code=ProblemCode.unbound_variable,
                     )
         if test.as_ is not None:
             if kind == "not" and test.as_ not in self.bound:
@@ -273,7 +304,7 @@ class _BranchChecker:
                     (*path, "as"),
                     f"the variable {test.as_!r} is used in a negation before it is bound",
                     "Bind it with 'as' in a positive condition written before the 'not'.",
-                    code="unbound-variable",
+                    code=ProblemCode.unbound_variable,
                 )
             newly_bound.add(test.as_)
 
@@ -313,13 +344,16 @@ class _BranchChecker:
 
 
 def _check_conditions(rule: Located[RuleSpec], knowledge_base: KnowledgeBase) -> list[Problem]:
-    raw_when = rule.raw("when")
     try:
-        branches = expand(rule.value.when, raw_when, ("when",))
+        branches = rule_branches(rule)
     except TooManyBranchesError as error:
         return [
             Problem(
-                rule.location(*error.path), str(error), "when", "Split the rule into several rules."
+                rule.location(*error.path),
+                str(error),
+                "when",
+                "Split the rule into several rules.",
+                code=ProblemCode.schema,
             )
         ]
     problems: list[Problem] = []

@@ -14,7 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import KnowledgeBaseError, Location, Problem, ScenarioError, did_you_mean
+from ..errors import (
+    KnowledgeBaseError,
+    Location,
+    Problem,
+    ProblemCode,
+    ScenarioError,
+    did_you_mean,
+)
 from ..schemas import kb as schema
 from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
 from ..schemas.scenario import Scenario
@@ -26,6 +33,7 @@ from .cache import (
     read_checked_knowledge_base,
     write_checked_knowledge_base,
 )
+from .checks import describe
 from .validation_messages import problems_from_validation
 from ..schemas.document import YamlDocument
 from .yaml_source import YamlProblemError, parse_yaml, read_yaml
@@ -110,7 +118,7 @@ def _kind_of(document: YamlDocument) -> str:
                 Problem(
                     document.location(()),
                     f"expected a mapping with one of the keys {kinds}; found {type(data).__name__}",
-                    code="schema",
+                    code=ProblemCode.schema,
                 )
             ]
         )
@@ -124,11 +132,14 @@ def _kind_of(document: YamlDocument) -> str:
                     "a knowledge-base file has exactly one top-level key naming its kind "
                     f"({kinds}); found {', '.join(map(repr, data)) or 'none'}",
                     hint=did_you_mean(str(first), schema.FILE_KINDS) if not known else "",
-                    code="schema",
+                    code=ProblemCode.schema,
                 )
             ]
         )
     return str(known[0])
+
+
+describe(ProblemCode.duplicate_id, "Two items of one kind share an id.")
 
 
 def _add_unique(
@@ -143,7 +154,7 @@ def _add_unique(
                 item.location(key),
                 f"duplicate {kind} id {identifier!r}; it is already defined at {first}",
                 hint="Ids must be unique across the whole knowledge base; rename one of them.",
-                code="duplicate-id",
+                code=ProblemCode.duplicate_id,
             )
         )
     else:
@@ -169,7 +180,7 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
                     document.location((kind,)),
                     f"'{kind}' should be a list of entries; found {type(items).__name__}",
                     kind,
-                    code="schema",
+                    code=ProblemCode.schema,
                 )
             ]
         )
@@ -250,7 +261,11 @@ def _documents(
             problems.append(error.problem)
         except OSError as error:
             problems.append(
-                Problem(Location(display), f"cannot read the file: {error.strerror}", code="yaml")
+                Problem(
+                    Location(display),
+                    f"cannot read the file: {error.strerror}",
+                    code=ProblemCode.yaml,
+                )
             )
 
 
@@ -306,7 +321,7 @@ def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], lis
                     Location(str(root)),
                     "the knowledge base is not a directory",
                     hint="Pass the folder that holds kb.yaml.",
-                    code="schema",
+                    code=ProblemCode.schema,
                 )
             )
     prefixes = _display_prefixes(directories)
@@ -325,6 +340,9 @@ def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], lis
     return knowledge_base, sorted(problems, key=_order), files
 
 
+describe(ProblemCode.missing_manifest, "The KB has no kb.yaml naming it.")
+
+
 def _assembled(directories: list[Path], collected: _Collected, digest: str) -> KnowledgeBase:
     if collected.manifest is None:
         collected.problems.append(
@@ -332,7 +350,7 @@ def _assembled(directories: list[Path], collected: _Collected, digest: str) -> K
                 Location(MANIFEST_FILE),
                 "the knowledge base has no manifest",
                 hint="Add kb.yaml with 'knowledge_base: {name: ..., version: 1.0.0}'.",
-                code="missing-manifest",
+                code=ProblemCode.missing_manifest,
             )
         )
     manifest = (

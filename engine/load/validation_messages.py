@@ -14,8 +14,9 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, did_you_mean, shorten
+from ..errors import Problem, ProblemCode, did_you_mean, shorten
 from ..schemas.document import PathKey, YamlDocument
+from .checks import describe
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:
@@ -84,6 +85,12 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+describe(
+    ProblemCode.schema,
+    "A file does not match its format: a missing or unknown key, a wrong type, an unknown value.",
+)
+
+
 def problems_from_validation(
     error: ValidationError,
     model: type[BaseModel],
@@ -111,7 +118,7 @@ def problems_from_validation(
                     f"unknown key {key!r}",
                     field,
                     hint or "Remove it.",
-                    code="schema",
+                    code=ProblemCode.schema,
                 )
             )
             continue
@@ -122,7 +129,7 @@ def problems_from_validation(
                     f"the required key {loc[-1]!r} is missing",
                     field,
                     f"Add '{loc[-1]}: ...' here.",
-                    code="schema",
+                    code=ProblemCode.schema,
                 )
             )
             continue
@@ -134,7 +141,11 @@ def problems_from_validation(
         found = "" if "unknown country" in message else f"; found {_describe(item['input'])}"
         problems.append(
             Problem(
-                document.location((*base, *path)), f"{message}{found}", field, hint, code="schema"
+                document.location((*base, *path)),
+                f"{message}{found}",
+                field,
+                hint,
+                code=ProblemCode.schema,
             )
         )
     return problems

@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import Location, Problem, shorten
+from ..errors import Location, Problem, ProblemCode, shorten
 from ..schemas.document import PathKey, YamlDocument
+from .checks import describe
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -42,6 +43,12 @@ _Loader.add_implicit_resolver(
     list("tTfF"),
 )
 
+describe(
+    ProblemCode.yaml,
+    "A file is not valid, safe YAML (or is empty, too large, "
+    "not UTF-8, or uses tags, merge keys or duplicate keys).",
+)
+
 
 class YamlProblemError(Exception):
     """Raised with a ready :class:`Problem` when a file is not acceptable YAML."""
@@ -66,7 +73,9 @@ class _Builder:
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> YamlProblemError:
         line, column = _mark(node)
         return YamlProblemError(
-            Problem(Location(self.display_path, line, column), message, hint=hint, code="yaml")
+            Problem(
+                Location(self.display_path, line, column), message, hint=hint, code=ProblemCode.yaml
+            )
         )
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
@@ -143,7 +152,7 @@ def read_yaml(path: Path, display_path: str) -> YamlDocument:
         raw = path.read_bytes()
     except OSError as error:
         problem = Problem(
-            Location(display_path), f"cannot read the file: {error.strerror}", code="yaml"
+            Location(display_path), f"cannot read the file: {error.strerror}", code=ProblemCode.yaml
         )
         raise YamlProblemError(problem) from error
     return parse_yaml(raw, display_path)
@@ -157,7 +166,7 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
             Problem(
                 where,
                 f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes",
-                code="yaml",
+                code=ProblemCode.yaml,
             )
         )
     try:
@@ -167,13 +176,17 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
             Problem(
                 where,
                 f"the file is not UTF-8 text (byte {error.start} cannot be decoded)",
-                code="yaml",
+                code=ProblemCode.yaml,
             )
         ) from error
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise YamlProblemError(
-            Problem(Location(display_path, line, 1), "the file contains a NUL byte", code="yaml")
+            Problem(
+                Location(display_path, line, 1),
+                "the file contains a NUL byte",
+                code=ProblemCode.yaml,
+            )
         )
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -182,26 +195,30 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
         location = Location(display_path, mark.line + 1, mark.column + 1) if mark else where
         reason = error.problem or error.context or "invalid YAML"
         raise YamlProblemError(
-            Problem(location, f"this is not valid YAML: {reason}", code="yaml")
+            Problem(location, f"this is not valid YAML: {reason}", code=ProblemCode.yaml)
         ) from error
     except yaml.YAMLError as error:
         raise YamlProblemError(
-            Problem(where, f"this is not valid YAML: {error}", code="yaml")
+            Problem(where, f"this is not valid YAML: {error}", code=ProblemCode.yaml)
         ) from error
     except RecursionError as error:  # the pure-Python parser, without libyaml's own limit
         raise YamlProblemError(
-            Problem(where, f"values are nested more than {MAX_DEPTH} levels deep", code="yaml")
+            Problem(
+                where, f"values are nested more than {MAX_DEPTH} levels deep", code=ProblemCode.yaml
+            )
         ) from error
     if node is None:
         raise YamlProblemError(
-            Problem(where, "the file is empty", hint="Expected a YAML mapping.", code="yaml")
+            Problem(
+                where, "the file is empty", hint="Expected a YAML mapping.", code=ProblemCode.yaml
+            )
         )
     builder = _Builder(display_path)
     try:
         data = builder.build(node, ())
     except RecursionError as error:
         raise YamlProblemError(
-            Problem(where, "values are nested too deeply", code="yaml")
+            Problem(where, "values are nested too deeply", code=ProblemCode.yaml)
         ) from error
     except yaml.constructor.ConstructorError as error:
         raise builder.fail(node, f"a value cannot be read: {error.problem}") from error

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Literal
 
 from ..load.cache import code_stamp, knowledge_base_key, read_derived, write_derived
 from ..rules.matching import passes
-from ..schemas.conditions import Atom, expand
+from ..schemas.conditions import Atom, rule_branches
 from ..schemas.facts import FACT_TYPES, Scalar
 from ..schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
 from ..schemas.knowledge_base import KnowledgeBase, Located
@@ -64,10 +64,7 @@ class RuleExpansion:
 
     @cached_property
     def branches(self) -> tuple[tuple[Atom, ...], ...]:
-        rule = self.located.value
-        return tuple(
-            tuple(atoms) for atoms in expand(rule.when, self.located.raw("when"), ("when",))
-        )
+        return tuple(tuple(atoms) for atoms in rule_branches(self.located))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .kb import Alternatives, Condition, Existence, Negation, Pattern
+from .kb import Alternatives, Condition, Existence, Negation, Pattern, RuleSpec
+from .knowledge_base import Located
 
 MAX_BRANCHES = 64
 
@@ -31,6 +32,12 @@ Branch = tuple[Atom, ...]
 
 def _raw_item(raw: Any, index: int) -> Any:
     return raw[index] if isinstance(raw, list) and index < len(raw) else None
+
+
+def rule_branches(rule: Located[RuleSpec]) -> list[Branch]:
+    """A KB rule's branches, each atom's path counted from the rule, so it can be located in
+    the rule's file; raises :class:`TooManyBranchesError` past :data:`MAX_BRANCHES`."""
+    return expand(rule.value.when, rule.raw("when"), ("when",))
 
 
 def expand(conditions: Sequence[Condition], raw: Any, path: tuple[str | int, ...]) -> list[Branch]:

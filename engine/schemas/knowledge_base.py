@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from ..errors import KnowledgeBaseError, Location, Problem
+from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode
 from .document import PathKey, YamlDocument, value_at
 from .kb import (
     Advice,
@@ -65,7 +65,7 @@ class CheckedLocated(Located[Item]):
                         "the checked-KB cache holds a copy of this item that is not valid "
                         f"({error.error_count()} errors); the file itself was checked",
                         hint="Delete the cache directory, or set COMPASS_NO_CACHE=1.",
-                        code="cache",
+                        code=ProblemCode.cache,
                     )
                 ]
             ) from None

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from synergy_compass.cli import cli
-from synergy_compass.engine.authoring.lint import CHECKS, Severity, lint_knowledge_base
+from synergy_compass.engine.authoring.lint import (
+    CHECKS,
+    Check,
+    Severity,
+    finding_of_problem,
+    lint_knowledge_base,
+)
+from synergy_compass.engine.authoring.lint.runner import _by_id
+from synergy_compass.engine.errors import Location, Problem, ProblemCode
 
 DEFECTS = Path(__file__).parents[1] / "fixtures" / "defect_kb"
 
@@ -68,3 +77,43 @@ def test_the_cli_exit_codes_and_formats(mini_kb: Path) -> None:
 def test_the_shipped_kb_lints_clean_at_error_level() -> None:
     report = lint_knowledge_base()
     assert [str(f) for f in report.findings if f.severity == Severity.error] == []
+
+
+def test_the_checks_are_listed_load_time_first_then_by_family() -> None:
+    assert list(CHECKS) == [
+        *(code.value for code in ProblemCode if code is not ProblemCode.cache),
+        "rule-never-fires",
+        "unsupported-advice",
+        "duplicate-conditions",
+        "conflicting-advice",
+        "negation-order",
+        "lint-config",
+        "unused-finding",
+        "profile-missing-scores",
+    ]
+    assert all(CHECKS[code].severity == Severity.error for code in ProblemCode if code in CHECKS)
+
+
+def test_a_problem_becomes_a_finding_of_the_check_named_by_its_code() -> None:
+    problem = Problem(
+        Location("rules.yaml", 3, 5),
+        "unknown fact type 'gaol'",
+        "when.0.gaol",
+        "Did you mean 'goal'?",
+        code=ProblemCode.unknown_fact,
+    )
+    assert str(finding_of_problem(problem)) == (
+        "rules.yaml:3:5: error[unknown-fact] unknown fact type 'gaol' (at when.0.gaol). "
+        "Did you mean 'goal'?"
+    )
+
+
+@pytest.mark.parametrize("code", [None, ProblemCode.cache])
+def test_a_problem_no_check_covers_is_a_loud_error_not_a_guess(code: ProblemCode | None) -> None:
+    with pytest.raises(LookupError, match="no lint check covers"):
+        finding_of_problem(Problem(Location("rules.yaml", 3, 5), "something", code=code))
+
+
+def test_two_checks_cannot_share_an_id() -> None:
+    with pytest.raises(ValueError, match="'twice'"):
+        _by_id([Check("twice", Severity.info, "One."), Check("twice", Severity.info, "Two.")])

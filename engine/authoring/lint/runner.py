@@ -1,0 +1,117 @@
+"""Run every check over a KB, apply its lint settings, and render the report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ...errors import Problem, ProblemCode
+from ...load.checks import load_checks
+from ...load.loader import inspect_knowledge_base
+from ...schemas.base import Frozen
+from . import configuration, conflicts, gaps, overlaps, reachability
+from .registry import Check, LintFinding, Severity
+
+# The order of the listing: load-time checks first, then each family's in the order it
+# declares them.
+_FAMILIES = (
+    reachability.FAMILY,
+    overlaps.FAMILY,
+    conflicts.FAMILY,
+    configuration.FAMILY,
+    gaps.FAMILY,
+)
+
+# Load-time problems stop a KB from loading, so every load-time check is an error.
+_LOAD_CHECKS: dict[ProblemCode, Check] = {
+    code: Check(code.value, Severity.error, description) for code, description in load_checks()
+}
+
+
+def _by_id(checks: Sequence[Check]) -> dict[str, Check]:
+    found: dict[str, Check] = {}
+    for check in checks:
+        if check.id in found:  # a KB's exclusions name checks by id, so ids must be unique
+            raise ValueError(f"two lint checks have the id {check.id!r}")
+        found[check.id] = check
+    return found
+
+
+CHECKS = _by_id([*_LOAD_CHECKS.values(), *(check for f in _FAMILIES for check in f.checks)])
+
+
+class LintReport(Frozen):
+    findings: tuple[LintFinding, ...]
+    counts: dict[str, int]
+    excluded: int
+
+    def fails(self, fail_on: Severity) -> bool:
+        levels = (
+            [Severity.error] if fail_on == Severity.error else [Severity.error, Severity.warning]
+        )
+        return any(finding.severity in levels for finding in self.findings)
+
+
+def finding_of_problem(problem: Problem) -> LintFinding:
+    """The lint finding for a problem the loader reported."""
+    check = _LOAD_CHECKS.get(problem.code) if problem.code is not None else None
+    if check is None:
+        # Lint would have to guess the check, and a KB could not switch it off by name.
+        raise LookupError(
+            f"the loader reported a problem that no lint check covers (code {problem.code!r}): "
+            f"{problem}"
+        )
+    field = f" (at {problem.field})" if problem.field else ""
+    return check.finding(problem.location, problem.message + field, problem.hint)
+
+
+def lint_knowledge_base(roots: Path | Sequence[Path] | None = None) -> LintReport:
+    """Every problem in the KB directories, minus what the KB's lint exclusions switch off."""
+    knowledge_base, problems = inspect_knowledge_base(roots)
+    findings = [finding_of_problem(problem) for problem in problems]
+    for family in _FAMILIES:
+        for check, look in family.whole_kb:
+            findings.extend(look(check, knowledge_base))
+    exclusions, config_problems = configuration.usable_exclusions(knowledge_base, CHECKS)
+    findings.extend(config_problems)
+    kept, excluded = [], 0
+    for finding in findings:
+        if configuration.excluded(finding, exclusions):
+            excluded += 1
+        else:
+            kept.append(finding)
+    kept.sort(key=lambda f: (_location_key(f.location), f.check))
+    counts = {
+        severity.value: sum(1 for f in kept if f.severity == severity) for severity in Severity
+    }
+    return LintReport(findings=tuple(kept), counts=counts, excluded=excluded)
+
+
+def _location_key(location: str) -> tuple[str, int, int]:
+    # Split from the right: a file name may itself contain ':'.
+    parts = location.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return parts[0], int(parts[1]), int(parts[2])
+    return location, 0, 0
+
+
+def render_lint_text(report: LintReport) -> str:
+    lines = [str(finding) for finding in report.findings]
+    plural = {"error": "errors", "warning": "warnings", "info": "info"}
+    summary = ", ".join(
+        f"{count} {severity if count == 1 else plural[severity]}"
+        for severity, count in report.counts.items()
+    )
+    excluded = (
+        f"; {report.excluded} switched off by the KB's lint settings" if report.excluded else ""
+    )
+    lines.append(f"{summary}{excluded}")
+    return "\n".join(lines) + "\n"
+
+
+def render_checks_text() -> str:
+    width = max(len(check_id) for check_id in CHECKS)
+    return "".join(
+        f"{check.id:<{width}}  {check.severity.value:<7}  {check.description}\n"
+        for check in CHECKS.values()
+    )

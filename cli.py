@@ -7,7 +7,6 @@ only with --debug).
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 import traceback
@@ -16,12 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .engine.run.garbage_collection import collection_paused
+from .engine.run.garbage_collection import collection_paused, freeze_long_lived
 
-# Importing the engine creates some 100,000 objects that live as long as the process; the
-# garbage collector, run again and again meanwhile, would find nothing to free (a tenth of a
-# cold `compass advise`). So it waits until the imports are done, and then need not look at
-# what they built again.
+# Importing the engine creates objects that live as long as the process; the garbage
+# collector, run again and again meanwhile, would find nothing to free. So it waits until the
+# imports are done (and main() then takes what they built out of its sight for good).
 with collection_paused():
     import click
     from pydantic import BaseModel
@@ -37,7 +35,6 @@ with collection_paused():
     )
     from .engine.render.text import render_json, render_text
     from .engine.schemas.report import Report
-gc.freeze()
 
 # Commands import what only they use inside their bodies: `compass advise` is started far more
 # often than any other, and every module it does not need is time before its first line.
@@ -732,7 +729,15 @@ def audit_replay(
 
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="compass")
+    # This process is the CLI's own, so what is alive once the imports are done, and once the
+    # command is done (its KB among it), lives until exit: the collector, and the collections
+    # at exit, need not walk it again. Importing this module must not do it: a program that
+    # imports the CLI keeps its collector as it was.
+    freeze_long_lived()
+    try:
+        cli(prog_name="compass")
+    finally:
+        freeze_long_lived()
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ from synergy_compass.engine.load.loader import (  # noqa: E402
     load_knowledge_base,
 )
 from synergy_compass.engine.load.yaml_source import read_yaml  # noqa: E402
+from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT  # noqa: E402
 from synergy_compass.engine.render.text import render_json  # noqa: E402
 from synergy_compass.engine.run.compiler import CompiledKB, compile_knowledge_base  # noqa: E402
 from synergy_compass.engine.run.input_facts import build_input_facts  # noqa: E402
@@ -276,7 +277,7 @@ def _phases(
             facts = build_input_facts(scenario, knowledge_base)
         totals["facts"] += timer.wall_s
         with timed() as timer:
-            result = run(compiled, facts)
+            result = run(compiled, facts, DEFAULT_STEP_LIMIT)
         totals["run"] += timer.wall_s
         with timed() as timer:
             report = explain(result, scenario, knowledge_base)
@@ -342,9 +343,9 @@ def _rete_on_shipped(
     for name, scenario in scenarios:
         facts = build_input_facts(scenario, knowledge_base)
         with timed() as ours_timer:
-            result = run(compiled, facts)
+            result = run(compiled, facts, DEFAULT_STEP_LIMIT)
         with timed() as rete_timer:
-            reference = run(rete, facts)
+            reference = run(rete, facts, DEFAULT_STEP_LIMIT)
         ours.append(ours_timer.wall_s)
         theirs.append(rete_timer.wall_s)
         if result != reference:
@@ -368,7 +369,7 @@ def _clips_on_shipped(
     ours, theirs, differing = [], [], []
     for (name, _), scenario_facts in zip(scenarios, facts, strict=True):
         with timed() as ours_timer:
-            result = run(compiled, scenario_facts)
+            result = run(compiled, scenario_facts, DEFAULT_STEP_LIMIT)
         with timed() as clips_timer:
             reference = clips.run(scenario_facts)
         ours.append(ours_timer.wall_s)
@@ -488,7 +489,7 @@ def _run_cell(
     for repeat in range(settings.run_repeats + 1):  # repeat 0 is the first (cold) run
         for facts in fact_sets:
             with timed() as ours_timer:
-                result = run(compiled, facts)
+                result = run(compiled, facts, DEFAULT_STEP_LIMIT)
             with timed() as clips_timer:
                 reference = clips.run(facts)
             if repeat == 0:
@@ -539,8 +540,8 @@ def _scaling_memory(knowledge_base: KnowledgeBase, facts: InputFacts) -> dict[st
         lambda: compile_knowledge_base(knowledge_base)
     )
     _, build_peak, build_kept = traced_peak_mb(compiled.engine)
-    run(compiled, facts)
-    _, run_peak, _ = traced_peak_mb(lambda: run(compiled, facts))
+    run(compiled, facts, DEFAULT_STEP_LIMIT)
+    _, run_peak, _ = traced_peak_mb(lambda: run(compiled, facts, DEFAULT_STEP_LIMIT))
     clips = ClipsEngine(translate(knowledge_base))
     clips_built = clips.memory_mb()
     clips.run(facts)

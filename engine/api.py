@@ -11,8 +11,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import pipeline
 from .errors import InputError, Location, Problem, did_you_mean
-from .explain.report import explain
 from .load.loader import (
     LoadedScenario,
     kb_digest,
@@ -22,12 +22,10 @@ from .load.loader import (
     resolve_roots,
     validate_scenario,
 )
-from .schemas.document import YamlDocument
+from .pipeline import DEFAULT_STEP_LIMIT
 from .run.compiler import CompiledKB, compile_knowledge_base
-from .run.garbage_collection import collection_paused, keep_out_of_collections
-from .run.input_facts import build_input_facts
-from .run.runner import DEFAULT_STEP_LIMIT, run
-from .schemas.knowledge_base import KnowledgeBase
+from .run.garbage_collection import collection_paused
+from .schemas.document import YamlDocument
 from .schemas.report import Report
 from .schemas.results import RunResult
 from .schemas.scenario import Scenario, resolve_country
@@ -63,9 +61,7 @@ __all__ = [
 def _compiled(roots: tuple[Path, ...], digest_key: str) -> CompiledKB:
     # The digest is part of the cache key: a KB changed on disk is loaded again.
     with collection_paused():
-        compiled = compile_knowledge_base(load_knowledge_base(roots, digest_key))
-    keep_out_of_collections()
-    return compiled
+        return compile_knowledge_base(load_knowledge_base(roots, digest_key))
 
 
 def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
@@ -182,12 +178,15 @@ def advise(
     compiled: CompiledKB,
     step_limit: int = DEFAULT_STEP_LIMIT,
 ) -> Report:
-    """Diagnose a scenario and build its staged plan with explanations."""
-    knowledge_base: KnowledgeBase = compiled.knowledge_base
-    with collection_paused():
-        facts = build_input_facts(scenario, knowledge_base)
-        result = run(compiled, facts, step_limit=step_limit)
-        return explain(result, scenario, knowledge_base)
+    """Diagnose a scenario and build its staged plan with explanations.
+
+    Threads may advise at once on the same compiled KB (each runs its own engine, built the
+    first time that thread advises) and get the report a single thread would. Get the compiled
+    KB first: two threads asking :func:`compiled_knowledge_base` for a KB not yet built may
+    each build it. The garbage collector is left as it was found (see
+    :func:`engine.pipeline.explained_run`).
+    """
+    return pipeline.advise(scenario, compiled, step_limit)
 
 
 def read_scenario(scenario_path: Path) -> LoadedScenario:

@@ -13,9 +13,8 @@ from pathlib import Path
 from ..explain.report import cite, short_cite
 from ..explain.why_not import ConditionWords
 from ..load.loader import load_scenario
+from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
-from ..run.input_facts import build_input_facts
-from ..run.runner import run
 from ..schemas.conditions import rule_branches
 from ..schemas.kb import PlanStage, RuleSpec, Topic
 from ..schemas.knowledge_base import KnowledgeBase, Located
@@ -27,7 +26,7 @@ def _exercised_by(compiled: CompiledKB) -> dict[str, list[str]]:
     fired: dict[str, list[str]] = defaultdict(list)
     for path in scenario_files(compiled):
         scenario = load_scenario(path).scenario
-        result = run(compiled, build_input_facts(scenario, compiled.knowledge_base))
+        result = explained_run(scenario, compiled).result
         for rule_id in sorted({firing.rule for firing in result.firings}):
             fired[rule_id].append(path.stem)
     return fired

@@ -14,12 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ScenarioError
-from ..explain.report import explain
 from ..explain.why_not import branch_checks
 from ..load.loader import SCENARIO_DIRECTORY, load_scenario
+from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
-from ..run.input_facts import build_input_facts
-from ..run.runner import run
 from ..schemas.base import Frozen
 from ..schemas.results import RunResult
 from ..schemas.scenario import Scenario
@@ -88,7 +86,6 @@ def _run_suite(
     compiled: CompiledKB, paths: Sequence[Path]
 ) -> tuple[list[_SuiteRun], list[ScenarioOutcome]]:
     runs, broken = [], []
-    knowledge_base = compiled.knowledge_base
     for path in paths:
         try:
             scenario = load_scenario(path).scenario
@@ -97,15 +94,14 @@ def _run_suite(
                 ScenarioOutcome(scenario=path.name, title="", passed=False, error=str(error))
             )
             continue
-        result = run(compiled, build_input_facts(scenario, knowledge_base))
-        report = explain(result, scenario, knowledge_base)
+        explained = explained_run(scenario, compiled)
         runs.append(
             _SuiteRun(
                 path=path.name,
                 scenario=scenario,
-                result=result,
-                given=frozenset(item.id for item in report.recommendations),
-                diagnosed=frozenset(item.id for item in report.diagnosis),
+                result=explained.result,
+                given=frozenset(item.id for item in explained.report.recommendations),
+                diagnosed=frozenset(item.id for item in explained.report.diagnosis),
             )
         )
     return runs, broken

@@ -20,12 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CompassError, InputError, Location, Problem, shorten
-from ..explain.report import explain
 from ..load.loader import parse_scenario
+from ..pipeline import advise
 from ..run.compiler import CompiledKB
-from ..run.garbage_collection import collection_paused
-from ..run.input_facts import build_input_facts
-from ..run.runner import run
+from ..run.garbage_collection import freeze_long_lived
 from ..schemas.base import Frozen
 
 _LIST_FIELDS = {
@@ -215,10 +213,8 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
     if item.unreadable:
         return BatchResult(source=item.source, ok=False, error=item.unreadable)
     try:
-        with collection_paused():  # see engine.collection
-            scenario = parse_scenario(item.content, item.path or item.source).scenario
-            result = run(compiled, build_input_facts(scenario, compiled.knowledge_base))
-            report = explain(result, scenario, compiled.knowledge_base)
+        scenario = parse_scenario(item.content, item.path or item.source).scenario
+        report = advise(scenario, compiled)
     except InputError as error:
         return BatchResult(source=item.source, ok=False, error=str(_in_file(error, item)))
     except CompassError as error:
@@ -261,6 +257,8 @@ _WORKER_KB: CompiledKB | None = None
 def _start_worker(loader: Callable[[], CompiledKB]) -> None:
     global _WORKER_KB  # noqa: PLW0603 - one compiled KB per worker process, built once
     _WORKER_KB = loader()
+    # The worker process is ours and its KB lives as long as it does.
+    freeze_long_lived()
 
 
 def _run_in_worker(item: BatchItem) -> BatchResult:

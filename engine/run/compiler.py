@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -102,7 +103,7 @@ class CompiledKB:
     engine_class: type[Any]
     fact_classes: Mapping[str, type[Any]]
     branches: tuple[CompiledBranch, ...]
-    _engines: list[Any] = field(default_factory=list, compare=False, repr=False)
+    _engines: threading.local = field(default_factory=threading.local, compare=False, repr=False)
 
     @cached_property
     def branch_at(self) -> dict[tuple[int, int], CompiledBranch]:
@@ -119,11 +120,14 @@ class CompiledKB:
         return True  # experta's RETE: let it see everything
 
     def engine(self) -> Any:
-        """The engine, built once per compiled KB; ``reset()`` clears every memory between
-        runs (with experta's RETE the constructor builds its network, which costs ten runs)."""
-        if not self._engines:
-            self._engines.append(self.engine_class())
-        return self._engines[0]
+        """The calling thread's engine, built the first time that thread asks; ``reset()``
+        clears every memory between its runs (with experta's RETE the constructor builds its
+        whole network, which costs far more than a run). An engine holds one run's working
+        memory and agenda, so two threads never share one."""
+        engine = getattr(self._engines, "engine", None)
+        if engine is None:
+            engine = self._engines.engine = self.engine_class()
+        return engine
 
 
 # ---------------------------------------------------------------------------- predicates

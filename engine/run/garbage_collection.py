@@ -1,44 +1,75 @@
 """When Python's cyclic garbage collector may run: not while a KB is built or a scenario is
-advised.
+advised, and what a process that owns its lifetime may freeze.
 
 The collector runs after every few hundred new container objects and walks the objects it
-tracks. Building a KB makes some 80,000 objects that live as long as the KB, and advising on a
-scenario a few thousand more that die with the call; what dies is freed by reference counting
-the moment it is no longer used, and the few cycles (an engine and its matcher refer to each
-other) live as long as their KB. A collection in between finds nothing to free. Pausing it
-there made a warm run 20-40 % faster and a cold load a third faster (bench/README.md); it runs
-again as soon as the call returns, so cycles made anywhere else are still collected.
+tracks. Building a KB makes tens of thousands of objects that live as long as the KB, and
+advising on a scenario a few thousand more that die with the call; what dies is freed by
+reference counting the moment it is no longer used, and the few cycles (an engine and its
+matcher refer to each other) live as long as their KB. A collection in between finds nothing to
+free, so :func:`collection_paused` holds it off there; it runs again as soon as the last paused
+call returns, so cycles made anywhere else are still collected. bench/README.md has what this
+buys.
+
+:func:`freeze_long_lived` goes further and changes the whole process for good, so the library
+never calls it: only the CLI's entry point and batch worker processes, which own their process.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_frozen: list[bool] = []  # whether this process has frozen a KB (a list: no global statement)
+
+class _Pauses:
+    """How many paused blocks are open, in every thread, and whether to resume afterwards.
+
+    ``gc`` is one switch for the whole process: a thread leaving its block must not turn the
+    collector back on while another thread is still inside one, and only the state found by
+    the first block may be restored by the last.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.open = 0
+        self.resume = False
+
+    def enter(self) -> None:
+        with self.lock:
+            if self.open == 0:
+                self.resume = gc.isenabled()
+                gc.disable()
+            self.open += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.open -= 1
+            if self.open == 0 and self.resume:
+                gc.enable()
+
+
+_pauses = _Pauses()
 
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (unless it was off already)."""
-    collecting = gc.isenabled()
-    gc.disable()
+    """No cyclic garbage collection inside the block; afterwards the collector is on again
+    when it was on before the first of the blocks open at once (in any thread) and this is
+    the last of them to end."""
+    _pauses.enter()
     try:
         yield
     finally:
-        if collecting:
-            gc.enable()
+        _pauses.leave()
 
 
-def keep_out_of_collections() -> None:
-    """After the first KB a process builds, move everything alive out of the collector's sight
-    for good (``gc.freeze``): later collections, and the exit, need not walk it again.
+def freeze_long_lived() -> None:
+    """Move every object alive now out of the collector's sight for good (``gc.freeze``):
+    later collections, and the collections at exit, need not walk them again.
 
-    Only the first: a frozen object is never collected, so a KB dropped later (the API keeps
-    the last eight) would stay in memory. Commands and batch workers build one KB; a process
-    that builds many pays ordinary collections for the others.
+    A frozen object is never collected, even once nothing refers to it, so this is only for a
+    process whose long-lived objects live until it exits: the CLI once its imports are done,
+    a batch worker once its KB is built. A library call must never freeze its host process.
     """
-    if not _frozen:
-        _frozen.append(True)
-        gc.freeze()
+    gc.freeze()

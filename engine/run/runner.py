@@ -22,7 +22,6 @@ from .compiler import (
     make_fact,
 )
 
-DEFAULT_STEP_LIMIT = 10_000
 _LOOP_WINDOW = 50
 
 
@@ -52,8 +51,13 @@ def _witnesses(
     return tuple(found)
 
 
-def run(compiled: CompiledKB, facts: InputFacts, step_limit: int = DEFAULT_STEP_LIMIT) -> RunResult:
-    """Fire every rule that applies, in the strategy's total order; see module docs."""
+def run(compiled: CompiledKB, facts: InputFacts, step_limit: int) -> RunResult:
+    """Fire every rule that applies, in the strategy's total order; see module docs.
+
+    More than ``step_limit`` firings raise :class:`RunawayRulesError` (the default is the
+    pipeline's). The run uses the calling thread's engine (:meth:`CompiledKB.engine`), so
+    threads may run the same compiled KB at once.
+    """
     engine = compiled.engine()
     engine.reset()
     # One declare call: the input facts then enter the matcher together (DESIGN §5).

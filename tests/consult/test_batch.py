@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import SHIPPED_KB
 from synergy_compass.cli import cli
-from synergy_compass.engine.api import advise_file
+from synergy_compass.engine.api import advise_file, compiled_knowledge_base
+from synergy_compass.engine.consult.batch import _start_worker, run_batch
 
 VALID = {
     "title": "T",
@@ -80,3 +84,15 @@ def test_batch_over_the_shipped_scenarios_matches_advise(tmp_path: Path, workers
             {"id": r.id, "stage": r.stage.value, "certainty": r.certainty}
             for r in alone.recommendations
         ]
+
+
+def test_a_worker_freezes_its_own_process_and_the_caller_stays_as_it_was(mini_kb: Path) -> None:
+    """A worker's KB lives as long as the worker, so the worker freezes it; the process that
+    asked for the batch is a library's host and is left alone."""
+    loader = partial(compiled_knowledge_base, mini_kb)
+    before = (gc.isenabled(), gc.get_freeze_count())
+    with ProcessPoolExecutor(1, initializer=_start_worker, initargs=(loader,)) as pool:
+        in_worker = pool.submit(gc.get_freeze_count).result(timeout=120)
+    assert in_worker > before[1]
+    assert list(run_batch([], loader, workers=1)) == []
+    assert (gc.isenabled(), gc.get_freeze_count()) == before

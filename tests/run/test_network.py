@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario
+from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT as LIMIT
 from synergy_compass.engine.run.compiler import (
     PATTERN_PREFIX,
     CompiledKB,
@@ -49,7 +50,7 @@ def test_every_shipped_scenario_runs_the_same_through_both_matchers(
     assert len(scenarios) >= 50
     for path in scenarios:
         facts = build_input_facts(load_scenario(path).scenario, network.knowledge_base)
-        ours, theirs = run(network, facts), run(rete, facts)
+        ours, theirs = run(network, facts, LIMIT), run(rete, facts, LIMIT)
         assert ours == theirs, path.name
         assert ours.firings, path.name  # a scenario where nothing fires would prove little
 
@@ -198,7 +199,7 @@ def test_random_rule_sets_run_the_same_through_both_matchers(
     network = compile_knowledge_base(knowledge_base)
     rete = compile_knowledge_base(knowledge_base, "rete")
     for scenario in facts:  # several runs on one engine: reset must forget everything
-        assert run(network, scenario) == run(rete, scenario)
+        assert run(network, scenario, LIMIT) == run(rete, scenario, LIMIT)
 
 
 # --- declare and retract, activation by activation --------------------------------------------
@@ -384,10 +385,10 @@ def test_an_existence_sees_the_variables_bound_before_it(
     network = compile_knowledge_base(knowledge_base)
     rete = compile_knowledge_base(knowledge_base, "rete")
     meets = facts(70 if "above" in inner_test else 40)
-    assert [(f.facts, f.witnesses) for f in run(network, meets).firings] == [((0,), (1,))]
-    assert run(network, facts(10)).firings == ()
-    assert bool(run(rete, meets).firings) == matches_in_rete
-    assert bool(run(rete, facts(10)).firings) == matches_in_rete
+    assert [(f.facts, f.witnesses) for f in run(network, meets, LIMIT).firings] == [((0,), (1,))]
+    assert run(network, facts(10), LIMIT).firings == ()
+    assert bool(run(rete, meets, LIMIT).firings) == matches_in_rete
+    assert bool(run(rete, facts(10), LIMIT).firings) == matches_in_rete
 
 
 def test_runs_reuse_the_engine_without_leaking(mini_kb: Path) -> None:
@@ -396,10 +397,10 @@ def test_runs_reuse_the_engine_without_leaking(mini_kb: Path) -> None:
     facts = build_input_facts(
         load_scenario(mini_kb / "scenarios" / "basic.yaml").scenario, knowledge_base
     )
-    first = run(compiled, facts)
+    first = run(compiled, facts, LIMIT)
     empty = InputFacts(facts=())
-    assert run(compiled, empty).firings == ()
-    assert run(compiled, facts) == first
+    assert run(compiled, empty, LIMIT).firings == ()
+    assert run(compiled, facts, LIMIT) == first
     assert make_fact(compiled, "finding", {"name": "x"})["name"] == "x"
 
 
@@ -437,6 +438,6 @@ def test_a_variable_bound_and_joined_in_one_pattern(tmp_path: Path) -> None:
             for number, (low, high, dimension) in enumerate(spreads)
         )
     )
-    ours = run(compile_knowledge_base(knowledge_base), facts)
+    ours = run(compile_knowledge_base(knowledge_base), facts, LIMIT)
     assert [(firing.facts, firing.bindings) for firing in ours.firings] == [((0,), {"x": 5})]
-    assert ours == run(compile_knowledge_base(knowledge_base, "rete"), facts)
+    assert ours == run(compile_knowledge_base(knowledge_base, "rete"), facts, LIMIT)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from synergy_compass.engine.errors import RunawayRulesError
 from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario, parse_scenario
+from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT
 from synergy_compass.engine.run.compiler import (
     TotalOrderStrategy,
     compile_knowledge_base,
@@ -29,7 +30,9 @@ we_observe: [no_decision]
 """
 
 
-def run_on(root: Path, scenario: bytes = SCENARIO, step_limit: int = 10_000) -> RunResult:
+def run_on(
+    root: Path, scenario: bytes = SCENARIO, step_limit: int = DEFAULT_STEP_LIMIT
+) -> RunResult:
     knowledge_base = load_knowledge_base(root)
     loaded = parse_scenario(scenario, "case.yaml")
     facts = build_input_facts(loaded.scenario, knowledge_base)
@@ -188,11 +191,11 @@ def test_facts_no_rule_can_read_stay_in_the_trace_but_not_in_experta(mini_kb: Pa
     knowledge_base = load_knowledge_base(mini_kb)
     compiled = compile_knowledge_base(knowledge_base)
     facts = build_input_facts(parse_scenario(SCENARIO, "case.yaml").scenario, knowledge_base)
-    result = run(compiled, facts)
+    result = run(compiled, facts, DEFAULT_STEP_LIMIT)
     unread = [f for f in facts.facts if f.type == "score" and f.fields["dimension"] == "trusting"]
     assert unread  # the mini KB's rules test power distance only
     assert all(record in result.facts for record in unread)
     in_experta = [dict(fact) for fact in compiled.engine().facts.values()]
     assert not any(fact.get("dimension") == "trusting" for fact in in_experta)
     assert any(fact.get("dimension") == "pdi" for fact in in_experta)
-    assert run(compile_knowledge_base(knowledge_base, "rete"), facts) == result
+    assert run(compile_knowledge_base(knowledge_base, "rete"), facts, DEFAULT_STEP_LIMIT) == result

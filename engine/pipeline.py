@@ -1,0 +1,53 @@
+"""The advice pipeline, once: scenario → input facts → run → explain.
+
+The API, batches, ``kb test``, ``kb coverage`` and ``kb docs`` all advise through here, so a
+scenario gets the same report whichever of them runs it, and the step limit and when the
+garbage collector may work are decided in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .explain.report import explain
+from .run.compiler import CompiledKB
+from .run.garbage_collection import collection_paused
+from .run.input_facts import build_input_facts
+from .run.runner import run
+from .schemas.report import Report
+from .schemas.results import RunResult
+from .schemas.scenario import Scenario
+
+DEFAULT_STEP_LIMIT = 10_000
+"""Rule firings a run may make before it is stopped as a runaway (``RunawayRulesError``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainedRun:
+    """A scenario's run and the report explained from it: KB authoring reads the run itself
+    (which rules fired, why the others did not), advice only the report."""
+
+    result: RunResult
+    report: Report
+
+
+def explained_run(
+    scenario: Scenario, compiled: CompiledKB, step_limit: int = DEFAULT_STEP_LIMIT
+) -> ExplainedRun:
+    """Run a scenario on a compiled KB and explain the run.
+
+    Safe to call from several threads at once on the same compiled KB: each thread runs its
+    own engine. No cyclic garbage collection happens during the call (see
+    :mod:`engine.run.garbage_collection`); the collector is as it was once it returns.
+    """
+    knowledge_base = compiled.knowledge_base
+    with collection_paused():
+        result = run(compiled, build_input_facts(scenario, knowledge_base), step_limit)
+        return ExplainedRun(result, explain(result, scenario, knowledge_base))
+
+
+def advise(
+    scenario: Scenario, compiled: CompiledKB, step_limit: int = DEFAULT_STEP_LIMIT
+) -> Report:
+    """The diagnosis and staged plan for a scenario, with their explanations."""
+    return explained_run(scenario, compiled, step_limit).report

@@ -23,6 +23,7 @@ from ..errors import (
     did_you_mean,
 )
 from ..schemas import kb as schema
+from ..schemas.document import YamlDocument
 from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
 from ..schemas.scenario import Scenario
 from . import cross_checks
@@ -35,7 +36,6 @@ from .cache import (
 )
 from .checks import describe
 from .validation_messages import problems_from_validation
-from ..schemas.document import YamlDocument
 from .yaml_source import YamlProblemError, parse_yaml, read_yaml
 
 SCENARIO_DIRECTORY = "scenarios"

@@ -277,7 +277,8 @@ def batch(
       compass batch kb/scenarios --out results.jsonl --workers 2
       compass batch cases.csv --out results.jsonl
     """
-    from .engine.consult.batch import render_summary_text, summarise
+    from .engine.consult.batch import summarise
+    from .engine.render.consulting import render_summary_text
 
     total, results = api.batch(input_path, kb_root, workers)
     collected = []
@@ -367,7 +368,7 @@ def compare_command(
       compass compare US JP
       compass compare Germany Brazil --format json
     """
-    from .engine.consult.compare import render_culture_comparison_text
+    from .engine.render.consulting import render_culture_comparison_text
 
     result = api.compare(first, second, kb_root)
     _show(result, output_format, render_culture_comparison_text)
@@ -385,7 +386,7 @@ def countries(query: str, kb_root: tuple[Path, ...] | None, output_format: str) 
       compass countries
       compass countries ger
     """
-    from .engine.consult.compare import render_countries_text
+    from .engine.render.consulting import render_countries_text
 
     result = api.countries(query, kb_root)
     _show(result, output_format, render_countries_text)
@@ -427,7 +428,7 @@ def explain_command(
       compass explain kb/scenarios/allen-japan.yaml --graph mermaid > support.mmd
     """
     from .engine.explain.graph import to_dot, to_mermaid
-    from .engine.explain.why_not import render_near_misses_text, render_why_not_text
+    from .engine.render.explanations import render_near_misses_text, render_why_not_text
 
     result = api.explain_file(scenario, kb_root, why_not_ids, near_misses)
     if graph:
@@ -468,7 +469,7 @@ def whatif(
       compass whatif kb/scenarios/allen-japan.yaml --set relationship.personal_contact=strong
       compass whatif case.yaml --set "we_observe=[polite_deferral]" --format json
     """
-    from .engine.explain.diff import render_diff_text
+    from .engine.render.explanations import render_diff_text
 
     _before, _after, diff = api.whatif_file(scenario, settings, kb_root)
     if output_format == "json":
@@ -504,7 +505,7 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb stats
       compass kb stats my-kb --format json
     """
-    from .engine.authoring.stats import render_stats_text
+    from .engine.render.authoring import render_stats_text
 
     result = api.kb_stats(_roots(directories))
     _show(result, output_format, render_stats_text)
@@ -534,7 +535,8 @@ def lint(
       compass kb lint my-kb --fail-on warning
       compass kb lint --list-checks
     """
-    from .engine.authoring.lint import Severity, render_checks_text, render_lint_text
+    from .engine.authoring.lint import Severity
+    from .engine.render.authoring import render_checks_text, render_lint_text
 
     if list_checks:
         click.echo(render_checks_text(), nl=False)
@@ -556,7 +558,7 @@ def kb_test(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb test
       compass kb test my-kb --format json
     """
-    from .engine.authoring.scenario_tests import render_test_text
+    from .engine.render.authoring import render_test_text
 
     report = api.kb_test(_roots(directories))
     _show(report, output_format, render_test_text)
@@ -575,7 +577,7 @@ def kb_coverage(directories: tuple[Path, ...], output_format: str) -> None:
       compass kb coverage
       compass kb coverage --format json
     """
-    from .engine.authoring.scenario_tests import render_coverage_text
+    from .engine.render.authoring import render_coverage_text
 
     report = api.kb_coverage(_roots(directories))
     _show(report, output_format, render_coverage_text)
@@ -714,7 +716,7 @@ def audit_replay(
       compass audit replay 3f2a9c
     """
     from .engine import audit
-    from .engine.explain.diff import render_diff_text
+    from .engine.render.explanations import render_diff_text
 
     stored, _current, diff = api.audit_replay(audit_db or audit.default_path(), run_id, kb_root)
     if output_format == "json":

@@ -65,23 +65,3 @@ def knowledge_base_stats(knowledge_base: KnowledgeBase) -> KnowledgeBaseStats:
         topics={topic.value: topics.get(topic.value, 0) for topic in Topic},
         scenarios=len(scenarios),
     )
-
-
-def render_stats_text(stats: KnowledgeBaseStats) -> str:
-    """The counts as aligned lines for people."""
-    lines = [
-        f"{stats.name} {stats.version} ({stats.digest[:12]})",
-        f"  countries      {stats.countries}  ("
-        + ", ".join(f"{name}: {count}" for name, count in stats.countries_by_framework.items())
-        + ")",
-        f"  dimensions     {stats.dimensions}",
-        f"  rules          {stats.rules}  (with sources: {stats.rules_with_sources}, with "
-        f"rationale: {stats.rules_with_rationale})",
-        f"  findings       {stats.findings}",
-        f"  advice         {stats.advice}  (with steps: {stats.advice_with_steps})",
-        f"  sources        {stats.sources}",
-        f"  scenarios      {stats.scenarios}",
-        "  rules by topic",
-    ]
-    lines += [f"    {topic:<16} {count}" for topic, count in stats.topics.items()]
-    return "\n".join(lines) + "\n"

@@ -288,13 +288,3 @@ def summarise(results: Sequence[BatchResult]) -> BatchSummary:
         failed=sum(1 for result in results if not result.ok),
         most_frequent_advice=tuple(advice.most_common(5)),
     )
-
-
-def render_summary_text(summary: BatchSummary) -> str:
-    lines = [f"{summary.ran} scenarios ran, {summary.failed} failed"]
-    if summary.most_frequent_advice:
-        lines.append(
-            "most frequent advice: "
-            + ", ".join(f"{advice} ({count})" for advice, count in summary.most_frequent_advice)
-        )
-    return "\n".join(lines) + "\n"

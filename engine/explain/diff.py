@@ -88,32 +88,3 @@ def diff_reports(before: Report, after: Report, settings: Sequence[str] = ()) ->
         rules_now_firing=tuple(sorted(fired_after - fired_before)),
         rules_no_longer_firing=tuple(sorted(fired_before - fired_after)),
     )
-
-
-def render_diff_text(diff: ReportDiff, before_label: str, after_label: str) -> str:
-    """The differences for people, one line per change."""
-    lines = [f"Comparing {before_label} with {after_label}"]
-    if diff.settings:
-        lines.append("Changed: " + ", ".join(diff.settings))
-    if diff.unchanged:
-        lines.append("No difference: the same advice, findings and rules.")
-        return "\n".join(lines) + "\n"
-    for heading, changes in (("ADVICE", diff.advice), ("DIAGNOSIS", diff.diagnosis)):
-        if not changes:
-            continue
-        lines += ["", heading]
-        for change in changes:
-            before = "-" if change.before is None else f"{change.before:.2f}"
-            after = "-" if change.after is None else f"{change.after:.2f}"
-            lines.append(f"  {change.change:<17} {change.id}: {change.title} ({before} -> {after})")
-            if change.rules_added:
-                lines.append(f"      now supported by: {', '.join(change.rules_added)}")
-            if change.rules_removed:
-                lines.append(f"      no longer supported by: {', '.join(change.rules_removed)}")
-    if diff.rules_now_firing or diff.rules_no_longer_firing:
-        lines += ["", "RULES"]
-        if diff.rules_now_firing:
-            lines.append("  now firing: " + ", ".join(diff.rules_now_firing))
-        if diff.rules_no_longer_firing:
-            lines.append("  no longer firing: " + ", ".join(diff.rules_no_longer_firing))
-    return "\n".join(lines) + "\n"

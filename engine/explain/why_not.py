@@ -388,47 +388,6 @@ def near_misses(run: RunResult, knowledge_base: KnowledgeBase) -> list[BranchChe
     return misses
 
 
-def render_why_not_text(answer: WhyNot) -> str:
-    """One block per rule branch: each condition with a mark, the first failure highlighted."""
-    lines = [f"Why not {answer.target}? {answer.summary[0].upper()}{answer.summary[1:]}."]
-    for branch in answer.branches:
-        lines += ["", _branch_heading(branch)]
-        lines += _branch_lines(branch)
-    return "\n".join(lines) + "\n"
-
-
-def render_near_misses_text(misses: list[BranchCheck]) -> str:
-    """Rules that nearly fired, each with the one condition that failed."""
-    if not misses:
-        return "No rule missed by a single condition.\n"
-    lines = [f"{len(misses)} rule(s) missed firing by one condition:"]
-    for branch in misses:
-        lines += ["", _branch_heading(branch)]
-        lines += _branch_lines(branch)
-    return "\n".join(lines) + "\n"
-
-
-def _branch_heading(branch: BranchCheck) -> str:
-    alternative = f" (alternative {branch.branch + 1})" if branch.branch else ""
-    state = "fired" if branch.fired else f"{branch.held} of {branch.total} conditions hold"
-    return f"  rule {branch.rule}{alternative}: {branch.rule_title} [{state}]"
-
-
-def _branch_lines(branch: BranchCheck) -> list[str]:
-    lines = []
-    first_failure_seen = False
-    for check in branch.conditions:
-        if check.held:
-            mark = "  ok  "
-        elif not first_failure_seen:
-            mark, first_failure_seen = "  FAIL", True
-        else:
-            mark = "  no  "
-        lines.append(f"  {mark} {check.condition}   [{check.path}]")
-        lines.append(f"           {check.detail}")
-    return lines
-
-
 class Explanation(Frozen):
     """A report with the answers to why-not questions and the near misses."""
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine.api import advise_file
-from synergy_compass.engine.explain.diff import diff_reports, render_diff_text
+from synergy_compass.engine.explain.diff import diff_reports
+from synergy_compass.engine.render.explanations import render_diff_text
 from synergy_compass.engine.schemas.report import Report
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")

@@ -17,8 +17,6 @@ from .runner import (
     LintReport,
     finding_of_problem,
     lint_knowledge_base,
-    render_checks_text,
-    render_lint_text,
 )
 
 __all__ = [
@@ -29,6 +27,4 @@ __all__ = [
     "Severity",
     "finding_of_problem",
     "lint_knowledge_base",
-    "render_checks_text",
-    "render_lint_text",
 ]

@@ -93,25 +93,3 @@ def _location_key(location: str) -> tuple[str, int, int]:
     if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
         return parts[0], int(parts[1]), int(parts[2])
     return location, 0, 0
-
-
-def render_lint_text(report: LintReport) -> str:
-    lines = [str(finding) for finding in report.findings]
-    plural = {"error": "errors", "warning": "warnings", "info": "info"}
-    summary = ", ".join(
-        f"{count} {severity if count == 1 else plural[severity]}"
-        for severity, count in report.counts.items()
-    )
-    excluded = (
-        f"; {report.excluded} switched off by the KB's lint settings" if report.excluded else ""
-    )
-    lines.append(f"{summary}{excluded}")
-    return "\n".join(lines) + "\n"
-
-
-def render_checks_text() -> str:
-    width = max(len(check_id) for check_id in CHECKS)
-    return "".join(
-        f"{check.id:<{width}}  {check.severity.value:<7}  {check.description}\n"
-        for check in CHECKS.values()
-    )

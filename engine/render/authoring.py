@@ -1,0 +1,98 @@
+"""Text for knowledge engineers: KB test results, coverage, statistics, lint findings and the
+list of lint checks. Each command's JSON comes from its model; these are the forms people read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..authoring.lint import CHECKS
+
+if TYPE_CHECKING:
+    from ..authoring.lint import LintReport
+    from ..authoring.scenario_tests import CoverageReport, KBTestReport
+    from ..authoring.stats import KnowledgeBaseStats
+
+
+def render_test_text(report: KBTestReport) -> str:
+    lines = []
+    for outcome in report.scenarios:
+        mark = "PASS" if outcome.passed else "FAIL"
+        lines.append(f"{mark}  {outcome.scenario}  {outcome.title}")
+        if outcome.error:
+            lines.append(f"      {outcome.error}")
+        for label, items in (
+            ("advice that should have been given", outcome.missing_advice),
+            ("advice that should not have been given", outcome.unexpected_advice),
+            ("findings that should have been diagnosed", outcome.missing_findings),
+            ("todo, still open", outcome.todo_still_open),
+            ("todo, now passing (move it to the expectations)", outcome.todo_now_passing),
+        ):
+            if items:
+                lines.append(f"      {label}: {', '.join(items)}")
+    lines.append("")
+    lines.append(f"{report.passed} passed, {report.failed} failed")
+    return "\n".join(lines) + "\n"
+
+
+def render_coverage_text(report: CoverageReport) -> str:
+    lines = [
+        f"rules fired in at least one scenario: {report.rules_fired} of {report.rules} "
+        f"({report.rule_coverage_percent}%)",
+        f"conditions that alone decided a rule's outcome somewhere: "
+        f"{report.conditions - len(report.conditions_never_deciding)} of {report.conditions} "
+        f"({report.condition_coverage_percent}%)",
+        f"advice never expected by a scenario: {len(report.advice_never_expected)} of "
+        f"{report.advice}",
+        f"rules with no negative test: {len(report.rules_without_negative_test)} of {report.rules}",
+    ]
+    for title, items in (
+        ("Rules that never fired", report.rules_never_fired),
+        ("Advice never expected", report.advice_never_expected),
+        ("Rules without a negative test", report.rules_without_negative_test),
+        ("Conditions that never decided an outcome", report.conditions_never_deciding),
+    ):
+        if items:
+            lines += ["", f"{title}:"] + [f"  {item}" for item in items]
+    return "\n".join(lines) + "\n"
+
+
+def render_stats_text(stats: KnowledgeBaseStats) -> str:
+    """The counts as aligned lines for people."""
+    lines = [
+        f"{stats.name} {stats.version} ({stats.digest[:12]})",
+        f"  countries      {stats.countries}  ("
+        + ", ".join(f"{name}: {count}" for name, count in stats.countries_by_framework.items())
+        + ")",
+        f"  dimensions     {stats.dimensions}",
+        f"  rules          {stats.rules}  (with sources: {stats.rules_with_sources}, with "
+        f"rationale: {stats.rules_with_rationale})",
+        f"  findings       {stats.findings}",
+        f"  advice         {stats.advice}  (with steps: {stats.advice_with_steps})",
+        f"  sources        {stats.sources}",
+        f"  scenarios      {stats.scenarios}",
+        "  rules by topic",
+    ]
+    lines += [f"    {topic:<16} {count}" for topic, count in stats.topics.items()]
+    return "\n".join(lines) + "\n"
+
+
+def render_lint_text(report: LintReport) -> str:
+    lines = [str(finding) for finding in report.findings]
+    plural = {"error": "errors", "warning": "warnings", "info": "info"}
+    summary = ", ".join(
+        f"{count} {severity if count == 1 else plural[severity]}"
+        for severity, count in report.counts.items()
+    )
+    excluded = (
+        f"; {report.excluded} switched off by the KB's lint settings" if report.excluded else ""
+    )
+    lines.append(f"{summary}{excluded}")
+    return "\n".join(lines) + "\n"
+
+
+def render_checks_text() -> str:
+    width = max(len(check_id) for check_id in CHECKS)
+    return "".join(
+        f"{check.id:<{width}}  {check.severity.value:<7}  {check.description}\n"
+        for check in CHECKS.values()
+    )

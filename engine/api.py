@@ -1,6 +1,8 @@
 """The public Python API: the same operations as the CLI, as plain functions.
 
-Each function is one step of the data flow in DESIGN.md §3, or a composition of them.
+Each function is one step of the data flow in DESIGN.md §3, or a composition of them. Every
+name in ``__all__`` is also importable from the package itself (``from synergy_compass import
+advise_file``); errors raised are the ones listed here, all subclasses of ``CompassError``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import pipeline
-from .errors import InputError, Location, Problem, did_you_mean
+from .errors import (
+    AuditStoreError,
+    CompassError,
+    InputError,
+    KnowledgeBaseError,
+    Location,
+    Problem,
+    RunawayRulesError,
+    RunError,
+    ScenarioError,
+    did_you_mean,
+)
 from .load.loader import (
     LoadedScenario,
     kb_digest,
@@ -46,14 +59,40 @@ KBRoots = Path | Sequence[Path] | None
 
 __all__ = [
     "DEFAULT_STEP_LIMIT",
+    "AuditStoreError",
+    "CompassError",
+    "CompiledKB",
+    "InputError",
+    "KBRoots",
+    "KnowledgeBaseError",
+    "Report",
+    "RunError",
+    "RunawayRulesError",
+    "Scenario",
+    "ScenarioError",
     "advise",
+    "advise_and_record",
     "advise_file",
+    "audit_replay",
+    "batch",
+    "compare",
+    "comparison_for",
     "compile_knowledge_base",
     "compiled_knowledge_base",
+    "countries",
+    "explain_file",
+    "kb_coverage",
+    "kb_docs",
+    "kb_lint",
     "kb_stats",
+    "kb_test",
     "load_knowledge_base",
     "load_scenario",
     "parse_scenario",
+    "read_scenario",
+    "start_interview",
+    "tool_version",
+    "whatif_file",
 ]
 
 

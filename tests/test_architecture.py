@@ -218,7 +218,14 @@ def test_the_wheel_installs_one_package_and_the_command(tmp_path: Path) -> None:
 
 
 def test_the_public_api_is_complete() -> None:
-    assert set(synergy_compass.__all__) <= set(api.__all__)
+    assert synergy_compass.__all__ == api.__all__
+    public = {
+        name for name in vars(api) if not name.startswith("_") and callable(getattr(api, name))
+    }
+    defined_here = {
+        name for name in public if getattr(getattr(api, name), "__module__", "") == api.__name__
+    }
+    assert defined_here <= set(api.__all__), "every function api defines is public"
     for name in synergy_compass.__all__:
         assert getattr(synergy_compass, name) is getattr(api, name)
     with pytest.raises(AttributeError):

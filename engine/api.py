@@ -178,7 +178,7 @@ def batch(
 
 
 def start_interview() -> Interview:
-    """A new interview (see :mod:`engine.interview`)."""
+    """A new interview (see :mod:`engine.consult.interview`)."""
     from .consult.interview import Interview
 
     return Interview()

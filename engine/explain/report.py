@@ -3,7 +3,7 @@
 Certainties are computed in firing order: a rule's contribution is its stated certainty times
 the certainty of the weakest finding it matched at the moment it fired (scenario and profile
 facts count as certain), and contributions to the same finding or advice combine by MYCIN's
-rule (:mod:`engine.certainty`).
+rule (:mod:`engine.rules.certainty`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ For each rule that could have produced the target, every branch is checked again
 final working memory, condition by condition in the order the author wrote them: which held
 (and on which facts), which failed first, and, for a failed pattern, the facts of that type
 that came closest, with what each lacks ("their Power distance is 54; this rule needs 70 or
-more"). The semantics are those of :mod:`engine.matching`, the same the engine runs on.
+more"). The semantics are those of :mod:`engine.rules.matching`, the same the engine runs on.
 """
 
 from __future__ import annotations

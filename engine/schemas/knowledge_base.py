@@ -43,8 +43,8 @@ class Located(Generic[Item]):
 
 class CheckedLocated(Located[Item]):
     """An item of a KB that passed every check before, read back from the checked-KB cache
-    (:mod:`engine.parse_cache`): it is validated the first time its value is read, so a run
-    pays only for the rules, advice and profiles it touches (a run touches about a tenth)."""
+    (:mod:`engine.load.cache`): it is validated the first time its value is read, so a run
+    pays only for the rules, advice and profiles it touches (a run reads a small part of the KB)."""
 
     def __init__(self, model: type[Any], document: YamlDocument, path: PathKey) -> None:
         object.__setattr__(self, "document", document)

@@ -1,35 +1,31 @@
-"""The match network our rules run on: constant tests found by hashing, joins through value
-indexes, and a rule branch's matches worked out again only when a fact it reads arrives.
+"""The match network our rules run on, in its compiled form and how it is built: constant
+tests found by hashing, joins through value indexes, one plan per rule branch.
 
 experta's stock matcher is a RETE network in pure Python that sends each fact through every
 test on its fact type, copies a token at every node and, after every firing, asks every rule
-for new activations; on the shipped KB that is ~55 ms a scenario and 0.4 s to build. This
-module is plain Python with no experta in it: the compiler builds a :class:`MatchNetwork` from
+for new activations; on the shipped KB that is ~55 ms a scenario and 0.4 s to build. The
+network is plain Python with no experta in it: the compiler builds a :class:`MatchNetwork` from
 the rule branches and hands it to experta through the engine's ``__matcher__`` class attribute
 (experta takes any subclass of its abstract ``Matcher`` there, as it takes the agenda strategy
 from ``__strategy__``), so experta keeps the facts, the agenda and the firing, and the
-semantics stay those of :mod:`engine.matching`. Those differ from experta's RETE in one place,
-where the RETE is wrong: it does not give ``exists`` the rule's variables
-(``tests/test_network.py`` pins both behaviours).
+semantics stay those of :mod:`engine.rules.matching`. Those differ from experta's RETE in one
+place, where the RETE is wrong: it does not give ``exists`` the rule's variables
+(``tests/run/test_network.py`` pins both behaviours).
 
-Why recomputing a branch is enough: a branch's matches are a function of the facts in working
-memory, so after a change we evaluate again only the branches one of whose patterns (positive,
-``not`` or ``exists``) accepts a changed fact, and report the difference: new matches are
-activations added, vanished ones (a ``not`` now blocked, a fact retracted) are removed.
-A match that stays is not reported again, which is experta's refraction.
+This module is the network as data, which never changes once built; keeping it apart from the
+working memory (:mod:`.network_state`) and the cached JSON form (:mod:`.network_storage`) is
+what lets one network serve every engine and every thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import inspect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules.matching import compare_with, passes
 from ..schemas.conditions import Atom
-from ..schemas.facts import Scalar
 from ..schemas.kb import FieldTest, Pattern, VariableOperand
 
 HIDDEN_PREFIX = "_v"  # variables the compiler invents; YAML variables cannot start with '_'
@@ -297,74 +293,6 @@ def assemble(alphas: Sequence[AlphaTest], plans: Sequence[BranchPlan]) -> MatchN
     )
 
 
-# ---------------------------------------------------------------------------- stored form
-# The network is derived from a checked KB and the code here; the compiler keeps it in the
-# cache beside the checked KB (as JSON, like everything cached), which saves most of a
-# compile on every cold start.
-
-
-def network_data(network: MatchNetwork) -> dict[str, Any]:
-    """The network as plain JSON data (alpha tests and plans; the rest is derived)."""
-
-    def check(field_name: str, operator: str, operand: Any) -> list[Any]:
-        if isinstance(operand, frozenset):
-            return [field_name, operator, list(operand), True]
-        return [field_name, operator, operand, False]
-
-    def step(item: Step) -> list[Any]:
-        comparisons = [[c.operator, c.variable, c.other, c.amount] for c in item.comparisons]
-        return [item.alpha, [list(variable) for variable in item.variables], comparisons]
-
-    return {
-        "alphas": [
-            [alpha.fact_type, list(alpha.required), [check(*item) for item in alpha.checks]]
-            for alpha in network.alphas
-        ],
-        "plans": [
-            [
-                [step(item) for item in plan.positives],
-                [[step(item) for item in steps] for steps in plan.existence],
-                [step(item) for item in plan.negations],
-                [[c.operator, c.variable, c.other, c.amount] for c in plan.leftover],
-            ]
-            for plan in network.plans
-        ],
-    }
-
-
-def network_from_data(data: Mapping[str, Any]) -> MatchNetwork:
-    """The network that :func:`network_data` stored."""
-
-    def comparison(item: list[Any]) -> VariableComparison:
-        return VariableComparison(str(item[0]), str(item[1]), str(item[2]), float(item[3]))
-
-    def step(item: list[Any]) -> Step:
-        variables = tuple((str(name), str(var), bool(joins)) for name, var, joins in item[1])
-        return Step(int(item[0]), variables, tuple(comparison(c) for c in item[2]))
-
-    alphas = [
-        AlphaTest(
-            str(fact_type),
-            tuple(required),
-            tuple(
-                (name, operator, frozenset(operand) if is_set else operand)
-                for name, operator, operand, is_set in checks
-            ),
-        )
-        for fact_type, required, checks in data["alphas"]
-    ]
-    plans = [
-        BranchPlan(
-            tuple(step(item) for item in positives),
-            tuple(tuple(step(item) for item in steps) for steps in existence),
-            tuple(step(item) for item in negations),
-            tuple(comparison(item) for item in leftover),
-        )
-        for positives, existence, negations, leftover in data["plans"]
-    ]
-    return assemble(alphas, plans)
-
-
 def _constant_checks(
     name: str, test: FieldTest, comparisons: tuple[tuple[str, Any], ...]
 ) -> list[tuple[str, str, Any]]:
@@ -415,174 +343,3 @@ def _dispatch(
             tuple(always),
         )
     return dispatch
-
-
-# ---------------------------------------------------------------------------- running
-
-
-@dataclass(frozen=True)
-class Match:
-    """One complete match of a branch: its positive facts in pattern order, and bindings."""
-
-    branch: int
-    key: tuple[int, ...]
-    """The ids of ``facts``: with ``branch``, what tells two matches apart."""
-    facts: tuple[Any, ...]
-    bindings: Mapping[str, Scalar]
-
-
-@dataclass
-class _Memory:
-    facts: list[tuple[int, Fields]] = field(default_factory=list)
-    index: dict[str, dict[Any, list[tuple[int, Fields]]]] = field(default_factory=dict)
-
-
-class NetworkState:
-    """The working memory of one engine: alpha memories and each branch's current matches.
-
-    Facts are ``(id, fields)`` pairs with ids increasing in declaration order (experta's
-    ``__factid__``); ``fields`` is any mapping, such as the experta fact itself.
-    """
-
-    def __init__(self, network: MatchNetwork) -> None:
-        self.network = network
-        self.memories = [
-            _Memory(index={name: {} for name in fields}) for fields in network.indexed_fields
-        ]
-        self.matches: list[dict[tuple[int, ...], Match]] = [{} for _ in network.plans]
-        self.where: dict[int, list[int]] = {}
-        """For each fact in memory, the alpha memories that hold it."""
-        self.matched: set[int] = set()
-        """The branches that have had matches since the last reset."""
-
-    def reset(self) -> None:
-        """Forget every fact, clearing only what holds something: most of the network is
-        untouched by any one scenario."""
-        for alpha_id in {alpha for alphas in self.where.values() for alpha in alphas}:
-            memory = self.memories[alpha_id]
-            memory.facts = []
-            memory.index = {name: {} for name in memory.index}
-        for branch in self.matched:
-            self.matches[branch] = {}
-        self.where = {}
-        self.matched = set()
-
-    def changes(
-        self,
-        added: Iterable[tuple[int, str, Fields]],
-        removed: Iterable[tuple[int, str, Fields]] = (),
-    ) -> tuple[list[Match], list[Match]]:
-        """Facts ``(id, type, fields)`` added and removed; returns matches gained and lost."""
-        touched: set[int] = set()
-        readers = self.network.readers
-        for fact_id, _, _ in removed:
-            for alpha_id in self.where.pop(fact_id, ()):
-                self._forget(alpha_id, fact_id)
-                touched.update(readers[alpha_id])
-        for fact_id, fact_type, fields in added:
-            found = self.network.accepting(fact_type, fields)
-            if found:
-                self.where[fact_id] = found
-                for alpha_id in found:
-                    self._remember(alpha_id, fact_id, fields)
-                    touched.update(readers[alpha_id])
-        gained: list[Match] = []
-        lost: list[Match] = []
-        memories, waiting_on = self.memories, self.network.waiting_on
-        for branch in touched:  # any order: the agenda orders activations totally
-            old = self.matches[branch]
-            # most touched branches still lack a fact for some positive pattern
-            if not old and any(not memories[alpha].facts for alpha in waiting_on[branch]):
-                continue
-            new = self._branch_matches(branch)
-            for key, match in new.items():
-                if key not in old:
-                    gained.append(match)
-                else:
-                    new[key] = old[key]
-            lost += [match for key, match in old.items() if key not in new]
-            self.matches[branch] = new
-            if new:
-                self.matched.add(branch)
-        return gained, lost
-
-    def _remember(self, alpha_id: int, fact_id: int, fields: Fields) -> None:
-        memory = self.memories[alpha_id]
-        entry = (fact_id, fields)
-        memory.facts.append(entry)
-        for name, index in memory.index.items():
-            with contextlib.suppress(TypeError):
-                index.setdefault(fields[name], []).append(entry)
-
-    def _forget(self, alpha_id: int, fact_id: int) -> None:
-        memory = self.memories[alpha_id]
-        memory.facts = [entry for entry in memory.facts if entry[0] != fact_id]
-        for index in memory.index.values():
-            for value, entries in list(index.items()):
-                index[value] = [entry for entry in entries if entry[0] != fact_id]
-
-    # -- evaluation
-
-    def _candidates(self, step: Step, bindings: Mapping[str, Any]) -> Sequence[tuple[int, Fields]]:
-        memory = self.memories[step.alpha]
-        indexed = step.index_field
-        if indexed is None:
-            return memory.facts
-        try:
-            return memory.index[indexed[0]].get(bindings[indexed[1]], ())
-        except TypeError:
-            return [entry for entry in memory.facts if entry[1][indexed[0]] == bindings[indexed[1]]]
-
-    def _extend(
-        self, step: Step, fields: Fields, bindings: dict[str, Any]
-    ) -> dict[str, Any] | None:
-        extended = dict(bindings)
-        for name, variable, joins in step.variables:
-            if joins:
-                if extended[variable] != fields[name]:
-                    return None
-            else:
-                extended[variable] = fields[name]
-        for comparison in step.comparisons:
-            if not comparison.holds(extended):
-                return None
-        return extended
-
-    def _satisfiable(self, steps: Sequence[Step], bindings: dict[str, Any]) -> bool:
-        """Whether some facts meet every step (an ``exists``, or a ``not`` that blocks)."""
-        if not steps:
-            return True
-        first, rest = steps[0], steps[1:]
-        for _, fields in self._candidates(first, bindings):
-            extended = self._extend(first, fields, bindings)
-            if extended is not None and self._satisfiable(rest, extended):
-                return True
-        return False
-
-    def _branch_matches(self, branch: int) -> dict[tuple[int, ...], Match]:
-        plan = self.network.plans[branch]
-        memories = self.memories
-        if any(not memories[alpha].facts for alpha in self.network.waiting_on[branch]):
-            return {}
-        partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]] = [((), {})]
-        for step in plan.positives:
-            following = []
-            for facts, bindings in partial:
-                for entry in self._candidates(step, bindings):
-                    extended = self._extend(step, entry[1], bindings)
-                    if extended is not None:
-                        following.append(((*facts, entry), extended))
-            partial = following
-            if not partial:
-                return {}
-        found: dict[tuple[int, ...], Match] = {}
-        for facts, bindings in partial:
-            if not all(comparison.holds(bindings) for comparison in plan.leftover):
-                continue
-            if not all(self._satisfiable(steps, bindings) for steps in plan.existence):
-                continue
-            if any(self._satisfiable((step,), bindings) for step in plan.negations):
-                continue
-            key = tuple(fact_id for fact_id, _ in facts)
-            found[key] = Match(branch, key, tuple(fields for _, fields in facts), bindings)
-        return found

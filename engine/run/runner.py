@@ -15,12 +15,9 @@ from ..errors import RunawayRulesError
 from ..rules.matching import pattern_accepts
 from ..schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
 from ..schemas.results import Firing, RunResult
-from .compiler import (
-    PATTERN_PREFIX,
-    CompiledBranch,
-    CompiledKB,
-    make_fact,
-)
+from .branches import CompiledBranch
+from .compiler import CompiledKB, make_fact
+from .experta_rules import PATTERN_PREFIX
 
 _LOOP_WINDOW = 50
 

@@ -22,7 +22,8 @@ from synergy_compass.engine.load.cache import (
 from synergy_compass.engine.load.loader import kb_digest, load_knowledge_base
 from synergy_compass.engine.load.yaml_source import YamlProblemError, parse_yaml
 from synergy_compass.engine.run.compiler import compile_knowledge_base
-from synergy_compass.engine.run.network import NetworkBuilder, network_data, network_from_data
+from synergy_compass.engine.run.network import NetworkBuilder
+from synergy_compass.engine.run.network_storage import network_data, network_from_data
 
 SHIPPED_KB = Path(__file__).resolve().parents[2] / "kb"
 MINI_KB_ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "mini_kb"

@@ -18,14 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario
 from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT as LIMIT
-from synergy_compass.engine.run.compiler import (
-    PATTERN_PREFIX,
-    CompiledKB,
-    compile_knowledge_base,
-    make_fact,
-)
+from synergy_compass.engine.run.compiler import CompiledKB, compile_knowledge_base, make_fact
+from synergy_compass.engine.run.experta_rules import PATTERN_PREFIX
 from synergy_compass.engine.run.input_facts import build_input_facts
-from synergy_compass.engine.run.network import Match, NetworkBuilder, NetworkState
+from synergy_compass.engine.run.network import NetworkBuilder
+from synergy_compass.engine.run.network_state import Match, NetworkState
 from synergy_compass.engine.run.runner import run
 from synergy_compass.engine.schemas.conditions import Atom
 from synergy_compass.engine.schemas.facts import FactRecord, InputFacts, ScenarioOrigin

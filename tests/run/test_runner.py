@@ -11,11 +11,8 @@ import pytest
 from synergy_compass.engine.errors import RunawayRulesError
 from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario, parse_scenario
 from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT
-from synergy_compass.engine.run.compiler import (
-    TotalOrderStrategy,
-    compile_knowledge_base,
-    make_fact,
-)
+from synergy_compass.engine.run.agenda import TotalOrderStrategy
+from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
 from synergy_compass.engine.run.input_facts import build_input_facts
 from synergy_compass.engine.run.runner import run

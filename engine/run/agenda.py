@@ -1,0 +1,49 @@
+"""The agenda's order: which activation experta fires next, and how a cancelled one is found.
+
+experta takes the strategy from the engine class's ``__strategy__`` attribute; ours replaces
+its ``DepthStrategy`` so that a run does not depend on set iteration order or miss a
+cancellation (see :class:`TotalOrderStrategy`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from .experta_compat import Strategy
+from .experta_rules import PATTERN_PREFIX
+
+
+class TotalOrderStrategy(Strategy):  # type: ignore[misc]
+    """Fire activations in one total, deterministic order, and cancel them exactly.
+
+    Order: higher salience first, then the rule written earlier in the KB, then the branch,
+    then the activation whose matched facts are older (compared in pattern order). experta's
+    own DepthStrategy breaks ties by set iteration order (different in every process) and looks
+    for a cancelled activation in only three agenda slots, so one whose NOT became false can
+    still fire (DESIGN §5). With a total key, bisect finds the exact slot.
+    """
+
+    @staticmethod
+    def key(activation: Any) -> tuple[Any, ...]:
+        rule = activation.rule
+        matched = []
+        index = 0
+        while f"{PATTERN_PREFIX}{index}" in activation.context:
+            matched.append(-activation.context[f"{PATTERN_PREFIX}{index}"]["__factid__"])
+            index += 1
+        return (rule.salience, -rule.synergy_rule_index, -rule.synergy_branch, tuple(matched))
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        activations = agenda.activations
+        for activation in removed:
+            activation.key = self.key(activation)
+            low = bisect.bisect_left(activations, activation)
+            high = bisect.bisect_right(activations, activation)
+            for position in range(low, high):
+                if activations[position] == activation:
+                    del activations[position]
+                    break
+        for activation in added:
+            activation.key = self.key(activation)
+            bisect.insort(activations, activation)

@@ -21,8 +21,8 @@ from typing import Any
 
 from synergy_compass.engine.schemas.conditions import Atom, rule_branches
 from synergy_compass.engine.schemas.facts import FACT_TYPES, InputFacts, Scalar
-from synergy_compass.engine.schemas.kb import FieldTest, Pattern, Spread, VariableOperand
 from synergy_compass.engine.schemas.knowledge_base import KnowledgeBase
+from synergy_compass.engine.schemas.rules import FieldTest, Pattern, Spread, VariableOperand
 
 SUPPORT_TEMPLATE = "bench-support"
 

@@ -49,12 +49,8 @@ from measure import (  # noqa: E402
 from synergy_compass.engine import api  # noqa: E402
 from synergy_compass.engine.explain.report import explain  # noqa: E402
 from synergy_compass.engine.load import cross_checks as checks  # noqa: E402
-from synergy_compass.engine.load.loader import (  # noqa: E402
-    default_kb_root,
-    kb_digest,
-    kb_files,
-    load_knowledge_base,
-)
+from synergy_compass.engine.load.discovery import default_kb_root, kb_digest, kb_files  # noqa: E402
+from synergy_compass.engine.load.loader import load_knowledge_base  # noqa: E402
 from synergy_compass.engine.load.yaml_source import read_yaml  # noqa: E402
 from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT  # noqa: E402
 from synergy_compass.engine.render.text import render_json  # noqa: E402

@@ -26,15 +26,9 @@ from .errors import (
     ScenarioError,
     did_you_mean,
 )
-from .load.loader import (
-    LoadedScenario,
-    kb_digest,
-    load_knowledge_base,
-    load_scenario,
-    parse_scenario,
-    resolve_roots,
-    validate_scenario,
-)
+from .load.discovery import kb_digest, resolve_roots
+from .load.loader import load_knowledge_base
+from .load.scenario import LoadedScenario, load_scenario, parse_scenario, validate_scenario
 from .pipeline import DEFAULT_STEP_LIMIT
 from .run.compiler import CompiledKB, compile_knowledge_base
 from .run.garbage_collection import collection_paused

@@ -12,7 +12,7 @@ from conftest import SHIPPED_KB
 from synergy_compass.engine import api, pipeline
 from synergy_compass.engine.consult.batch import BatchItem, run_item
 from synergy_compass.engine.errors import RunawayRulesError
-from synergy_compass.engine.load.loader import load_scenario
+from synergy_compass.engine.load.scenario import load_scenario
 from synergy_compass.engine.render.text import render_json
 from synergy_compass.engine.run.compiler import CompiledKB
 from synergy_compass.engine.schemas.scenario import Scenario

@@ -37,12 +37,9 @@ from hypothesis import strategies as st
 from synergy_compass.engine.api import advise
 from synergy_compass.engine.authoring.lint import lint_knowledge_base
 from synergy_compass.engine.errors import CompassError, InputError, Problem
-from synergy_compass.engine.load.loader import (
-    inspect_knowledge_base,
-    kb_files,
-    load_knowledge_base,
-    parse_scenario,
-)
+from synergy_compass.engine.load.discovery import kb_files
+from synergy_compass.engine.load.loader import inspect_knowledge_base, load_knowledge_base
+from synergy_compass.engine.load.scenario import parse_scenario
 from synergy_compass.engine.load.yaml_source import parse_yaml
 from synergy_compass.engine.render.text import render_json, render_text
 from synergy_compass.engine.run.compiler import CompiledKB, compile_knowledge_base

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SHIPPED_KB
 from synergy_compass.engine.api import advise, compiled_knowledge_base
-from synergy_compass.engine.load.loader import load_scenario
+from synergy_compass.engine.load.scenario import load_scenario
 
 SCENARIOS = sorted((SHIPPED_KB / "scenarios").glob("*.yaml"))
 

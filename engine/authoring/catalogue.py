@@ -12,12 +12,13 @@ from pathlib import Path
 
 from ..explain.report import cite, short_cite
 from ..explain.why_not import ConditionWords
-from ..load.loader import load_scenario
+from ..load.scenario import load_scenario
 from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
 from ..schemas.conditions import rule_branches
-from ..schemas.kb import PlanStage, RuleSpec, Topic
+from ..schemas.kb import PlanStage, Topic
 from ..schemas.knowledge_base import KnowledgeBase, Located
+from ..schemas.rules import RuleSpec
 from .scenario_tests import scenario_files
 
 

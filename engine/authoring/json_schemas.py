@@ -7,16 +7,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..schemas import kb
+from ..schemas import kb_files
 from ..schemas.scenario import Scenario
 
 SCHEMAS: dict[str, type[BaseModel]] = {
-    "rule": kb.RulesFile,
-    "advice": kb.AdviceFile,
-    "culture": kb.CultureFile,
-    "finding": kb.FindingsFile,
-    "source": kb.SourcesFile,
-    "dimension": kb.DimensionsFile,
+    "rule": kb_files.RulesFile,
+    "advice": kb_files.AdviceFile,
+    "culture": kb_files.CultureFile,
+    "finding": kb_files.FindingsFile,
+    "source": kb_files.SourcesFile,
+    "dimension": kb_files.DimensionsFile,
     "scenario": Scenario,
 }
 

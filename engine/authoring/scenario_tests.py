@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import ScenarioError
 from ..explain.why_not import branch_checks
-from ..load.loader import SCENARIO_DIRECTORY, load_scenario
+from ..load.discovery import SCENARIO_DIRECTORY
+from ..load.scenario import load_scenario
 from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
 from ..schemas.base import Frozen

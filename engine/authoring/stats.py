@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..load.loader import SCENARIO_DIRECTORY
+from ..load.discovery import SCENARIO_DIRECTORY
 from ..schemas.base import Frozen
 from ..schemas.kb import Topic
 from ..schemas.knowledge_base import KnowledgeBase

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CompassError, InputError, Location, Problem, shorten
-from ..load.loader import parse_scenario
+from ..load.scenario import parse_scenario
 from ..pipeline import advise
 from ..run.compiler import CompiledKB
 from ..run.garbage_collection import freeze_long_lived

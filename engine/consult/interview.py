@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from ..errors import Location, Problem, ScenarioError, did_you_mean
-from ..load.loader import validate_scenario
+from ..load.scenario import validate_scenario
 from ..schemas import scenario as schema
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario, resolve_country

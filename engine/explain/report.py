@@ -16,7 +16,7 @@ import pycountry
 
 from ..rules import certainty
 from ..schemas.facts import FactRecord
-from ..schemas.kb import Advice, PlanStage, RuleSpec, Source
+from ..schemas.kb import Advice, PlanStage, Source
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import (
     DiagnosisItem,
@@ -31,6 +31,7 @@ from ..schemas.report import (
     Trace,
 )
 from ..schemas.results import Firing, RunResult
+from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
 
 _STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}

@@ -16,10 +16,10 @@ from ..rules.matching import bind, failed_tests, pattern_accepts
 from ..schemas.base import Frozen
 from ..schemas.conditions import Atom, rule_branches
 from ..schemas.facts import FactRecord, Scalar
-from ..schemas.kb import FieldTest, Pattern, Spread, VariableOperand
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import Report
 from ..schemas.results import RunResult
+from ..schemas.rules import FieldTest, Pattern, Spread, VariableOperand
 
 _MAX_CANDIDATES = 64
 _CLOSEST = 3

@@ -16,8 +16,8 @@ from ..errors import Problem, ProblemCode, did_you_mean
 from ..schemas.conditions import Atom, TooManyBranchesError, rule_branches
 from ..schemas.document import PathKey
 from ..schemas.facts import FACT_TYPES, FieldSpec
-from ..schemas.kb import FieldTest, Pattern, RuleSpec, VariableOperand
 from ..schemas.knowledge_base import KnowledgeBase, Located
+from ..schemas.rules import FieldTest, Pattern, RuleSpec, VariableOperand
 from .checks import describe
 
 describe(

@@ -1,7 +1,8 @@
-"""Read a knowledge-base directory and scenario files into validated, frozen models.
+"""Read knowledge-base directories into one validated, frozen :class:`KnowledgeBase`.
 
 Every problem in every file is collected before anything is raised, so a knowledge engineer
-sees all of them at once, each with ``path:line:col`` relative to the KB root.
+sees all of them at once, each with ``path:line:col`` relative to the KB root. Finding the
+files is :mod:`.discovery`; reading scenarios is :mod:`.scenario`.
 """
 
 from __future__ import annotations
@@ -14,18 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import (
-    KnowledgeBaseError,
-    Location,
-    Problem,
-    ProblemCode,
-    ScenarioError,
-    did_you_mean,
-)
-from ..schemas import kb as schema
+from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode, did_you_mean
 from ..schemas.document import YamlDocument
+from ..schemas.kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
+from ..schemas.kb_files import FILE_KINDS, CultureFile, LintFile, ManifestFile
 from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
-from ..schemas.scenario import Scenario
+from ..schemas.rules import RuleSpec
 from . import cross_checks
 from .cache import (
     CachedFile,
@@ -35,65 +30,23 @@ from .cache import (
     write_checked_knowledge_base,
 )
 from .checks import describe
+from .discovery import MANIFEST_FILE, digest_file, kb_digest, named_kb_files, resolve_roots
 from .validation_messages import problems_from_validation
-from .yaml_source import YamlProblemError, parse_yaml, read_yaml
-
-SCENARIO_DIRECTORY = "scenarios"
-MANIFEST_FILE = "kb.yaml"
-
-
-def default_kb_root() -> Path:
-    """The shipped KB: inside the installed package, or beside it in a source checkout."""
-    # The KB sits beside engine/ in both: the checkout's root is the installed package's folder.
-    return Path(__file__).resolve().parents[2] / "kb"
-
-
-def kb_files(root: Path) -> list[Path]:
-    """The KB's YAML files in a stable order; example scenarios are not part of the rules."""
-    return [path for _, path in _named_kb_files(root)]
-
-
-def _named_kb_files(root: Path) -> list[tuple[str, Path]]:
-    # Every run hashes every file (the digest keys the caches), so the walk stays lean: the
-    # scenario folder is never entered and each relative name is worked out once.
-    found: list[tuple[str, Path]] = []
-    for child in root.iterdir():
-        if child.name == SCENARIO_DIRECTORY:
-            continue
-        for path in child.rglob("*") if child.is_dir() else [child]:
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                found.append((path.relative_to(root).as_posix(), path))
-    return sorted(found)
-
-
-def kb_digest(roots: Path | Sequence[Path]) -> str:
-    """A SHA-256 over every KB file's relative path and bytes, directory by directory."""
-    digest = hashlib.sha256()
-    for index, root in enumerate([roots] if isinstance(roots, Path) else roots):
-        if not root.is_dir():
-            continue
-        for name, path in _named_kb_files(root):
-            _digest_file(digest, index, name, path.read_bytes())
-    return digest.hexdigest()
-
-
-def _digest_file(digest: Any, index: int, name: str, raw: bytes) -> None:
-    digest.update(f"{index}:{name}".encode() + b"\0" if index else name.encode() + b"\0")
-    digest.update(raw + b"\0")
+from .yaml_source import YamlProblemError
 
 
 @dataclass
 class _Collected:
     """What the files hold so far, and every problem met on the way."""
 
-    manifest: Located[schema.Manifest] | None = None
-    sources: dict[str, Located[schema.Source]] = field(default_factory=dict)
-    dimensions: dict[str, Located[schema.Dimension]] = field(default_factory=dict)
-    cultures: dict[str, Located[schema.CultureProfile]] = field(default_factory=dict)
-    findings: dict[str, Located[schema.Finding]] = field(default_factory=dict)
-    advice: dict[str, Located[schema.Advice]] = field(default_factory=dict)
-    rules: list[Located[schema.RuleSpec]] = field(default_factory=list)
-    lint_exclusions: list[Located[schema.LintExclusion]] = field(default_factory=list)
+    manifest: Located[Manifest] | None = None
+    sources: dict[str, Located[Source]] = field(default_factory=dict)
+    dimensions: dict[str, Located[Dimension]] = field(default_factory=dict)
+    cultures: dict[str, Located[CultureProfile]] = field(default_factory=dict)
+    findings: dict[str, Located[Finding]] = field(default_factory=dict)
+    advice: dict[str, Located[Advice]] = field(default_factory=dict)
+    rules: list[Located[RuleSpec]] = field(default_factory=list)
+    lint_exclusions: list[Located[LintExclusion]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -111,7 +64,7 @@ class _InvalidFileError(Exception):
 
 def _kind_of(document: YamlDocument) -> str:
     data = document.data
-    kinds = ", ".join(schema.FILE_KINDS)
+    kinds = ", ".join(FILE_KINDS)
     if not isinstance(data, dict):
         raise _InvalidFileError(
             [
@@ -122,7 +75,7 @@ def _kind_of(document: YamlDocument) -> str:
                 )
             ]
         )
-    known = [key for key in data if key in schema.FILE_KINDS]
+    known = [key for key in data if key in FILE_KINDS]
     if len(data) != 1 or len(known) != 1:
         first = next(iter(data), "")
         raise _InvalidFileError(
@@ -131,7 +84,7 @@ def _kind_of(document: YamlDocument) -> str:
                     document.location(()),
                     "a knowledge-base file has exactly one top-level key naming its kind "
                     f"({kinds}); found {', '.join(map(repr, data)) or 'none'}",
-                    hint=did_you_mean(str(first), schema.FILE_KINDS) if not known else "",
+                    hint=did_you_mean(str(first), FILE_KINDS) if not known else "",
                     code=ProblemCode.schema,
                 )
             ]
@@ -162,11 +115,11 @@ def _add_unique(
 
 
 _ITEM_KINDS: dict[str, tuple[type[BaseModel], str]] = {
-    "rules": (schema.RuleSpec, "rule"),
-    "advice": (schema.Advice, "advice"),
-    "findings": (schema.Finding, "finding"),
-    "sources": (schema.Source, "source"),
-    "dimensions": (schema.Dimension, "dimension"),
+    "rules": (RuleSpec, "rule"),
+    "advice": (Advice, "advice"),
+    "findings": (Finding, "finding"),
+    "sources": (Source, "source"),
+    "dimensions": (Dimension, "dimension"),
 }
 
 
@@ -211,9 +164,7 @@ def _collect_checked(document: YamlDocument, collected: _Collected) -> None:
     first read (see :class:`CheckedLocated`); the small manifest and lint files at once."""
     (kind,) = document.data
     if kind == "culture":
-        profile = CheckedLocated[schema.CultureProfile](
-            schema.CultureProfile, document, ("culture",)
-        )
+        profile = CheckedLocated[CultureProfile](CultureProfile, document, ("culture",))
         collected.cultures[str(document.data["culture"]["country"])] = profile
         return
     if kind not in _ITEM_KINDS:
@@ -233,13 +184,13 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
     if kind in _ITEM_KINDS:
         _collect_items(kind, document, collected)
         return
-    model = _validate(schema.FILE_KINDS[kind], document)
-    if isinstance(model, schema.ManifestFile):
+    model = _validate(FILE_KINDS[kind], document)
+    if isinstance(model, ManifestFile):
         collected.manifest = Located(model.knowledge_base, document, ("knowledge_base",))
-    elif isinstance(model, schema.CultureFile):
+    elif isinstance(model, CultureFile):
         located = Located(model.culture, document, ("culture",))
         _add_unique(collected.cultures, located, "culture profile", collected.problems)
-    elif isinstance(model, schema.LintFile):
+    elif isinstance(model, LintFile):
         for index, exclusion in enumerate(model.lint.disable):
             collected.lint_exclusions.append(
                 Located(exclusion, document, ("lint", "disable", index))
@@ -251,11 +202,11 @@ def _documents(
 ) -> Iterator[tuple[Path, YamlDocument]]:
     """Parse each file of one KB directory; ``digest`` hashes the very bytes parsed, so a KB's
     digest always names its content, even if a file is saved while it loads."""
-    for name, path in _named_kb_files(root):
+    for name, path in named_kb_files(root):
         display = prefix + name
         try:
             raw = path.read_bytes()
-            _digest_file(digest, index, name, raw)
+            digest_file(digest, index, name, raw)
             yield path, parse_cached(raw, display)
         except YamlProblemError as error:
             problems.append(error.problem)
@@ -267,31 +218,6 @@ def _documents(
                     code=ProblemCode.yaml,
                 )
             )
-
-
-def _extends_shipped(root: Path) -> bool:
-    """Whether ``root/kb.yaml`` says ``extends: shipped`` (read leniently; errors come later)."""
-    try:
-        data = read_yaml(root / MANIFEST_FILE, MANIFEST_FILE).data
-    except YamlProblemError:
-        return False
-    manifest = data.get("knowledge_base") if isinstance(data, dict) else None
-    return isinstance(manifest, dict) and manifest.get("extends") == "shipped"
-
-
-def resolve_roots(roots: Path | Sequence[Path] | None) -> list[Path]:
-    """The KB directories to load, in order: the shipped KB when none is given, and the
-    shipped KB first when a given one says ``extends: shipped``."""
-    if roots is None:
-        return [default_kb_root().resolve()]
-    given = [roots] if isinstance(roots, Path) else list(roots)
-    resolved: list[Path] = []
-    for root in (path.resolve() for path in given):
-        if root.is_dir() and _extends_shipped(root) and default_kb_root().resolve() not in resolved:
-            resolved.insert(0, default_kb_root().resolve())
-        if root not in resolved:
-            resolved.append(root)
-    return resolved
 
 
 def _display_prefixes(roots: list[Path]) -> list[str]:
@@ -356,7 +282,7 @@ def _assembled(directories: list[Path], collected: _Collected, digest: str) -> K
     manifest = (
         collected.manifest.value
         if collected.manifest
-        else schema.Manifest(name="(no manifest)", version="0.0.0")
+        else Manifest(name="(no manifest)", version="0.0.0")
     )
     return KnowledgeBase(
         root=str(directories[0]),
@@ -408,51 +334,3 @@ def load_knowledge_base(
 def _order(problem: Problem) -> tuple[str, int, int]:
     where = problem.location
     return (where.path, where.line, where.column)
-
-
-@dataclass(frozen=True)
-class LoadedScenario:
-    """A validated scenario with the document it came from (for locations and digests)."""
-
-    scenario: Scenario
-    document: YamlDocument
-
-
-def parse_scenario(raw: bytes, display_path: str) -> LoadedScenario:
-    """Validate scenario bytes (YAML or JSON); raise :class:`ScenarioError` with locations."""
-    try:
-        document = parse_yaml(raw, display_path)
-    except YamlProblemError as error:
-        raise ScenarioError([error.problem]) from error
-    return LoadedScenario(validate_scenario(document), document)
-
-
-def validate_scenario(document: YamlDocument) -> Scenario:
-    """The scenario in a document, read from a file or put together by what-if or the
-    interview; raise :class:`ScenarioError` with every problem at its place in the document."""
-    if not isinstance(document.data, dict):
-        raise ScenarioError(
-            [
-                Problem(
-                    document.location(()),
-                    "a scenario is a mapping with the "
-                    f"keys title, we, they, goal...; found "
-                    f"{type(document.data).__name__}",
-                )
-            ]
-        )
-    try:
-        return Scenario.model_validate(document.data)
-    except ValidationError as error:
-        raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
-
-
-def load_scenario(path: Path) -> LoadedScenario:
-    """Read and validate a scenario file."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ScenarioError(
-            [Problem(Location(str(path)), f"cannot read the scenario: {error.strerror}")]
-        ) from error
-    return parse_scenario(raw, str(path))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..schemas.facts import Scalar
-from ..schemas.kb import FieldTest, Pattern, VariableOperand
+from ..schemas.rules import FieldTest, Pattern, VariableOperand
 
 
 def is_number(value: Any) -> bool:

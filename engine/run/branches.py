@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..schemas.conditions import Atom, rule_branches
-from ..schemas.kb import Pattern, RuleSpec
 from ..schemas.knowledge_base import Located
+from ..schemas.rules import Pattern, RuleSpec
 
 
 class RuleExpansion:

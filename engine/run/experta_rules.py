@@ -17,7 +17,7 @@ from typing import Any
 
 from ..rules.matching import passes
 from ..schemas.conditions import Atom
-from ..schemas.kb import FieldTest, Pattern, VariableOperand
+from ..schemas.rules import FieldTest, Pattern, VariableOperand
 from .branches import CompiledBranch
 from .experta_compat import AND, AS, EXISTS, MATCH, NOT, TEST, P, Rule
 from .network import HIDDEN_PREFIX, VariableComparison

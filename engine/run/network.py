@@ -26,7 +26,7 @@ from typing import Any
 
 from ..rules.matching import compare_with, passes
 from ..schemas.conditions import Atom
-from ..schemas.kb import FieldTest, Pattern, VariableOperand
+from ..schemas.rules import FieldTest, Pattern, VariableOperand
 
 HIDDEN_PREFIX = "_v"  # variables the compiler invents; YAML variables cannot start with '_'
 INITIAL = "initial-fact"

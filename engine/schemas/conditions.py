@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .kb import Alternatives, Condition, Existence, Negation, Pattern, RuleSpec
 from .knowledge_base import Located
+from .rules import Alternatives, Condition, Existence, Negation, Pattern, RuleSpec
 
 MAX_BRANCHES = 64
 

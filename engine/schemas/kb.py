@@ -1,17 +1,18 @@
-"""The knowledge-base file formats: sources, dimensions, culture profiles, findings, advice
-and rules. Each file is one YAML mapping whose single top-level key says its kind.
+"""The knowledge base's items other than rules: the manifest, sources, dimensions, culture
+profiles, findings, advice with its topics and plan stages, and lint exclusions.
 
-These models check the *shape* of each file; references between files (an advice id a rule
-supports, a fact field a condition tests) are checked by :mod:`engine.checks`, which knows
-the whole knowledge base.
+These models check the *shape* of each item; references between items (the sources a dimension
+cites, an advice id a rule supports) are checked by :mod:`engine.load.cross_checks`, which knows
+the whole knowledge base. Rules and their conditions are in :mod:`engine.schemas.rules`, the
+whole files in :mod:`engine.schemas.kb_files`.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, RootModel, Tag, field_validator, model_validator
+from pydantic import Field
 
 from .base import Frozen
 
@@ -24,11 +25,6 @@ Identifier = Annotated[
         description="lower-case words joined by '-' or '_'",
     ),
 ]
-VariableName = Annotated[
-    str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40, description="a variable name")
-]
-Certainty = Annotated[float, Field(ge=-1.0, le=1.0)]
-PositiveCertainty = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
 class Manifest(Frozen):
@@ -168,230 +164,6 @@ class Advice(Frozen):
     conflicts_with: tuple[Identifier, ...] = ()
 
 
-class Status(StrEnum):
-    experimental = "experimental"
-    test = "test"
-    stable = "stable"
-    deprecated = "deprecated"
-
-
-Scalar = str | int | float | bool
-
-
-class VariableOperand(Frozen):
-    """``{var: name, plus: 20}``: a bound variable, optionally shifted by a number."""
-
-    var: VariableName
-    plus: float = 0
-
-
-class Spread(Frozen):
-    """``{var: name, by: 25}``: a distance from a bound variable, in either direction."""
-
-    var: VariableName
-    by: float = Field(ge=0)
-
-
-Operand = float | VariableOperand | Spread
-
-
-class FieldTest(Frozen):
-    """Tests on one field of a fact. A bare value means ``equals``; a list means ``one_of``."""
-
-    equals: Scalar | None = None
-    not_: Scalar | VariableOperand | None = Field(default=None, alias="not")
-    one_of: tuple[Scalar, ...] | None = Field(default=None, min_length=1)
-    none_of: tuple[Scalar, ...] | None = Field(default=None, min_length=1)
-    at_least: Operand | None = None
-    at_most: Operand | None = None
-    above: Operand | None = None
-    below: Operand | None = None
-    within: Spread | None = Field(default=None, description="|value - var| <= by")
-    beyond: Spread | None = Field(default=None, description="|value - var| >= by")
-    as_: VariableName | None = Field(default=None, alias="as")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return {"one_of": value}
-        if isinstance(value, str | int | float | bool):
-            return {"equals": value}
-        return value
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> FieldTest:
-        if not self.model_fields_set:
-            raise ValueError("a field test needs at least one of: " + ", ".join(TEST_KEYWORDS))
-        return self
-
-    def comparisons(self) -> tuple[tuple[str, Operand], ...]:
-        """The numeric comparisons and the comparisons with variables, in a fixed order."""
-        pairs: tuple[tuple[str, Operand | None], ...] = (
-            ("at_least", self.at_least),
-            ("at_most", self.at_most),
-            ("above", self.above),
-            ("below", self.below),
-            ("within", self.within),
-            ("beyond", self.beyond),
-            ("not", self.not_ if isinstance(self.not_, VariableOperand) else None),
-        )
-        return tuple((name, operand) for name, operand in pairs if operand is not None)
-
-
-TEST_KEYWORDS = (
-    "equals",
-    "not",
-    "one_of",
-    "none_of",
-    "at_least",
-    "at_most",
-    "above",
-    "below",
-    "within",
-    "beyond",
-    "as",
-)
-
-
-class Pattern(RootModel[dict[str, dict[str, FieldTest]]]):
-    """``{fact_type: {field: test, ...}}``: a fact of that type whose fields pass the tests."""
-
-    model_config = {"frozen": True}
-
-    @field_validator("root")
-    @classmethod
-    def _one_fact_type(cls, value: dict[str, dict[str, FieldTest]]) -> dict[str, Any]:
-        if len(value) != 1:
-            raise ValueError(
-                "a pattern names exactly one fact type, like {score: {dimension: pdi}}; "
-                f"found {len(value)} keys"
-            )
-        return value
-
-    @property
-    def fact_type(self) -> str:
-        return next(iter(self.root))
-
-    @property
-    def tests(self) -> dict[str, FieldTest]:
-        return self.root[self.fact_type]
-
-
-class Negation(Frozen):
-    """``{not: pattern}``: no fact matches the pattern."""
-
-    not_: Pattern = Field(alias="not")
-
-
-class Existence(Frozen):
-    """``{exists: pattern or [patterns]}``: at least one match, however many there are."""
-
-    exists: tuple[Pattern, ...] = Field(min_length=1)
-
-    @field_validator("exists", mode="before")
-    @classmethod
-    def _single(cls, value: Any) -> Any:
-        return [value] if isinstance(value, dict) else value
-
-
-class Alternatives(Frozen):
-    """``{any: [conditions or [conditions]]}``: at least one alternative holds."""
-
-    any_: tuple[tuple[Condition, ...], ...] = Field(alias="any", min_length=2)
-
-    @field_validator("any_", mode="before")
-    @classmethod
-    def _single(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return [item if isinstance(item, list) else [item] for item in value]
-        return value
-
-
-def _condition_kind(value: Any) -> str:
-    if isinstance(value, dict) and len(value) == 1:
-        key = next(iter(value))
-        if key in ("not", "exists", "any"):
-            return str(key)
-    elif isinstance(value, Negation):
-        return "not"
-    elif isinstance(value, Existence):
-        return "exists"
-    elif isinstance(value, Alternatives):
-        return "any"
-    return "pattern"
-
-
-Condition = Annotated[
-    Annotated[Pattern, Tag("pattern")]
-    | Annotated[Negation, Tag("not")]
-    | Annotated[Existence, Tag("exists")]
-    | Annotated[Alternatives, Tag("any")],
-    Discriminator(_condition_kind),
-]
-Alternatives.model_rebuild()
-
-
-class Consequences(Frozen):
-    """What a rule does when its conditions hold."""
-
-    conclude: dict[Identifier, PositiveCertainty] = Field(
-        default_factory=dict, description="finding id -> certainty of the conclusion"
-    )
-    support: dict[Identifier, Certainty] = Field(
-        default_factory=dict, description="advice id -> certainty (negative counts against)"
-    )
-
-    @model_validator(mode="after")
-    def _does_something(self) -> Consequences:
-        if not self.conclude and not self.support:
-            raise ValueError("'then' must conclude a finding or support an advice")
-        return self
-
-
-class RuleSpec(Frozen):
-    """One rule: metadata, conditions (``when``) and consequences (``then``)."""
-
-    id: Identifier
-    title: str
-    status: Status = Status.experimental
-    rationale: str = Field(default="", description="why the rule holds; required (see checks)")
-    sources: tuple[Identifier, ...] = Field(default=(), description="required (see checks)")
-    tags: tuple[str, ...] = ()
-    topic: Topic
-    salience: int = Field(default=0, ge=-100, le=100)
-    when: tuple[Condition, ...] = Field(min_length=1)
-    then: Consequences
-
-
-class SourcesFile(Frozen):
-    sources: tuple[Source, ...]
-
-
-class DimensionsFile(Frozen):
-    dimensions: tuple[Dimension, ...]
-
-
-class CultureFile(Frozen):
-    culture: CultureProfile
-
-
-class FindingsFile(Frozen):
-    findings: tuple[Finding, ...]
-
-
-class AdviceFile(Frozen):
-    advice: tuple[Advice, ...]
-
-
-class RulesFile(Frozen):
-    rules: tuple[RuleSpec, ...]
-
-
-class ManifestFile(Frozen):
-    knowledge_base: Manifest
-
-
 class LintExclusion(Frozen):
     """Switch one lint check off, for some items (rule, advice, finding ids) or everywhere."""
 
@@ -400,23 +172,3 @@ class LintExclusion(Frozen):
         min_length=1, description="the rule, advice, finding or country ids it applies to"
     )
     reason: str = Field(min_length=1, description="why this exclusion is right")
-
-
-class LintConfig(Frozen):
-    disable: tuple[LintExclusion, ...] = ()
-
-
-class LintFile(Frozen):
-    lint: LintConfig
-
-
-FILE_KINDS: dict[str, type[Frozen]] = {
-    "knowledge_base": ManifestFile,
-    "sources": SourcesFile,
-    "dimensions": DimensionsFile,
-    "culture": CultureFile,
-    "findings": FindingsFile,
-    "advice": AdviceFile,
-    "rules": RulesFile,
-    "lint": LintFile,
-}

@@ -18,9 +18,9 @@ from .kb import (
     Finding,
     LintExclusion,
     Manifest,
-    RuleSpec,
     Source,
 )
+from .rules import RuleSpec
 
 Item = TypeVar("Item")
 

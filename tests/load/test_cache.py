@@ -19,7 +19,8 @@ from synergy_compass.engine.load.cache import (
     read_checked_knowledge_base,
     write_checked_knowledge_base,
 )
-from synergy_compass.engine.load.loader import kb_digest, load_knowledge_base
+from synergy_compass.engine.load.discovery import kb_digest
+from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.yaml_source import YamlProblemError, parse_yaml
 from synergy_compass.engine.run.compiler import compile_knowledge_base
 from synergy_compass.engine.run.network import NetworkBuilder

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synergy_compass.engine.load.loader import load_knowledge_base, parse_scenario
+from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.load.scenario import parse_scenario
 from synergy_compass.engine.run.input_facts import build_input_facts
 
 CASE = b"""title: T

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario
+from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.load.scenario import load_scenario
 from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT as LIMIT
 from synergy_compass.engine.run.compiler import CompiledKB, compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_rules import PATTERN_PREFIX
@@ -26,7 +27,7 @@ from synergy_compass.engine.run.network_state import Match, NetworkState
 from synergy_compass.engine.run.runner import run
 from synergy_compass.engine.schemas.conditions import Atom
 from synergy_compass.engine.schemas.facts import FactRecord, InputFacts, ScenarioOrigin
-from synergy_compass.engine.schemas.kb import Pattern
+from synergy_compass.engine.schemas.rules import Pattern
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SHIPPED = REPOSITORY / "kb"

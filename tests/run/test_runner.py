@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine.errors import RunawayRulesError
-from synergy_compass.engine.load.loader import load_knowledge_base, load_scenario, parse_scenario
+from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.load.scenario import load_scenario, parse_scenario
 from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT
 from synergy_compass.engine.run.agenda import TotalOrderStrategy
 from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact

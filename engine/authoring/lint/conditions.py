@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ...schemas.conditions import Branch, TooManyBranchesError, rule_branches
-from ...schemas.kb import Pattern, RuleSpec
 from ...schemas.knowledge_base import Located
+from ...schemas.rules import Pattern, RuleSpec
 
 
 def branches(rule: Located[RuleSpec]) -> list[Branch]:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...schemas.conditions import Branch
-from ...schemas.kb import Pattern, RuleSpec, VariableOperand
 from ...schemas.knowledge_base import KnowledgeBase
+from ...schemas.rules import Pattern, RuleSpec, VariableOperand
 from .conditions import branches, finding_names
 from .registry import Check, Family, LintFinding, Severity
 

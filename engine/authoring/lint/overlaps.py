@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ...schemas.kb import RuleSpec
 from ...schemas.knowledge_base import KnowledgeBase, Located
+from ...schemas.rules import RuleSpec
 from .registry import Check, Family, LintFinding, Severity
 
 FAMILY = Family()

@@ -1,0 +1,59 @@
+"""The knowledge-base files: each is one YAML mapping whose single top-level key says its
+kind, and :data:`FILE_KINDS` maps that key to the model of the whole file.
+
+The published JSON Schemas (:mod:`engine.authoring.json_schemas`) are made from these models.
+"""
+
+from __future__ import annotations
+
+from .base import Frozen
+from .kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
+from .rules import RuleSpec
+
+
+class SourcesFile(Frozen):
+    sources: tuple[Source, ...]
+
+
+class DimensionsFile(Frozen):
+    dimensions: tuple[Dimension, ...]
+
+
+class CultureFile(Frozen):
+    culture: CultureProfile
+
+
+class FindingsFile(Frozen):
+    findings: tuple[Finding, ...]
+
+
+class AdviceFile(Frozen):
+    advice: tuple[Advice, ...]
+
+
+class RulesFile(Frozen):
+    rules: tuple[RuleSpec, ...]
+
+
+class ManifestFile(Frozen):
+    knowledge_base: Manifest
+
+
+class LintConfig(Frozen):
+    disable: tuple[LintExclusion, ...] = ()
+
+
+class LintFile(Frozen):
+    lint: LintConfig
+
+
+FILE_KINDS: dict[str, type[Frozen]] = {
+    "knowledge_base": ManifestFile,
+    "sources": SourcesFile,
+    "dimensions": DimensionsFile,
+    "culture": CultureFile,
+    "findings": FindingsFile,
+    "advice": AdviceFile,
+    "rules": RulesFile,
+    "lint": LintFile,
+}

@@ -18,7 +18,7 @@ from ..schemas.document import PathKey
 from ..schemas.facts import FACT_TYPES, FieldSpec
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from ..schemas.rules import FieldTest, Pattern, RuleSpec, VariableOperand
-from .checks import describe
+from .problem_codes import describe
 
 describe(
     ProblemCode.unknown_reference,

@@ -29,8 +29,8 @@ from .cache import (
     read_checked_knowledge_base,
     write_checked_knowledge_base,
 )
-from .checks import describe
 from .discovery import MANIFEST_FILE, digest_file, kb_digest, named_kb_files, resolve_roots
+from .problem_codes import describe
 from .validation_messages import problems_from_validation
 from .yaml_source import YamlProblemError
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ProblemCode, did_you_mean, shorten
 from ..schemas.document import PathKey, YamlDocument
-from .checks import describe
+from .problem_codes import describe
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> PathKey:

@@ -16,7 +16,7 @@ import yaml
 
 from ..errors import Location, Problem, ProblemCode, shorten
 from ..schemas.document import PathKey, YamlDocument
-from .checks import describe
+from .problem_codes import describe
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000

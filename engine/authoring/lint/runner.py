@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...errors import Problem, ProblemCode
-from ...load.checks import load_checks
 from ...load.loader import inspect_knowledge_base
+from ...load.problem_codes import load_checks
 from ...schemas.base import Frozen
 from . import configuration, conflicts, gaps, overlaps, reachability
 from .registry import Check, LintFinding, Severity

@@ -35,7 +35,7 @@ def test_advise_text(runner: CliRunner, mini_kb: Path) -> None:
 def test_advise_explain_shows_the_origin_of_facts(runner: CliRunner, mini_kb: Path) -> None:
     code, out, _ = invoke(runner, "advise", BASIC, "--kb", str(mini_kb), "--explain")
     assert code == 0
-    assert "<- scenario goal.kind" in out
+    assert "<- scenario goal[0].kind" in out
     assert "<- US profile (cultures/us.yaml), source test-source" in out
     assert "concluded by:" in out
 

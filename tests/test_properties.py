@@ -43,7 +43,7 @@ from synergy_compass.engine.load.scenario import parse_scenario
 from synergy_compass.engine.load.yaml_source import parse_yaml
 from synergy_compass.engine.render.text import render_json, render_text
 from synergy_compass.engine.run.compiler import CompiledKB, compile_knowledge_base
-from synergy_compass.engine.schemas import scenario as schema
+from synergy_compass.engine.schemas import vocabulary
 
 DEEP = settings(
     settings.get_profile("deep"),
@@ -87,8 +87,8 @@ def enums(kind: type[Any], size: int = 5) -> st.SearchStrategy[list[str]]:
 
 free_text = st.text(max_size=40)
 people = st.fixed_dictionaries(
-    {"role": free_text, "rank": enum(schema.Rank)},
-    optional={"name": free_text, "culture": countries(), "contact": enum(schema.Contact)},
+    {"role": free_text, "rank": enum(vocabulary.Rank)},
+    optional={"name": free_text, "culture": countries(), "contact": enum(vocabulary.Contact)},
 )
 valid_scenarios = st.fixed_dictionaries(
     {
@@ -101,30 +101,30 @@ valid_scenarios = st.fixed_dictionaries(
             {"culture": countries()},
             optional={
                 "organisation": free_text,
-                "organisation_type": enum(schema.OrganisationType),
-                "structure": enum(schema.Structure),
+                "organisation_type": enum(vocabulary.OrganisationType),
+                "structure": enum(vocabulary.Structure),
                 "corporate_culture": countries(),
                 "people": st.lists(people, max_size=3),
-                "preferences": enums(schema.Preference),
+                "preferences": enums(vocabulary.Preference),
             },
         ),
         "goal": st.fixed_dictionaries(
-            {"kind": enum(schema.GoalKind)}, optional={"description": free_text}
+            {"kind": enum(vocabulary.GoalKind)}, optional={"description": free_text}
         ),
     },
     optional={
         "relationship": st.fixed_dictionaries(
             {},
             optional={
-                "stage": enum(schema.RelationshipStage),
+                "stage": enum(vocabulary.RelationshipStage),
                 "months": st.integers(0, 1200) | st.none(),
-                "they_see_us_as": enum(schema.SeenAs),
-                "personal_contact": enum(schema.PersonalContact),
+                "they_see_us_as": enum(vocabulary.SeenAs),
+                "personal_contact": enum(vocabulary.PersonalContact),
                 "work_so_far": free_text,
             },
         ),
-        "we_are_doing": enums(schema.Action, 6),
-        "we_observe": enums(schema.Observation, 6),
+        "we_are_doing": enums(vocabulary.Action, 6),
+        "we_observe": enums(vocabulary.Observation, 6),
         "notes": free_text,
         "expectations": st.fixed_dictionaries(
             {},
@@ -200,12 +200,12 @@ def _seeded_example(seed: int) -> dict[str, Any]:
         "we": {"culture": shuffle.choice(_kb_countries())},
         "they": {
             "culture": shuffle.choice(_kb_countries()),
-            "structure": shuffle.choice(list(schema.Structure)).value,
+            "structure": shuffle.choice(list(vocabulary.Structure)).value,
         },
-        "relationship": {"stage": shuffle.choice(list(schema.RelationshipStage)).value},
-        "goal": {"kind": shuffle.choice(list(schema.GoalKind)).value},
-        "we_are_doing": [shuffle.choice(list(schema.Action)).value for _ in range(3)],
-        "we_observe": [shuffle.choice(list(schema.Observation)).value for _ in range(3)],
+        "relationship": {"stage": shuffle.choice(list(vocabulary.RelationshipStage)).value},
+        "goal": {"kind": shuffle.choice(list(vocabulary.GoalKind)).value},
+        "we_are_doing": [shuffle.choice(list(vocabulary.Action)).value for _ in range(3)],
+        "we_observe": [shuffle.choice(list(vocabulary.Observation)).value for _ in range(3)],
     }
 
 

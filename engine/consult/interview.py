@@ -17,7 +17,7 @@ import yaml
 
 from ..errors import Location, Problem, ScenarioError, did_you_mean
 from ..load.scenario import validate_scenario
-from ..schemas import scenario as schema
+from ..schemas import vocabulary
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario, resolve_country
 
@@ -57,26 +57,26 @@ QUESTIONS: tuple[Question, ...] = (
     Question("title", "In one line, what is the situation?", "text", default="My situation"),
     Question("we.culture", "Your culture (country name or ISO code)", "country"),
     Question("they.culture", "Their culture (country name or ISO code)", "country"),
-    Question("goal.kind", "What do you want to achieve?", "choice", _values(schema.GoalKind)),
+    Question("goal.kind", "What do you want to achieve?", "choice", _values(vocabulary.GoalKind)),
     Question(
         "they.organisation_type",
         "What kind of organisation are they?",
         "choice",
-        _values(schema.OrganisationType),
+        _values(vocabulary.OrganisationType),
         optional=True,
     ),
     Question(
         "they.structure",
         "How hierarchical is their organisation, as you have seen it?",
         "choice",
-        _values(schema.Structure),
+        _values(vocabulary.Structure),
         optional=True,
     ),
     Question(
         "relationship.stage",
         "How far has the relationship come?",
         "choice",
-        _values(schema.RelationshipStage),
+        _values(vocabulary.RelationshipStage),
         default="first_contact",
     ),
     Question(
@@ -90,7 +90,7 @@ QUESTIONS: tuple[Question, ...] = (
         "relationship.they_see_us_as",
         "How do they see you?",
         "choice",
-        _values(schema.SeenAs),
+        _values(vocabulary.SeenAs),
         default="unknown",
         relevant=_known_relationship,
     ),
@@ -98,7 +98,7 @@ QUESTIONS: tuple[Question, ...] = (
         "relationship.personal_contact",
         "How much personal, non-business contact?",
         "choice",
-        _values(schema.PersonalContact),
+        _values(vocabulary.PersonalContact),
         default="none",
         relevant=_known_relationship,
     ),
@@ -112,32 +112,36 @@ QUESTIONS: tuple[Question, ...] = (
         "person.rank",
         "Their rank",
         "choice",
-        _values(schema.Rank),
+        _values(vocabulary.Rank),
         relevant=lambda answers: bool(answers.get("person.role")),
     ),
     Question(
         "person.contact",
         "How much contact do you have with them?",
         "choice",
-        _values(schema.Contact),
+        _values(vocabulary.Contact),
         default="none",
         relevant=lambda answers: bool(answers.get("person.role")),
     ),
     Question(
-        "we_are_doing", "What are you doing now?", "choices", _values(schema.Action), optional=True
+        "we_are_doing",
+        "What are you doing now?",
+        "choices",
+        _values(vocabulary.Action),
+        optional=True,
     ),
     Question(
         "we_observe",
         "What do you observe on their side?",
         "choices",
-        _values(schema.Observation),
+        _values(vocabulary.Observation),
         optional=True,
     ),
     Question(
         "they.preferences",
         "Have they said how they like to work?",
         "choices",
-        _values(schema.Preference),
+        _values(vocabulary.Preference),
         optional=True,
     ),
 )

@@ -18,7 +18,14 @@ from pydantic import BaseModel, ValidationError
 from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode, did_you_mean
 from ..schemas.document import YamlDocument
 from ..schemas.kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
-from ..schemas.kb_files import FILE_KINDS, CultureFile, LintFile, ManifestFile
+from ..schemas.kb_files import (
+    FILE_DEFAULTS,
+    FILE_KINDS,
+    CultureFile,
+    LintFile,
+    ManifestFile,
+    RuleFileDefaults,
+)
 from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
 from ..schemas.rules import RuleSpec
 from . import cross_checks
@@ -76,7 +83,8 @@ def _kind_of(document: YamlDocument) -> str:
             ]
         )
     known = [key for key in data if key in FILE_KINDS]
-    if len(data) != 1 or len(known) != 1:
+    defaults = FILE_DEFAULTS.get(known[0], frozenset()) if len(known) == 1 else frozenset()
+    if len(known) != 1 or any(key not in FILE_KINDS and key not in defaults for key in data):
         first = next(iter(data), "")
         raise _InvalidFileError(
             [
@@ -137,6 +145,12 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
                 )
             ]
         )
+    if kind == "rules":
+        defaults = {key: document.data[key] for key in FILE_DEFAULTS[kind] if key in document.data}
+        try:
+            RuleFileDefaults.model_validate(defaults)
+        except ValidationError as error:
+            collected.problems += problems_from_validation(error, RuleFileDefaults, document)
     model, label = _ITEM_KINDS[kind]
     tables: dict[str, dict[str, Any]] = {
         "advice": collected.advice,

@@ -27,46 +27,97 @@ Draft = tuple[str, dict[str, Scalar], ScenarioOrigin | ProfileOrigin]
 def _scenario_facts(scenario: Scenario) -> Iterator[Draft]:
     yield "culture", {"side": "home", "country": scenario.we.culture}, _at("we.culture")
     yield "culture", {"side": "counterpart", "country": scenario.they.culture}, _at("they.culture")
-    organisation: dict[str, Scalar] = {}
+    yield from _organisation_facts(scenario)
+    yield from _people_facts(scenario)
+    for index, party in enumerate(scenario.parties):
+        path = f"parties[{index}]"
+        yield "culture", {"side": party.kind.value, "country": party.culture}, _at(path)
+        base: dict[str, Scalar] = {"kind": party.kind.value, "country": party.culture}
+        if not party.decides:
+            yield "party", base, _at(path)
+        for number, decided in enumerate(party.decides):
+            yield "party", {**base, "decides": decided.value}, _at(f"{path}.decides[{number}]")
+    relationship = scenario.relationship
+    fields: dict[str, Scalar] = {
+        "we_are": relationship.we_are.value,
+        "stage": relationship.stage.value,
+        "seen_as": relationship.they_see_us_as.value,
+        "personal_contact": relationship.personal_contact.value,
+    }
+    paths = [
+        "relationship.we_are",
+        "relationship.stage",
+        "relationship.they_see_us_as",
+        "relationship.personal_contact",
+    ]
+    if relationship.months is not None:
+        fields["months"] = relationship.months
+        paths.append("relationship.months")
+    if relationship.partnership is not None:
+        fields["partnership"] = relationship.partnership.value
+        paths.append("relationship.partnership")
+    yield "relationship", fields, ScenarioOrigin(paths=tuple(paths))
+    for index, goal in enumerate(scenario.goal):
+        yield "goal", {"kind": goal.kind.value, "primary": index == 0}, _at(f"goal[{index}].kind")
+    for index, preference in enumerate(scenario.they.preferences):
+        yield "preference", {"kind": preference.value}, _at(f"they.preferences[{index}]")
+    for index, action in enumerate(scenario.we_are_doing):
+        action_fields: dict[str, Scalar] = {
+            "kind": action.kind.value,
+            "status": action.status.value,
+        }
+        yield "action", action_fields, _at(f"we_are_doing[{index}]")
+    for index, observation in enumerate(scenario.we_observe):
+        yield "observation", {"kind": observation.kind.value}, _at(f"we_observe[{index}]")
+
+
+def _organisation_facts(scenario: Scenario) -> Iterator[Draft]:
+    """One organisation fact per kind of organisation they are (none given: one without a
+    kind), each with what else is known of the organisation."""
+    shared: dict[str, Scalar] = {}
     paths = []
-    if scenario.they.organisation_type is not None:
-        organisation["type"] = scenario.they.organisation_type.value
-        paths.append("they.organisation_type")
     if scenario.they.structure is not None:
-        organisation["structure"] = scenario.they.structure.value
+        shared["structure"] = scenario.they.structure.value
         paths.append("they.structure")
     if scenario.they.corporate_culture is not None:
-        organisation["corporate_culture"] = scenario.they.corporate_culture
+        shared["corporate_culture"] = scenario.they.corporate_culture
         paths.append("they.corporate_culture")
-    if organisation:
-        yield "organisation", organisation, ScenarioOrigin(paths=tuple(paths))
+    for index, kind in enumerate(scenario.they.organisation_type):
+        at = (f"they.organisation_type[{index}]", *paths)
+        yield "organisation", {"type": kind.value, **shared}, ScenarioOrigin(paths=at)
+    if shared and not scenario.they.organisation_type:
+        yield "organisation", shared, ScenarioOrigin(paths=tuple(paths))
+
+
+def _people_facts(scenario: Scenario) -> Iterator[Draft]:
     for index, person in enumerate(scenario.they.people):
         fields: dict[str, Scalar] = {
             "rank": person.rank.value,
             "contact": person.contact.value,
             "role": person.role,
         }
-        if person.culture:
-            fields["culture"] = person.culture
+        optional: dict[str, Scalar | None] = {
+            "culture": person.culture,
+            "decision_role": person.decision_role and person.decision_role.value,
+            "gender": person.gender and person.gender.value,
+            "age": person.age and person.age.value,
+            "years_in_other_culture": person.years_in_other_culture,
+        }
+        fields.update({name: value for name, value in optional.items() if value is not None})
         yield "person", fields, _at(f"they.people[{index}]")
-    relationship = scenario.relationship
-    fields = {
-        "stage": relationship.stage.value,
-        "seen_as": relationship.they_see_us_as.value,
-        "personal_contact": relationship.personal_contact.value,
-    }
-    paths = ["relationship.stage", "relationship.they_see_us_as", "relationship.personal_contact"]
-    if relationship.months is not None:
-        fields["months"] = relationship.months
-        paths.append("relationship.months")
-    yield "relationship", fields, ScenarioOrigin(paths=tuple(paths))
-    yield "goal", {"kind": scenario.goal.kind.value}, _at("goal.kind")
-    for index, preference in enumerate(scenario.they.preferences):
-        yield "preference", {"kind": preference.value}, _at(f"they.preferences[{index}]")
-    for index, action in enumerate(scenario.we_are_doing):
-        yield "action", {"kind": action.value}, _at(f"we_are_doing[{index}]")
-    for index, observation in enumerate(scenario.we_observe):
-        yield "observation", {"kind": observation.value}, _at(f"we_observe[{index}]")
+    for index, ours in enumerate(scenario.we.people):
+        our_fields: dict[str, Scalar] = {
+            "rank": ours.rank.value,
+            "role": ours.role,
+            "leads": ours.leads,
+        }
+        extra: dict[str, Scalar | None] = {
+            "gender": ours.gender and ours.gender.value,
+            "culture": ours.culture,
+            "years_in_other_culture": ours.years_in_other_culture,
+        }
+        our_fields.update({name: value for name, value in extra.items() if value is not None})
+        yield "our_person", our_fields, _at(f"we.people[{index}]")
 
 
 def _at(path: str) -> ScenarioOrigin:
@@ -118,6 +169,8 @@ def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> Inpu
     drafts = list(_scenario_facts(scenario))
     drafts += _profile_facts(knowledge_base, "home", scenario.we.culture)
     drafts += _profile_facts(knowledge_base, "counterpart", scenario.they.culture)
+    for party in scenario.parties:
+        drafts += _profile_facts(knowledge_base, party.kind.value, party.culture)
     unique: dict[tuple[str, tuple[tuple[str, Scalar], ...]], Draft] = {}
     for draft in drafts:
         fact_type, fields, _origin = draft
@@ -137,7 +190,11 @@ def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> Inpu
         sorted(
             {
                 c
-                for c in (scenario.we.culture, scenario.they.culture)
+                for c in (
+                    scenario.we.culture,
+                    scenario.they.culture,
+                    *(party.culture for party in scenario.parties),
+                )
                 if c not in knowledge_base.cultures
             }
         )

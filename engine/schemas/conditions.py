@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from .knowledge_base import Located
 from .rules import Alternatives, Condition, Existence, Negation, Pattern, RuleSpec
+from .vocabulary import Role
 
 MAX_BRANCHES = 64
 
@@ -36,8 +37,30 @@ def _raw_item(raw: Any, index: int) -> Any:
 
 def rule_branches(rule: Located[RuleSpec]) -> list[Branch]:
     """A KB rule's branches, each atom's path counted from the rule, so it can be located in
-    the rule's file; raises :class:`TooManyBranchesError` past :data:`MAX_BRANCHES`."""
-    return expand(rule.value.when, rule.raw("when"), ("when",))
+    the rule's file; raises :class:`TooManyBranchesError` past :data:`MAX_BRANCHES`.
+
+    A rule written for some roles gets one more condition in every branch, that we are in one
+    of them: the guard is an ordinary pattern, so the compiler, why-not and the explanations
+    treat it like any other condition ("we are the seller" shows as a reason)."""
+    branches = expand(rule.value.when, rule.raw("when"), ("when",))
+    roles = applies_to(rule)
+    if not roles:
+        return branches
+    guard = Pattern.model_validate({"relationship": {"we_are": [role.value for role in roles]}})
+    atom = Atom("pattern", (guard,), ("roles",))
+    return [(*branch, atom) for branch in branches]
+
+
+def applies_to(rule: Located[RuleSpec]) -> tuple[Role, ...]:
+    """The roles a rule is written for: its own, else its file's, else none (every role)."""
+    if rule.value.roles:
+        return rule.value.roles
+    file_roles = rule.document.data.get("roles") if isinstance(rule.document.data, dict) else None
+    if not isinstance(file_roles, list):
+        return ()
+    # A value that is not a role is the loader's to report, at its place in the file.
+    known = {role.value for role in Role}
+    return tuple(Role(role) for role in file_roles if role in known)
 
 
 def expand(conditions: Sequence[Condition], raw: Any, path: tuple[str | int, ...]) -> list[Branch]:

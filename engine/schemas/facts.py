@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from . import scenario
+from . import vocabulary
 from .base import Frozen
 
 Scalar = str | int | float | bool
@@ -37,8 +37,13 @@ def _enum(kind: type[StrEnum], description: str) -> FieldSpec:
     return FieldSpec("enum", description, tuple(member.value for member in kind))
 
 
-SIDES = ("home", "counterpart")
-_SIDE = FieldSpec("enum", "whose culture: 'home' (ours) or 'counterpart' (theirs)", SIDES)
+SIDES = ("home", "counterpart", *(kind.value for kind in vocabulary.PartyKind))
+_SIDE = FieldSpec(
+    "enum",
+    "whose culture: 'home' (ours), 'counterpart' (theirs), or the kind of another party "
+    "(their_parent, our_parent, intermediary, ...)",
+    SIDES,
+)
 
 FACT_TYPES: dict[str, FactType] = {
     "culture": FactType(
@@ -65,10 +70,10 @@ FACT_TYPES: dict[str, FactType] = {
         },
     ),
     "organisation": FactType(
-        "the counterpart organisation",
+        "the counterpart organisation (one fact per kind of organisation they are)",
         {
-            "type": _enum(scenario.OrganisationType, "what kind of organisation they are"),
-            "structure": _enum(scenario.Structure, "how hierarchical they are, as observed"),
+            "type": _enum(vocabulary.OrganisationType, "what kind of organisation they are"),
+            "structure": _enum(vocabulary.Structure, "how hierarchical they are, as observed"),
             "corporate_culture": FieldSpec(
                 "country", "the culture they work in, when it differs from the country's"
             ),
@@ -76,33 +81,72 @@ FACT_TYPES: dict[str, FactType] = {
     ),
     "preference": FactType(
         "how the counterpart has told or shown us they like to work",
-        {"kind": _enum(scenario.Preference, "the stated preference")},
+        {"kind": _enum(vocabulary.Preference, "the stated preference")},
     ),
     "person": FactType(
         "a person on the counterpart side",
         {
-            "rank": _enum(scenario.Rank, "where they sit in their organisation"),
-            "contact": _enum(scenario.Contact, "how much contact we have with them"),
+            "rank": _enum(vocabulary.Rank, "where they sit in their organisation"),
+            "contact": _enum(vocabulary.Contact, "how much contact we have with them"),
             "culture": FieldSpec("country", "their own culture, when given"),
             "role": FieldSpec("text", "their role, in the scenario's words"),
+            "decision_role": _enum(vocabulary.DecisionRole, "their part in the decision"),
+            "gender": _enum(vocabulary.Gender, "their gender, when given"),
+            "age": _enum(vocabulary.RelativeAge, "their age compared with who leads for us"),
+            "years_in_other_culture": FieldSpec(
+                "number", "years they have lived or worked in another culture"
+            ),
+        },
+    ),
+    "our_person": FactType(
+        "a person on our side",
+        {
+            "rank": _enum(vocabulary.Rank, "where they sit in our organisation"),
+            "role": FieldSpec("text", "their role, in the scenario's words"),
+            "leads": FieldSpec("bool", "true for the person who leads for us"),
+            "gender": _enum(vocabulary.Gender, "their gender, when given"),
+            "culture": FieldSpec("country", "their own culture, when it differs from ours"),
+            "years_in_other_culture": FieldSpec(
+                "number", "years they have lived or worked in another culture"
+            ),
+        },
+    ),
+    "party": FactType(
+        "another organisation that shapes the case (one fact per thing it decides)",
+        {
+            "kind": _enum(vocabulary.PartyKind, "what kind of party it is"),
+            "country": FieldSpec("country", "the culture it works in"),
+            "decides": _enum(vocabulary.Decides, "something it decides for those it governs"),
         },
     ),
     "relationship": FactType(
         "the relationship between us and them",
         {
-            "stage": _enum(scenario.RelationshipStage, "how far the relationship has come"),
+            "we_are": _enum(vocabulary.Role, "who we are to them"),
+            "partnership": _enum(vocabulary.PartnershipKind, "for partners: the kind"),
+            "stage": _enum(vocabulary.RelationshipStage, "how far the relationship has come"),
             "months": FieldSpec("number", "how long we have worked together"),
-            "seen_as": _enum(scenario.SeenAs, "how they see us"),
-            "personal_contact": _enum(scenario.PersonalContact, "personal, non-business contact"),
+            "seen_as": _enum(vocabulary.SeenAs, "how they see us"),
+            "personal_contact": _enum(vocabulary.PersonalContact, "personal, non-business contact"),
         },
     ),
-    "goal": FactType("what we want", {"kind": _enum(scenario.GoalKind, "the kind of goal")}),
+    "goal": FactType(
+        "what we want (one fact per goal)",
+        {
+            "kind": _enum(vocabulary.GoalKind, "the kind of goal"),
+            "primary": FieldSpec("bool", "true for the first goal the scenario names"),
+        },
+    ),
     "action": FactType(
-        "something we are doing now", {"kind": _enum(scenario.Action, "what we are doing")}
+        "something we did, are doing or plan to do",
+        {
+            "kind": _enum(vocabulary.Action, "what we do"),
+            "status": _enum(vocabulary.ActionStatus, "ongoing, done or planned"),
+        },
     ),
     "observation": FactType(
         "something we observe on their side",
-        {"kind": _enum(scenario.Observation, "what we observe")},
+        {"kind": _enum(vocabulary.Observation, "what we observe")},
     ),
     "finding": FactType(
         "a conclusion reached by a rule",

@@ -6,9 +6,12 @@ The published JSON Schemas (:mod:`engine.authoring.json_schemas`) are made from 
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .base import Frozen
 from .kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
 from .rules import RuleSpec
+from .vocabulary import Role
 
 
 class SourcesFile(Frozen):
@@ -31,7 +34,15 @@ class AdviceFile(Frozen):
     advice: tuple[Advice, ...]
 
 
-class RulesFile(Frozen):
+class RuleFileDefaults(Frozen):
+    """What a rules file says for all its rules, beside the list."""
+
+    roles: tuple[Role, ...] = Field(
+        default=(), description="The roles every rule of the file applies to, unless it says"
+    )
+
+
+class RulesFile(RuleFileDefaults):
     rules: tuple[RuleSpec, ...]
 
 
@@ -46,6 +57,9 @@ class LintConfig(Frozen):
 class LintFile(Frozen):
     lint: LintConfig
 
+
+# Keys a file may have beside the one naming its kind: defaults for its items.
+FILE_DEFAULTS: dict[str, frozenset[str]] = {"rules": frozenset({"roles"})}
 
 FILE_KINDS: dict[str, type[Frozen]] = {
     "knowledge_base": ManifestFile,

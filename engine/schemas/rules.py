@@ -15,6 +15,7 @@ from pydantic import Discriminator, Field, RootModel, Tag, field_validator, mode
 
 from .base import Frozen
 from .kb import Identifier, Topic
+from .vocabulary import Role
 
 VariableName = Annotated[
     str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40, description="a variable name")
@@ -215,5 +216,10 @@ class RuleSpec(Frozen):
     tags: tuple[str, ...] = ()
     topic: Topic
     salience: int = Field(default=0, ge=-100, le=100)
+    roles: tuple[Role, ...] = Field(
+        default=(),
+        description="Who we must be to them for the rule to apply (seller, buyer, manager...); "
+        "none given: the rules file's `roles`, and if it has none, every role",
+    )
     when: tuple[Condition, ...] = Field(min_length=1)
     then: Consequences

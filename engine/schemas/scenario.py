@@ -1,163 +1,46 @@
-"""The scenario a consultant writes: who we are, who they are, the relationship, the goal,
-what we are doing and what we observe.
+"""The scenario a consultant writes: who we are and who they are (with their people), who we
+are to them, other parties that shape the case, the goals, what we have done, are doing or plan
+to do, what we observe, and when things will happen.
 
-Enumerations here are the single source of truth for the values rules can test: the fact
-vocabulary in :mod:`engine.schemas.facts` is derived from them.
+Version 2 of the format (issue 13) adds what a country profile cannot supply; every version-1
+file still loads with the same meaning (see :mod:`engine.load.scenario_upgrade` for what
+``compass scenario upgrade`` rewrites).
+
+The values a field can take are in :mod:`engine.schemas.vocabulary`.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated
+import datetime
+from typing import Annotated, Any
 
 import pycountry
 from pydantic import BeforeValidator, Field
 
 from ..errors import did_you_mean, shorten
 from .base import Frozen
-
-
-class OrganisationType(StrEnum):
-    large_corporation = "large_corporation"
-    family_business = "family_business"
-    small_business = "small_business"
-    startup = "startup"
-    multinational_subsidiary = "multinational_subsidiary"
-    government = "government"
-    non_profit = "non_profit"
-    professional_firm = "professional_firm"
-    state_owned_enterprise = "state_owned_enterprise"
-    distributor = "distributor"
-
-
-class Structure(StrEnum):
-    hierarchical = "hierarchical"
-    flat = "flat"
-    mixed = "mixed"
-
-
-class Rank(StrEnum):
-    top = "top"
-    senior = "senior"
-    middle = "middle"
-    working = "working"
-
-
-class Contact(StrEnum):
-    none = "none"
-    occasional = "occasional"
-    regular = "regular"
-    close = "close"
-
-
-class RelationshipStage(StrEnum):
-    first_contact = "first_contact"
-    early = "early"
-    established = "established"
-    long_standing = "long_standing"
-
-
-class SeenAs(StrEnum):
-    unknown = "unknown"
-    vendor = "vendor"
-    advisor = "advisor"
-    partner = "partner"
-    competitor = "competitor"
-
-
-class PersonalContact(StrEnum):
-    none = "none"
-    little = "little"
-    some = "some"
-    strong = "strong"
-
-
-class GoalKind(StrEnum):
-    win_first_deal = "win_first_deal"
-    expand_scope = "expand_scope"
-    negotiate_contract = "negotiate_contract"
-    resolve_conflict = "resolve_conflict"
-    manage_team = "manage_team"
-    enter_market = "enter_market"
-    find_partner = "find_partner"
-    give_feedback = "give_feedback"
-    manage_remote_team = "manage_remote_team"
-    appoint_distributor = "appoint_distributor"
-    integrate_after_merger = "integrate_after_merger"
-    meet_senior_executives = "meet_senior_executives"
-    present_proposal = "present_proposal"
-
-
-class Action(StrEnum):
-    """Things we are doing now that rules may judge."""
-
-    direct_approach_to_top = "direct_approach_to_top"
-    task_focused_meetings = "task_focused_meetings"
-    pushing_for_quick_decision = "pushing_for_quick_decision"
-    written_proposals_only = "written_proposals_only"
-    email_only_contact = "email_only_contact"
-    social_invitations = "social_invitations"
-    using_intermediary = "using_intermediary"
-    giving_direct_criticism = "giving_direct_criticism"
-    detailed_contract_first = "detailed_contract_first"
-    junior_team_sent = "junior_team_sent"
-    first_names_from_the_start = "first_names_from_the_start"
-    giving_gifts = "giving_gifts"
-    offering_hospitality = "offering_hospitality"
-    using_local_agent = "using_local_agent"
-    tight_meeting_agenda = "tight_meeting_agenda"
-    feedback_in_group_settings = "feedback_in_group_settings"
-    principles_first_presentation = "principles_first_presentation"
-    applications_first_presentation = "applications_first_presentation"
-    video_calls_only = "video_calls_only"
-    fixed_deadlines_imposed = "fixed_deadlines_imposed"
-    hard_bargaining = "hard_bargaining"
-    working_through_interpreter = "working_through_interpreter"
-
-
-class Observation(StrEnum):
-    """Things we observe on their side."""
-
-    polite_deferral = "polite_deferral"
-    requests_passed_along = "requests_passed_along"
-    no_decision = "no_decision"
-    silence_in_meetings = "silence_in_meetings"
-    agreement_then_no_action = "agreement_then_no_action"
-    many_people_consulted = "many_people_consulted"
-    questions_about_our_firm = "questions_about_our_firm"
-    social_invitations_received = "social_invitations_received"
-    deadlines_missed = "deadlines_missed"
-    open_disagreement = "open_disagreement"
-    team_silent_on_calls = "team_silent_on_calls"
-    bad_news_hidden = "bad_news_hidden"
-    gift_offered_to_us = "gift_offered_to_us"
-    request_for_unusual_payment = "request_for_unusual_payment"
-    official_involved = "official_involved"
-    long_social_meetings = "long_social_meetings"
-    contract_renegotiation_requested = "contract_renegotiation_requested"
-    meetings_start_late = "meetings_start_late"
-    blunt_criticism_received = "blunt_criticism_received"
-    staff_turnover_after_merger = "staff_turnover_after_merger"
-    distributor_underperforming = "distributor_underperforming"
-
-
-class Preference(StrEnum):
-    """How the counterpart has told us, or shown us, that they like to work."""
-
-    direct_communication = "direct_communication"
-    indirect_communication = "indirect_communication"
-    quick_decisions = "quick_decisions"
-    consensus_decisions = "consensus_decisions"
-    informal_style = "informal_style"
-    formal_style = "formal_style"
-    task_first = "task_first"
-    relationship_first = "relationship_first"
-    detailed_contracts = "detailed_contracts"
-    flexible_agreements = "flexible_agreements"
-    open_debate = "open_debate"
-    strict_schedules = "strict_schedules"
-    flexible_schedules = "flexible_schedules"
-    written_follow_up = "written_follow_up"
+from .vocabulary import (
+    Action,
+    ActionStatus,
+    Contact,
+    DateKind,
+    Decides,
+    DecisionRole,
+    Gender,
+    GoalKind,
+    Observation,
+    OrganisationType,
+    PartnershipKind,
+    PartyKind,
+    PersonalContact,
+    Preference,
+    Rank,
+    RelationshipStage,
+    RelativeAge,
+    Role,
+    SeenAs,
+    Structure,
+)
 
 
 def resolve_country(value: object) -> str:
@@ -182,27 +65,72 @@ CountryCode = Annotated[
 ]
 
 
+def _as_list(value: Any) -> Any:
+    """A single value where the format now takes a list: version-1 files keep working."""
+    return [value] if isinstance(value, str | dict) else value
+
+
+def _as_item(value: Any) -> Any:
+    """A bare value where the format now takes a mapping: ``polite_deferral`` is
+    ``{kind: polite_deferral}``."""
+    return {"kind": value} if isinstance(value, str) else value
+
+
 class Person(Frozen):
+    """A person on either side: who they are in the organisation and in the decision."""
+
     role: str = Field(description="Their job title or role, in your words")
     rank: Rank = Field(description="Where they sit in their organisation")
     name: str | None = None
     culture: CountryCode | None = Field(
         default=None, description="Their own culture, when it differs from the organisation's"
     )
+    years_in_other_culture: int | None = Field(
+        default=None,
+        ge=0,
+        le=80,
+        description="Years they have lived or worked in another culture than their own",
+    )
     contact: Contact = Field(default=Contact.none, description="How much contact we have")
+    decision_role: DecisionRole | None = Field(
+        default=None, description="Their part in the decision that matters to us"
+    )
+    gender: Gender | None = Field(default=None, description="When it matters to how they deal")
+    age: RelativeAge | None = Field(
+        default=None, description="Their age compared with the person who leads for us"
+    )
+
+
+class OurPerson(Frozen):
+    """A person on our side, for example who leads for us."""
+
+    role: str = Field(description="Their job title or role, in your words")
+    rank: Rank = Field(description="Where they sit in our organisation")
+    name: str | None = None
+    leads: bool = Field(default=False, description="This person leads for us in the case")
+    gender: Gender | None = None
+    culture: CountryCode | None = Field(
+        default=None, description="Their own culture, when it differs from ours"
+    )
+    years_in_other_culture: int | None = Field(default=None, ge=0, le=80)
 
 
 class We(Frozen):
     culture: CountryCode = Field(description="Our home culture")
     organisation: str = Field(default="", description="Who we are, in a few words")
-    role: str = Field(default="", description="Our role in this relationship")
+    role: str = Field(default="", description="Our role in this relationship, in our words")
     offer: str = Field(default="", description="What we offer them")
+    people: tuple[OurPerson, ...] = Field(default=(), description="Who is on our side")
 
 
 class They(Frozen):
     culture: CountryCode = Field(description="The counterpart organisation's culture")
     organisation: str = Field(default="", description="Who they are, in a few words")
-    organisation_type: OrganisationType | None = None
+    organisation_type: Annotated[tuple[OrganisationType, ...], BeforeValidator(_as_list)] = Field(
+        default=(),
+        description="What kind of organisation they are; a list when several apply "
+        "(a family business that is also a distributor)",
+    )
     structure: Structure | None = Field(
         default=None, description="How hierarchical their organisation is, if we know"
     )
@@ -217,7 +145,26 @@ class They(Frozen):
     )
 
 
+class Party(Frozen):
+    """A third organisation or group that shapes the case: a parent company that decides some
+    things, a go-between, a competitor."""
+
+    kind: PartyKind
+    culture: CountryCode = Field(description="The culture it works in")
+    name: str = Field(default="", description="Who it is, in a few words")
+    decides: tuple[Decides, ...] = Field(
+        default=(), description="What it decides for the organisation it governs"
+    )
+
+
 class Relationship(Frozen):
+    we_are: Role = Field(
+        default=Role.seller,
+        description="Who we are to them (version-1 files, which could not say, mean seller)",
+    )
+    partnership: PartnershipKind | None = Field(
+        default=None, description="For partners: the kind of partnership"
+    )
     stage: RelationshipStage = RelationshipStage.first_contact
     months: int | None = Field(default=None, ge=0, le=1200)
     they_see_us_as: SeenAs = SeenAs.unknown
@@ -227,6 +174,29 @@ class Relationship(Frozen):
 
 class Goal(Frozen):
     kind: GoalKind
+    description: str = ""
+
+
+class OurAction(Frozen):
+    """Something we did, are doing or plan to do; a bare value means we are doing it now."""
+
+    kind: Action
+    status: ActionStatus = ActionStatus.ongoing
+    date: datetime.date | None = Field(default=None, description="When, for a planned action")
+
+
+class Observed(Frozen):
+    """Something we observe on their side; a bare value is enough."""
+
+    kind: Observation
+    description: str = ""
+
+
+class KeyDate(Frozen):
+    """A planned meeting, visit or deadline, checked against their calendar."""
+
+    kind: DateKind
+    date: datetime.date
     description: str = ""
 
 
@@ -245,9 +215,21 @@ class Scenario(Frozen):
     title: str = Field(min_length=1, max_length=300)
     we: We
     they: They
+    parties: tuple[Party, ...] = Field(
+        default=(), description="Other organisations that shape the case"
+    )
     relationship: Relationship = Relationship()
-    goal: Goal
-    we_are_doing: tuple[Action, ...] = ()
-    we_observe: tuple[Observation, ...] = ()
-    notes: str = ""
+    goal: Annotated[tuple[Goal, ...], BeforeValidator(_as_list)] = Field(
+        min_length=1, description="What we want; a list when there is more, the first is primary"
+    )
+    we_are_doing: tuple[Annotated[OurAction, BeforeValidator(_as_item)], ...] = ()
+    we_observe: tuple[Annotated[Observed, BeforeValidator(_as_item)], ...] = ()
+    dates: tuple[KeyDate, ...] = Field(
+        default=(), description="Planned meetings, visits and deadlines"
+    )
+    notes: str = Field(default="", description="Anything else; no rule reads it")
     expectations: Expectations = Expectations()
+
+    @property
+    def primary_goal(self) -> Goal:
+        return self.goal[0]

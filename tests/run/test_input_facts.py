@@ -31,7 +31,7 @@ def test_every_fact_carries_its_origin(mini_kb: Path) -> None:
     by_type = {fact_type: (fields, origin) for fact_type, fields, origin in facts}
     assert by_type["organisation"] == (
         {"structure": "flat", "type": "startup"},
-        {"kind": "scenario", "paths": ("they.organisation_type", "they.structure")},
+        {"kind": "scenario", "paths": ("they.organisation_type[0]", "they.structure")},
     )
     assert by_type["person"][0] == {
         "contact": "none",
@@ -53,7 +53,7 @@ def test_every_fact_carries_its_origin(mini_kb: Path) -> None:
 
 def test_repeated_entries_become_one_fact(mini_kb: Path) -> None:
     actions = [fields for fact_type, fields, _ in facts_for(mini_kb) if fact_type == "action"]
-    assert actions == [{"kind": "email_only_contact"}]
+    assert actions == [{"kind": "email_only_contact", "status": "ongoing"}]
 
 
 def test_missing_scores_and_profiles_produce_no_facts(mini_kb: Path) -> None:
@@ -79,3 +79,60 @@ we: {culture: US}
 title: T
 """
     assert facts_for(mini_kb, reordered) == facts_for(mini_kb)
+
+
+VERSION_2 = b"""title: Three parties
+we:
+  culture: US
+  people: [{role: Commodity manager, rank: middle, leads: true, gender: woman}]
+they:
+  culture: JP
+  organisation_type: [multinational_subsidiary, family_business]
+  structure: mixed
+  people:
+    - {role: Managing director, rank: top, culture: DE, years_in_other_culture: 6,
+       decision_role: decides, gender: man, age: much_older}
+parties:
+  - {kind: their_parent, culture: DE, decides: [pricing, approvals]}
+relationship: {we_are: buyer, stage: early}
+goal: [{kind: negotiate_contract}, {kind: meet_senior_executives}]
+we_are_doing:
+  - hard_bargaining
+  - {kind: pushing_for_quick_decision, status: planned, date: 2027-03-12}
+"""
+
+
+def test_version_2_gives_a_fact_per_value_of_a_list(mini_kb: Path) -> None:
+    facts = facts_for(mini_kb, VERSION_2)
+    of = {kind: [fields for t, fields, _ in facts if t == kind] for kind, _, _ in facts}
+    assert [o["type"] for o in of["organisation"]] == [
+        "family_business",
+        "multinational_subsidiary",
+    ]
+    assert all(o["structure"] == "mixed" for o in of["organisation"])
+    assert of["goal"] == [
+        {"kind": "meet_senior_executives", "primary": False},
+        {"kind": "negotiate_contract", "primary": True},
+    ]
+    assert {p["decides"] for p in of["party"]} == {"pricing", "approvals"}
+    assert {"side": "their_parent", "country": "DE"} in of["culture"]
+    assert of["relationship"][0]["we_are"] == "buyer"
+    assert {"kind": "pushing_for_quick_decision", "status": "planned"} in of["action"]
+    (person,) = of["person"]
+    assert person["decision_role"] == "decides"
+    assert person["years_in_other_culture"] == 6
+    assert of["our_person"] == [
+        {"gender": "woman", "leads": True, "rank": "middle", "role": "Commodity manager"}
+    ]
+
+
+def test_every_party_with_a_profile_brings_its_scores(mini_kb: Path) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    raw = VERSION_2.replace(
+        b"{kind: their_parent, culture: DE", b"{kind: their_parent, culture: JP"
+    )
+    facts = build_input_facts(parse_scenario(raw, "c.yaml").scenario, knowledge_base)
+    sides = {fact.fields["side"] for fact in facts.facts if fact.type == "score"}
+    assert sides == {"home", "counterpart", "their_parent"}
+    missing = build_input_facts(parse_scenario(VERSION_2, "c.yaml").scenario, knowledge_base)
+    assert missing.missing_profiles == ("DE",)

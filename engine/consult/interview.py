@@ -8,10 +8,10 @@ rank when no person is named). The terminal dialogue itself belongs to the CLI.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 
@@ -20,6 +20,7 @@ from ..load.scenario import validate_scenario
 from ..schemas import vocabulary
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario, resolve_country
+from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS, OBSERVATION_DESCRIPTIONS
 
 Kind = Literal["text", "country", "choice", "choices", "number"]
 Answers = dict[str, Any]
@@ -34,8 +35,14 @@ class Question:
     default: str | None = None
     optional: bool = False
     relevant: Callable[[Answers], bool] = field(default=lambda _answers: True)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
     def help(self) -> str:
+        if self.kind == "choices" and self.descriptions:
+            # A long list of bare names is unreadable; one value a line, with what it means.
+            return "several allowed, separated by commas; blank for none:" + "".join(
+                f"\n    {value}: {self.descriptions[value]}" for value in self.choices
+            )
         if self.kind == "choices":
             return "several allowed, separated by commas; blank for none: " + ", ".join(
                 self.choices
@@ -47,6 +54,13 @@ class Question:
 
 def _values(kind: type[StrEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in kind)
+
+
+_Value = TypeVar("_Value", bound=StrEnum)
+
+
+def _texts(descriptions: Mapping[_Value, str]) -> dict[str, str]:
+    return {member.value: text for member, text in descriptions.items()}
 
 
 def _known_relationship(answers: Answers) -> bool:
@@ -129,6 +143,7 @@ QUESTIONS: tuple[Question, ...] = (
         "choices",
         _values(vocabulary.Action),
         optional=True,
+        descriptions=_texts(ACTION_DESCRIPTIONS),
     ),
     Question(
         "we_observe",
@@ -136,6 +151,7 @@ QUESTIONS: tuple[Question, ...] = (
         "choices",
         _values(vocabulary.Observation),
         optional=True,
+        descriptions=_texts(OBSERVATION_DESCRIPTIONS),
     ),
     Question(
         "they.preferences",

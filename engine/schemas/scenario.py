@@ -12,7 +12,9 @@ The values a field can take are in :mod:`engine.schemas.vocabulary`.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
 
 import pycountry
 from pydantic import BeforeValidator, Field
@@ -20,6 +22,7 @@ from pydantic import BeforeValidator, Field
 from ..errors import did_you_mean, shorten
 from .base import Frozen
 from .vocabulary import (
+    ROLE_DESCRIPTIONS,
     Action,
     ActionStatus,
     Contact,
@@ -41,6 +44,7 @@ from .vocabulary import (
     SeenAs,
     Structure,
 )
+from .vocabulary_descriptions import ACTION_DESCRIPTIONS, OBSERVATION_DESCRIPTIONS
 
 
 def resolve_country(value: object) -> str:
@@ -63,6 +67,16 @@ CountryCode = Annotated[
     BeforeValidator(resolve_country),
     Field(description="ISO 3166 code (JP, USA) or English name (Japan)"),
 ]
+
+
+_Value = TypeVar("_Value", bound=StrEnum)
+
+
+def _described(kind: type[_Value], descriptions: Mapping[_Value, str]) -> dict[str, Any]:
+    """One line per value, in the enum's order, under the keys VS Code's YAML and JSON editors
+    show beside each completion (a value without a line fails here, at import)."""
+    lines = [descriptions[member] for member in kind]
+    return {"enumDescriptions": lines, "markdownEnumDescriptions": lines}
 
 
 def _as_list(value: Any) -> Any:
@@ -161,6 +175,7 @@ class Relationship(Frozen):
     we_are: Role = Field(
         default=Role.seller,
         description="Who we are to them (version-1 files, which could not say, mean seller)",
+        json_schema_extra=_described(Role, ROLE_DESCRIPTIONS),
     )
     partnership: PartnershipKind | None = Field(
         default=None, description="For partners: the kind of partnership"
@@ -180,7 +195,7 @@ class Goal(Frozen):
 class OurAction(Frozen):
     """Something we did, are doing or plan to do; a bare value means we are doing it now."""
 
-    kind: Action
+    kind: Action = Field(json_schema_extra=_described(Action, ACTION_DESCRIPTIONS))
     status: ActionStatus = ActionStatus.ongoing
     date: datetime.date | None = Field(default=None, description="When, for a planned action")
 
@@ -188,7 +203,7 @@ class OurAction(Frozen):
 class Observed(Frozen):
     """Something we observe on their side; a bare value is enough."""
 
-    kind: Observation
+    kind: Observation = Field(json_schema_extra=_described(Observation, OBSERVATION_DESCRIPTIONS))
     description: str = ""
 
 

@@ -1,6 +1,7 @@
 """The scenario's vocabulary: every enumerated value a consultant can choose and a rule can
 test. One owner: the scenario models (:mod:`engine.schemas.scenario`) and the fact types
-(:mod:`engine.schemas.facts`) both take their values from here.
+(:mod:`engine.schemas.facts`) both take their values from here. What each action and
+observation means, in one line, is in :mod:`engine.schemas.vocabulary_descriptions`.
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ class GoalKind(StrEnum):
 
 
 class Action(StrEnum):
-    """Things we are doing now that rules may judge."""
+    """Things we did, are doing or plan to do, that rules may judge (each scenario entry has a
+    status: done, ongoing or planned)."""
 
     direct_approach_to_top = "direct_approach_to_top"
     task_focused_meetings = "task_focused_meetings"
@@ -208,6 +210,18 @@ class Action(StrEnum):
     fixed_deadlines_imposed = "fixed_deadlines_imposed"
     hard_bargaining = "hard_bargaining"
     working_through_interpreter = "working_through_interpreter"
+    missing_our_deadlines = "missing_our_deadlines"
+    sending_formal_contract_threat = "sending_formal_contract_threat"
+    copying_others_on_complaints = "copying_others_on_complaints"
+    correcting_their_senior_in_public = "correcting_their_senior_in_public"
+    going_over_their_head = "going_over_their_head"
+    announcing_in_a_language_they_do_not_work_in = "announcing_in_a_language_they_do_not_work_in"
+    translating_our_materials = "translating_our_materials"
+    owning_our_mistake = "owning_our_mistake"
+    senior_visit_in_person = "senior_visit_in_person"
+    changing_our_contact_person = "changing_our_contact_person"
+    consulting_employee_representatives = "consulting_employee_representatives"
+    restructuring_their_organisation = "restructuring_their_organisation"
 
 
 class Observation(StrEnum):
@@ -229,11 +243,29 @@ class Observation(StrEnum):
     request_for_unusual_payment = "request_for_unusual_payment"
     official_involved = "official_involved"
     long_social_meetings = "long_social_meetings"
-    contract_renegotiation_requested = "contract_renegotiation_requested"
+    contract_renegotiation_requested = "contract_renegotiation_requested"  # also "revisit" it
     meetings_start_late = "meetings_start_late"
     blunt_criticism_received = "blunt_criticism_received"
+    # departures in numbers after a merger; resignations below is key people, for any reason
     staff_turnover_after_merger = "staff_turnover_after_merger"
     distributor_underperforming = "distributor_underperforming"
+    silence_after_proposal = "silence_after_proposal"
+    competitor_courting_them = "competitor_courting_them"
+    counter_offer_received = "counter_offer_received"
+    price_reduction_requested = "price_reduction_requested"
+    questions_about_who_attends = "questions_about_who_attends"
+    decision_referred_to_parent = "decision_referred_to_parent"
+    works_council_consultation = "works_council_consultation"
+    resignations = "resignations"
+    public_criticism = "public_criticism"
+    # unusual in whom it goes to; request_for_unusual_payment is unusual in what it is for
+    request_for_payment_to_third_party = "request_for_payment_to_third_party"
+    their_language_requested = "their_language_requested"
+    reasoning_requested = "reasoning_requested"
+    senior_no_longer_attends = "senior_no_longer_attends"
+    expects_to_be_consulted_first = "expects_to_be_consulted_first"
+    meetings_interrupted = "meetings_interrupted"
+    infrastructure_disruptions = "infrastructure_disruptions"
 
 
 class Preference(StrEnum):

@@ -94,3 +94,12 @@ def test_piped_answers_write_a_scenario_and_advise(tmp_path: Path, mini_kb: Path
     }
     assert "DIAGNOSIS" in result.stdout
     assert "Get introduced" in result.stdout
+
+
+def test_action_and_observation_choices_say_what_each_means() -> None:
+    observed = QUESTION["we_observe"].help().splitlines()
+    assert "    works_council_consultation: a works council, union or other employee" in "\n".join(
+        observed
+    )
+    assert len(observed) == 1 + len(QUESTION["we_observe"].choices)
+    assert "    owning_our_mistake: we told them plainly" in QUESTION["we_are_doing"].help()

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         read_scenario,
         start_interview,
         tool_version,
+        upgrade_scenario_file,
         whatif_file,
     )
 
@@ -87,6 +88,7 @@ __all__ = [
     "read_scenario",
     "start_interview",
     "tool_version",
+    "upgrade_scenario_file",
     "whatif_file",
 ]
 

@@ -478,6 +478,40 @@ def whatif(
         click.echo(render_diff_text(diff, "the scenario as written", "the changes"), nl=False)
 
 
+@cli.group(name="scenario")
+def scenario_group() -> None:
+    """Work on scenario files."""
+
+
+@scenario_group.command(name="upgrade")
+@_SCENARIO
+@click.option("--in-place", is_flag=True, help="Rewrite SCENARIO itself.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the upgraded scenario to this file instead of standard output.",
+)
+@_QUIET
+def scenario_upgrade(scenario: Path, in_place: bool, output: Path | None, quiet: bool) -> None:
+    """Rewrite a version-1 SCENARIO in the version-2 format ('-' reads stdin).
+
+    The goal and the organisation type become lists, and `relationship.we_are: seller`, which
+    version 1 meant without saying, is written out for you to check. Comments, key order and
+    layout are kept; the advice stays the same. A file already in version 2 comes out as it is.
+
+    \b
+    Examples:
+      compass scenario upgrade old-case.yaml
+      compass scenario upgrade old-case.yaml --in-place
+      compass scenario upgrade - --output new-case.yaml < old-case.yaml
+    """
+    if in_place and (output is not None or str(scenario) == "-"):
+        raise click.UsageError("--in-place rewrites a named file; it takes no --output or '-'")
+    text = api.upgrade_scenario_file(scenario)
+    _write(text, scenario if in_place else output, quiet=quiet)
+
+
 @cli.group()
 def kb() -> None:
     """Inspect and check a knowledge base (the shipped one, or --kb DIR)."""

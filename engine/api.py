@@ -86,6 +86,7 @@ __all__ = [
     "read_scenario",
     "start_interview",
     "tool_version",
+    "upgrade_scenario_file",
     "whatif_file",
 ]
 
@@ -227,6 +228,22 @@ def read_scenario(scenario_path: Path) -> LoadedScenario:
     if str(scenario_path) == "-":
         return parse_scenario(sys.stdin.buffer.read(), "<stdin>")
     return load_scenario(scenario_path)
+
+
+def upgrade_scenario_file(scenario_path: Path) -> str:
+    """A scenario file (``-`` reads standard input) in the version-2 format, with its comments
+    and layout; the text unchanged when it already is (see :mod:`engine.load.scenario_upgrade`)."""
+    from .load.scenario_upgrade import upgrade_scenario
+
+    if str(scenario_path) == "-":
+        return upgrade_scenario(sys.stdin.buffer.read(), "<stdin>")
+    try:
+        raw = scenario_path.read_bytes()
+    except OSError as error:
+        raise ScenarioError(
+            [Problem(Location(str(scenario_path)), f"cannot read the scenario: {error.strerror}")]
+        ) from error
+    return upgrade_scenario(raw, str(scenario_path))
 
 
 def advise_file(

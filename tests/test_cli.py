@@ -198,3 +198,36 @@ def test_whatif(runner: CliRunner, mini_kb: Path) -> None:
     code, _, err = invoke(runner, "whatif", BASIC, "--kb", str(mini_kb), "--set", "they.structure")
     assert code == 2
     assert "--set they.structure: expected PATH=VALUE" in err
+
+
+V1_SCENARIO = "title: T\nwe: {culture: US}\nthey: {culture: JP}\ngoal: {kind: expand_scope}\n"
+
+
+def test_scenario_upgrade_prints_writes_and_rewrites(runner: CliRunner, tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(V1_SCENARIO, encoding="utf-8")
+    code, out, _ = invoke(runner, "scenario", "upgrade", str(case))
+    assert code == 0
+    assert "goal:\n  - {kind: expand_scope}\n" in out
+    assert "we_are: seller" in out
+    assert case.read_text(encoding="utf-8") == V1_SCENARIO
+    code, stdin_out, _ = invoke(runner, "scenario", "upgrade", "-", stdin=V1_SCENARIO)
+    assert (code, stdin_out) == (0, out)
+    target = tmp_path / "new.yaml"
+    code, _, err = invoke(runner, "scenario", "upgrade", str(case), "--output", str(target))
+    assert (code, target.read_text(encoding="utf-8")) == (0, out)
+    assert f"wrote {target}" in err
+    code, printed, _ = invoke(runner, "scenario", "upgrade", str(case), "--in-place", "-q")
+    assert (code, printed, case.read_text(encoding="utf-8")) == (0, "", out)
+
+
+def test_scenario_upgrade_errors(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = invoke(runner, "scenario", "upgrade", "-", "--in-place", stdin=V1_SCENARIO)
+    assert code == 2
+    assert "--in-place rewrites a named file" in err
+    case = tmp_path / "case.yaml"
+    case.write_text(V1_SCENARIO.replace("expand_scope", "expand"), encoding="utf-8")
+    code, _, err = invoke(runner, "scenario", "upgrade", str(case), "--in-place")
+    assert code == 2
+    assert f"{case}:4:14:" in err
+    assert "expand_scope" not in case.read_text(encoding="utf-8")

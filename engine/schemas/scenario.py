@@ -84,6 +84,11 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str | dict) else value
 
 
+def _as_types(value: Any) -> Any:
+    """Organisation types as a list; version 1's empty ``organisation_type:`` meant none."""
+    return () if value is None else _as_list(value)
+
+
 def _as_item(value: Any) -> Any:
     """A bare value where the format now takes a mapping: ``polite_deferral`` is
     ``{kind: polite_deferral}``."""
@@ -140,7 +145,7 @@ class We(Frozen):
 class They(Frozen):
     culture: CountryCode = Field(description="The counterpart organisation's culture")
     organisation: str = Field(default="", description="Who they are, in a few words")
-    organisation_type: Annotated[tuple[OrganisationType, ...], BeforeValidator(_as_list)] = Field(
+    organisation_type: Annotated[tuple[OrganisationType, ...], BeforeValidator(_as_types)] = Field(
         default=(),
         description="What kind of organisation they are; a list when several apply "
         "(a family business that is also a distributor)",

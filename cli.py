@@ -467,6 +467,8 @@ def whatif(
     Examples:
       compass whatif kb/scenarios/allen-japan.yaml --set they.structure=flat
       compass whatif kb/scenarios/allen-japan.yaml --set relationship.personal_contact=strong
+      compass whatif kb/scenarios/allen-japan.yaml --set relationship.we_are=buyer
+      compass whatif case.yaml --set "goal[1].kind=give_feedback" --set "parties[0].decides=[]"
       compass whatif case.yaml --set "we_observe=[polite_deferral]" --format json
     """
     from .engine.render.explanations import render_diff_text

@@ -1,5 +1,11 @@
 """WHAT-IF: apply ``PATH=VALUE`` settings to a scenario's data before it is run again.
 
+Paths are those of the version-2 format (``relationship.we_are``, ``goal[1].kind``,
+``parties[0].decides``), and they work on a version-1 file too: its data is first put in the
+version-2 shape (:func:`engine.load.scenario_upgrade.upgrade_data`, which keeps its meaning).
+``goal.kind`` still names the primary goal, as it did in version 1. An index one past the end
+of a list adds an item (``parties[0].kind=their_parent`` on a scenario without parties).
+
 Saying what changed between the two runs, and which rules caused it, is
 :mod:`engine.explain.diff`, which audit replay shares.
 """
@@ -11,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import Location, Problem, ScenarioError
+from ..load.scenario_upgrade import upgrade_data
 from ..load.yaml_source import YamlProblemError, parse_yaml
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -27,6 +34,8 @@ def _path(text: str) -> list[str | int]:
         position = match.end()
     if not segments or position != len(text):
         raise _SettingError(f"{text!r} is not a field path like they.structure or we_observe[0]")
+    if segments[0] == "goal" and len(segments) > 1 and isinstance(segments[1], str):
+        segments.insert(1, 0)  # goal.kind: the primary goal, as version 1 wrote it
     return segments
 
 
@@ -37,6 +46,8 @@ class _SettingError(Exception):
 def apply_settings(data: Any, settings: Sequence[str]) -> dict[str, Any]:
     """A copy of scenario data with each ``PATH=VALUE`` applied (VALUE is read as YAML)."""
     result: dict[str, Any] = _copy(data)
+    if isinstance(result, dict):
+        upgrade_data(result)
     for setting in settings:
         try:
             _apply(result, setting)
@@ -69,8 +80,10 @@ def _assign(data: Any, path: list[str | int], value: Any) -> None:
     for position, segment in enumerate(path[:-1]):
         following = path[position + 1]
         if isinstance(segment, int):
-            if not isinstance(target, list) or segment >= len(target):
-                raise _SettingError(f"there is no item {segment} to change at {segment!r}")
+            if not isinstance(target, list) or segment > len(target):
+                raise _SettingError(f"there is no item {segment} to change")
+            if segment == len(target):
+                target.append([] if isinstance(following, int) else {})
             target = target[segment]
         else:
             if not isinstance(target, dict):

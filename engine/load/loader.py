@@ -54,6 +54,7 @@ class _Collected:
     advice: dict[str, Located[Advice]] = field(default_factory=dict)
     rules: list[Located[RuleSpec]] = field(default_factory=list)
     lint_exclusions: list[Located[LintExclusion]] = field(default_factory=list)
+    lint_role_words: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -205,6 +206,7 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
         located = Located(model.culture, document, ("culture",))
         _add_unique(collected.cultures, located, "culture profile", collected.problems)
     elif isinstance(model, LintFile):
+        collected.lint_role_words.extend(model.lint.role_words)
         for index, exclusion in enumerate(model.lint.disable):
             collected.lint_exclusions.append(
                 Located(exclusion, document, ("lint", "disable", index))
@@ -310,6 +312,7 @@ def _assembled(directories: list[Path], collected: _Collected, digest: str) -> K
         advice=collected.advice,
         rules=tuple(collected.rules),
         lint_exclusions=tuple(collected.lint_exclusions),
+        lint_role_words=tuple(collected.lint_role_words),
     )
 
 

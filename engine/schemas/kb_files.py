@@ -6,6 +6,8 @@ The published JSON Schemas (:mod:`engine.authoring.json_schemas`) are made from 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from .base import Frozen
@@ -51,6 +53,14 @@ class ManifestFile(Frozen):
 
 
 class LintConfig(Frozen):
+    """A KB's own lint settings: the checks it switches off, and the data checks read."""
+
+    role_words: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
+        default=(),
+        description="Words and phrases that show advice or a finding is written for one side of "
+        "a sale (selling, clients, vendors...); matched as whole words, in any case, by the "
+        "role-unguarded check",
+    )
     disable: tuple[LintExclusion, ...] = ()
 
 

@@ -87,6 +87,7 @@ class KnowledgeBase:
     advice: Mapping[str, Located[Advice]]
     rules: tuple[Located[RuleSpec], ...]
     lint_exclusions: tuple[Located[LintExclusion], ...] = ()
+    lint_role_words: tuple[str, ...] = ()  # from the lint files; see LintConfig
 
     @cached_property
     def _rules_by_id(self) -> dict[str, Located[RuleSpec]]:

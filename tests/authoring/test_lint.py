@@ -90,6 +90,7 @@ def test_the_checks_are_listed_load_time_first_then_by_family() -> None:
         "lint-config",
         "unused-finding",
         "profile-missing-scores",
+        "role-unguarded",
     ]
     assert all(CHECKS[code].severity == Severity.error for code in ProblemCode if code in CHECKS)
 

@@ -9,7 +9,7 @@ from ...errors import Problem, ProblemCode
 from ...load.loader import inspect_knowledge_base
 from ...load.problem_codes import load_checks
 from ...schemas.base import Frozen
-from . import configuration, conflicts, gaps, overlaps, reachability
+from . import configuration, conflicts, gaps, overlaps, reachability, roles
 from .registry import Check, LintFinding, Severity
 
 # The order of the listing: load-time checks first, then each family's in the order it
@@ -20,6 +20,7 @@ _FAMILIES = (
     conflicts.FAMILY,
     configuration.FAMILY,
     gaps.FAMILY,
+    roles.FAMILY,
 )
 
 # Load-time problems stop a KB from loading, so every load-time check is an error.

@@ -1,10 +1,18 @@
 """``compass batch``: advise on many scenarios, in parallel processes, one JSON line each.
 
 Input is a folder of scenario files (YAML or JSON), a JSONL file (one scenario per line) or a
-CSV file (one scenario per row; columns are field paths such as ``they.culture``; list fields
-take values separated by ``;``; ``they.people`` takes a JSON list). A scenario that fails
-validation is reported with its error and the others go on. Results keep the input's order,
-whatever the number of workers, and match what ``compass advise`` gives for each alone.
+CSV file (one scenario per row). A scenario that fails validation is reported with its error and
+the others go on. Results keep the input's order, whatever the number of workers, and match
+what ``compass advise`` gives for each alone.
+
+CSV columns are field paths: ``they.culture``, ``relationship.we_are``, ``goal.kind`` and
+``goal.description`` (the one goal, as in version 1). List fields (``we_are_doing``,
+``we_observe``, ``they.preferences``, ``they.organisation_type``, ``expectations.*``) take
+values separated by ``;`` (``family_business;distributor``), or a JSON list when an item is
+more than a value (``[{"kind": "giving_gifts", "status": "planned"}]``). Fields whose items
+are mappings take a JSON list: ``they.people``, ``we.people``, ``parties``, ``dates``, and
+``goal`` for several goals (``[{"kind": "give_feedback"}, {"kind": "manage_remote_team"}]``,
+the first primary; not together with ``goal.kind``).
 """
 
 from __future__ import annotations
@@ -30,11 +38,13 @@ _LIST_FIELDS = {
     "we_are_doing",
     "we_observe",
     "they.preferences",
+    "they.organisation_type",
     "expectations.must_advise",
     "expectations.must_not_advise",
     "expectations.must_diagnose",
     "expectations.todo",
 }
+_JSON_FIELDS = {"they.people", "we.people", "parties", "dates", "goal"}
 _INTEGER_FIELDS = {"relationship.months"}
 csv.field_size_limit(5 * 1024 * 1024)  # the same limit as a scenario file
 
@@ -73,6 +83,14 @@ class _RowError(Exception):
     """A CSV row that cannot become a scenario; the message says why."""
 
 
+def _json_cell(column: str, cell: str) -> Any:
+    try:
+        return json.loads(cell)
+    except (ValueError, RecursionError) as error:
+        one_goal = " (for one goal, a goal.kind column is enough)" if column == "goal" else ""
+        raise _RowError(f"the {shorten(column)} column is not a JSON list{one_goal}") from error
+
+
 def _csv_row(header: list[str], cells: list[str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     seen: dict[str, str] = {}
@@ -90,15 +108,12 @@ def _csv_row(header: list[str], cells: list[str]) -> dict[str, Any]:
             )
         seen[column] = cell
         value: Any = cell
-        if column in _LIST_FIELDS:
+        if column in _JSON_FIELDS or (column in _LIST_FIELDS and cell.startswith("[")):
+            value = _json_cell(column, cell)
+        elif column in _LIST_FIELDS:
             value = [part.strip() for part in cell.split(";") if part.strip()]
         elif column in _INTEGER_FIELDS and cell.isdigit() and len(cell) <= 12:
             value = int(cell)
-        elif column == "they.people":
-            try:
-                value = json.loads(cell)
-            except (ValueError, RecursionError) as error:
-                raise _RowError("the they.people column is not a JSON list") from error
         target = data
         *parents, last = column.split(".")
         for parent in parents:
@@ -107,6 +122,10 @@ def _csv_row(header: list[str], cells: list[str]) -> dict[str, Any]:
                 raise _RowError(
                     f"the column {shorten(column)!r} goes inside another column's value"
                 )
+        if isinstance(target.get(last), dict):
+            raise _RowError(
+                f"the column {shorten(column)!r} holds a value that other columns fill in"
+            )
         target[last] = value
     return data
 

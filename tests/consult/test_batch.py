@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gc
 import json
 from concurrent.futures import ProcessPoolExecutor
@@ -13,7 +14,8 @@ from click.testing import CliRunner
 from conftest import SHIPPED_KB
 from synergy_compass.cli import cli
 from synergy_compass.engine.api import advise_file, compiled_knowledge_base
-from synergy_compass.engine.consult.batch import _start_worker, run_batch
+from synergy_compass.engine.consult.batch import _start_worker, read_batch_input, run_batch
+from synergy_compass.engine.load.scenario import parse_scenario
 
 VALID = {
     "title": "T",
@@ -96,3 +98,81 @@ def test_a_worker_freezes_its_own_process_and_the_caller_stays_as_it_was(mini_kb
     assert in_worker > before[1]
     assert list(run_batch([], loader, workers=1)) == []
     assert (gc.isenabled(), gc.get_freeze_count()) == before
+
+
+def test_csv_columns_for_the_version_2_fields(tmp_path: Path) -> None:
+    people = json.dumps([{"role": "Owner", "rank": "top", "decision_role": "decides"}])
+    ours = json.dumps([{"role": "Sales director", "rank": "senior", "leads": True}])
+    parties = json.dumps([{"kind": "their_parent", "culture": "DE", "decides": ["pricing"]}])
+    dates = json.dumps([{"kind": "meeting", "date": "2026-03-12"}])
+    goals = json.dumps([{"kind": "negotiate_contract"}, {"kind": "give_feedback"}])
+    planned = json.dumps([{"kind": "giving_gifts", "status": "planned"}])
+    row = {
+        "title": "Buyer",
+        "we.culture": "US",
+        "they.culture": "JP",
+        "relationship.we_are": "buyer",
+        "they.organisation_type": "family_business; distributor",
+        "they.people": people,
+        "we.people": ours,
+        "parties": parties,
+        "dates": dates,
+        "goal": goals,
+        "we_are_doing": planned,
+        "we_observe": "silence_after_proposal;no_decision",
+    }
+    source = tmp_path / "cases.csv"
+    with source.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(row)
+        writer.writerow(row.values())
+    [item] = read_batch_input(source)
+    scenario = parse_scenario(item.content, item.path).scenario
+    assert scenario.relationship.we_are.value == "buyer"
+    assert [kind.value for kind in scenario.they.organisation_type] == [
+        "family_business",
+        "distributor",
+    ]
+    assert scenario.they.people[0].decision_role is not None
+    assert scenario.we.people[0].leads
+    assert [decided.value for decided in scenario.parties[0].decides] == ["pricing"]
+    assert str(scenario.dates[0].date) == "2026-03-12"
+    assert [goal.kind.value for goal in scenario.goal] == ["negotiate_contract", "give_feedback"]
+    assert scenario.we_are_doing[0].status.value == "planned"
+    assert [seen.kind.value for seen in scenario.we_observe] == [
+        "silence_after_proposal",
+        "no_decision",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "message"),
+    [
+        (
+            "goal.kind,goal",
+            'expand_scope,"[{""kind"": ""give_feedback""}]"',
+            "holds a value that other columns fill in",
+        ),
+        (
+            "goal,goal.kind",
+            '"[{""kind"": ""give_feedback""}]",expand_scope',
+            "goes inside another column's value",
+        ),
+        (
+            "goal",
+            "expand_scope",
+            "the goal column is not a JSON list (for one goal, a goal.kind column is enough)",
+        ),
+        ("parties", "{not json", "the parties column is not a JSON list"),
+    ],
+)
+def test_csv_goal_and_json_columns_that_cannot_be_read(
+    tmp_path: Path, header: str, cells: str, message: str
+) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_text(
+        f"title,we.culture,they.culture,{header}\nT,US,JP,{cells}\n", encoding="utf-8"
+    )
+    [item] = read_batch_input(source)
+    assert item.unreadable.startswith(f"{source}:2: ")
+    assert message in item.unreadable

@@ -15,7 +15,7 @@ from ..explain.why_not import ConditionWords
 from ..load.scenario import load_scenario
 from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
-from ..schemas.conditions import rule_branches
+from ..schemas.conditions import applies_to, rule_branches
 from ..schemas.kb import PlanStage, Topic
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from ..schemas.rules import RuleSpec
@@ -59,10 +59,13 @@ def _rule_section(
     scenarios: list[str],
 ) -> list[str]:
     spec = rule.value
+    roles = ", ".join(role.value.replace("_", " ") for role in applies_to(rule)) or "every role"
     lines = [
         f"### {spec.title}",
         "",
         f"`{spec.id}` · {spec.status.value} · defined in `{rule.location('id')}`",
+        "",
+        f"Applies to: {roles}",
         "",
         "**When**",
         "",

@@ -3,11 +3,15 @@
 The questions, their choices and defaults come from the scenario schema; each answer is
 checked as it is given; questions that cannot change the advice given the answers so far are
 skipped (nothing about an existing relationship at a first contact, nothing about a person's
-rank when no person is named). The terminal dialogue itself belongs to the CLI.
+rank when no person is named, the kind of partnership only for partners, what another party
+decides only for a parent company). The answers become a scenario in the version-2 format:
+who we are to them, up to two goals, who leads for us, one key person of theirs, one other
+party, what we do and plan to do, and one key date. The terminal dialogue belongs to the CLI.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,7 +26,7 @@ from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario, resolve_country
 from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS, OBSERVATION_DESCRIPTIONS
 
-Kind = Literal["text", "country", "choice", "choices", "number"]
+Kind = Literal["text", "country", "choice", "choices", "number", "date"]
 Answers = dict[str, Any]
 
 
@@ -38,9 +42,14 @@ class Question:
     descriptions: Mapping[str, str] = field(default_factory=dict)
 
     def help(self) -> str:
-        if self.kind == "choices" and self.descriptions:
+        if self.descriptions:
             # A long list of bare names is unreadable; one value a line, with what it means.
-            return "several allowed, separated by commas; blank for none:" + "".join(
+            intro = (
+                "several allowed, separated by commas; blank for none:"
+                if self.kind == "choices"
+                else "one of" + (" (blank to skip)" if self.optional else "") + ":"
+            )
+            return intro + "".join(
                 f"\n    {value}: {self.descriptions[value]}" for value in self.choices
             )
         if self.kind == "choices":
@@ -67,30 +76,61 @@ def _known_relationship(answers: Answers) -> bool:
     return answers.get("relationship.stage") not in (None, "first_contact")
 
 
+def _answered(key: str) -> Callable[[Answers], bool]:
+    return lambda answers: bool(answers.get(key))
+
+
+def _choice(key: str, prompt: str, kind: type[StrEnum], **options: Any) -> Question:
+    return Question(key, prompt, "choice", _values(kind), **options)
+
+
+def _optional(key: str, prompt: str, kind: type[StrEnum], after: str) -> Question:
+    """A detail of a person or party, asked only once the person or party is named."""
+    return _choice(key, prompt, kind, optional=True, relevant=_answered(after))
+
+
 QUESTIONS: tuple[Question, ...] = (
     Question("title", "In one line, what is the situation?", "text", default="My situation"),
     Question("we.culture", "Your culture (country name or ISO code)", "country"),
     Question("they.culture", "Their culture (country name or ISO code)", "country"),
-    Question("goal.kind", "What do you want to achieve?", "choice", _values(vocabulary.GoalKind)),
+    _choice(
+        "relationship.we_are",
+        "Who are you to them?",
+        vocabulary.Role,
+        default=vocabulary.Role.seller.value,
+        descriptions=_texts(vocabulary.ROLE_DESCRIPTIONS),
+    ),
+    _choice(
+        "relationship.partnership",
+        "What kind of partnership?",
+        vocabulary.PartnershipKind,
+        optional=True,
+        relevant=lambda answers: answers.get("relationship.we_are") == "partner",
+    ),
+    _choice("goal.kind", "What do you want to achieve?", vocabulary.GoalKind),
+    _choice(
+        "goal.second",
+        "A second goal, if there is one",
+        vocabulary.GoalKind,
+        optional=True,
+    ),
     Question(
         "they.organisation_type",
         "What kind of organisation are they?",
-        "choice",
+        "choices",
         _values(vocabulary.OrganisationType),
         optional=True,
     ),
-    Question(
+    _choice(
         "they.structure",
         "How hierarchical is their organisation, as you have seen it?",
-        "choice",
-        _values(vocabulary.Structure),
+        vocabulary.Structure,
         optional=True,
     ),
-    Question(
+    _choice(
         "relationship.stage",
         "How far has the relationship come?",
-        "choice",
-        _values(vocabulary.RelationshipStage),
+        vocabulary.RelationshipStage,
         default="first_contact",
     ),
     Question(
@@ -100,46 +140,82 @@ QUESTIONS: tuple[Question, ...] = (
         optional=True,
         relevant=_known_relationship,
     ),
-    Question(
+    _choice(
         "relationship.they_see_us_as",
         "How do they see you?",
-        "choice",
-        _values(vocabulary.SeenAs),
+        vocabulary.SeenAs,
         default="unknown",
         relevant=_known_relationship,
     ),
-    Question(
+    _choice(
         "relationship.personal_contact",
         "How much personal, non-business contact?",
-        "choice",
-        _values(vocabulary.PersonalContact),
+        vocabulary.PersonalContact,
         default="none",
         relevant=_known_relationship,
     ),
+    Question("lead.role", "Who leads for you (their role; blank to skip)", "text", optional=True),
+    _choice("lead.rank", "Their rank", vocabulary.Rank, relevant=_answered("lead.role")),
+    _optional("lead.gender", "Their gender, where it may matter", vocabulary.Gender, "lead.role"),
     Question(
         "person.role",
         "A key person on their side (their role; blank to skip)",
         "text",
         optional=True,
     ),
-    Question(
-        "person.rank",
-        "Their rank",
-        "choice",
-        _values(vocabulary.Rank),
-        relevant=lambda answers: bool(answers.get("person.role")),
-    ),
-    Question(
+    _choice("person.rank", "Their rank", vocabulary.Rank, relevant=_answered("person.role")),
+    _choice(
         "person.contact",
         "How much contact do you have with them?",
-        "choice",
-        _values(vocabulary.Contact),
+        vocabulary.Contact,
         default="none",
-        relevant=lambda answers: bool(answers.get("person.role")),
+        relevant=_answered("person.role"),
+    ),
+    _optional(
+        "person.decision_role", "Their part in the decision", vocabulary.DecisionRole, "person.role"
+    ),
+    _optional(
+        "person.gender", "Their gender, where it may matter", vocabulary.Gender, "person.role"
+    ),
+    Question(
+        "person.culture",
+        "Their own culture, if not their organisation's (blank if the same)",
+        "country",
+        optional=True,
+        relevant=_answered("person.role"),
+    ),
+    _choice(
+        "party.kind",
+        "Does another organisation shape the case: a parent company that decides some things "
+        "(theirs or ours), a go-between, a competitor, a regulator?",
+        vocabulary.PartyKind,
+        optional=True,
+    ),
+    Question(
+        "party.culture",
+        "Its culture (country name or ISO code)",
+        "country",
+        relevant=_answered("party.kind"),
+    ),
+    Question(
+        "party.decides",
+        "What does it decide for them?",
+        "choices",
+        _values(vocabulary.Decides),
+        optional=True,
+        relevant=lambda answers: answers.get("party.kind") in ("their_parent", "our_parent"),
     ),
     Question(
         "we_are_doing",
         "What are you doing now?",
+        "choices",
+        _values(vocabulary.Action),
+        optional=True,
+        descriptions=_texts(ACTION_DESCRIPTIONS),
+    ),
+    Question(
+        "planned",
+        "What do you plan to do next? (the advice says what to mind before you do it)",
         "choices",
         _values(vocabulary.Action),
         optional=True,
@@ -160,11 +236,41 @@ QUESTIONS: tuple[Question, ...] = (
         _values(vocabulary.Preference),
         optional=True,
     ),
+    Question(
+        "date.date",
+        "The date of your next meeting, visit or deadline with them (YYYY-MM-DD; blank to skip)",
+        "date",
+        optional=True,
+    ),
+    _choice(
+        "date.kind",
+        "What happens that day?",
+        vocabulary.DateKind,
+        default="meeting",
+        relevant=_answered("date.date"),
+    ),
 )
 
 
 def _problem(question: Question, message: str, hint: str = "") -> ScenarioError:
     return ScenarioError([Problem(Location(question.key), message, hint=hint)])
+
+
+def _scalar(question: Question, text: str) -> Any:
+    """A country, a date or a whole number."""
+    if question.kind == "country":
+        try:
+            return resolve_country(text)
+        except ValueError as error:
+            raise _problem(question, str(error)) from None
+    if question.kind == "date":
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise _problem(question, f"expected a date like 2026-03-12; found {text!r}") from None
+    if not text.isdigit():
+        raise _problem(question, f"expected a whole number; found {text!r}")
+    return int(text)
 
 
 def parse_answer(question: Question, text: str) -> Any:
@@ -177,15 +283,8 @@ def parse_answer(question: Question, text: str) -> Any:
             return None
         else:
             raise _problem(question, "an answer is needed here")
-    if question.kind == "country":
-        try:
-            return resolve_country(text)
-        except ValueError as error:
-            raise _problem(question, str(error)) from None
-    if question.kind == "number":
-        if not text.isdigit():
-            raise _problem(question, f"expected a whole number; found {text!r}")
-        return int(text)
+    if question.kind in ("country", "date", "number"):
+        return _scalar(question, text)
     if question.kind in ("choice", "choices"):
         picked = [part.strip() for part in text.split(",") if part.strip()]
         if question.kind == "choice" and len(picked) != 1:
@@ -199,6 +298,24 @@ def parse_answer(question: Question, text: str) -> Any:
                 )
         return picked if question.kind == "choices" else picked[0]
     return text
+
+
+# Answers gathered into one list item each: (parent key, field, fixed values); a person, our
+# lead, another party, a key date.
+_ITEMS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "lead": ("we", "people", {"leads": True}),
+    "person": ("they", "people", {}),
+    "party": ("", "parties", {}),
+    "date": ("", "dates", {}),
+}
+_GATHERED = {*_ITEMS, "goal", "planned"}
+_ORDER = ("title", "we", "they", "parties", "relationship", "goal", "we_are_doing", "we_observe")
+
+
+def _in_schema_order(data: dict[str, Any]) -> dict[str, Any]:
+    """The keys in the order the schema and the README list them, so the file reads as usual."""
+    rank = {key: position for position, key in enumerate(_ORDER)}
+    return dict(sorted(data.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 class Interview:
@@ -217,24 +334,41 @@ class Interview:
         self.answers[question.key] = parse_answer(question, text)
 
     def data(self) -> dict[str, Any]:
-        """The answers as scenario data (nested, without empty answers)."""
+        """The answers as scenario data in the version-2 format (without empty answers)."""
         data: dict[str, Any] = {}
         for key, value in self.answers.items():
-            if value in (None, []) or key.startswith("person."):
+            if value in (None, []) or key.split(".")[0] in _GATHERED:
                 continue
             target = data
             *parents, last = key.split(".")
             for parent in parents:
                 target = target.setdefault(parent, {})
             target[last] = value
-        if self.answers.get("person.role"):
-            person = {
-                name: self.answers[f"person.{name}"]
-                for name in ("role", "rank", "contact")
-                if self.answers.get(f"person.{name}")
-            }
-            data.setdefault("they", {})["people"] = [person]
-        return data
+        goals = [self.answers.get("goal.kind"), self.answers.get("goal.second")]
+        if goals[0]:
+            data["goal"] = [{"kind": kind} for kind in goals if kind]
+        for prefix, (parent, field_name, extra) in _ITEMS.items():
+            item = self._item(prefix)
+            if item:
+                target = data.setdefault(parent, {}) if parent else data
+                target[field_name] = [{**item, **extra}]
+        planned = [
+            {"kind": kind, "status": "planned"} for kind in self.answers.get("planned") or []
+        ]
+        if planned:
+            data["we_are_doing"] = [*data.get("we_are_doing", []), *planned]
+        return _in_schema_order(data)
+
+    def _item(self, prefix: str) -> dict[str, Any]:
+        """The answers about one person, party or date, once its first question is answered."""
+        names = [question.key for question in QUESTIONS if question.key.startswith(prefix + ".")]
+        if not self.answers.get(names[0]):
+            return {}
+        return {
+            key.split(".", 1)[1]: self.answers[key]
+            for key in names
+            if self.answers.get(key) not in (None, [])
+        }
 
     def scenario(self) -> Scenario:
         return validate_scenario(YamlDocument(self.data(), "<interview>"))

@@ -222,6 +222,8 @@ class Action(StrEnum):
     changing_our_contact_person = "changing_our_contact_person"
     consulting_employee_representatives = "consulting_employee_representatives"
     restructuring_their_organisation = "restructuring_their_organisation"
+    giving_understated_criticism = "giving_understated_criticism"
+    deciding_by_group_consensus = "deciding_by_group_consensus"
 
 
 class Observation(StrEnum):

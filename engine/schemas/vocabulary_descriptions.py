@@ -78,6 +78,12 @@ ACTION_DESCRIPTIONS = {
     Action.restructuring_their_organisation: (
         "we change their organisation: merging units, cutting or moving jobs or how they work"
     ),
+    Action.giving_understated_criticism: (
+        'we criticise softly, with hedges and qualifiers: "maybe we could look at..."'
+    ),
+    Action.deciding_by_group_consensus: (
+        "we ask the whole group what should change and let it decide together"
+    ),
 }
 
 

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from synergy_compass.engine.api import advise, compiled_knowledge_base
 from synergy_compass.engine.errors import ScenarioError
 from synergy_compass.engine.load.scenario import parse_scenario
@@ -154,3 +155,31 @@ def test_upgrade_data_names_each_change_and_touches_nothing_else() -> None:
     }
     assert len(changes) == 3
     assert upgrade_data(data) == []
+
+
+def test_the_readme_example_is_version_2_and_uses_every_field() -> None:
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Writing a scenario")[1]
+    example = section.split("```yaml\n")[1].split("```")[0]
+    scenario = parse_scenario(example.encode(), "README.md").scenario
+    assert upgrade_scenario(example.encode(), "README.md") == example
+
+    def unset(model: BaseModel, prefix: str) -> set[str]:
+        return {f"{prefix}{name}" for name in type(model).model_fields} - {
+            f"{prefix}{name}" for name in model.model_fields_set
+        }
+
+    never_set = unset(scenario, "") | unset(scenario.relationship, "relationship.")
+    for people, prefix in (
+        (scenario.they.people, "they.people."),
+        (scenario.we.people, "we.people."),
+    ):
+        never_set |= set.intersection(*(unset(person, prefix) for person in people))
+    assert never_set <= {
+        "expectations",
+        "they.corporate_culture",
+        "we.people.culture",
+        "we.people.name",
+        "we.people.years_in_other_culture",
+        "they.people.name",
+    }

@@ -15,7 +15,7 @@ from collections import defaultdict
 import pycountry
 
 from ..rules import certainty
-from ..schemas.facts import FactRecord
+from ..schemas.facts import CalendarOrigin, FactRecord
 from ..schemas.kb import Advice, PlanStage, Source
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import (
@@ -128,6 +128,8 @@ def _grounded_in_situation(
     """Whether a fact rests, anywhere below it, on what the scenario says beyond the cultures."""
     if fact.origin.kind == "scenario":
         return fact.type != "culture"
+    if fact.origin.kind == "calendar":
+        return True  # a date the scenario gives, checked against their calendar
     if fact.origin.kind == "profile":
         return False
     return any(
@@ -227,6 +229,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                     if _grounded_in_situation(fact, facts, firings, frozenset())
                     else "profiles",
                     caveat=finding.caveat,
+                    dates=_dates(evidence_list),
                     supported_by=tuple(evidence_list),
                 )
             )
@@ -281,6 +284,26 @@ def _total(evidence: list[Evidence]) -> float:
     return round(certainty.combine_all(strongest.values()), 4)
 
 
+def _dates(evidence: list[Evidence]) -> tuple[str, ...]:
+    """The scenario's dated events an item rests on, anywhere down its HOW trees, so the item
+    can say which date it is about (a finding's text is written once, for every date)."""
+    found: set[CalendarOrigin] = set()
+
+    def visit(node: HowNode) -> None:
+        if node.origin.kind == "calendar":
+            found.add(node.origin)
+        for step in node.concluded_by:
+            for used in step.facts:
+                visit(used)
+
+    for item in evidence:
+        if item.certainty > 0:
+            for node in item.how:
+                visit(node)
+    in_order = sorted(found, key=lambda origin: (origin.date, origin.path))
+    return tuple(dict.fromkeys(origin.day() for origin in in_order))
+
+
 def _recommendation(
     advice: Advice, evidence: list[Evidence], knowledge_base: KnowledgeBase
 ) -> Recommendation:
@@ -319,6 +342,7 @@ def _recommendation(
         stage=advice.stage,
         certainty=_total(evidence),
         because=because,
+        dates=_dates(evidence),
         supported_by=tuple(evidence),
         sources=sources,
     )

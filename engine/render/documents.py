@@ -70,6 +70,8 @@ def _how_lines(node: HowNode, depth: int) -> Iterator[tuple[int, str]]:
         where = f"from the {origin.country} profile, source {origin.source}" + (
             ", estimated" if origin.estimated else ""
         )
+    elif origin.kind == "calendar":
+        where = f"from the calendar: {origin.describe()}"
     else:
         where = "concluded by"
     yield depth, f"{node.fact} — {where}"
@@ -83,6 +85,11 @@ def _evidence_lines(evidence: Evidence) -> Iterator[tuple[int, str]]:
     yield 0, f"rule {evidence.rule}: {evidence.rule_title} (certainty {evidence.certainty:+.2f})"
     for node in evidence.how:
         yield from _how_lines(node, 1)
+
+
+def _with_dates(text: str, dates: tuple[str, ...]) -> str:
+    """A finding's or advice's text is written once for every case; the dates say which."""
+    return f"{text} Dates: {'; '.join(dates)}." if dates else text
 
 
 def _plan(report: Report) -> Iterator[tuple[PlanStage, list[Recommendation]]]:
@@ -116,10 +123,8 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
         "",
     ]
     for finding in situation:
-        lines += [
-            f"**{finding.title}** (certainty {finding.certainty:.2f}). {finding.explanation}",
-            "",
-        ]
+        explanation = _with_dates(finding.explanation, finding.dates)
+        lines += [f"**{finding.title}** (certainty {finding.certainty:.2f}). {explanation}", ""]
     lines += ["## The plan", ""]
     for stage, items in _plan(report):
         lines += [f"### {stage.heading}", ""]
@@ -128,7 +133,8 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
             lines += [f"1. {step}" for step in recommendation.steps]
             lines += [
                 "",
-                f"*Why:* {recommendation.because}. *Certainty* {recommendation.certainty:.2f}.",
+                f"*Why:* {_with_dates(recommendation.because + '.', recommendation.dates)} "
+                f"*Certainty* {recommendation.certainty:.2f}.",
                 "",
             ]
     if comparison or background:
@@ -214,18 +220,19 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         parts.append(
             f'<div class="item"><strong>{escape(finding.title)}</strong> '
             f'<span class="certainty">certainty {finding.certainty:.2f}</span>'
-            f"<br>{escape(finding.explanation)}</div>"
+            f"<br>{escape(_with_dates(finding.explanation, finding.dates))}</div>"
         )
     parts.append("<h2>The plan</h2>")
     for stage, items in _plan(report):
         parts.append(f'<h3><span class="stage">{stage.heading}</span></h3>')
         for recommendation in items:
             steps = "".join(f"<li>{escape(step)}</li>" for step in recommendation.steps)
+            why = _with_dates(recommendation.because + ".", recommendation.dates)
             parts.append(
                 f'<div class="item"><strong>{escape(recommendation.title)}</strong> '
                 f'<span class="certainty">certainty {recommendation.certainty:.2f}</span>'
                 f"<p>{escape(recommendation.advice)}</p><ol>{steps}</ol>"
-                f'<p class="why"><em>Why:</em> {escape(recommendation.because)}.</p></div>'
+                f'<p class="why"><em>Why:</em> {escape(why)}</p></div>'
             )
     if comparison or background:
         parts.append("<h2>The cultural background</h2>")

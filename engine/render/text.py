@@ -42,6 +42,8 @@ def _origin(node: HowNode) -> str:
     if origin.kind == "profile":
         estimated = ", estimated" if origin.estimated else ""
         return f"{origin.country} profile ({origin.file}), source {origin.source}{estimated}"
+    if origin.kind == "calendar":
+        return f"calendar: {origin.describe()}"
     return "concluded by:"
 
 
@@ -71,6 +73,8 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
     for step in item.steps:
         yield from _wrap(f"- {step}", 9)
     yield from _wrap(f"Because: {item.because}.", 7)
+    if item.dates:
+        yield from _wrap("Dates: " + "; ".join(item.dates) + ".", 7)
     if item.conflicts_with:
         yield from _wrap(
             "Note: this advice pulls against "
@@ -97,6 +101,8 @@ def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[
     for position, finding in enumerate(findings, 1):
         yield f"  {position}. {finding.title}  [{_certainty(finding.certainty)}]"
         yield from _wrap(finding.explanation, 5)
+        if finding.dates:
+            yield from _wrap("Dates: " + "; ".join(finding.dates) + ".", 5)
         if finding.caveat:
             yield from _wrap(f"Caveat: {finding.caveat}", 5)
         if tree:

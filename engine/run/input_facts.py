@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ..schemas.facts import (
     FACT_TYPES,
+    CalendarOrigin,
     FactRecord,
     InputFacts,
     ProfileOrigin,
@@ -18,10 +19,11 @@ from ..schemas.facts import (
 )
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.scenario import Scenario
+from .calendar import calendar_facts
 
 _TYPE_ORDER = {name: position for position, name in enumerate(FACT_TYPES)}
 
-Draft = tuple[str, dict[str, Scalar], ScenarioOrigin | ProfileOrigin]
+Draft = tuple[str, dict[str, Scalar], ScenarioOrigin | ProfileOrigin | CalendarOrigin]
 
 
 def _scenario_facts(scenario: Scenario) -> Iterator[Draft]:
@@ -167,6 +169,7 @@ def _number(value: float) -> Scalar:
 def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> InputFacts:
     """The scenario's facts and both sides' profile scores, deduplicated, in canonical order."""
     drafts = list(_scenario_facts(scenario))
+    drafts += calendar_facts(scenario)  # the dates, checked against their country's calendar
     drafts += _profile_facts(knowledge_base, "home", scenario.we.culture)
     drafts += _profile_facts(knowledge_base, "counterpart", scenario.they.culture)
     for party in scenario.parties:

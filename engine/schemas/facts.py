@@ -6,6 +6,7 @@ scenario schema (one owner); dimension and finding names come from the knowledge
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -148,6 +149,28 @@ FACT_TYPES: dict[str, FactType] = {
         "something we observe on their side",
         {"kind": _enum(vocabulary.Observation, "what we observe")},
     ),
+    "key_date": FactType(
+        "a dated meeting, visit, deadline or planned action, checked against the calendar of "
+        "the counterpart's country (one fact per date)",
+        {
+            "kind": FieldSpec(
+                "enum",
+                "what happens on the date: a kind from `dates`, or 'action' for a planned action",
+                (*(kind.value for kind in vocabulary.DateKind), "action"),
+            ),
+            "action": _enum(vocabulary.Action, "for a planned action: what we plan to do"),
+            "date": FieldSpec("text", "the date, as YYYY-MM-DD"),
+            "weekday": FieldSpec("text", "the day of the week, in English"),
+            "country": FieldSpec("country", "the country whose calendar was checked"),
+            "checked": FieldSpec(
+                "bool", "true when the holidays package has a calendar for that country"
+            ),
+            "weekend": FieldSpec("bool", "the date is a weekend day there (when checked)"),
+            "public_holiday": FieldSpec("bool", "the date is a public holiday (when checked)"),
+            "holiday": FieldSpec("text", "the holiday's name, when it is one"),
+            "ramadan": FieldSpec("bool", "the date is in Ramadan on the Umm al-Qura calendar"),
+        },
+    ),
     "finding": FactType(
         "a conclusion reached by a rule",
         {"name": FieldSpec("finding", "a finding id from the knowledge base")},
@@ -173,6 +196,64 @@ class ProfileOrigin(Frozen):
     file: str
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def english_date(day: datetime.date) -> str:
+    """'Friday 19 February 2027', whatever the machine's locale (strftime would follow it)."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+class CalendarOrigin(Frozen):
+    """The fact is what calendar libraries say about a date the scenario gives, at ``path``:
+    the ``holidays`` package for the country's public holidays and weekend, ``hijridate`` for
+    the Umm al-Qura (Hijri) date. Library versions are kept because holiday tables change."""
+
+    kind: Literal["calendar"] = "calendar"
+    path: str
+    what: str = Field(description="what happens on the date: 'meeting', 'planned action ...'")
+    date: datetime.date
+    country: str
+    holidays_version: str = Field(
+        default="", description="empty when the holidays package has no calendar for the country"
+    )
+    holiday: str = ""
+    weekend: bool = False
+    hijri: str = Field(default="", description="the Umm al-Qura date, such as '11 Ramadan 1448'")
+    hijridate_version: str = ""
+
+    def day(self) -> str:
+        """The date as people say it, with what happens on it: 'meeting on Friday 19 February
+        2027'."""
+        return f"{self.what} on {english_date(self.date)}"
+
+    def describe(self) -> str:
+        """The day and what each library said about it, in one line."""
+        if not self.holidays_version:
+            said = f"the holidays package has no calendar for {self.country}"
+        else:
+            holiday = f"public holiday '{self.holiday}'" if self.holiday else "no public holiday"
+            weekend = "on their weekend" if self.weekend else "not on their weekend"
+            said = f"in {self.country}: {holiday}, {weekend} (holidays {self.holidays_version})"
+        if self.hijri:
+            said += f"; {self.hijri} (hijridate {self.hijridate_version}, Umm al-Qura calendar)"
+        return f"{self.day()} ({self.path}) {said}"
+
+
 class RuleOrigin(Frozen):
     """The fact was concluded by rule firings (by number, in firing order)."""
 
@@ -180,7 +261,9 @@ class RuleOrigin(Frozen):
     firings: tuple[int, ...]
 
 
-Origin = Annotated[ScenarioOrigin | ProfileOrigin | RuleOrigin, Field(discriminator="kind")]
+Origin = Annotated[
+    ScenarioOrigin | ProfileOrigin | CalendarOrigin | RuleOrigin, Field(discriminator="kind")
+]
 
 
 class FactRecord(Frozen):

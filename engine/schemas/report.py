@@ -52,6 +52,12 @@ class SourceReference(Frozen):
     url: str = ""
 
 
+_DATES = (
+    "the scenario's dated events it rests on, checked against their calendar, such as "
+    "'meeting on Friday 19 February 2027'"
+)
+
+
 class DiagnosisItem(Frozen):
     id: str
     title: str
@@ -62,6 +68,7 @@ class DiagnosisItem(Frozen):
         "cultures; 'profiles' when it rests on national profiles alone"
     )
     caveat: str = ""
+    dates: tuple[str, ...] = Field(default=(), description=_DATES)
     supported_by: tuple[Evidence, ...]
 
 
@@ -74,6 +81,7 @@ class Recommendation(Frozen):
     stage: PlanStage
     certainty: float
     because: str
+    dates: tuple[str, ...] = Field(default=(), description=_DATES)
     supported_by: tuple[Evidence, ...]
     sources: tuple[SourceReference, ...]
     conflicts_with: tuple[str, ...] = Field(

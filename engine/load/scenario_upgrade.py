@@ -6,8 +6,9 @@ what version 1 left implicit and can grow the new fields:
 
 - ``goal: {kind: ...}`` becomes a list of one goal (version 2 takes several, the first primary);
 - ``they.organisation_type: family_business`` becomes ``[family_business]``;
-- ``relationship.we_are: seller`` is written out, because a version-1 file, which could not say
-  who we are to them, meant seller (a comment beside it asks the author to check).
+- ``relationship.we_are`` is written out: what a version-1 file, which could not say who we are
+  to them, meant (:func:`engine.schemas.scenario.implied_role`: manager or acquirer when the
+  goal says so, seller otherwise), with a comment beside it asking the author to check.
 
 Items of ``we_are_doing`` and ``we_observe`` written as bare values stay as they are: version 2
 accepts them. Comments, key order, quoting and indentation are kept (ruamel.yaml round-trips
@@ -26,10 +27,17 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..schemas.scenario import implied_role
 from ..schemas.vocabulary import Role
 from .scenario import parse_scenario
 
-WE_ARE_COMMENT = "version 1 meant seller: check it (buyer, manager, partner...)"
+
+def we_are_comment(role: Role) -> str:
+    """The comment beside a ``we_are`` the upgrade wrote, asking the author to check it."""
+    if role is Role.seller:
+        return "version 1 meant seller: check it (buyer, manager, partner...)"
+    return f"version 1 meant {role.value}, from the goal: check it"
+
 
 # (mapping indent, sequence indent, dash offset): the layouts people write, tried in turn so
 # that an upgraded file keeps the indentation its author chose.
@@ -59,14 +67,15 @@ def upgrade_data(data: Mapping, *, add_relationship: bool = True) -> list[str]:
         _insert(data, "relationship", _mapping(data), before=_AFTER_RELATIONSHIP)
     relationship = data.get("relationship")
     if isinstance(relationship, dict) and "we_are" not in relationship:
-        _insert(relationship, "we_are", Role.seller.value, before=tuple(relationship)[:1])
+        role = implied_role(data.get("goal"))
+        _insert(relationship, "we_are", role.value, before=tuple(relationship)[:1])
         if isinstance(relationship, CommentedMap) and _is_block(relationship) and _is_block(data):
-            relationship.yaml_add_eol_comment(WE_ARE_COMMENT, "we_are")
+            relationship.yaml_add_eol_comment(we_are_comment(role), "we_are")
         changes.append(_WE_ARE_CHANGE)
     return changes
 
 
-_WE_ARE_CHANGE = "relationship.we_are: seller is written out (what version 1 meant)"
+_WE_ARE_CHANGE = "relationship.we_are is written out (what version 1 meant)"
 _AFTER_RELATIONSHIP = ("goal", "we_are_doing", "we_observe", "dates", "notes", "expectations")
 
 
@@ -144,7 +153,8 @@ def _upgrade_yaml(text: str) -> str:
     changes = upgrade_data(data, add_relationship=not as_text)
     upgraded = _dump(yaml, data)
     if as_text:
-        upgraded = _insert_relationship_block(upgraded, indent=_LAYOUTS[chosen][0])
+        role = implied_role(data.get("goal"))
+        upgraded = _insert_relationship_block(upgraded, _LAYOUTS[chosen][0], role)
         changes.append(_WE_ARE_CHANGE)
     return upgraded if changes else text
 
@@ -152,7 +162,7 @@ def _upgrade_yaml(text: str) -> str:
 _TOP_LEVEL_KEY = re.compile(r"^[\"']?(\w+)[\"']?[ \t]*:")
 
 
-def _insert_relationship_block(text: str, indent: int) -> str:
+def _insert_relationship_block(text: str, indent: int, role: Role) -> str:
     """``text`` with a ``relationship`` block before the first top-level key that the schema
     lists after it, above that key's own comment lines."""
     lines = text.splitlines(keepends=True)
@@ -166,7 +176,7 @@ def _insert_relationship_block(text: str, indent: int) -> str:
         position -= 1
     if position == len(lines) and lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    block = f"relationship:\n{' ' * indent}we_are: {Role.seller.value}  # {WE_ARE_COMMENT}\n"
+    block = f"relationship:\n{' ' * indent}we_are: {role.value}  # {we_are_comment(role)}\n"
     return "".join([*lines[:position], block, *lines[position:]])
 
 

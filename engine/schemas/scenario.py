@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
 import pycountry
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from ..errors import did_you_mean, shorten
 from .base import Frozen
@@ -176,10 +176,31 @@ class Party(Frozen):
     )
 
 
+# Who we are to them when a scenario does not say. Version-1 files could not; their goal tells
+# for the goals only a manager or an acquirer pursues (rules for managers answered them before
+# rules had roles), and the rest meant seller.
+_ROLE_FOR_GOAL = {
+    GoalKind.manage_team: Role.manager,
+    GoalKind.manage_remote_team: Role.manager,
+    GoalKind.give_feedback: Role.manager,
+    GoalKind.integrate_after_merger: Role.acquirer,
+}
+
+
+def implied_role(goal: Any) -> Role:
+    """Who we are to them in a scenario that does not say, from its (primary) goal's data."""
+    primary = goal[0] if isinstance(goal, list | tuple) and goal else goal
+    kind = primary.get("kind") if isinstance(primary, dict) else None
+    # No goal, or an unknown one, is seller here; validation reports it.
+    return next((role for aim, role in _ROLE_FOR_GOAL.items() if aim.value == kind), Role.seller)
+
+
 class Relationship(Frozen):
     we_are: Role = Field(
         default=Role.seller,
-        description="Who we are to them (version-1 files, which could not say, mean seller)",
+        description="Who we are to them. Left out: manager when the primary goal is to manage "
+        "a team, a remote team or give feedback, acquirer when it is to integrate after a "
+        "merger, seller otherwise (what version-1 files, which could not say, meant)",
         json_schema_extra=_described(Role, ROLE_DESCRIPTIONS),
     )
     partnership: PartnershipKind | None = Field(
@@ -249,6 +270,18 @@ class Scenario(Frozen):
     )
     notes: str = Field(default="", description="Anything else; no rule reads it")
     expectations: Expectations = Expectations()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _role_from_goal(cls, data: Any) -> Any:
+        """``relationship.we_are`` left out: the role the goal implies (:func:`implied_role`)."""
+        if not isinstance(data, dict):
+            return data
+        relationship = data.get("relationship", {})
+        role = implied_role(data.get("goal"))
+        if role is Role.seller or not isinstance(relationship, dict) or "we_are" in relationship:
+            return data
+        return {**data, "relationship": {**relationship, "we_are": role.value}}
 
     @property
     def primary_goal(self) -> Goal:

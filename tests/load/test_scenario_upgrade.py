@@ -17,11 +17,14 @@ from synergy_compass.engine.api import advise, compiled_knowledge_base
 from synergy_compass.engine.errors import ScenarioError
 from synergy_compass.engine.load.scenario import parse_scenario
 from synergy_compass.engine.load.scenario_upgrade import (
-    WE_ARE_COMMENT,
     upgrade_data,
     upgrade_scenario,
+    we_are_comment,
 )
 from synergy_compass.engine.schemas.report import Report
+from synergy_compass.engine.schemas.vocabulary import Role
+
+WE_ARE_COMMENT = we_are_comment(Role.seller)
 
 VERSION_1 = sorted((Path(__file__).parent.parent / "fixtures" / "v1_scenarios").glob("*.yaml"))
 
@@ -57,7 +60,8 @@ def test_an_upgrade_changes_only_the_version_1_lines(path: Path) -> None:
         line.lstrip().startswith(("organisation_type:", "kind:", "description:"))
         for line in removed
     ), removed
-    assert f"  we_are: seller  # {WE_ARE_COMMENT}" in added
+    role = parse_scenario(path.read_bytes(), str(path)).scenario.relationship.we_are
+    assert f"  we_are: {role}  # {we_are_comment(role)}" in added
     assert "  - kind: " + path.read_text().split("goal:\n  kind: ")[1].split("\n")[0] in added
 
 
@@ -183,3 +187,27 @@ def test_the_readme_example_is_version_2_and_uses_every_field() -> None:
         "we.people.years_in_other_culture",
         "they.people.name",
     }
+
+
+@pytest.mark.parametrize(
+    ("goal", "role"),
+    [
+        ("{kind: manage_team}", "manager"),
+        ("[{kind: manage_remote_team}, {kind: win_first_deal}]", "manager"),
+        ("{kind: give_feedback}", "manager"),
+        ("{kind: integrate_after_merger}", "acquirer"),
+        ("[{kind: win_first_deal}, {kind: manage_team}]", "seller"),
+        ("{kind: appoint_distributor}", "seller"),
+    ],
+)
+def test_a_scenario_that_does_not_say_who_we_are_means_what_version_1_meant(
+    goal: str, role: str
+) -> None:
+    # Version 1 had no roles and its rules for managers answered these goals: without the
+    # role the goal implies, a version-1 team case would lose its team advice.
+    text = f"title: T\nwe: {{culture: US}}\nthey: {{culture: JP}}\ngoal: {goal}\n"
+    assert parse_scenario(text.encode(), "case.yaml").scenario.relationship.we_are == role
+    upgraded = upgrade_scenario(text.encode(), "case.yaml")
+    assert f"  we_are: {role}  # {we_are_comment(Role(role))}\n" in upgraded
+    said = text + "relationship: {we_are: buyer}\n"
+    assert parse_scenario(said.encode(), "case.yaml").scenario.relationship.we_are == "buyer"

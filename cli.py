@@ -498,9 +498,10 @@ def scenario_group() -> None:
 def scenario_upgrade(scenario: Path, in_place: bool, output: Path | None, quiet: bool) -> None:
     """Rewrite a version-1 SCENARIO in the version-2 format ('-' reads stdin).
 
-    The goal and the organisation type become lists, and `relationship.we_are: seller`, which
-    version 1 meant without saying, is written out for you to check. Comments, key order and
-    layout are kept; the advice stays the same. A file already in version 2 comes out as it is.
+    The goal and the organisation type become lists, and `relationship.we_are`, which version 1
+    could not say (manager or acquirer when the goal says so, else seller), is written out for
+    you to check. Comments, key order and layout are kept; the advice stays the same. A file
+    already in version 2 comes out as it is.
 
     \b
     Examples:

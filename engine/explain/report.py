@@ -33,6 +33,7 @@ from ..schemas.report import (
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
+from .pairs import PairFinder
 
 _STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}
 NATIONAL_TENDENCY_CAVEAT = (
@@ -197,6 +198,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     firings = {firing.number: firing for firing in run.firings}
     values = finding_certainties(run, knowledge_base)
     how = _HowBuilder(run, knowledge_base)
+    pairs = PairFinder(run, lambda code: _country_name(code, knowledge_base))
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     for firing in run.firings:
@@ -230,6 +232,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                     else "profiles",
                     caveat=finding.caveat,
                     dates=_dates(evidence_list),
+                    between=pairs.between(fact.id),
                     supported_by=tuple(evidence_list),
                 )
             )

@@ -177,7 +177,7 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
 def _collect_checked(document: YamlDocument, collected: _Collected) -> None:
     """A file of a KB that passed every check with these bytes: items are validated when
     first read (see :class:`CheckedLocated`); the small manifest and lint files at once."""
-    (kind,) = document.data
+    kind = _kind_of(document)  # a rules file may also carry its defaults (roles)
     if kind == "culture":
         profile = CheckedLocated[CultureProfile](CultureProfile, document, ("culture",))
         collected.cultures[str(document.data["culture"]["country"])] = profile

@@ -12,9 +12,10 @@ import io
 from collections.abc import Iterator
 
 from ..consult.compare import CultureComparison
+from ..explain.pairs import describe_between
 from ..explain.report import NATIONAL_TENDENCY_CAVEAT
 from ..schemas.kb import PlanStage
-from ..schemas.report import Evidence, HowNode, Recommendation, Report
+from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 
 _CHART_FRAMEWORKS = ("Hofstede 6-D", "The Culture Map (Meyer)")
 
@@ -92,6 +93,11 @@ def _with_dates(text: str, dates: tuple[str, ...]) -> str:
     return f"{text} Dates: {'; '.join(dates)}." if dates else text
 
 
+def _between(finding: DiagnosisItem) -> str:
+    """The cultures a finding is about, as a sentence to close its paragraph."""
+    return f" {describe_between(finding.between)}." if finding.between else ""
+
+
 def _plan(report: Report) -> Iterator[tuple[PlanStage, list[Recommendation]]]:
     for stage in PlanStage:
         items = [item for item in report.recommendations if item.stage == stage]
@@ -124,7 +130,11 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
     ]
     for finding in situation:
         explanation = _with_dates(finding.explanation, finding.dates)
-        lines += [f"**{finding.title}** (certainty {finding.certainty:.2f}). {explanation}", ""]
+        lines += [
+            f"**{finding.title}** (certainty {finding.certainty:.2f}). {explanation}"
+            f"{_between(finding)}",
+            "",
+        ]
     lines += ["## The plan", ""]
     for stage, items in _plan(report):
         lines += [f"### {stage.heading}", ""]
@@ -150,7 +160,8 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
         ]
     for finding in background:
         lines += [
-            f"**{finding.title}** (certainty {finding.certainty:.2f}). {finding.explanation}",
+            f"**{finding.title}** (certainty {finding.certainty:.2f}). {finding.explanation}"
+            f"{_between(finding)}",
             "",
         ]
     lines += ["## Caveats", ""] + [
@@ -217,10 +228,11 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         "<h2>What is going on</h2>",
     ]
     for finding in situation:
+        text = _with_dates(finding.explanation, finding.dates) + _between(finding)
         parts.append(
             f'<div class="item"><strong>{escape(finding.title)}</strong> '
             f'<span class="certainty">certainty {finding.certainty:.2f}</span>'
-            f"<br>{escape(_with_dates(finding.explanation, finding.dates))}</div>"
+            f"<br>{escape(text)}</div>"
         )
     parts.append("<h2>The plan</h2>")
     for stage, items in _plan(report):
@@ -245,7 +257,7 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         parts.append(
             f'<div class="item"><strong>{escape(finding.title)}</strong> '
             f'<span class="certainty">certainty {finding.certainty:.2f}</span>'
-            f"<br>{escape(finding.explanation)}</div>"
+            f"<br>{escape(finding.explanation + _between(finding))}</div>"
         )
     parts.append("<h2>Caveats</h2><ul>")
     parts += [f'<li class="caveat">{escape(caveat)}</li>' for caveat in report.caveats]

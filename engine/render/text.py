@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
+from ..explain.pairs import describe_between
 from ..schemas.kb import PlanStage
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 
@@ -103,6 +104,8 @@ def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[
         yield from _wrap(finding.explanation, 5)
         if finding.dates:
             yield from _wrap("Dates: " + "; ".join(finding.dates) + ".", 5)
+        if finding.between:
+            yield from _wrap(describe_between(finding.between) + ".", 5)
         if finding.caveat:
             yield from _wrap(f"Caveat: {finding.caveat}", 5)
         if tree:

@@ -58,6 +58,17 @@ _DATES = (
 )
 
 
+class CultureSide(Frozen):
+    """One of the cultures a diagnosis item is about."""
+
+    side: str = Field(
+        description="'home' (ours), 'counterpart' (theirs) or another party's kind, "
+        "such as 'their_parent'"
+    )
+    country: str = Field(description="ISO 3166 alpha-2 code of that side's culture")
+    name: str = Field(description="the country's name")
+
+
 class DiagnosisItem(Frozen):
     id: str
     title: str
@@ -69,6 +80,12 @@ class DiagnosisItem(Frozen):
     )
     caveat: str = ""
     dates: tuple[str, ...] = Field(default=(), description=_DATES)
+    between: tuple[CultureSide, ...] = Field(
+        default=(),
+        description="the cultures it is about: the sides whose culture and profile facts "
+        "its support rests on, through chained findings; empty when it rests on what the "
+        "scenario states alone",
+    )
     supported_by: tuple[Evidence, ...]
 
 

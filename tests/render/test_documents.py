@@ -127,3 +127,14 @@ def test_the_html_report_renders_in_a_real_browser(tmp_path: Path) -> None:
     assert "<svg" in dom
     chromium(profile, "--window-size=1200,2000", f"--screenshot={screenshot}", page.as_uri())
     assert screenshot.stat().st_size > 50_000  # a real rendered page, not a blank one
+
+
+def test_client_reports_say_which_pair_a_finding_is_about() -> None:
+    report = advise_file(
+        Path("kb/scenarios/three-parties-us-buyer-japan-subsidiary-german-parent.yaml")
+    )
+    markdown = render_markdown(report, None)
+    sign_off = next(line for line in markdown.splitlines() if line.startswith("**Sign-off sits"))
+    assert sign_off.endswith("Between: United States ↔ Germany (their parent).")
+    page = render_html(report, None)
+    assert "Between: United States ↔ Japan.</div>" in page

@@ -1,0 +1,95 @@
+"""Which cultures a conclusion compares: the pair (or more) of sides it is about.
+
+No rule declares its pair; it is read off the support. From a finding, walk down through the
+firings that concluded it, the facts they matched, the findings among those and the firings
+behind them, and collect every culture, score and score-spread fact met on the way. Each such
+fact belongs to a side (``home``, ``counterpart`` or a party's kind, such as ``their_parent``)
+and a country, so a finding resting on our profile and the parent's names us and the parent,
+and one resting on what the scenario observes alone names nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..schemas.facts import SIDES, FactRecord
+from ..schemas.report import CultureSide
+from ..schemas.results import Firing, RunResult
+
+Side = tuple[str, str]
+"""A side and the country of its culture, such as ``("their_parent", "DE")``."""
+
+_SIDE_ORDER = {side: position for position, side in enumerate(SIDES)}
+_NAMED_BY_COUNTRY_ALONE = frozenset({"home", "counterpart"})
+
+
+def _side_of(fact: FactRecord) -> Side | None:
+    if fact.type == "culture":
+        return str(fact.fields["side"]), str(fact.fields["country"])
+    if fact.type in ("score", "score_spread") and fact.origin.kind == "profile":
+        # Two parties of one kind may have different cultures: the profile says whose it is.
+        return str(fact.fields["side"]), fact.origin.country
+    return None
+
+
+class PairFinder:
+    """Answers, for any fact of one run, the sides its support rests on."""
+
+    def __init__(self, run: RunResult, country_name: Callable[[str], str]) -> None:
+        self._country_name = country_name
+        self._facts = {fact.id: fact for fact in run.facts}
+        self._firings: dict[int, Firing] = {firing.number: firing for firing in run.firings}
+        self._answers: dict[int, tuple[Side, ...]] = {}
+
+    def sides(self, fact_id: int) -> tuple[Side, ...]:
+        """The sides under ``fact_id``, ours first, then theirs, then other parties."""
+        if fact_id not in self._answers:
+            self._answers[fact_id] = _ordered(self._collect(fact_id))
+        return self._answers[fact_id]
+
+    def between(self, fact_id: int) -> tuple[CultureSide, ...]:
+        """The sides under ``fact_id`` as the report shows them, with the countries' names."""
+        return tuple(
+            CultureSide(side=side, country=code, name=self._country_name(code))
+            for side, code in self.sides(fact_id)
+        )
+
+    def _collect(self, start: int) -> set[Side]:
+        # A finding can be concluded again by a firing that used it, so the walk keeps track
+        # of the facts it has seen instead of recursing.
+        found: set[Side] = set()
+        seen = {start}
+        waiting = [start]
+        while waiting:
+            fact = self._facts[waiting.pop()]
+            side = _side_of(fact)
+            if side is not None:
+                found.add(side)
+            if fact.origin.kind != "rule":
+                continue
+            for number in fact.origin.firings:
+                firing = self._firings[number]
+                for used in (*firing.facts, *firing.witnesses):
+                    if used not in seen:
+                        seen.add(used)
+                        waiting.append(used)
+        return found
+
+
+def _ordered(sides: Iterable[Side]) -> tuple[Side, ...]:
+    return tuple(sorted(sides, key=lambda side: (_SIDE_ORDER.get(side[0], len(SIDES)), side)))
+
+
+def describe_between(between: Iterable[CultureSide]) -> str:
+    """A short line for reports: ``Between: United States ↔ Germany (their parent)``, or
+    ``Culture: Japan`` for a finding about one side only; empty for none.
+
+    Our culture and theirs go by the country's name alone; any other party says what it is.
+    """
+    labels = []
+    for member in between:
+        kind = "" if member.side in _NAMED_BY_COUNTRY_ALONE else member.side.replace("_", " ")
+        labels.append(f"{member.name} ({kind})" if kind else member.name)
+    if not labels:
+        return ""
+    return ("Between: " if len(labels) > 1 else "Culture: ") + " ↔ ".join(labels)

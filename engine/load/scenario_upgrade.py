@@ -124,17 +124,19 @@ def _insert(mapping: Mapping, key: str, value: Any, before: tuple[str, ...]) -> 
 
 
 def _round_trip(layout: tuple[int, int, int]) -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line the author wrote on one line
+    # ruamel.yaml's round-trip loader builds no Python object from a tag, and the file has
+    # passed the safe loader (load/yaml_source.py: no tags, bounded size and nesting) first.
+    round_trip = YAML(typ="rt")
+    round_trip.preserve_quotes = True
+    round_trip.width = 4096  # never re-wrap a long line the author wrote on one line
     mapping, sequence, offset = layout
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    return yaml
+    round_trip.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return round_trip
 
 
-def _dump(yaml: YAML, data: Any) -> str:
+def _dump(round_trip: YAML, data: Any) -> str:
     stream = io.StringIO()
-    yaml.dump(data, stream)
+    round_trip.dump(data, stream)
     return stream.getvalue()
 
 
@@ -143,15 +145,16 @@ def _upgrade_yaml(text: str) -> str:
     # The first layout that writes the file back unchanged is the author's; none does when the
     # file mixes layouts, and then the first (this project's) is used.
     chosen = next(
-        (index for index, yaml in enumerate(layouts) if _dump(yaml, yaml.load(text)) == text), 0
+        (index for index, layout in enumerate(layouts) if _dump(layout, layout.load(text)) == text),
+        0,
     )
-    yaml = layouts[chosen]
-    data = yaml.load(text)
+    round_trip = layouts[chosen]
+    data = round_trip.load(text)
     # A new `relationship:` block goes in as text: ruamel.yaml keeps the comment lines above
     # `goal:` with the value before them, so inserting the key there would slip it under them.
     as_text = "relationship" not in data and _is_block(data)
     changes = upgrade_data(data, add_relationship=not as_text)
-    upgraded = _dump(yaml, data)
+    upgraded = _dump(round_trip, data)
     if as_text:
         role = implied_role(data.get("goal"))
         upgraded = _insert_relationship_block(upgraded, _LAYOUTS[chosen][0], role)

@@ -211,3 +211,11 @@ def test_a_scenario_that_does_not_say_who_we_are_means_what_version_1_meant(
     assert f"  we_are: {role}  # {we_are_comment(Role(role))}\n" in upgraded
     said = text + "relationship: {we_are: buyer}\n"
     assert parse_scenario(said.encode(), "case.yaml").scenario.relationship.we_are == "buyer"
+
+
+def test_a_tag_is_refused_before_the_round_trip_reads_the_file(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = f"title: !!python/object/apply:os.system ['touch {marker}']\nwe: {{culture: US}}\n"
+    with pytest.raises(ScenarioError, match="is not allowed"):
+        upgrade_scenario(text.encode(), "case.yaml")
+    assert not marker.exists()

@@ -53,6 +53,7 @@ class ProblemCode(StrEnum):
     rule_without_rationale = "rule-without-rationale"
     rule_without_source = "rule-without-source"
     score_out_of_range = "score-out-of-range"
+    unknown_scenario_field = "unknown-scenario-field"
     cache = "cache"
     """A checked-KB cache entry that no longer validates: a fault of the cache, not of the KB,
     found while a run reads an item, never while a KB is checked, so no lint check lists it."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .explain.note_hints import find_note_hints
 from .explain.report import explain
 from .run.compiler import CompiledKB
 from .run.garbage_collection import collection_paused
@@ -34,7 +35,8 @@ class ExplainedRun:
 def explained_run(
     scenario: Scenario, compiled: CompiledKB, step_limit: int = DEFAULT_STEP_LIMIT
 ) -> ExplainedRun:
-    """Run a scenario on a compiled KB and explain the run.
+    """Run a scenario on a compiled KB and explain the run; the report also lists the words of
+    the scenario's free text that name facts the form can hold (the KB's note-hint table).
 
     Safe to call from several threads at once on the same compiled KB: each thread runs its
     own engine. No cyclic garbage collection happens during the call (see
@@ -43,7 +45,10 @@ def explained_run(
     knowledge_base = compiled.knowledge_base
     with collection_paused():
         result = run(compiled, build_input_facts(scenario, knowledge_base), step_limit)
-        return ExplainedRun(result, explain(result, scenario, knowledge_base))
+        report = explain(result, scenario, knowledge_base)
+    table = [row.value for row in knowledge_base.note_hints]
+    hints = find_note_hints(scenario, table)
+    return ExplainedRun(result, report.model_copy(update={"note_hints": hints}))
 
 
 def advise(

@@ -33,6 +33,7 @@ from ..pipeline import advise
 from ..run.compiler import CompiledKB
 from ..run.garbage_collection import freeze_long_lived
 from ..schemas.base import Frozen
+from ..schemas.note_hints import NoteHint
 
 _LIST_FIELDS = {
     "we_are_doing",
@@ -70,6 +71,7 @@ class BatchResult(Frozen):
     title: str = ""
     recommendations: tuple[dict[str, Any], ...] = ()
     diagnosis: tuple[dict[str, Any], ...] = ()
+    note_hints: tuple[NoteHint, ...] = ()  # words of its free text the form could hold
     error: str = ""
 
 
@@ -247,6 +249,7 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
             for r in report.recommendations
         ),
         diagnosis=tuple({"id": d.id, "certainty": d.certainty} for d in report.diagnosis),
+        note_hints=report.note_hints,
     )
 
 

@@ -18,6 +18,7 @@ from ..schemas.document import PathKey
 from ..schemas.facts import FACT_TYPES, FieldSpec
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from ..schemas.rules import FieldTest, Pattern, RuleSpec, VariableOperand
+from .note_hint_checks import check_note_hints
 from .problem_codes import describe
 
 describe(
@@ -88,7 +89,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
                 key=True,
             )
         problems += _check_conditions(rule, knowledge_base)
-    return problems
+    return problems + check_note_hints(knowledge_base.note_hints)
 
 
 describe(ProblemCode.rule_without_rationale, "A rule does not say why it holds.")

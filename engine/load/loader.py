@@ -27,6 +27,7 @@ from ..schemas.kb_files import (
     RuleFileDefaults,
 )
 from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
+from ..schemas.note_hints import NoteHintsFile, PhraseHint
 from ..schemas.rules import RuleSpec
 from . import cross_checks
 from .cache import (
@@ -54,6 +55,7 @@ class _Collected:
     advice: dict[str, Located[Advice]] = field(default_factory=dict)
     rules: list[Located[RuleSpec]] = field(default_factory=list)
     lint_exclusions: list[Located[LintExclusion]] = field(default_factory=list)
+    note_hints: list[Located[PhraseHint]] = field(default_factory=list)
     lint_role_words: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -211,6 +213,9 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
             collected.lint_exclusions.append(
                 Located(exclusion, document, ("lint", "disable", index))
             )
+    elif isinstance(model, NoteHintsFile):
+        for index, hint in enumerate(model.note_hints):
+            collected.note_hints.append(Located(hint, document, ("note_hints", index)))
 
 
 def _documents(
@@ -312,6 +317,7 @@ def _assembled(directories: list[Path], collected: _Collected, digest: str) -> K
         advice=collected.advice,
         rules=tuple(collected.rules),
         lint_exclusions=tuple(collected.lint_exclusions),
+        note_hints=tuple(collected.note_hints),
         lint_role_words=tuple(collected.lint_role_words),
     )
 

@@ -16,6 +16,7 @@ from ..explain.pairs import describe_between
 from ..explain.report import NATIONAL_TENDENCY_CAVEAT
 from ..schemas.kb import PlanStage
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
+from .text import note_hint_intro
 
 _CHART_FRAMEWORKS = ("Hofstede 6-D", "The Culture Map (Meyer)")
 
@@ -105,6 +106,40 @@ def _plan(report: Report) -> Iterator[tuple[PlanStage, list[Recommendation]]]:
             yield stage, items
 
 
+_NOTE_HINTS_LEAD = (
+    "No rule reads free text. These words look like facts the scenario form can hold; "
+    "put them there and run again."
+)
+
+
+def _note_hints_markdown(report: Report) -> list[str]:
+    if not report.note_hints:
+        return []
+    lines = ["", "## From your notes", "", _NOTE_HINTS_LEAD, ""]
+    for hint in report.note_hints:
+        others = "".join(f" or `{alternative}`" for alternative in hint.alternatives)
+        explain = f" {hint.explain}" if hint.explain else ""
+        lines.append(f"- {note_hint_intro(hint)}: add `{hint.suggestion}`{others}.{explain}")
+    return lines
+
+
+def _note_hints_html(report: Report) -> list[str]:
+    if not report.note_hints:
+        return []
+    parts = [f"<h2>From your notes</h2><p>{html.escape(_NOTE_HINTS_LEAD)}</p><ul>"]
+    for hint in report.note_hints:
+        others = "".join(
+            f" or <code>{html.escape(alternative)}</code>" for alternative in hint.alternatives
+        )
+        explain = f" {html.escape(hint.explain)}" if hint.explain else ""
+        parts.append(
+            f"<li>{html.escape(note_hint_intro(hint))}: add "
+            f"<code>{html.escape(hint.suggestion)}</code>{others}.{explain}</li>"
+        )
+    parts.append("</ul>")
+    return parts
+
+
 def render_markdown(report: Report, comparison: CultureComparison | None) -> str:
     """The report as Markdown, the chart embedded as an SVG data URI."""
     situation = [item for item in report.diagnosis if item.basis == "situation"]
@@ -167,6 +202,7 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
     lines += ["## Caveats", ""] + [
         f"- {caveat}" for caveat in report.caveats or (NATIONAL_TENDENCY_CAVEAT,)
     ]
+    lines += _note_hints_markdown(report)
     lines += ["", "## Sources", ""] + [f"- {source}" for source in _sources(report)]
     lines += ["", "## Appendix: how each recommendation was reached", ""]
     for recommendation in report.recommendations:
@@ -261,7 +297,9 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         )
     parts.append("<h2>Caveats</h2><ul>")
     parts += [f'<li class="caveat">{escape(caveat)}</li>' for caveat in report.caveats]
-    parts.append("</ul><h2>Sources</h2><ul>")
+    parts.append("</ul>")
+    parts += _note_hints_html(report)
+    parts.append("<h2>Sources</h2><ul>")
     parts += [f"<li>{escape(source)}</li>" for source in _sources(report)]
     parts.append(
         '</ul><h2>Appendix: how each recommendation was reached</h2><div class="appendix">'

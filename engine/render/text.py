@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ..explain.pairs import describe_between
 from ..schemas.kb import PlanStage
+from ..schemas.note_hints import NoteHint
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 
 WIDTH = 88
@@ -158,6 +159,24 @@ def _caveats(report: Report) -> Iterator[str]:
         yield from textwrap.wrap(caveat, WIDTH, initial_indent="  - ", subsequent_indent="    ")
 
 
+def note_hint_intro(hint: NoteHint) -> str:
+    """'Your notes mention "works council"': where the words are, as the user wrote them."""
+    where = "Your notes mention" if hint.found_in == "notes" else f"{hint.found_in} mentions"
+    return f'{where} "{hint.phrase}"'
+
+
+def _note_hints(report: Report) -> Iterator[str]:
+    # The suggestion has a line of its own, so that it can be copied into the scenario whole.
+    yield "FROM YOUR NOTES: facts written only in free text, which no rule reads"
+    for hint in report.note_hints:
+        yield f"  - {note_hint_intro(hint)}; add:"
+        yield _line(hint.suggestion, 6)
+        for alternative in hint.alternatives:
+            yield _line(f"or: {alternative}", 4)
+        if hint.explain:
+            yield from _wrap(hint.explain, 4)
+
+
 def render_text(report: Report, *, explain: bool = False) -> str:
     """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees."""
     tree = _HowTree() if explain else None
@@ -166,6 +185,8 @@ def render_text(report: Report, *, explain: bool = False) -> str:
         sections.append(list(_advised_against(report, tree)))
     if report.caveats:
         sections.append(list(_caveats(report)))
+    if report.note_hints:
+        sections.append(list(_note_hints(report)))
     if not explain:
         sections.append(
             ["Run with --explain to see the rules, facts and sources behind each item."]

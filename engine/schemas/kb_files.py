@@ -12,6 +12,7 @@ from pydantic import Field
 
 from .base import Frozen
 from .kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
+from .note_hints import NoteHintsFile
 from .rules import RuleSpec
 from .vocabulary import Role
 
@@ -80,4 +81,5 @@ FILE_KINDS: dict[str, type[Frozen]] = {
     "advice": AdviceFile,
     "rules": RulesFile,
     "lint": LintFile,
+    "note_hints": NoteHintsFile,
 }

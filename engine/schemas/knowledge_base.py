@@ -20,6 +20,7 @@ from .kb import (
     Manifest,
     Source,
 )
+from .note_hints import PhraseHint
 from .rules import RuleSpec
 
 Item = TypeVar("Item")
@@ -87,6 +88,7 @@ class KnowledgeBase:
     advice: Mapping[str, Located[Advice]]
     rules: tuple[Located[RuleSpec], ...]
     lint_exclusions: tuple[Located[LintExclusion], ...] = ()
+    note_hints: tuple[Located[PhraseHint], ...] = ()  # kb/notes.yaml: words in free text
     lint_role_words: tuple[str, ...] = ()  # from the lint files; see LintConfig
 
     @cached_property

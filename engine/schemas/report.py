@@ -9,6 +9,7 @@ from pydantic import Field
 from .base import Frozen
 from .facts import FactRecord, Origin
 from .kb import PlanStage, Topic
+from .note_hints import NoteHint
 from .results import Firing
 
 
@@ -137,3 +138,8 @@ class Report(Frozen):
     )
     caveats: tuple[str, ...]
     trace: Trace
+    note_hints: tuple[NoteHint, ...] = Field(
+        default=(),
+        description="words in the scenario's free text that name facts the form can hold, with "
+        "the field to use: no rule reads free text (the KB's note_hints table)",
+    )

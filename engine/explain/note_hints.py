@@ -1,0 +1,109 @@
+"""Which words of a scenario's free text name facts the form can hold (issue 13, item 7).
+
+Rules never read free text. This reads it against the KB's note-hint table (``kb/notes.yaml``)
+only to tell the user, "your notes mention 'works council': add
+``we_observe: [works_council_consultation]``", and stays silent where the scenario already
+states the fact, so that moving a fact into its field is what makes the hint go away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from ..schemas.note_hints import (
+    FieldValue,
+    NoteHint,
+    PhraseHint,
+    free_texts,
+    resolve_field,
+)
+from ..schemas.scenario import Scenario
+
+# A space or a hyphen in a phrase finds either, or a run of them: 'family owned' finds
+# 'family-owned' and 'family  owned'. A '*' stands for one to three words: 'their *
+# headquarters' finds 'their Tokyo headquarters'.
+_JOINER = r"[\s\-]+"
+_ANY_WORDS = rf"\w+(?:{_JOINER}\w+){{0,2}}"
+
+
+def _normalised(text: str) -> str:
+    # the same length, so positions found in it hold in the original text
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+@lru_cache(maxsize=1024)
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for all phrases of a row, whole words only, any case; longer phrases are
+    tried first so that the words found are the fullest phrase at that place."""
+    alternatives = sorted(
+        (
+            _JOINER.join(
+                _ANY_WORDS if word == "*" else re.escape(word)
+                for word in re.split(_JOINER, _normalised(phrase))
+            )
+            for phrase in phrases
+        ),
+        key=len,
+        reverse=True,
+    )
+    # a hyphen joins words, so 'president' is not found in 'vice-president'
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.IGNORECASE)
+
+
+def states(scenario: Scenario, option: FieldValue) -> bool:
+    """Whether the scenario already says this: the value is among the field's values (any value
+    when there is none); a single field also counts once the scenario sets it, since a choice
+    the consultant wrote down is not for a word in the notes to overrule."""
+    field = resolve_field(option.field)
+    stated = field.stated(scenario)
+    if option.value is None:
+        return bool(stated)
+    if field.many:
+        return option.value in stated
+    return option.value in stated or field.set_explicitly(scenario)
+
+
+def _hint(row: PhraseHint, phrase: str, where: str) -> NoteHint:
+    main, *others = row.options
+    return NoteHint(
+        phrase=phrase,
+        found_in=where,
+        field=resolve_field(main.field).path,
+        value=main.value,
+        suggestion=resolve_field(main.field).yaml(main.value),
+        alternatives=tuple(resolve_field(other.field).yaml(other.value) for other in others),
+        explain=row.explain,
+    )
+
+
+def _key(option: FieldValue) -> tuple[str, str | None]:
+    return resolve_field(option.field).path, option.value
+
+
+def find_note_hints(scenario: Scenario, table: Sequence[PhraseHint]) -> tuple[NoteHint, ...]:
+    """The hints for a scenario, in the order their words appear (notes first), each at the
+    first place its row's words appear. A row naming a field and value that a hint given
+    earlier in the text already names adds nothing and is left out: 'slipped' and 'our
+    delivery was late' make one hint, whose alternatives say whose delay it may be."""
+    texts = list(free_texts(scenario))
+    matches: list[tuple[tuple[int, int], PhraseHint, str, str]] = []
+    for row in table:
+        look_in = {resolve_field(path).path for path in row.look_in}
+        pattern = _pattern(row.phrases)
+        for position, (field, where, text) in enumerate(texts):
+            match = pattern.search(_normalised(text)) if not look_in or field in look_in else None
+            if match:
+                phrase = text[match.start() : match.end()]
+                matches.append(((position, match.start()), row, phrase, where))
+                break
+    hints: list[NoteHint] = []
+    named: set[tuple[str, str | None]] = set()
+    for _, row, phrase, where in sorted(matches, key=lambda match: match[0]):
+        keys = {_key(option) for option in row.options}
+        if keys & named or any(states(scenario, option) for option in row.options):
+            continue
+        named |= keys
+        hints.append(_hint(row, phrase, where))
+    return tuple(hints)

@@ -225,3 +225,29 @@ def test_the_works_council_rules_are_for_the_employer_side_only() -> None:
     )
     report = advise(as_seller, compiled_knowledge_base())
     assert "employee-consultation-required" not in {item.id for item in report.diagnosis}
+
+
+@pytest.mark.parametrize("path", REVIEW_CASES, ids=[path.stem[:9] for path in REVIEW_CASES])
+def test_the_notes_hold_nothing_the_keyword_table_flags(path: Path) -> None:
+    flagged = [
+        (hint.phrase, hint.suggestion)
+        for hint in report_for(int(path.stem[7:9])).note_hints
+        if hint.found_in == "notes"
+    ]
+    assert flagged == []
+
+
+def test_the_keyword_table_would_flag_a_fact_left_in_the_notes() -> None:
+    scenario = case(7)
+    without_the_field = scenario.model_copy(
+        update={
+            "we_observe": tuple(
+                item for item in scenario.we_observe if item.kind != "works_council_consultation"
+            ),
+            "notes": "The CSE has asked to be consulted on the reorganisation.",
+        }
+    )
+    report = advise(without_the_field, compiled_knowledge_base())
+    assert [hint.value for hint in report.note_hints if hint.found_in == "notes"] == [
+        "works_council_consultation"
+    ]

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from synergy_compass.engine.schemas import scenario as vocabulary
+from synergy_compass.engine.schemas import vocabulary
 from synergy_compass.engine.schemas.facts import FactRecord, InputFacts, Scalar, ScenarioOrigin
 
 DIMENSIONS = 40

@@ -173,7 +173,9 @@ class _HowBuilder:
                         firing=number,
                         facts=tuple(
                             self.node(used, seen | {number})
-                            for used in (*firing.facts, *firing.witnesses)
+                            # one fact can meet two conditions (a rule's role guard and its
+                            # own test of the relationship): shown once
+                            for used in dict.fromkeys((*firing.facts, *firing.witnesses))
                         ),
                     )
                 )
@@ -203,7 +205,9 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     for firing in run.firings:
         rule = knowledge_base.rule(firing.rule).value
-        matched = tuple(facts[fact_id] for fact_id in (*firing.facts, *firing.witnesses))
+        matched = tuple(
+            facts[fact_id] for fact_id in dict.fromkeys((*firing.facts, *firing.witnesses))
+        )
         weakest = _weakest((*firing.facts, *firing.witnesses), facts, values)
 
         for finding_id, stated in rule.then.conclude.items():

@@ -15,7 +15,7 @@ from collections import defaultdict
 import pycountry
 
 from ..rules import certainty
-from ..schemas.facts import CalendarOrigin, FactRecord
+from ..schemas.facts import FactRecord
 from ..schemas.kb import Advice, PlanStage, Source
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import (
@@ -34,6 +34,7 @@ from ..schemas.results import Firing, RunResult
 from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
 from .pairs import PairFinder
+from .support import dates_of, people_of
 
 _STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}
 NATIONAL_TENDENCY_CAVEAT = (
@@ -235,7 +236,8 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                     if _grounded_in_situation(fact, facts, firings, frozenset())
                     else "profiles",
                     caveat=finding.caveat,
-                    dates=_dates(evidence_list),
+                    dates=dates_of(evidence_list),
+                    people=people_of(evidence_list, scenario),
                     between=pairs.between(fact.id),
                     supported_by=tuple(evidence_list),
                 )
@@ -247,6 +249,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     for advice_id, evidence_list in advice_evidence.items():
         advice = knowledge_base.advice[advice_id].value
         item = _recommendation(advice, evidence_list, knowledge_base)
+        item = item.model_copy(update={"people": people_of(evidence_list, scenario)})
         (recommendations if item.certainty > 0 else against).append(item)
     given = {item.id for item in recommendations}
     recommendations = [
@@ -291,26 +294,6 @@ def _total(evidence: list[Evidence]) -> float:
     return round(certainty.combine_all(strongest.values()), 4)
 
 
-def _dates(evidence: list[Evidence]) -> tuple[str, ...]:
-    """The scenario's dated events an item rests on, anywhere down its HOW trees, so the item
-    can say which date it is about (a finding's text is written once, for every date)."""
-    found: set[CalendarOrigin] = set()
-
-    def visit(node: HowNode) -> None:
-        if node.origin.kind == "calendar":
-            found.add(node.origin)
-        for step in node.concluded_by:
-            for used in step.facts:
-                visit(used)
-
-    for item in evidence:
-        if item.certainty > 0:
-            for node in item.how:
-                visit(node)
-    in_order = sorted(found, key=lambda origin: (origin.date, origin.path))
-    return tuple(dict.fromkeys(origin.day() for origin in in_order))
-
-
 def _recommendation(
     advice: Advice, evidence: list[Evidence], knowledge_base: KnowledgeBase
 ) -> Recommendation:
@@ -349,7 +332,7 @@ def _recommendation(
         stage=advice.stage,
         certainty=_total(evidence),
         because=because,
-        dates=_dates(evidence),
+        dates=dates_of(evidence),
         supported_by=tuple(evidence),
         sources=sources,
     )

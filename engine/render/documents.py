@@ -89,9 +89,12 @@ def _evidence_lines(evidence: Evidence) -> Iterator[tuple[int, str]]:
         yield from _how_lines(node, 1)
 
 
-def _with_dates(text: str, dates: tuple[str, ...]) -> str:
-    """A finding's or advice's text is written once for every case; the dates say which."""
-    return f"{text} Dates: {'; '.join(dates)}." if dates else text
+def _with_dates(text: str, dates: tuple[str, ...], people: tuple[str, ...] = ()) -> str:
+    """A finding's or advice's text is written once for every case; the dates and people say
+    which this time."""
+    if dates:
+        text = f"{text} Dates: {'; '.join(dates)}."
+    return f"{text} About: {'; '.join(people)}." if people else text
 
 
 def _between(finding: DiagnosisItem) -> str:
@@ -164,7 +167,7 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
         "",
     ]
     for finding in situation:
-        explanation = _with_dates(finding.explanation, finding.dates)
+        explanation = _with_dates(finding.explanation, finding.dates, finding.people)
         lines += [
             f"**{finding.title}** (certainty {finding.certainty:.2f}). {explanation}"
             f"{_between(finding)}",
@@ -178,7 +181,11 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
             lines += [f"1. {step}" for step in recommendation.steps]
             lines += [
                 "",
-                f"*Why:* {_with_dates(recommendation.because + '.', recommendation.dates)} "
+                "*Why:* "
+                + _with_dates(
+                    recommendation.because + ".", recommendation.dates, recommendation.people
+                )
+                + " "
                 f"*Certainty* {recommendation.certainty:.2f}.",
                 "",
             ]
@@ -264,7 +271,7 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         "<h2>What is going on</h2>",
     ]
     for finding in situation:
-        text = _with_dates(finding.explanation, finding.dates) + _between(finding)
+        text = _with_dates(finding.explanation, finding.dates, finding.people) + _between(finding)
         parts.append(
             f'<div class="item"><strong>{escape(finding.title)}</strong> '
             f'<span class="certainty">certainty {finding.certainty:.2f}</span>'
@@ -275,7 +282,9 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         parts.append(f'<h3><span class="stage">{stage.heading}</span></h3>')
         for recommendation in items:
             steps = "".join(f"<li>{escape(step)}</li>" for step in recommendation.steps)
-            why = _with_dates(recommendation.because + ".", recommendation.dates)
+            why = _with_dates(
+                recommendation.because + ".", recommendation.dates, recommendation.people
+            )
             parts.append(
                 f'<div class="item"><strong>{escape(recommendation.title)}</strong> '
                 f'<span class="certainty">certainty {recommendation.certainty:.2f}</span>'

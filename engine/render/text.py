@@ -77,6 +77,8 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
     yield from _wrap(f"Because: {item.because}.", 7)
     if item.dates:
         yield from _wrap("Dates: " + "; ".join(item.dates) + ".", 7)
+    if item.people:
+        yield from _wrap("About: " + "; ".join(item.people) + ".", 7)
     if item.conflicts_with:
         yield from _wrap(
             "Note: this advice pulls against "
@@ -105,6 +107,8 @@ def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[
         yield from _wrap(finding.explanation, 5)
         if finding.dates:
             yield from _wrap("Dates: " + "; ".join(finding.dates) + ".", 5)
+        if finding.people:
+            yield from _wrap("About: " + "; ".join(finding.people) + ".", 5)
         if finding.between:
             yield from _wrap(describe_between(finding.between) + ".", 5)
         if finding.caveat:

@@ -57,6 +57,10 @@ _DATES = (
     "the scenario's dated events it rests on, checked against their calendar, such as "
     "'meeting on Friday 19 February 2027'"
 )
+_PEOPLE = (
+    "the people it is about, on either side: those whose facts its support rests on, "
+    "by name and role as the scenario gives them"
+)
 
 
 class CultureSide(Frozen):
@@ -81,6 +85,7 @@ class DiagnosisItem(Frozen):
     )
     caveat: str = ""
     dates: tuple[str, ...] = Field(default=(), description=_DATES)
+    people: tuple[str, ...] = Field(default=(), description=_PEOPLE)
     between: tuple[CultureSide, ...] = Field(
         default=(),
         description="the cultures it is about: the sides whose culture and profile facts "
@@ -100,6 +105,7 @@ class Recommendation(Frozen):
     certainty: float
     because: str
     dates: tuple[str, ...] = Field(default=(), description=_DATES)
+    people: tuple[str, ...] = Field(default=(), description=_PEOPLE)
     supported_by: tuple[Evidence, ...]
     sources: tuple[SourceReference, ...]
     conflicts_with: tuple[str, ...] = Field(

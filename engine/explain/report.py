@@ -34,7 +34,7 @@ from ..schemas.results import Firing, RunResult
 from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
 from .pairs import PairFinder
-from .support import dates_of, people_of
+from .support import dates_of, people_of, planned_of
 
 _STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}
 NATIONAL_TENDENCY_CAVEAT = (
@@ -238,6 +238,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                     caveat=finding.caveat,
                     dates=dates_of(evidence_list),
                     people=people_of(evidence_list, scenario),
+                    before_you=planned_of(evidence_list, scenario),
                     between=pairs.between(fact.id),
                     supported_by=tuple(evidence_list),
                 )
@@ -249,7 +250,12 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     for advice_id, evidence_list in advice_evidence.items():
         advice = knowledge_base.advice[advice_id].value
         item = _recommendation(advice, evidence_list, knowledge_base)
-        item = item.model_copy(update={"people": people_of(evidence_list, scenario)})
+        item = item.model_copy(
+            update={
+                "people": people_of(evidence_list, scenario),
+                "before_you": planned_of(evidence_list, scenario),
+            }
+        )
         (recommendations if item.certainty > 0 else against).append(item)
     given = {item.id for item in recommendations}
     recommendations = [

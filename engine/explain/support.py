@@ -1,5 +1,5 @@
 """What a diagnosis item or a recommendation rests on, found by walking down its HOW trees:
-the dated events it is about and the people it is about.
+the dated events it is about, the people it is about, and the actions we only plan.
 
 A finding or an advice is written once, for every case; these let the report say which date and
 which person this time, from the facts that actually supported it.
@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from ..schemas.facts import CalendarOrigin
 from ..schemas.report import Evidence, HowNode
 from ..schemas.scenario import OurPerson, Person, Scenario
+from ..schemas.vocabulary import ActionStatus
+from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS
 
 
 def _nodes(evidence: list[Evidence]) -> Iterator[HowNode]:
@@ -60,3 +62,23 @@ def people_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
         label = f"{person.name}, {person.role}" if person.name else person.role
         labels.append(label if list_path == "they.people" else f"{label} (ours)")
     return tuple(labels)
+
+
+def planned_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
+    """The actions we only plan that an item rests on, in words: advice about them is advice
+    to weigh before doing them, not a judgement of something done."""
+    indexes: set[int] = set()
+    for node in _nodes(evidence):
+        if node.origin.kind != "scenario":
+            continue
+        for path in node.origin.paths:
+            list_path, _, rest = path.partition("[")
+            if list_path == "we_are_doing" and rest.rstrip("]").isdigit():
+                indexes.add(int(rest.rstrip("]")))
+    planned = []
+    for index in sorted(indexes):
+        action = scenario.we_are_doing[index]
+        if action.status is ActionStatus.planned:
+            when = f" (planned for {action.date:%d %B %Y})" if action.date else ""
+            planned.append(ACTION_DESCRIPTIONS[action.kind] + when)
+    return tuple(planned)

@@ -89,12 +89,17 @@ def _evidence_lines(evidence: Evidence) -> Iterator[tuple[int, str]]:
         yield from _how_lines(node, 1)
 
 
-def _with_dates(text: str, dates: tuple[str, ...], people: tuple[str, ...] = ()) -> str:
-    """A finding's or advice's text is written once for every case; the dates and people say
-    which this time."""
-    if dates:
-        text = f"{text} Dates: {'; '.join(dates)}."
-    return f"{text} About: {'; '.join(people)}." if people else text
+def _with_particulars(text: str, item: DiagnosisItem | Recommendation) -> str:
+    """A finding's or advice's text is written once for every case; the dates, people and
+    planned actions it rests on say which this time."""
+    for label, values in (
+        ("Dates", item.dates),
+        ("About", item.people),
+        ("Before you do this", item.before_you),
+    ):
+        if values:
+            text = f"{text} {label}: {'; '.join(values)}."
+    return text
 
 
 def _between(finding: DiagnosisItem) -> str:
@@ -167,7 +172,7 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
         "",
     ]
     for finding in situation:
-        explanation = _with_dates(finding.explanation, finding.dates, finding.people)
+        explanation = _with_particulars(finding.explanation, finding)
         lines += [
             f"**{finding.title}** (certainty {finding.certainty:.2f}). {explanation}"
             f"{_between(finding)}",
@@ -181,11 +186,7 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
             lines += [f"1. {step}" for step in recommendation.steps]
             lines += [
                 "",
-                "*Why:* "
-                + _with_dates(
-                    recommendation.because + ".", recommendation.dates, recommendation.people
-                )
-                + " "
+                "*Why:* " + _with_particulars(recommendation.because + ".", recommendation) + " "
                 f"*Certainty* {recommendation.certainty:.2f}.",
                 "",
             ]
@@ -271,7 +272,7 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         "<h2>What is going on</h2>",
     ]
     for finding in situation:
-        text = _with_dates(finding.explanation, finding.dates, finding.people) + _between(finding)
+        text = _with_particulars(finding.explanation, finding) + _between(finding)
         parts.append(
             f'<div class="item"><strong>{escape(finding.title)}</strong> '
             f'<span class="certainty">certainty {finding.certainty:.2f}</span>'
@@ -282,9 +283,7 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
         parts.append(f'<h3><span class="stage">{stage.heading}</span></h3>')
         for recommendation in items:
             steps = "".join(f"<li>{escape(step)}</li>" for step in recommendation.steps)
-            why = _with_dates(
-                recommendation.because + ".", recommendation.dates, recommendation.people
-            )
+            why = _with_particulars(recommendation.because + ".", recommendation)
             parts.append(
                 f'<div class="item"><strong>{escape(recommendation.title)}</strong> '
                 f'<span class="certainty">certainty {recommendation.certainty:.2f}</span>'

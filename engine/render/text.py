@@ -79,6 +79,8 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
         yield from _wrap("Dates: " + "; ".join(item.dates) + ".", 7)
     if item.people:
         yield from _wrap("About: " + "; ".join(item.people) + ".", 7)
+    if item.before_you:
+        yield from _wrap("Before you do this: " + "; ".join(item.before_you) + ".", 7)
     if item.conflicts_with:
         yield from _wrap(
             "Note: this advice pulls against "
@@ -109,6 +111,8 @@ def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[
             yield from _wrap("Dates: " + "; ".join(finding.dates) + ".", 5)
         if finding.people:
             yield from _wrap("About: " + "; ".join(finding.people) + ".", 5)
+        if finding.before_you:
+            yield from _wrap("Before you do this: " + "; ".join(finding.before_you) + ".", 5)
         if finding.between:
             yield from _wrap(describe_between(finding.between) + ".", 5)
         if finding.caveat:

@@ -57,6 +57,10 @@ _DATES = (
     "the scenario's dated events it rests on, checked against their calendar, such as "
     "'meeting on Friday 19 February 2027'"
 )
+_PLANNED = (
+    "the actions we only plan that it rests on, in words: read it as advice to weigh before "
+    "doing them"
+)
 _PEOPLE = (
     "the people it is about, on either side: those whose facts its support rests on, "
     "by name and role as the scenario gives them"
@@ -86,6 +90,7 @@ class DiagnosisItem(Frozen):
     caveat: str = ""
     dates: tuple[str, ...] = Field(default=(), description=_DATES)
     people: tuple[str, ...] = Field(default=(), description=_PEOPLE)
+    before_you: tuple[str, ...] = Field(default=(), description=_PLANNED)
     between: tuple[CultureSide, ...] = Field(
         default=(),
         description="the cultures it is about: the sides whose culture and profile facts "
@@ -106,6 +111,7 @@ class Recommendation(Frozen):
     because: str
     dates: tuple[str, ...] = Field(default=(), description=_DATES)
     people: tuple[str, ...] = Field(default=(), description=_PEOPLE)
+    before_you: tuple[str, ...] = Field(default=(), description=_PLANNED)
     supported_by: tuple[Evidence, ...]
     sources: tuple[SourceReference, ...]
     conflicts_with: tuple[str, ...] = Field(

@@ -20,6 +20,8 @@ class OrganisationType(StrEnum):
     professional_firm = "professional_firm"
     state_owned_enterprise = "state_owned_enterprise"
     distributor = "distributor"
+    mid_sized_company = "mid_sized_company"  # a Mittelstand-style firm, often owner-led
+    listed_company = "listed_company"  # its shares trade publicly: disclosure rules apply
 
 
 class Structure(StrEnum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
-from ..rules.matching import bind, failed_tests, pattern_accepts
+from ..rules.matching import bind, failed_tests, is_number, pattern_accepts
 from ..schemas.base import Frozen
 from ..schemas.conditions import Atom, rule_branches
 from ..schemas.facts import FactRecord, Scalar
@@ -79,6 +79,8 @@ class ConditionWords:
             )
             if bound is None:
                 return f"{operand.var}{shift}"
+            if not is_number(bound):  # a text variable (a country code) compared for equality
+                return f"{bound} ({operand.var})"
             return (
                 f"{bound + operand.plus:g} ({operand.var} {bound:g}{shift})"
                 if shift

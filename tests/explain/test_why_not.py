@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from synergy_compass.engine.api import explain_file
 from synergy_compass.engine.errors import InputError
+from synergy_compass.engine.render.explanations import render_why_not_text
 
 SAME_CULTURE = """title: T
 we: {culture: US}
@@ -67,3 +68,12 @@ def test_near_misses_are_rules_one_condition_short(scenario: Path, mini_kb: Path
 def test_an_unknown_id_gets_a_suggestion(scenario: Path, mini_kb: Path) -> None:
     with pytest.raises(InputError, match="Did you mean 'introduce'"):
         explain_file(scenario, mini_kb, ("introduse",))
+
+
+def test_a_comparison_with_a_text_variable_reads_as_the_bound_text() -> None:
+    """A rule may compare a country with a bound country (``not: {var: parent_culture}``): the
+    answer names the country instead of formatting it as a number."""
+    scenario = next(Path("kb/scenarios").glob("three-parties-*.yaml"))
+    answer = explain_file(scenario, why_not_ids=("parent-culture-overrides-profile",))
+    text = render_why_not_text(answer.why_not[0])
+    assert "anything but DE (parent_culture)" in text

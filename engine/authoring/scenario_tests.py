@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import Field
+
 from ..errors import ScenarioError
 from ..explain.why_not import branch_checks
 from ..load.discovery import SCENARIO_DIRECTORY
@@ -21,7 +23,7 @@ from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
 from ..schemas.base import Frozen
 from ..schemas.results import RunResult
-from ..schemas.scenario import Scenario
+from ..schemas.scenario import Expectations, Scenario
 
 
 class ScenarioOutcome(Frozen):
@@ -34,6 +36,11 @@ class ScenarioOutcome(Frozen):
     todo_still_open: tuple[str, ...] = ()
     todo_now_passing: tuple[str, ...] = ()
     error: str = ""
+    stated: bool = Field(
+        default=True,
+        description="false for a scenario that states no expectations: it ran without error, "
+        "but tests nothing, and is not counted as passed",
+    )
 
 
 class RuleTally(Frozen):
@@ -48,6 +55,7 @@ class KBTestReport(Frozen):
     rules: tuple[RuleTally, ...]
     passed: int
     failed: int
+    without_expectations: int = 0
 
     @property
     def ok(self) -> bool:
@@ -123,6 +131,7 @@ def _outcome(suite_run: _SuiteRun) -> ScenarioOutcome:
         missing_findings=findings,
         todo_still_open=tuple(sorted(set(expected.todo) - produced)),
         todo_now_passing=tuple(sorted(set(expected.todo) & produced)),
+        stated=expected != Expectations(),
     )
 
 
@@ -154,8 +163,13 @@ def run_kb_tests(compiled: CompiledKB) -> KBTestReport:
         for rule in compiled.knowledge_base.rules
     )
     failed = sum(1 for outcome in outcomes if not outcome.passed)
+    untested = sum(1 for outcome in outcomes if outcome.passed and not outcome.stated)
     return KBTestReport(
-        scenarios=tuple(outcomes), rules=tallies, passed=len(outcomes) - failed, failed=failed
+        scenarios=tuple(outcomes),
+        rules=tallies,
+        passed=len(outcomes) - failed - untested,
+        failed=failed,
+        without_expectations=untested,
     )
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def render_test_text(report: KBTestReport) -> str:
     lines = []
     for outcome in report.scenarios:
-        mark = "PASS" if outcome.passed else "FAIL"
+        mark = ("PASS" if outcome.stated else "RAN ") if outcome.passed else "FAIL"
         lines.append(f"{mark}  {outcome.scenario}  {outcome.title}")
         if outcome.error:
             lines.append(f"      {outcome.error}")
@@ -30,7 +30,12 @@ def render_test_text(report: KBTestReport) -> str:
             if items:
                 lines.append(f"      {label}: {', '.join(items)}")
     lines.append("")
-    lines.append(f"{report.passed} passed, {report.failed} failed")
+    untested = (
+        f", {report.without_expectations} ran without expectations (they test nothing yet)"
+        if report.without_expectations
+        else ""
+    )
+    lines.append(f"{report.passed} passed, {report.failed} failed{untested}")
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from synergy_compass.cli import cli
 from synergy_compass.engine.api import compiled_knowledge_base
 from synergy_compass.engine.authoring.scenario_tests import coverage, run_kb_tests
+from synergy_compass.engine.render.authoring import render_test_text
 
 
 def test_expectations_todo_and_rule_tallies(mini_kb: Path) -> None:
@@ -67,3 +68,21 @@ def test_schemas_are_json_schema_documents() -> None:
         assert schema["additionalProperties"] is False
     scenario = json.loads(runner.invoke(cli, ["kb", "schema", "scenario"]).stdout)
     assert "expand_scope" in json.dumps(scenario)
+
+
+def test_a_scenario_without_expectations_is_not_counted_as_passed(
+    mini_kb: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(mini_kb, root)
+    (root / "scenarios" / "no-expectations.yaml").write_text(
+        "title: Nothing stated\nwe: {culture: US}\nthey: {culture: JP}\n"
+        "goal: {kind: expand_scope}\n"
+    )
+    report = run_kb_tests(compiled_knowledge_base(root))
+    assert report.without_expectations == 1
+    assert report.passed == len(report.scenarios) - 1
+    assert report.ok
+    text = render_test_text(report)
+    assert "RAN   no-expectations.yaml" in text
+    assert text.endswith("1 ran without expectations (they test nothing yet)\n")

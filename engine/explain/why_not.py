@@ -152,7 +152,7 @@ class ConditionWords:
             phrases.append(
                 f"{subject}: " + " and ".join(self.requirement(test, k, bindings) for k in keywords)
             )
-        return "; ".join(phrases) or f"a {pattern.fact_type} fact"
+        return "; ".join(phrases) or f"{pattern.fact_type} fact"
 
 
 class _Checker:

@@ -251,3 +251,14 @@ def test_the_keyword_table_would_flag_a_fact_left_in_the_notes() -> None:
     assert [hint.value for hint in report.note_hints if hint.found_in == "notes"] == [
         "works_council_consultation"
     ]
+
+
+def test_silence_we_observe_withholds_the_profile_of_open_debate() -> None:
+    """Case 06: the team stays silent on calls, so the estimated 'they disagree openly' profile
+    and its advice to argue our case are not given beside 'their silence is not agreement'."""
+    (path,) = Path("kb/scenarios").glob("review-06-*.yaml")
+    report = advise(load_scenario(path).scenario, compiled_knowledge_base())
+    given = {item.id for item in (*report.diagnosis, *report.recommendations)}
+    assert "counterpart-confrontational" not in given
+    assert "engage-openly-in-debate" not in given
+    assert "silence-is-not-agreement" in given

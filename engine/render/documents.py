@@ -16,7 +16,7 @@ from ..explain.pairs import describe_between
 from ..explain.report import NATIONAL_TENDENCY_CAVEAT
 from ..schemas.kb import PlanStage
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
-from .text import note_hint_intro
+from .text import note_hint_intro, particulars
 
 _CHART_FRAMEWORKS = ("Hofstede 6-D", "The Culture Map (Meyer)")
 
@@ -90,16 +90,7 @@ def _evidence_lines(evidence: Evidence) -> Iterator[tuple[int, str]]:
 
 
 def _with_particulars(text: str, item: DiagnosisItem | Recommendation) -> str:
-    """A finding's or advice's text is written once for every case; the dates, people and
-    planned actions it rests on say which this time."""
-    for label, values in (
-        ("Dates", item.dates),
-        ("About", item.people),
-        ("Before you do this", item.before_you),
-    ):
-        if values:
-            text = f"{text} {label}: {'; '.join(values)}."
-    return text
+    return " ".join([text, *particulars(item)])
 
 
 def _between(finding: DiagnosisItem) -> str:

@@ -69,18 +69,25 @@ class _HowTree:
                 yield from self.node(used, indent + 4)
 
 
+def particulars(item: DiagnosisItem | Recommendation) -> list[str]:
+    """What makes a text written once for every case specific to this one: the dates, the
+    people and the planned actions its support rests on, one sentence each."""
+    labelled = (
+        ("Dates", item.dates),
+        ("About", item.people),
+        ("Before you do this", item.before_you),
+    )
+    return [f"{label}: {'; '.join(values)}." for label, values in labelled if values]
+
+
 def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) -> Iterator[str]:
     yield f"    {position}. {item.title}  [{_certainty(item.certainty)}]"
     yield from _wrap(item.advice, 7)
     for step in item.steps:
         yield from _wrap(f"- {step}", 9)
     yield from _wrap(f"Because: {item.because}.", 7)
-    if item.dates:
-        yield from _wrap("Dates: " + "; ".join(item.dates) + ".", 7)
-    if item.people:
-        yield from _wrap("About: " + "; ".join(item.people) + ".", 7)
-    if item.before_you:
-        yield from _wrap("Before you do this: " + "; ".join(item.before_you) + ".", 7)
+    for line in particulars(item):
+        yield from _wrap(line, 7)
     if item.conflicts_with:
         yield from _wrap(
             "Note: this advice pulls against "
@@ -107,12 +114,8 @@ def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[
     for position, finding in enumerate(findings, 1):
         yield f"  {position}. {finding.title}  [{_certainty(finding.certainty)}]"
         yield from _wrap(finding.explanation, 5)
-        if finding.dates:
-            yield from _wrap("Dates: " + "; ".join(finding.dates) + ".", 5)
-        if finding.people:
-            yield from _wrap("About: " + "; ".join(finding.people) + ".", 5)
-        if finding.before_you:
-            yield from _wrap("Before you do this: " + "; ".join(finding.before_you) + ".", 5)
+        for line in particulars(finding):
+            yield from _wrap(line, 5)
         if finding.between:
             yield from _wrap(describe_between(finding.between) + ".", 5)
         if finding.caveat:

@@ -38,45 +38,41 @@ def dates_of(evidence: list[Evidence]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(origin.day() for origin in in_order))
 
 
-_PEOPLE_LISTS = {"they.people": "theirs", "we.people": "ours"}
-
-
-def people_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
-    """The people an item is about: those of either side whose facts it rests on, by name and
-    role as the scenario gives them, in the scenario's order."""
-    indexes: set[tuple[str, int]] = set()
+def _positions(evidence: list[Evidence], list_path: str) -> list[int]:
+    """Which items of a scenario list (``they.people``, ``we_are_doing``) the evidence's
+    scenario facts came from, in the list's order."""
+    found: set[int] = set()
     for node in _nodes(evidence):
         if node.origin.kind != "scenario":
             continue
         for path in node.origin.paths:
-            list_path, _, rest = path.partition("[")
-            if list_path in _PEOPLE_LISTS and rest.rstrip("]").isdigit():
-                indexes.add((list_path, int(rest.rstrip("]"))))
-    people: dict[str, tuple[Person | OurPerson, ...]] = {
-        "they.people": scenario.they.people,
-        "we.people": scenario.we.people,
-    }
+            head, _, rest = path.partition("[")
+            if head == list_path and rest.rstrip("]").isdigit():
+                found.add(int(rest.rstrip("]")))
+    return sorted(found)
+
+
+def people_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
+    """The people an item is about: those of either side whose facts it rests on, by name and
+    role as the scenario gives them; theirs first, each side in the scenario's order."""
+    sides: tuple[tuple[str, tuple[Person | OurPerson, ...], str], ...] = (
+        ("they.people", scenario.they.people, ""),
+        ("we.people", scenario.we.people, " (ours)"),
+    )
     labels = []
-    for list_path, index in sorted(indexes, key=lambda key: (key[0] != "they.people", key[1])):
-        person = people[list_path][index]
-        label = f"{person.name}, {person.role}" if person.name else person.role
-        labels.append(label if list_path == "they.people" else f"{label} (ours)")
+    for list_path, people, suffix in sides:
+        for index in _positions(evidence, list_path):
+            person = people[index]
+            label = f"{person.name}, {person.role}" if person.name else person.role
+            labels.append(label + suffix)
     return tuple(labels)
 
 
 def planned_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
     """The actions we only plan that an item rests on, in words: advice about them is advice
     to weigh before doing them, not a judgement of something done."""
-    indexes: set[int] = set()
-    for node in _nodes(evidence):
-        if node.origin.kind != "scenario":
-            continue
-        for path in node.origin.paths:
-            list_path, _, rest = path.partition("[")
-            if list_path == "we_are_doing" and rest.rstrip("]").isdigit():
-                indexes.add(int(rest.rstrip("]")))
     planned = []
-    for index in sorted(indexes):
+    for index in _positions(evidence, "we_are_doing"):
         action = scenario.we_are_doing[index]
         if action.status is ActionStatus.planned:
             when = f" (planned for {action.date:%d %B %Y})" if action.date else ""

@@ -12,9 +12,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import Frozen
+from .stances import AXES, AXIS_OF_POLE, Axis, Pole
 
 Identifier = Annotated[
     str,
@@ -27,6 +28,20 @@ Identifier = Annotated[
 ]
 
 
+class PlanPolicy(Frozen):
+    """How the plan builder shapes a plan: its length and the certainty it requires."""
+
+    main_items: int = Field(
+        default=7, ge=1, le=20, description="at most this many items across now, next, over time"
+    )
+    certainty_floor: float = Field(
+        default=0.4,
+        ge=0.0,
+        le=1.0,
+        description="advice below this certainty never enters the main plan, only 'also consider'",
+    )
+
+
 class Manifest(Frozen):
     """``kb.yaml``: the name and version of a knowledge base."""
 
@@ -35,6 +50,9 @@ class Manifest(Frozen):
     description: str = ""
     extends: Literal["shipped"] | None = Field(
         default=None, description="'shipped' to add to the knowledge base that ships with the tool"
+    )
+    plan: PlanPolicy = Field(
+        default_factory=PlanPolicy, description="how long a plan is and what it admits"
     )
 
 
@@ -103,6 +121,14 @@ class CultureProfile(Frozen):
     notes: str = ""
 
 
+class Severity(StrEnum):
+    """How much a finding matters to the client, which orders the diagnosis."""
+
+    risk = "risk"  # legal, ethical or safety exposure: act on it before anything else
+    problem = "problem"  # something going wrong in this relationship now
+    tendency = "tendency"  # a pattern to expect and plan for
+
+
 class Finding(Frozen):
     """A conclusion rules can reach about the situation (the diagnosis vocabulary)."""
 
@@ -110,6 +136,10 @@ class Finding(Frozen):
     title: str
     explanation: str
     show_in_diagnosis: bool = True
+    severity: Severity = Field(
+        default=Severity.tendency,
+        description="how much it matters: a risk leads the diagnosis, then problems, then tendencies",
+    )
     caveat: str = ""
     sources: tuple[Identifier, ...] = ()
 
@@ -161,7 +191,27 @@ class Advice(Frozen):
     topic: Topic
     stage: PlanStage
     sources: tuple[Identifier, ...] = Field(min_length=1)
-    conflicts_with: tuple[Identifier, ...] = ()
+    stances: dict[Axis, Pole] = Field(
+        default_factory=dict,
+        description="the direction it pulls our behaviour on each behaviour axis it touches, "
+        "such as 'criticism: gentle'; two kept items with opposite poles contradict",
+    )
+    conflicts_with: tuple[Identifier, ...] = Field(
+        default=(),
+        description="other advice it contradicts that no shared axis expresses; prefer stances",
+    )
+
+    @model_validator(mode="after")
+    def _poles_belong_to_their_axes(self) -> Advice:
+        for axis, pole in self.stances.items():
+            if AXIS_OF_POLE[pole] is not axis:
+                definition = AXES[axis]
+                raise ValueError(
+                    f"stance '{axis.value}: {pole.value}' mixes axes: '{pole.value}' is a pole "
+                    f"of '{AXIS_OF_POLE[pole].value}'; '{axis.value}' is "
+                    f"'{definition.first.value}' or '{definition.second.value}'"
+                )
+        return self
 
 
 class LintExclusion(Frozen):

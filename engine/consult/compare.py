@@ -51,11 +51,34 @@ class CountrySummary(Frozen):
     estimated: int
 
 
+def _side(dimension: Dimension, score: float) -> str | None:
+    """The pole whose half of the scale a score sits in; None exactly at the middle."""
+    middle = (dimension.minimum + dimension.maximum) / 2
+    if score > middle:
+        return dimension.high_pole
+    if score < middle:
+        return dimension.low_pole
+    return None
+
+
 def _meaning(dimension: Dimension, *, mine: float, theirs: float, clear: bool) -> str:
+    """What the gap means for someone at `mine` working with someone at `theirs`.
+
+    The practice texts of a dimension describe its poles. When both scores sit in the same half
+    of the scale, the other side is only less far along our own pole, not at the opposite one:
+    a country slightly toward top-down decisions is not described as deciding by consensus
+    because its partner is further toward top-down still.
+    """
     if not clear:
         return f"close on {dimension.name.lower()}: little adjustment needed"
     higher = theirs > mine
     pole = dimension.high_pole if higher else dimension.low_pole
+    shared = _side(dimension, theirs)
+    if shared is not None and shared != pole and shared == _side(dimension, mine):
+        return (
+            f"they are less far toward '{shared}' than you, but on the same side of the scale. "
+            "Expect the tendency you know from home in a milder form, not its opposite."
+        )
     practice = dimension.toward_high if higher else dimension.toward_low
     return f"they are nearer '{pole}'. " + (practice or "Adjust to that.")
 

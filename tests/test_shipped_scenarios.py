@@ -22,7 +22,7 @@ def test_the_shipped_kb_loads_and_has_the_founding_case() -> None:
 def test_scenario_expectations_hold(path: Path) -> None:
     scenario = load_scenario(path).scenario
     report = advise(scenario, compiled_knowledge_base())
-    given = {item.id for item in report.recommendations}
+    given = {item.id for item in report.given}
     diagnosed = {item.id for item in report.diagnosis}
     expected = scenario.expectations
     if path.name.startswith("review-") and not (expected.must_advise or expected.must_not_advise):

@@ -109,7 +109,7 @@ def _run_suite(
                 path=path.name,
                 scenario=scenario,
                 result=explained.result,
-                given=frozenset(item.id for item in explained.report.recommendations),
+                given=frozenset(item.id for item in explained.report.given),
                 diagnosed=frozenset(item.id for item in explained.report.diagnosis),
             )
         )

@@ -83,7 +83,7 @@ def diff_reports(before: Report, after: Report, settings: Sequence[str] = ()) ->
     fired_after = {firing.rule for firing in after.trace.firings}
     return ReportDiff(
         settings=tuple(settings),
-        advice=_changes(before.recommendations, after.recommendations),
+        advice=_changes(before.given, after.given),
         diagnosis=_changes(before.diagnosis, after.diagnosis),
         rules_now_firing=tuple(sorted(fired_after - fired_before)),
         rules_no_longer_firing=tuple(sorted(fired_before - fired_after)),

@@ -27,7 +27,7 @@ def _edges(report: Report) -> Iterator[tuple[str, str, str, str]]:
             yield source, label, rule_node, firing.rule
         for fact_id in firing.concluded:
             yield rule_node, firing.rule, finding_node[fact_id], str(facts[fact_id].fields["name"])
-    for item in (*report.recommendations, *report.advised_against):
+    for item in (*report.given, *report.set_aside, *report.advised_against):
         for evidence in item.supported_by:
             yield f"rule_{evidence.rule}", evidence.rule, f"advice_{item.id}", item.title
 

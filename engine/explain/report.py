@@ -15,8 +15,9 @@ from collections import defaultdict
 import pycountry
 
 from ..rules import certainty
+from ..rules.certainty import in_words
 from ..schemas.facts import FactRecord
-from ..schemas.kb import Advice, PlanStage, Source
+from ..schemas.kb import Advice, Severity, Source
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import (
     DiagnosisItem,
@@ -33,15 +34,13 @@ from ..schemas.report import (
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
+from .caveats import caveats, could_not_check, profile_premise_certainty
+from .grounds import Grounds
 from .pairs import PairFinder
+from .plan import build_plan, rank
 from .support import dates_of, people_of, planned_of
 
-_STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}
-NATIONAL_TENDENCY_CAVEAT = (
-    "Conclusions drawn from culture profiles describe national tendencies measured across "
-    "many people; the individuals and the organisation you deal with may differ. Where your "
-    "own observations disagree with them, trust your observations."
-)
+_SEVERITY_ORDER = {severity: position for position, severity in enumerate(Severity)}
 
 
 def scenario_digest(scenario: Scenario) -> str:
@@ -96,7 +95,7 @@ def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[i
     the iteration only rises and converges.
     """
     facts = {fact.id: fact for fact in run.facts}
-    values: dict[int, float] = {}
+    values = _profile_values(run, knowledge_base)
     for _ in range(_MAX_PROPAGATION_ROUNDS):
         strongest: dict[int, dict[str, float]] = defaultdict(dict)
         for firing in run.firings:
@@ -106,8 +105,11 @@ def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[i
                 by_rule = strongest[fact_id]
                 by_rule[firing.rule] = max(by_rule.get(firing.rule, 0.0), stated * weakest)
         updated = {
-            fact_id: certainty.combine_all(by_rule.values())
-            for fact_id, by_rule in strongest.items()
+            **_profile_values(run, knowledge_base),
+            **{
+                fact_id: certainty.combine_all(by_rule.values())
+                for fact_id, by_rule in strongest.items()
+            },
         }
         if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in updated):
             return updated
@@ -118,10 +120,21 @@ def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[i
 _MAX_PROPAGATION_ROUNDS = 200
 
 
+def _profile_values(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, float]:
+    """Profile facts that count as less than certain premises (thinly measured countries)."""
+    certainty_of = profile_premise_certainty(knowledge_base)
+    values = {fact.id: certainty_of(fact) for fact in run.facts if fact.origin.kind == "profile"}
+    return {fact_id: value for fact_id, value in values.items() if value < 1.0}
+
+
 def _weakest(
     fact_ids: tuple[int, ...], facts: dict[int, FactRecord], values: dict[int, float]
 ) -> float:
-    return certainty.premise(values.get(i, 0.0) for i in fact_ids if facts[i].type == "finding")
+    return certainty.premise(
+        values.get(i, 0.0 if facts[i].type == "finding" else 1.0)
+        for i in fact_ids
+        if facts[i].type == "finding" or i in values
+    )
 
 
 def _grounded_in_situation(
@@ -201,7 +214,11 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     firings = {firing.number: firing for firing in run.firings}
     values = finding_certainties(run, knowledge_base)
     how = _HowBuilder(run, knowledge_base)
-    pairs = PairFinder(run, lambda code: _country_name(code, knowledge_base))
+
+    def name(code: str) -> str:
+        return _country_name(code, knowledge_base)
+
+    pairs = PairFinder(run, name)
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     for firing in run.firings:
@@ -243,26 +260,47 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                     supported_by=tuple(evidence_list),
                 )
             )
-    diagnosis.sort(key=lambda item: (item.basis != "situation", -item.certainty, item.id))
+    diagnosis.sort(
+        key=lambda item: (
+            _SEVERITY_ORDER[knowledge_base.findings[item.id].value.severity],
+            item.basis != "situation",
+            -item.certainty,
+            item.id,
+        )
+    )
 
-    recommendations: list[Recommendation] = []
+    grounds = Grounds(run, knowledge_base)
+    supporters: dict[str, list[Firing]] = defaultdict(list)
+    for firing in run.firings:
+        for advice_id, stated in knowledge_base.rule(firing.rule).value.then.support.items():
+            if stated > 0:
+                supporters[advice_id].append(firing)
+    given: list[Recommendation] = []
     against: list[Recommendation] = []
     for advice_id, evidence_list in advice_evidence.items():
         advice = knowledge_base.advice[advice_id].value
         item = _recommendation(advice, evidence_list, knowledge_base)
+        behind = supporters[advice_id]
         item = item.model_copy(
             update={
                 "people": people_of(evidence_list, scenario),
                 "before_you": planned_of(evidence_list, scenario),
+                "certainty_in_words": in_words(item.certainty),
+                "basis": "situation"
+                if any(grounds.firing_rests_on_situation(f) for f in behind)
+                else "profiles",
+                "for_our_role": any(grounds.firing_is_for_our_role(f) for f in behind),
+                "serves_primary_goal": any(grounds.firing_serves_primary_goal(f) for f in behind),
             }
         )
-        (recommendations if item.certainty > 0 else against).append(item)
-    given = {item.id for item in recommendations}
-    recommendations = [
-        item.model_copy(update={"conflicts_with": _conflicts(item.id, given, knowledge_base)})
-        for item in recommendations
+        item = item.model_copy(update={"rank": rank(item, grounds.gravest(behind))})
+        (given if item.certainty > 0 else against).append(item)
+    given_ids = {item.id for item in given}
+    given = [
+        item.model_copy(update={"conflicts_with": _conflicts(item.id, given_ids, knowledge_base)})
+        for item in given
     ]
-    recommendations.sort(key=lambda item: (_STAGE_ORDER[item.stage], -item.certainty, item.id))
+    plan = build_plan(given, knowledge_base.manifest.plan, knowledge_base)
     against.sort(key=lambda item: (item.certainty, item.id))
 
     return Report(
@@ -278,9 +316,13 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
             digest=knowledge_base.digest,
         ),
         diagnosis=tuple(diagnosis),
-        recommendations=tuple(recommendations),
+        recommendations=plan.main,
         advised_against=tuple(against),
-        caveats=_caveats(run, knowledge_base),
+        also_consider=plan.also_consider,
+        set_aside=plan.set_aside,
+        trade_offs=plan.trade_offs,
+        caveats=caveats(run, name),
+        could_not_check=could_not_check(run, knowledge_base, name),
         trace=Trace(
             facts=run.facts,
             firings=run.firings,
@@ -350,30 +392,3 @@ def _conflicts(advice_id: str, given: set[str], knowledge_base: KnowledgeBase) -
         other for other in given if advice_id in knowledge_base.advice[other].value.conflicts_with
     }
     return tuple(sorted(declared & given - {advice_id}))
-
-
-def _caveats(run: RunResult, knowledge_base: KnowledgeBase) -> tuple[str, ...]:
-    caveats: list[str] = []
-    facts = {fact.id: fact for fact in run.facts}
-    used = [facts[fact_id] for firing in run.firings for fact_id in firing.facts]
-    if any(fact.origin.kind == "profile" for fact in used):
-        caveats.append(NATIONAL_TENDENCY_CAVEAT)
-    estimated: dict[str, set[str]] = defaultdict(set)
-    for fact in used:
-        if fact.origin.kind == "profile" and fact.origin.estimated:
-            estimated[fact.origin.country].add(fact.origin.dimension)
-    if estimated:
-        caveats.append(
-            "Some scores used are the knowledge base's own estimates, not measurements: "
-            + "; ".join(
-                f"{_country_name(country, knowledge_base)}: {', '.join(sorted(dimensions))}"
-                for country, dimensions in sorted(estimated.items())
-            )
-            + "."
-        )
-    for code in run.missing_profiles:
-        caveats.append(
-            f"The knowledge base has no culture profile for {_country_name(code, knowledge_base)}"
-            f" ({code}), so no advice here draws on that culture's national tendencies."
-        )
-    return tuple(caveats)

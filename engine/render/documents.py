@@ -12,8 +12,8 @@ import io
 from collections.abc import Iterator
 
 from ..consult.compare import CultureComparison
+from ..explain.caveats import NATIONAL_TENDENCY_CAVEAT
 from ..explain.pairs import describe_between
-from ..explain.report import NATIONAL_TENDENCY_CAVEAT
 from ..schemas.kb import PlanStage
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 from .text import note_hint_intro, particulars

@@ -11,6 +11,7 @@ import textwrap
 from collections.abc import Iterator
 
 from ..explain.pairs import describe_between
+from ..rules.certainty import in_words
 from ..schemas.kb import PlanStage
 from ..schemas.note_hints import NoteHint
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
@@ -34,7 +35,7 @@ def _line(text: str, indent: int) -> str:
 
 
 def _certainty(value: float) -> str:
-    return f"certainty {value:.2f}"
+    return f"certainty {value:.2f}, {in_words(value)}"
 
 
 def _origin(node: HowNode) -> str:
@@ -88,11 +89,12 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
     yield from _wrap(f"Because: {item.because}.", 7)
     for line in particulars(item):
         yield from _wrap(line, 7)
-    if item.conflicts_with:
+    pulls_against = dict.fromkeys((*item.trade_off_with, *item.conflicts_with))
+    if pulls_against:
         yield from _wrap(
-            "Note: this advice pulls against "
-            + ", ".join(item.conflicts_with)
-            + ", also given in this plan; weigh them against each other.",
+            "Trade-off: this advice pulls against "
+            + ", ".join(pulls_against)
+            + ", also given; weigh them against each other (see TRADE-OFFS).",
             7,
         )
     yield from _wrap("Sources: " + "; ".join(source.short for source in item.sources) + ".", 7)
@@ -132,7 +134,13 @@ def _diagnosis(report: Report, tree: _HowTree | None) -> Iterator[str]:
     situation = [item for item in report.diagnosis if item.basis == "situation"]
     background = [item for item in report.diagnosis if item.basis == "profiles"]
     yield "DIAGNOSIS: what is going on"
-    if not situation:
+    if not situation and report.could_not_check:
+        yield from _wrap(
+            "Nothing in what you describe points to a cultural problem that this knowledge "
+            "base can check; see WHAT COULD NOT BE CHECKED below.",
+            2,
+        )
+    elif not situation:
         yield "  Nothing in what you describe points to a cultural problem."
     yield from _findings(situation, tree)
     if background:
@@ -153,6 +161,40 @@ def _plan(report: Report, tree: _HowTree | None) -> Iterator[str]:
         for item in items:
             position += 1
             yield from _recommendation(item, position, tree)
+
+
+def _also_consider(report: Report, tree: _HowTree | None) -> Iterator[str]:
+    yield "ALSO CONSIDER: further advice, in order of importance"
+    for item in report.also_consider:
+        yield f"  - {item.title}  [{_certainty(item.certainty)}]"
+        yield from _wrap(f"Because: {item.because}.", 4)
+        if tree:
+            for evidence in item.supported_by:
+                yield from tree.evidence(evidence, 4)
+
+
+def _set_aside(report: Report) -> Iterator[str]:
+    yield "SET ASIDE: advice that pulls against more specific advice in this plan"
+    for item in report.set_aside:
+        yield f"  - {item.title}  [{_certainty(item.certainty)}]"
+        yield from _wrap(item.set_aside_because, 4)
+
+
+def _trade_offs(report: Report) -> Iterator[str]:
+    yield "TRADE-OFFS: advice pulling opposite ways, equally supported"
+    for trade in report.trade_offs:
+        yield from textwrap.wrap(
+            f"{trade.about.capitalize()}: {trade.explanation}",
+            WIDTH,
+            initial_indent="  - ",
+            subsequent_indent="    ",
+        )
+
+
+def _could_not_check(report: Report) -> Iterator[str]:
+    yield "WHAT COULD NOT BE CHECKED"
+    for gap in report.could_not_check:
+        yield from textwrap.wrap(gap, WIDTH, initial_indent="  - ", subsequent_indent="    ")
 
 
 def _advised_against(report: Report, tree: _HowTree | None) -> Iterator[str]:
@@ -192,10 +234,18 @@ def render_text(report: Report, *, explain: bool = False) -> str:
     """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees."""
     tree = _HowTree() if explain else None
     sections = [_header(report), list(_diagnosis(report, tree)), list(_plan(report, tree))]
+    if report.trade_offs:
+        sections.append(list(_trade_offs(report)))
+    if report.also_consider:
+        sections.append(list(_also_consider(report, tree)))
+    if report.set_aside:
+        sections.append(list(_set_aside(report)))
     if report.advised_against:
         sections.append(list(_advised_against(report, tree)))
     if report.caveats:
         sections.append(list(_caveats(report)))
+    if report.could_not_check:
+        sections.append(list(_could_not_check(report)))
     if report.note_hints:
         sections.append(list(_note_hints(report)))
     if not explain:

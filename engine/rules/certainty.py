@@ -30,3 +30,17 @@ def combine_all(certainties: Iterable[float]) -> float:
 def premise(certainties: Iterable[float]) -> float:
     """A conjunction is as certain as its weakest part (1 when nothing uncertain is matched)."""
     return min(certainties, default=1.0)
+
+
+HIGH = 0.7
+MEDIUM = 0.4
+
+
+def in_words(value: float) -> str:
+    """A certainty as a client reads it: 'high' from 0.7, 'medium' from 0.4, else 'low'.
+
+    The thresholds are the ones ``docs/kb-authoring.md`` documents; 0.4 is also the default
+    certainty floor of the main plan, so nothing the plan leads with reads 'low'."""
+    if value >= HIGH:
+        return "high"
+    return "medium" if value >= MEDIUM else "low"

@@ -138,7 +138,7 @@ class Finding(Frozen):
     show_in_diagnosis: bool = True
     severity: Severity = Field(
         default=Severity.tendency,
-        description="how much it matters: a risk leads the diagnosis, then problems, then tendencies",
+        description="how much it matters: risks lead the diagnosis, then problems, then tendencies",
     )
     caveat: str = ""
     sources: tuple[Identifier, ...] = ()

@@ -114,9 +114,48 @@ class Recommendation(Frozen):
     before_you: tuple[str, ...] = Field(default=(), description=_PLANNED)
     supported_by: tuple[Evidence, ...]
     sources: tuple[SourceReference, ...]
+    certainty_in_words: Literal["high", "medium", "low"] = Field(
+        default="low", description="high from 0.7, medium from 0.4, low below"
+    )
+    basis: Literal["situation", "profiles"] = Field(
+        default="profiles",
+        description="'situation' when some of its support rests on what you observed or "
+        "stated about these people (observations, preferences, actions, people, parties, the "
+        "relationship, the organisation, dates); 'profiles' when it rests on national "
+        "profiles and your role alone",
+    )
+    for_our_role: bool = Field(
+        default=False, description="some rule behind it is written for who we are to them"
+    )
+    serves_primary_goal: bool = Field(
+        default=False, description="some rule behind it reads the primary goal"
+    )
+    rank: float = Field(
+        default=0.0,
+        description="the plan's order: certainty, plus weight for a risk or problem it answers, "
+        "for serving the primary goal and for resting on the situation",
+    )
     conflicts_with: tuple[str, ...] = Field(
         default=(), description="other advice given in this run that this advice conflicts with"
     )
+    trade_off_with: tuple[str, ...] = Field(
+        default=(),
+        description="advice also given that pulls the other way, equally specific: weigh them",
+    )
+    set_aside_because: str = Field(
+        default="", description="for advice set aside: why the plan prefers other advice"
+    )
+
+
+class TradeOff(Frozen):
+    """Two pieces of advice in one plan that pull one behaviour axis in opposite directions and
+    that the plan builder could not rank by specificity: the client must weigh them."""
+
+    axis: str = Field(description="the behaviour axis, or 'declared' for a declared conflict")
+    about: str = Field(description="what the axis is about, in words")
+    first: str
+    second: str
+    explanation: str
 
 
 class KnowledgeBaseInfo(Frozen):
@@ -144,9 +183,29 @@ class Report(Frozen):
     scenario: ScenarioInfo
     kb: KnowledgeBaseInfo
     diagnosis: tuple[DiagnosisItem, ...]
-    recommendations: tuple[Recommendation, ...]
+    recommendations: tuple[Recommendation, ...] = Field(
+        description="the main plan: at most the KB's plan length, none under its certainty "
+        "floor, by stage and then rank"
+    )
     advised_against: tuple[Recommendation, ...] = Field(
         default=(), description="advice that rules supported but net evidence counts against"
+    )
+    also_consider: tuple[Recommendation, ...] = Field(
+        default=(),
+        description="advice given but not in the main plan (past its length, or under its "
+        "certainty floor), in rank order",
+    )
+    set_aside: tuple[Recommendation, ...] = Field(
+        default=(),
+        description="advice that pulls against more specific advice in this plan, each with "
+        "set_aside_because: consider it instead only if the reason does not hold",
+    )
+    trade_offs: tuple[TradeOff, ...] = Field(
+        default=(), description="pairs of advice pulling opposite ways that could not be ranked"
+    )
+    could_not_check: tuple[str, ...] = Field(
+        default=(),
+        description="what the knowledge base had too little data to check for this case",
     )
     caveats: tuple[str, ...]
     trace: Trace
@@ -155,3 +214,9 @@ class Report(Frozen):
         description="words in the scenario's free text that name facts the form can hold, with "
         "the field to use: no rule reads free text (the KB's note_hints table)",
     )
+
+    @property
+    def given(self) -> tuple[Recommendation, ...]:
+        """All advice the run gives: the main plan, then 'also consider' (not what is set aside
+        or advised against)."""
+        return (*self.recommendations, *self.also_consider)

@@ -152,5 +152,7 @@ AXES: dict[Axis, AxisDefinition] = {
 }
 
 AXIS_OF_POLE: dict[Pole, Axis] = {
-    pole: axis for axis, definition in AXES.items() for pole in (definition.first, definition.second)
+    pole: axis
+    for axis, definition in AXES.items()
+    for pole in (definition.first, definition.second)
 }

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine.api import advise_file
-from synergy_compass.engine.explain.report import NATIONAL_TENDENCY_CAVEAT
+from synergy_compass.engine.explain.caveats import NATIONAL_TENDENCY_CAVEAT
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
 

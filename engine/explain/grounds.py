@@ -1,0 +1,106 @@
+"""What a conclusion rests on, as the plan builder weighs it: the situation or the profiles,
+a rule written for our role, the primary goal, and the gravest finding it answers.
+
+The walk goes down through the firings that concluded each matched finding, so advice that
+follows from a finding about an observation rests on that observation too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..schemas.conditions import applies_to
+from ..schemas.facts import FactRecord
+from ..schemas.kb import Severity
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.results import Firing, RunResult
+from ..schemas.rules import Alternatives, Condition, Existence, Negation, Pattern
+
+# What the user states about these people and this case, beyond the two cultures and our role.
+SITUATION_FACTS = frozenset(
+    {"observation", "preference", "action", "person", "our_person", "party", "organisation"}
+)
+_SEVERITY_ORDER = (Severity.risk, Severity.problem, Severity.tendency)
+
+
+def _tests_relationship(conditions: Iterable[Condition]) -> bool:
+    """Whether a rule's own conditions (not its role guard) read the relationship."""
+    for condition in conditions:
+        if isinstance(condition, Pattern) and condition.fact_type == "relationship":
+            return True
+        if isinstance(condition, Existence) and any(
+            pattern.fact_type == "relationship" for pattern in condition.exists
+        ):
+            return True
+        if isinstance(condition, Alternatives) and any(
+            _tests_relationship(branch) for branch in condition.any_
+        ):
+            return True
+        if isinstance(condition, Negation):
+            continue
+    return False
+
+
+class Grounds:
+    """Answers, for the facts a firing matched, what they rest on (memoised per fact)."""
+
+    def __init__(self, run: RunResult, knowledge_base: KnowledgeBase) -> None:
+        self.facts = {fact.id: fact for fact in run.facts}
+        self.firings = {firing.number: firing for firing in run.firings}
+        self.knowledge_base = knowledge_base
+        self._situation: dict[int, bool] = {}
+        self._goal: dict[int, bool] = {}
+
+    def _used(self, firing: Firing) -> list[FactRecord]:
+        return [self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses))]
+
+    def firing_rests_on_situation(self, firing: Firing) -> bool:
+        rule = self.knowledge_base.rule(firing.rule).value
+        reads_relationship = _tests_relationship(rule.when)
+        return any(
+            fact.type in SITUATION_FACTS
+            or fact.origin.kind == "calendar"
+            or (fact.type == "relationship" and reads_relationship)
+            or (fact.type == "finding" and self._fact_on_situation(fact.id))
+            for fact in self._used(firing)
+        )
+
+    def _fact_on_situation(self, fact_id: int) -> bool:
+        if fact_id not in self._situation:
+            self._situation[fact_id] = False  # a cycle through this fact adds nothing
+            fact = self.facts[fact_id]
+            self._situation[fact_id] = fact.origin.kind == "rule" and any(
+                self.firing_rests_on_situation(self.firings[number])
+                for number in fact.origin.firings
+            )
+        return self._situation[fact_id]
+
+    def firing_serves_primary_goal(self, firing: Firing) -> bool:
+        return any(
+            (fact.type == "goal" and fact.fields.get("primary") is True)
+            or (fact.type == "finding" and self._fact_serves_goal(fact.id))
+            for fact in self._used(firing)
+        )
+
+    def _fact_serves_goal(self, fact_id: int) -> bool:
+        if fact_id not in self._goal:
+            self._goal[fact_id] = False
+            fact = self.facts[fact_id]
+            self._goal[fact_id] = fact.origin.kind == "rule" and any(
+                self.firing_serves_primary_goal(self.firings[number])
+                for number in fact.origin.firings
+            )
+        return self._goal[fact_id]
+
+    def firing_is_for_our_role(self, firing: Firing) -> bool:
+        return bool(applies_to(self.knowledge_base.rule(firing.rule)))
+
+    def gravest(self, firings: Iterable[Firing]) -> Severity:
+        """The most serious severity among the shown findings these firings matched."""
+        found = {
+            self.knowledge_base.findings[str(fact.fields["name"])].value.severity
+            for firing in firings
+            for fact in self._used(firing)
+            if fact.type == "finding"
+        }
+        return next((level for level in _SEVERITY_ORDER if level in found), Severity.tendency)

@@ -1,0 +1,173 @@
+"""Shape the advice a run gives into a plan a client can act on.
+
+Three steps, in this order:
+
+1. **Contradictions.** Two pieces of advice that take opposite poles of a behaviour axis
+   (``engine.schemas.stances``), or that declare a conflict, cannot both be followed. The pair
+   is resolved by specificity, as CLIPS and Drools resolve rule conflicts: advice resting on
+   what the user observed or stated about these people beats advice from national profiles,
+   and advice from a rule written for our role beats advice from a general one. The loser is
+   *set aside* with the reason. A pair neither test separates is kept as a *trade-off*.
+2. **Rank.** Certainty first, plus weight for answering a risk (0.3) or a problem (0.15) in the
+   diagnosis, for serving the primary goal (0.15), for resting on the situation (0.1) and for
+   being written for our role (0.05).
+3. **Cap.** The main plan holds at most ``main_items`` items, none under the certainty floor
+   (both in ``kb.yaml``'s ``plan``); everything else is "also consider", in rank order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..schemas.kb import PlanPolicy, PlanStage, Severity
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.report import Recommendation, TradeOff
+from ..schemas.stances import AXES, Axis
+
+_SEVERITY_WEIGHT = {Severity.risk: 0.3, Severity.problem: 0.15, Severity.tendency: 0.0}
+_GOAL_WEIGHT = 0.15
+_SITUATION_WEIGHT = 0.1
+_ROLE_WEIGHT = 0.05
+_STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The shaped plan: what leads, what follows, what was set aside and what must be weighed."""
+
+    main: tuple[Recommendation, ...]
+    also_consider: tuple[Recommendation, ...]
+    set_aside: tuple[Recommendation, ...]
+    trade_offs: tuple[TradeOff, ...]
+
+
+def rank(item: Recommendation, severity: Severity) -> float:
+    """The plan's ordering value for one item; see the module docs for the weights."""
+    value = item.certainty + _SEVERITY_WEIGHT[severity]
+    value += _GOAL_WEIGHT if item.serves_primary_goal else 0.0
+    value += _SITUATION_WEIGHT if item.basis == "situation" else 0.0
+    value += _ROLE_WEIGHT if item.for_our_role else 0.0
+    return round(value, 4)
+
+
+@dataclass(frozen=True)
+class _Clash:
+    axis: Axis | None  # None: a conflict the advice declares
+    first: Recommendation
+    second: Recommendation
+
+
+def _clashes(items: list[Recommendation], knowledge_base: KnowledgeBase) -> list[_Clash]:
+    found = []
+    for first, second in combinations(items, 2):
+        first_advice = knowledge_base.advice[first.id].value
+        second_advice = knowledge_base.advice[second.id].value
+        for axis, pole in first_advice.stances.items():
+            other = second_advice.stances.get(axis)
+            if other is not None and other is not pole:
+                found.append(_Clash(axis, first, second))
+        if second.id in first_advice.conflicts_with or first.id in second_advice.conflicts_with:
+            found.append(_Clash(None, first, second))
+    return found
+
+
+def _specificity(item: Recommendation) -> tuple[bool, bool]:
+    return (item.basis == "situation", item.for_our_role)
+
+
+def _why_set_aside(loser: Recommendation, winner: Recommendation, clash: _Clash) -> str:
+    about = AXES[clash.axis].about if clash.axis else "what to do"
+    if _specificity(winner)[0] != _specificity(loser)[0]:
+        reason = (
+            "which rests on what you observed or stated about these people, while this rests "
+            "on national profiles"
+        )
+    else:
+        reason = "which is written for who you are to them, while this is general advice"
+    return f"It pulls the other way on {about} from '{winner.title}', {reason}."
+
+
+def _pole_words(item: Recommendation, axis: Axis, knowledge_base: KnowledgeBase) -> str:
+    pole = knowledge_base.advice[item.id].value.stances[axis]
+    definition = AXES[axis]
+    return definition.first_means if pole is definition.first else definition.second_means
+
+
+def _trade_off(clash: _Clash, knowledge_base: KnowledgeBase) -> TradeOff:
+    first, second = clash.first, clash.second
+    if clash.axis is None:
+        explanation = (
+            f"'{first.title}' and '{second.title}' are declared to conflict and are equally "
+            "specific here: weigh them against what you know of these people."
+        )
+        return TradeOff(
+            axis="declared",
+            about="what to do",
+            first=first.id,
+            second=second.id,
+            explanation=explanation,
+        )
+    explanation = (
+        f"'{first.title}' says {_pole_words(first, clash.axis, knowledge_base)}; "
+        f"'{second.title}' says {_pole_words(second, clash.axis, knowledge_base)}. Both are "
+        "equally specific here: decide from what you see of these people, and tell us by "
+        "adding it to the scenario."
+    )
+    return TradeOff(
+        axis=clash.axis.value,
+        about=AXES[clash.axis].about,
+        first=first.id,
+        second=second.id,
+        explanation=explanation,
+    )
+
+
+def build_plan(
+    given: list[Recommendation], policy: PlanPolicy, knowledge_base: KnowledgeBase
+) -> Plan:
+    """Resolve contradictions, rank and cap the advice a run gives (certainty above zero)."""
+    ordered = sorted(given, key=lambda item: (-item.rank, item.id))
+    set_aside: dict[str, Recommendation] = {}
+    trade_offs: list[TradeOff] = []
+    partners: dict[str, set[str]] = {}
+    for clash in _clashes(ordered, knowledge_base):
+        first, second = clash.first, clash.second
+        if first.id in set_aside or second.id in set_aside:
+            continue  # one of them already gave way to something more specific
+        if _specificity(first) == _specificity(second):
+            trade_offs.append(_trade_off(clash, knowledge_base))
+            partners.setdefault(first.id, set()).add(second.id)
+            partners.setdefault(second.id, set()).add(first.id)
+            continue
+        winner, loser = (
+            (first, second) if _specificity(first) > _specificity(second) else (second, first)
+        )
+        set_aside[loser.id] = loser.model_copy(
+            update={"set_aside_because": _why_set_aside(loser, winner, clash)}
+        )
+    kept = [
+        item.model_copy(
+            update={
+                "trade_off_with": tuple(
+                    sorted(other for other in partners.get(item.id, ()) if other not in set_aside)
+                )
+            }
+        )
+        for item in ordered
+        if item.id not in set_aside
+    ]
+    trade_offs = [
+        trade
+        for trade in trade_offs
+        if trade.first not in set_aside and trade.second not in set_aside
+    ]
+    eligible = [item for item in kept if item.certainty >= policy.certainty_floor]
+    main = eligible[: policy.main_items]
+    chosen = {item.id for item in main}
+    return Plan(
+        main=tuple(sorted(main, key=lambda item: (_STAGE_ORDER[item.stage], -item.rank, item.id))),
+        also_consider=tuple(item for item in kept if item.id not in chosen),
+        set_aside=tuple(set_aside.values()),
+        trade_offs=tuple(trade_offs),
+    )

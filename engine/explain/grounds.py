@@ -8,6 +8,7 @@ follows from a finding about an observation rests on that observation too.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from ..schemas.conditions import applies_to
 from ..schemas.facts import FactRecord
@@ -16,10 +17,15 @@ from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import Alternatives, Condition, Existence, Negation, Pattern
 
+Basis = Literal["observed", "situation", "profiles"]
+BASIS_ORDER: dict[Basis, int] = {"profiles": 0, "situation": 1, "observed": 2}
+
 # What the user states about these people and this case, beyond the two cultures and our role.
 SITUATION_FACTS = frozenset(
     {"observation", "preference", "action", "person", "our_person", "party", "organisation"}
 )
+# What holds for a whole country: its profile scores, and the culture fact that names it.
+NATIONAL_FACTS = frozenset({"score", "score_spread", "culture"})
 _SEVERITY_ORDER = (Severity.risk, Severity.problem, Severity.tendency)
 
 
@@ -49,6 +55,7 @@ class Grounds:
         self.firings = {firing.number: firing for firing in run.firings}
         self.knowledge_base = knowledge_base
         self._situation: dict[int, bool] = {}
+        self._national: dict[int, bool] = {}
         self._goal: dict[int, bool] = {}
 
     def _used(self, firing: Firing) -> list[FactRecord]:
@@ -74,6 +81,38 @@ class Grounds:
                 for number in fact.origin.firings
             )
         return self._situation[fact_id]
+
+    def firing_rests_on_national_data(self, firing: Firing) -> bool:
+        """Whether a national profile or a country's rules are anywhere below the firing."""
+        return any(
+            fact.origin.kind == "profile"
+            or fact.type in NATIONAL_FACTS
+            or (fact.type == "finding" and self._fact_on_national_data(fact.id))
+            for fact in self._used(firing)
+        )
+
+    def _fact_on_national_data(self, fact_id: int) -> bool:
+        if fact_id not in self._national:
+            self._national[fact_id] = False
+            fact = self.facts[fact_id]
+            self._national[fact_id] = fact.origin.kind == "rule" and any(
+                self.firing_rests_on_national_data(self.firings[number])
+                for number in fact.origin.firings
+            )
+        return self._national[fact_id]
+
+    def basis(self, firings: Iterable[Firing]) -> Basis:
+        """The most specific ground among the firings: 'observed' for one resting on what the
+        user stated about these people alone, 'situation' for one reading that through national
+        data, else 'profiles'."""
+        found: Basis = "profiles"
+        for firing in firings:
+            if not self.firing_rests_on_situation(firing):
+                continue
+            if not self.firing_rests_on_national_data(firing):
+                return "observed"
+            found = "situation"
+        return found
 
     def firing_serves_primary_goal(self, firing: Firing) -> bool:
         return any(

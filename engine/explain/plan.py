@@ -5,12 +5,13 @@ Three steps, in this order:
 1. **Contradictions.** Two pieces of advice that take opposite poles of a behaviour axis
    (``engine.schemas.stances``), or that declare a conflict, cannot both be followed. The pair
    is resolved by specificity, as CLIPS and Drools resolve rule conflicts: advice resting on
-   what the user observed or stated about these people beats advice from national profiles,
-   and advice from a rule written for our role beats advice from a general one. The loser is
+   what the user observed or stated about these people alone beats advice that reads the
+   situation through national profiles, which beats advice from the profiles alone; then
+   advice from a rule written for our role beats advice from a general one. The loser is
    *set aside* with the reason. A pair neither test separates is kept as a *trade-off*.
 2. **Rank.** Certainty first, plus weight for answering a risk (0.3) or a problem (0.15) in the
-   diagnosis, for serving the primary goal (0.15), for resting on the situation (0.1) and for
-   being written for our role (0.05).
+   diagnosis, for serving the primary goal (0.15), for resting on what was observed (0.15) or
+   on the situation read through profiles (0.1), and for being written for our role (0.05).
 3. **Cap.** The main plan holds at most ``main_items`` items, none under the certainty floor
    (both in ``kb.yaml``'s ``plan``); everything else is "also consider", in rank order.
 """
@@ -24,10 +25,11 @@ from ..schemas.kb import PlanPolicy, PlanStage, Severity
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import Recommendation, TradeOff
 from ..schemas.stances import AXES, Axis
+from .grounds import BASIS_ORDER
 
 _SEVERITY_WEIGHT = {Severity.risk: 0.3, Severity.problem: 0.15, Severity.tendency: 0.0}
 _GOAL_WEIGHT = 0.15
-_SITUATION_WEIGHT = 0.1
+_BASIS_WEIGHT = {"observed": 0.15, "situation": 0.1, "profiles": 0.0}
 _ROLE_WEIGHT = 0.05
 _STAGE_ORDER = {stage: position for position, stage in enumerate(PlanStage)}
 
@@ -46,7 +48,7 @@ def rank(item: Recommendation, severity: Severity) -> float:
     """The plan's ordering value for one item; see the module docs for the weights."""
     value = item.certainty + _SEVERITY_WEIGHT[severity]
     value += _GOAL_WEIGHT if item.serves_primary_goal else 0.0
-    value += _SITUATION_WEIGHT if item.basis == "situation" else 0.0
+    value += _BASIS_WEIGHT[item.basis]
     value += _ROLE_WEIGHT if item.for_our_role else 0.0
     return round(value, 4)
 
@@ -72,20 +74,24 @@ def _clashes(items: list[Recommendation], knowledge_base: KnowledgeBase) -> list
     return found
 
 
-def _specificity(item: Recommendation) -> tuple[bool, bool]:
-    return (item.basis == "situation", item.for_our_role)
+def _specificity(item: Recommendation) -> tuple[int, bool]:
+    return (BASIS_ORDER[item.basis], item.for_our_role)
 
 
 def _why_set_aside(loser: Recommendation, winner: Recommendation, clash: _Clash) -> str:
     about = AXES[clash.axis].about if clash.axis else "what to do"
-    if _specificity(winner)[0] != _specificity(loser)[0]:
-        reason = (
-            "which rests on what you observed or stated about these people, while this rests "
-            "on national profiles"
-        )
+    if winner.basis != loser.basis:
+        reason = f"which {_BASIS_WORDS[winner.basis]}, while this {_BASIS_WORDS[loser.basis]}"
     else:
         reason = "which is written for who you are to them, while this is general advice"
     return f"It pulls the other way on {about} from '{winner.title}', {reason}."
+
+
+_BASIS_WORDS = {
+    "observed": "rests on what you observed or stated about these people",
+    "situation": "rests on your situation read through national tendencies",
+    "profiles": "rests on national profiles alone",
+}
 
 
 def _pole_words(item: Recommendation, axis: Axis, knowledge_base: KnowledgeBase) -> str:

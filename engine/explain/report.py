@@ -286,9 +286,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                 "people": people_of(evidence_list, scenario),
                 "before_you": planned_of(evidence_list, scenario),
                 "certainty_in_words": in_words(item.certainty),
-                "basis": "situation"
-                if any(grounds.firing_rests_on_situation(f) for f in behind)
-                else "profiles",
+                "basis": grounds.basis(behind),
                 "for_our_role": any(grounds.firing_is_for_our_role(f) for f in behind),
                 "serves_primary_goal": any(grounds.firing_serves_primary_goal(f) for f in behind),
             }

@@ -117,12 +117,12 @@ class Recommendation(Frozen):
     certainty_in_words: Literal["high", "medium", "low"] = Field(
         default="low", description="high from 0.7, medium from 0.4, low below"
     )
-    basis: Literal["situation", "profiles"] = Field(
+    basis: Literal["observed", "situation", "profiles"] = Field(
         default="profiles",
-        description="'situation' when some of its support rests on what you observed or "
-        "stated about these people (observations, preferences, actions, people, parties, the "
-        "relationship, the organisation, dates); 'profiles' when it rests on national "
-        "profiles and your role alone",
+        description="'observed' when some rule behind it rests on what you observed or stated "
+        "about these people and this case alone (observations, preferences, actions, people, "
+        "parties, the relationship, the organisation, dates); 'situation' when it reads that "
+        "through national data; 'profiles' when it rests on national data and your role alone",
     )
     for_our_role: bool = Field(
         default=False, description="some rule behind it is written for who we are to them"

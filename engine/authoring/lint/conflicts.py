@@ -4,126 +4,77 @@ negation tested before the finding it tests can exist."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from ...schemas.conditions import Branch
 from ...schemas.knowledge_base import KnowledgeBase
-from ...schemas.rules import Pattern, RuleSpec, VariableOperand
+from ...schemas.rules import RuleSpec
 from .conditions import branches, finding_names
+from .exclusivity import Exclusivity
 from .registry import Check, Family, LintFinding, Severity
 
 FAMILY = Family()
-
-_SINGLE_FACTS = ("goal", "relationship", "organisation")
-
-
-@dataclass
-class _Requirements:
-    """What one branch requires, as far as exclusivity between rules can be judged."""
-
-    values: dict[tuple[str, str], set[object]]
-    needs: set[str]
-    forbids: set[str]
-    direction: dict[tuple[str, str], str]
-    ranges: dict[tuple[str, str], tuple[float, float]]
-
-
-def _requirements(branch: Branch) -> _Requirements:
-    found = _Requirements({}, set(), set(), {}, {})
-    for atom in branch:
-        for pattern in atom.patterns:
-            names = finding_names(pattern)
-            if atom.kind == "not":
-                found.forbids |= names if len(names) == 1 else set()
-                continue
-            found.needs |= names if len(names) == 1 else set()
-            if pattern.fact_type in _SINGLE_FACTS:
-                for field, test in pattern.tests.items():
-                    values: set[object] = (
-                        {test.equals} if test.equals is not None else set(test.one_of or ())
-                    )
-                    if values:
-                        key = (pattern.fact_type, field)
-                        found.values[key] = found.values.get(key, values) & values
-            if pattern.fact_type == "score":
-                _score_requirements(pattern, found)
-    return found
-
-
-def _score_requirements(pattern: Pattern, found: _Requirements) -> None:
-    side, dimension, value = (pattern.tests.get(name) for name in ("side", "dimension", "value"))
-    if not (side and dimension and value and side.equals and dimension.equals):
-        return
-    key = (str(side.equals), str(dimension.equals))
-    low, high = found.ranges.get(key, (float("-inf"), float("inf")))
-    for operator, operand in value.comparisons():
-        if isinstance(operand, VariableOperand):
-            if operator in ("at_least", "above") and operand.plus > 0:
-                found.direction[key] = "higher"
-            elif operator in ("at_most", "below") and operand.plus < 0:
-                found.direction[key] = "lower"
-        elif isinstance(operand, float | int):
-            if operator in ("at_least", "above"):
-                low = max(low, float(operand))
-            elif operator in ("at_most", "below"):
-                high = min(high, float(operand))
-    found.ranges[key] = (low, high)
-
-
-def _exclusive(first: Branch, second: Branch) -> bool:
-    """Whether two branches can never hold in the same run (judged conservatively)."""
-    a, b = _requirements(first), _requirements(second)
-    if a.needs & b.forbids or b.needs & a.forbids:
-        return True
-    if any(key in b.values and not values & b.values[key] for key, values in a.values.items()):
-        return True
-    if any(key in b.direction and b.direction[key] != way for key, way in a.direction.items()):
-        return True
-    return any(
-        key in b.ranges and (span[0] > b.ranges[key][1] or b.ranges[key][0] > span[1])
-        for key, span in a.ranges.items()
-    )
 
 
 @FAMILY.looks_at_kb(
     "conflicting-advice",
     Severity.warning,
-    "Two pieces of advice are marked as "
-    "conflicting, and rules that give each can fire in the same run.",
+    "Two pieces of advice pull one behaviour axis in opposite directions (their stances), or "
+    "declare a conflict, and rules of equal specificity can give both in one run: the plan "
+    "will show them as a trade-off.",
 )
 def _conflicting_advice(check: Check, knowledge_base: KnowledgeBase) -> Iterator[LintFinding]:
+    exclusivity = Exclusivity(knowledge_base)
     supporters: dict[str, list[tuple[str, Branch]]] = {}
     for rule in knowledge_base.rules:
         for advice_id, certainty in rule.value.then.support.items():
             if certainty > 0:
                 supporters.setdefault(advice_id, []).extend(
-                    (rule.value.id, branch) for branch in branches(rule)
+                    (rule.value.id, branch) for branch in exclusivity.branches_of[rule.value.id]
                 )
-    reported: set[frozenset[str]] = set()
-    for advice_id, advice in knowledge_base.advice.items():
-        for index, other in enumerate(advice.value.conflicts_with):
-            pair = frozenset((advice_id, other))
-            if pair in reported:
-                continue
-            together = next(
-                (
-                    (rule_a, rule_b)
-                    for rule_a, branch_a in supporters.get(advice_id, [])
-                    for rule_b, branch_b in supporters.get(other, [])
-                    if not _exclusive(branch_a, branch_b)
-                ),
-                None,
+    for (first, second), (where, what) in _opposed(knowledge_base).items():
+        together = next(
+            (
+                (rule_a, rule_b)
+                for rule_a, branch_a in supporters.get(first, [])
+                for rule_b, branch_b in supporters.get(second, [])
+                if exclusivity.specificity(branch_a) == exclusivity.specificity(branch_b)
+                and not exclusivity.exclusive(branch_a, branch_b)
+            ),
+            None,
+        )
+        if together:
+            yield check.finding(
+                knowledge_base.advice[first].location(*where),
+                f"{first!r} and {second!r} {what}, yet rules of equal specificity can give "
+                f"both in one run ({together[0]!r} and {together[1]!r} do not exclude each "
+                "other, and neither rests on the situation or a role more than the other)",
+                "Guard one rule so that they exclude each other (for example, not when the "
+                "finding the other needs is present), make one rest on what the user observes, "
+                "or keep the trade-off knowingly (disable this check for these advice ids with "
+                "a reason).",
+                item=first,
             )
-            if together:
-                reported.add(pair)
-                yield check.finding(
-                    advice.location("conflicts_with", index),
-                    f"{advice_id!r} conflicts with {other!r}, yet both can be given in one run "
-                    f"(rules {together[0]!r} and {together[1]!r} do not exclude each other)",
-                    "Make the rules exclude each other, or keep the conflict flagged in the "
-                    "output knowingly (disable this check for these advice ids with a reason).",
-                    item=advice_id,
-                )
+
+
+def _opposed(
+    knowledge_base: KnowledgeBase,
+) -> dict[tuple[str, str], tuple[tuple[str | int, ...], str]]:
+    """Every pair of advice that cannot both be followed, with where and how they clash."""
+    found: dict[tuple[str, str], tuple[tuple[str | int, ...], str]] = {}
+    items = sorted(knowledge_base.advice.items())
+    for index, (first, advice) in enumerate(items):
+        for second, other in items[index + 1 :]:
+            for axis, pole in advice.value.stances.items():
+                theirs = other.value.stances.get(axis)
+                if theirs is not None and theirs is not pole:
+                    found[(first, second)] = (
+                        ("stances", axis.value),
+                        f"pull {axis.value} opposite ways ({pole.value} and {theirs.value})",
+                    )
+            declared = second in advice.value.conflicts_with
+            if (first, second) not in found and (declared or first in other.value.conflicts_with):
+                found[(first, second)] = (("conflicts_with",), "are declared to conflict")
+    return found
 
 
 @FAMILY.looks_at_kb(

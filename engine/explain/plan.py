@@ -18,11 +18,11 @@ Three steps, in this order:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
 
-from ..schemas.kb import PlanPolicy, PlanStage, Severity
-from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.kb import Advice, PlanPolicy, PlanStage, Severity
 from ..schemas.report import Recommendation, TradeOff
 from ..schemas.stances import AXES, Axis
 from .grounds import BASIS_ORDER
@@ -60,11 +60,11 @@ class _Clash:
     second: Recommendation
 
 
-def _clashes(items: list[Recommendation], knowledge_base: KnowledgeBase) -> list[_Clash]:
+def _clashes(items: list[Recommendation], advice: Mapping[str, Advice]) -> list[_Clash]:
     found = []
     for first, second in combinations(items, 2):
-        first_advice = knowledge_base.advice[first.id].value
-        second_advice = knowledge_base.advice[second.id].value
+        first_advice = advice[first.id]
+        second_advice = advice[second.id]
         for axis, pole in first_advice.stances.items():
             other = second_advice.stances.get(axis)
             if other is not None and other is not pole:
@@ -94,13 +94,13 @@ _BASIS_WORDS = {
 }
 
 
-def _pole_words(item: Recommendation, axis: Axis, knowledge_base: KnowledgeBase) -> str:
-    pole = knowledge_base.advice[item.id].value.stances[axis]
+def _pole_words(item: Recommendation, axis: Axis, advice: Mapping[str, Advice]) -> str:
+    pole = advice[item.id].stances[axis]
     definition = AXES[axis]
     return definition.first_means if pole is definition.first else definition.second_means
 
 
-def _trade_off(clash: _Clash, knowledge_base: KnowledgeBase) -> TradeOff:
+def _trade_off(clash: _Clash, advice: Mapping[str, Advice]) -> TradeOff:
     first, second = clash.first, clash.second
     if clash.axis is None:
         explanation = (
@@ -115,8 +115,8 @@ def _trade_off(clash: _Clash, knowledge_base: KnowledgeBase) -> TradeOff:
             explanation=explanation,
         )
     explanation = (
-        f"'{first.title}' says {_pole_words(first, clash.axis, knowledge_base)}; "
-        f"'{second.title}' says {_pole_words(second, clash.axis, knowledge_base)}. Both are "
+        f"'{first.title}' says {_pole_words(first, clash.axis, advice)}; "
+        f"'{second.title}' says {_pole_words(second, clash.axis, advice)}. Both are "
         "equally specific here: decide from what you see of these people, and tell us by "
         "adding it to the scenario."
     )
@@ -130,19 +130,19 @@ def _trade_off(clash: _Clash, knowledge_base: KnowledgeBase) -> TradeOff:
 
 
 def build_plan(
-    given: list[Recommendation], policy: PlanPolicy, knowledge_base: KnowledgeBase
+    given: list[Recommendation], policy: PlanPolicy, advice: Mapping[str, Advice]
 ) -> Plan:
     """Resolve contradictions, rank and cap the advice a run gives (certainty above zero)."""
     ordered = sorted(given, key=lambda item: (-item.rank, item.id))
     set_aside: dict[str, Recommendation] = {}
     trade_offs: list[TradeOff] = []
     partners: dict[str, set[str]] = {}
-    for clash in _clashes(ordered, knowledge_base):
+    for clash in _clashes(ordered, advice):
         first, second = clash.first, clash.second
         if first.id in set_aside or second.id in set_aside:
             continue  # one of them already gave way to something more specific
         if _specificity(first) == _specificity(second):
-            trade_offs.append(_trade_off(clash, knowledge_base))
+            trade_offs.append(_trade_off(clash, advice))
             partners.setdefault(first.id, set()).add(second.id)
             partners.setdefault(second.id, set()).add(first.id)
             continue

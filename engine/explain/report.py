@@ -298,7 +298,11 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         item.model_copy(update={"conflicts_with": _conflicts(item.id, given_ids, knowledge_base)})
         for item in given
     ]
-    plan = build_plan(given, knowledge_base.manifest.plan, knowledge_base)
+    plan = build_plan(
+        given,
+        knowledge_base.manifest.plan,
+        {item.id: knowledge_base.advice[item.id].value for item in given},
+    )
     against.sort(key=lambda item: (item.certainty, item.id))
 
     return Report(

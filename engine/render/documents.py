@@ -16,7 +16,7 @@ from ..explain.caveats import NATIONAL_TENDENCY_CAVEAT
 from ..explain.pairs import describe_between
 from ..schemas.kb import PlanStage
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
-from .text import note_hint_intro, particulars
+from .text import certainty_words, note_hint_intro, particulars
 
 _CHART_FRAMEWORKS = ("Hofstede 6-D", "The Culture Map (Meyer)")
 
@@ -111,6 +111,68 @@ _NOTE_HINTS_LEAD = (
 )
 
 
+def _beyond_the_plan(report: Report) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The sections after the main plan, as (heading, introduction, [(title, text)])."""
+    sections = [
+        (
+            "Trade-offs to weigh",
+            "Advice in this plan that pulls opposite ways with equal support.",
+            [(trade.about.capitalize(), trade.explanation) for trade in report.trade_offs],
+        ),
+        (
+            "Also consider",
+            "Further advice, in order of importance, outside the main plan.",
+            [
+                (
+                    f"{item.title} ({certainty_words(item.certainty)})",
+                    f"Why: {item.because}.",
+                )
+                for item in report.also_consider
+            ],
+        ),
+        (
+            "Set aside",
+            "Advice that pulls against more specific advice above; use it only if the reason "
+            "does not hold.",
+            [(item.title, item.set_aside_because) for item in report.set_aside],
+        ),
+        (
+            "Advised against",
+            "Advice that rules considered but the evidence counts against.",
+            [(item.title, f"Why: {item.because}.") for item in report.advised_against],
+        ),
+        (
+            "What could not be checked",
+            "Where the knowledge base has too little data for this case.",
+            [("", gap) for gap in report.could_not_check],
+        ),
+    ]
+    return [section for section in sections if section[2]]
+
+
+def _beyond_the_plan_markdown(report: Report) -> list[str]:
+    lines: list[str] = []
+    for heading, introduction, entries in _beyond_the_plan(report):
+        lines += [f"## {heading}", "", introduction, ""]
+        lines += [f"- **{title}** {text}" if title else f"- {text}" for title, text in entries]
+        lines.append("")
+    return lines
+
+
+def _beyond_the_plan_html(report: Report) -> list[str]:
+    parts: list[str] = []
+    for heading, introduction, entries in _beyond_the_plan(report):
+        parts += [f"<h2>{html.escape(heading)}</h2>", f"<p>{html.escape(introduction)}</p><ul>"]
+        parts += [
+            f"<li><strong>{html.escape(title)}</strong> {html.escape(text)}</li>"
+            if title
+            else f"<li>{html.escape(text)}</li>"
+            for title, text in entries
+        ]
+        parts.append("</ul>")
+    return parts
+
+
 def _note_hints_markdown(report: Report) -> list[str]:
     if not report.note_hints:
         return []
@@ -178,9 +240,10 @@ def render_markdown(report: Report, comparison: CultureComparison | None) -> str
             lines += [
                 "",
                 "*Why:* " + _with_particulars(recommendation.because + ".", recommendation) + " "
-                f"*Certainty* {recommendation.certainty:.2f}.",
+                f"*{certainty_words(recommendation.certainty).capitalize()}.*",
                 "",
             ]
+    lines += _beyond_the_plan_markdown(report)
     if comparison or background:
         lines += ["## The cultural background", ""]
     if comparison:
@@ -277,10 +340,11 @@ def render_html(report: Report, comparison: CultureComparison | None) -> str:
             why = _with_particulars(recommendation.because + ".", recommendation)
             parts.append(
                 f'<div class="item"><strong>{escape(recommendation.title)}</strong> '
-                f'<span class="certainty">certainty {recommendation.certainty:.2f}</span>'
+                f'<span class="certainty">{certainty_words(recommendation.certainty)}</span>'
                 f"<p>{escape(recommendation.advice)}</p><ol>{steps}</ol>"
                 f'<p class="why"><em>Why:</em> {escape(why)}</p></div>'
             )
+    parts += _beyond_the_plan_html(report)
     if comparison or background:
         parts.append("<h2>The cultural background</h2>")
     if comparison:

@@ -34,7 +34,8 @@ def _line(text: str, indent: int) -> str:
     return " " * indent + text
 
 
-def _certainty(value: float) -> str:
+def certainty_words(value: float) -> str:
+    """'certainty 0.73, high': the number and what it means (thresholds in rules.certainty)."""
     return f"certainty {value:.2f}, {in_words(value)}"
 
 
@@ -82,7 +83,7 @@ def particulars(item: DiagnosisItem | Recommendation) -> list[str]:
 
 
 def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) -> Iterator[str]:
-    yield f"    {position}. {item.title}  [{_certainty(item.certainty)}]"
+    yield f"    {position}. {item.title}  [{certainty_words(item.certainty)}]"
     yield from _wrap(item.advice, 7)
     for step in item.steps:
         yield from _wrap(f"- {step}", 9)
@@ -114,7 +115,7 @@ def _header(report: Report) -> list[str]:
 
 def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[str]:
     for position, finding in enumerate(findings, 1):
-        yield f"  {position}. {finding.title}  [{_certainty(finding.certainty)}]"
+        yield f"  {position}. {finding.title}  [{certainty_words(finding.certainty)}]"
         yield from _wrap(finding.explanation, 5)
         for line in particulars(finding):
             yield from _wrap(line, 5)
@@ -166,7 +167,7 @@ def _plan(report: Report, tree: _HowTree | None) -> Iterator[str]:
 def _also_consider(report: Report, tree: _HowTree | None) -> Iterator[str]:
     yield "ALSO CONSIDER: further advice, in order of importance"
     for item in report.also_consider:
-        yield f"  - {item.title}  [{_certainty(item.certainty)}]"
+        yield f"  - {item.title}  [{certainty_words(item.certainty)}]"
         yield from _wrap(f"Because: {item.because}.", 4)
         if tree:
             for evidence in item.supported_by:
@@ -176,7 +177,7 @@ def _also_consider(report: Report, tree: _HowTree | None) -> Iterator[str]:
 def _set_aside(report: Report) -> Iterator[str]:
     yield "SET ASIDE: advice that pulls against more specific advice in this plan"
     for item in report.set_aside:
-        yield f"  - {item.title}  [{_certainty(item.certainty)}]"
+        yield f"  - {item.title}  [{certainty_words(item.certainty)}]"
         yield from _wrap(item.set_aside_because, 4)
 
 
@@ -200,7 +201,7 @@ def _could_not_check(report: Report) -> Iterator[str]:
 def _advised_against(report: Report, tree: _HowTree | None) -> Iterator[str]:
     yield "ADVISED AGAINST"
     for against in report.advised_against:
-        yield f"  - {against.title}  [{_certainty(against.certainty)}]"
+        yield f"  - {against.title}  [{certainty_words(against.certainty)}]"
         if tree:
             for evidence in against.supported_by:
                 yield from tree.evidence(evidence, 4)

@@ -203,7 +203,7 @@ def test_a_works_council_asking_to_be_consulted_in_france_is_a_legal_step() -> N
     report = report_for(7)
     assert "employee-consultation-required" in {item.id for item in report.diagnosis}
     assert "consult-employee-representatives-before-deciding" in {
-        item.id for item in report.recommendations
+        item.id for item in report.given
     }
 
 
@@ -215,7 +215,7 @@ def test_a_payment_to_a_third_party_alone_is_stopped_and_checked() -> None:
     report = advise(only_third_party, compiled_knowledge_base())
     assert "unusual-payment-request" in {item.id for item in report.diagnosis}
     assert "pause-and-verify-unusual-payment-requests" in {
-        item.id for item in report.recommendations
+        item.id for item in report.given
     }
 
 
@@ -258,7 +258,7 @@ def test_silence_we_observe_withholds_the_profile_of_open_debate() -> None:
     and its advice to argue our case are not given beside 'their silence is not agreement'."""
     (path,) = Path("kb/scenarios").glob("review-06-*.yaml")
     report = advise(load_scenario(path).scenario, compiled_knowledge_base())
-    given = {item.id for item in (*report.diagnosis, *report.recommendations)}
+    given = {item.id for item in (*report.diagnosis, *report.given)}
     assert "counterpart-confrontational" not in given
     assert "engage-openly-in-debate" not in given
     assert "silence-is-not-agreement" in given

@@ -50,9 +50,20 @@ def measured(code: str, knowledge_base: KnowledgeBase) -> tuple[int, int]:
     return len(real), len(kept)
 
 
+def enough_measured(knowledge_base: KnowledgeBase) -> int:
+    """How many measured scores make a profile well measured: six, or every measured scale
+    the KB defines when it defines fewer."""
+    defined = sum(
+        dimension.value.framework.startswith(_MEASURED_FRAMEWORKS)
+        for dimension in knowledge_base.dimensions.values()
+    )
+    return min(MEASURED_ENOUGH, defined)
+
+
 def profile_premise_certainty(knowledge_base: KnowledgeBase) -> Callable[[FactRecord], float]:
     """How certain a profile fact counts as a premise: 1, or less for a thinly measured country."""
     cache: dict[str, float] = {}
+    enough = enough_measured(knowledge_base)
 
     def certainty_of(fact: FactRecord) -> float:
         code = fact.origin.country if fact.origin.kind == "profile" else ""
@@ -60,7 +71,7 @@ def profile_premise_certainty(knowledge_base: KnowledgeBase) -> Callable[[FactRe
             return 1.0
         if code not in cache:
             count, _ = measured(code, knowledge_base)
-            cache[code] = 1.0 if count >= MEASURED_ENOUGH else THIN_PROFILE_CERTAINTY
+            cache[code] = 1.0 if count >= enough else THIN_PROFILE_CERTAINTY
         return cache[code]
 
     return certainty_of
@@ -80,11 +91,12 @@ def could_not_check(
 ) -> tuple[str, ...]:
     """What the knowledge base had too little data to check, one sentence each."""
     found: list[str] = []
+    enough = enough_measured(knowledge_base)
     for side, code in _countries(run).items():
         if code not in knowledge_base.cultures:
             continue  # a missing profile is a caveat of its own
         count, total = measured(code, knowledge_base)
-        if count < MEASURED_ENOUGH:
+        if count < enough:
             found.append(
                 f"{name(code)} ({side}): only {count} of {total} published culture scores "
                 "are measured for this country; the rest are estimates, so conclusions from "

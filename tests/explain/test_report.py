@@ -4,8 +4,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from synergy_compass.engine.api import advise_file
+from synergy_compass.engine.api import advise, advise_file, compiled_knowledge_base
 from synergy_compass.engine.explain.caveats import NATIONAL_TENDENCY_CAVEAT
+from synergy_compass.engine.render.text import render_text
+from synergy_compass.engine.schemas.scenario import Scenario
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
 
@@ -33,7 +35,7 @@ def test_the_plan_is_staged_and_diagnosis_hides_internal_findings(mini_kb: Path)
     assert [item.id for item in report.diagnosis] == ["vendor", "power-gap"]  # not 'stuck'
 
 
-def test_conflicting_advice_in_one_plan_is_flagged(
+def test_conflicting_advice_gives_way_to_advice_resting_on_what_was_observed(
     broken_kb: Callable[[str, str], Path],
 ) -> None:
     root = broken_kb(
@@ -43,9 +45,12 @@ def test_conflicting_advice_in_one_plan_is_flagged(
         "    then: {support: {push-hard: 0.9}}\n",
     )
     report = advise_file(BASIC, root)
-    flagged = {item.id: item.conflicts_with for item in report.recommendations}
-    assert flagged["push-hard"] == ("be-patient",)
-    assert flagged["be-patient"] == ("push-hard",)
+    # be-patient rests on what was observed (no decision); push-hard on the goal alone
+    assert "push-hard" not in {item.id for item in report.given}
+    (set_aside,) = report.set_aside
+    assert set_aside.id == "push-hard"
+    assert "'Be patient', which rests on your situation" in set_aside.set_aside_because
+    assert report.trade_offs == ()
 
 
 def test_profile_based_advice_carries_the_national_tendency_caveat(mini_kb: Path) -> None:
@@ -71,3 +76,37 @@ def test_a_rule_counts_once_however_often_it_fires(
     item = next(item for item in report.recommendations if item.id == "push-hard")
     assert len(item.supported_by) == 2  # both firings are shown...
     assert item.certainty == pytest.approx(0.5)  # ...but count as one piece of evidence
+
+
+def _bare_scenario(we: str, they: str) -> Scenario:
+    return Scenario.model_validate(
+        {
+            "title": f"{we} firm meets a {they} firm",
+            "we": {"culture": we},
+            "they": {"culture": they},
+            "goal": {"kind": "win_first_deal"},
+        }
+    )
+
+
+def test_a_thinly_measured_country_lowers_certainty_and_says_what_was_not_checked() -> None:
+    compiled = compiled_knowledge_base()
+    thin = advise(_bare_scenario("US", "KE"), compiled)
+    assert any("Kenya (counterpart): only 0 of" in gap for gap in thin.could_not_check)
+    text = render_text(thin)
+    assert "WHAT COULD NOT BE CHECKED" in text
+    assert "Nothing in what you describe points to a cultural problem.\n" not in text
+    measured = advise(_bare_scenario("US", "JP"), compiled)
+    assert not any("only" in gap for gap in measured.could_not_check)
+    # every profile premise from Kenya counts 0.8: no conclusion resting on it alone exceeds it
+    kenyan = [item for item in thin.diagnosis if item.basis == "profiles"]
+    assert kenyan
+    assert all(item.certainty <= 0.8 * 1.0 + 1e-9 or len(item.supported_by) > 1 for item in kenyan)
+
+
+def test_certainty_is_given_in_words_with_documented_thresholds() -> None:
+    report = advise(_bare_scenario("US", "JP"), compiled_knowledge_base())
+    for item in report.given:
+        expected = "high" if item.certainty >= 0.7 else "medium" if item.certainty >= 0.4 else "low"
+        assert item.certainty_in_words == expected
+    assert all(item.certainty_in_words != "low" for item in report.recommendations)

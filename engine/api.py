@@ -289,6 +289,7 @@ def explain_file(
     with_near_misses: bool = False,
 ) -> Explanation:
     """Advise on a scenario and answer why-not questions about rules, advice or findings."""
+    from .explain.plan import placement
     from .explain.why_not import Explanation, near_misses, why_not
 
     compiled = compiled_knowledge_base(kb_root)
@@ -298,7 +299,7 @@ def explain_file(
     answers = []
     for target in why_not_ids:
         try:
-            answers.append(why_not(target, result, knowledge_base))
+            answer = why_not(target, result, knowledge_base)
         except KeyError:
             known = [
                 *knowledge_base.advice,
@@ -314,6 +315,10 @@ def explain_file(
                     )
                 ]
             ) from None
+        if answer.kind == "advice" and answer.given:
+            where = placement(target, report, knowledge_base.manifest.plan)
+            answer = answer.model_copy(update={"summary": f"{answer.summary}; {where}"})
+        answers.append(answer)
     misses = tuple(near_misses(result, knowledge_base)) if with_near_misses else ()
     return Explanation(report=report, why_not=tuple(answers), near_misses=misses)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ..schemas.kb import Advice, PlanPolicy, PlanStage, Severity
-from ..schemas.report import Recommendation, TradeOff
+from ..schemas.report import Recommendation, Report, TradeOff
 from ..schemas.stances import AXES, Axis
 from .grounds import BASIS_ORDER
 
@@ -177,3 +177,24 @@ def build_plan(
         set_aside=tuple(set_aside.values()),
         trade_offs=tuple(trade_offs),
     )
+
+
+def placement(advice_id: str, report: Report, policy: PlanPolicy) -> str:
+    """Where a piece of advice the rules gave ended up in the report, in words."""
+    if any(item.id == advice_id for item in report.recommendations):
+        return "it is in the main plan"
+    for position, item in enumerate(report.also_consider, 1):
+        if item.id == advice_id:
+            return (
+                f"it is under 'also consider' (number {position}): the main plan holds the "
+                f"{policy.main_items} items ranked highest at certainty "
+                f"{policy.certainty_floor:.2f} or above, and this one ranks {item.rank:.2f} "
+                f"at certainty {item.certainty:.2f}"
+            )
+    for item in report.set_aside:
+        if item.id == advice_id:
+            return "it was set aside: " + item.set_aside_because.rstrip(".")
+    for item in report.advised_against:
+        if item.id == advice_id:
+            return f"it is advised against: the evidence nets to {item.certainty:.2f}"
+    return "it is not in the report"

@@ -4,7 +4,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from synergy_compass.engine.api import advise, advise_file, compiled_knowledge_base
+from synergy_compass.engine.api import (
+    advise,
+    advise_file,
+    compiled_knowledge_base,
+    explain_file,
+)
 from synergy_compass.engine.explain.caveats import NATIONAL_TENDENCY_CAVEAT
 from synergy_compass.engine.render.text import render_text
 from synergy_compass.engine.schemas.scenario import Scenario
@@ -51,6 +56,10 @@ def test_conflicting_advice_gives_way_to_advice_resting_on_what_was_observed(
     assert set_aside.id == "push-hard"
     assert "'Be patient', which rests on your situation" in set_aside.set_aside_because
     assert report.trade_offs == ()
+    (answer,) = explain_file(BASIC, root, ("push-hard",)).why_not
+    assert answer.summary.endswith(set_aside.set_aside_because.rstrip("."))
+    assert "was given" in answer.summary
+    assert "it was set aside: It pulls the other way" in answer.summary
 
 
 def test_profile_based_advice_carries_the_national_tendency_caveat(mini_kb: Path) -> None:

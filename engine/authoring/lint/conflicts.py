@@ -37,7 +37,7 @@ def _conflicting_advice(check: Check, knowledge_base: KnowledgeBase) -> Iterator
                 (rule_a, rule_b)
                 for rule_a, branch_a in supporters.get(first, [])
                 for rule_b, branch_b in supporters.get(second, [])
-                if exclusivity.specificity(branch_a) == exclusivity.specificity(branch_b)
+                if _left_to_the_plan(exclusivity, branch_a, branch_b)
                 and not exclusivity.exclusive(branch_a, branch_b)
             ),
             None,
@@ -54,6 +54,14 @@ def _conflicting_advice(check: Check, knowledge_base: KnowledgeBase) -> Iterator
                 "a reason).",
                 item=first,
             )
+
+
+def _left_to_the_plan(exclusivity: Exclusivity, first: Branch, second: Branch) -> bool:
+    """Whether a run giving both would show them as a trade-off because of the knowledge base:
+    equally specific, and not both resting on what the user stated alone (a user who states
+    both a liking for strict and for flexible schedules sees the trade-off they wrote)."""
+    specificity = exclusivity.specificity(first)
+    return specificity == exclusivity.specificity(second) and specificity[0] < 2
 
 
 def _opposed(

@@ -32,6 +32,7 @@ def test_scenario_expectations_hold(path: Path) -> None:
     assert set(expected.must_advise) - given == set(), "advice that should have been given"
     assert set(expected.must_not_advise) & given == set(), "advice that should not be given"
     assert set(expected.must_diagnose) - diagnosed == set(), "findings that should be diagnosed"
+    assert set(expected.must_not_diagnose) & diagnosed == set(), "findings that should not be"
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])

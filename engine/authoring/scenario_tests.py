@@ -33,6 +33,7 @@ class ScenarioOutcome(Frozen):
     missing_advice: tuple[str, ...] = ()
     unexpected_advice: tuple[str, ...] = ()
     missing_findings: tuple[str, ...] = ()
+    unexpected_findings: tuple[str, ...] = ()
     todo_still_open: tuple[str, ...] = ()
     todo_now_passing: tuple[str, ...] = ()
     error: str = ""
@@ -121,14 +122,16 @@ def _outcome(suite_run: _SuiteRun) -> ScenarioOutcome:
     missing = tuple(sorted(set(expected.must_advise) - suite_run.given))
     unexpected = tuple(sorted(set(expected.must_not_advise) & suite_run.given))
     findings = tuple(sorted(set(expected.must_diagnose) - suite_run.diagnosed))
+    wrong_findings = tuple(sorted(set(expected.must_not_diagnose) & suite_run.diagnosed))
     produced = suite_run.given | suite_run.diagnosed
     return ScenarioOutcome(
         scenario=suite_run.path,
         title=suite_run.scenario.title,
-        passed=not (missing or unexpected or findings),
+        passed=not (missing or unexpected or findings or wrong_findings),
         missing_advice=missing,
         unexpected_advice=unexpected,
         missing_findings=findings,
+        unexpected_findings=wrong_findings,
         todo_still_open=tuple(sorted(set(expected.todo) - produced)),
         todo_now_passing=tuple(sorted(set(expected.todo) & produced)),
         stated=expected != Expectations(),
@@ -146,7 +149,9 @@ def run_kb_tests(compiled: CompiledKB) -> KBTestReport:
         wanted = set(suite_run.scenario.expectations.must_advise) | set(
             suite_run.scenario.expectations.must_diagnose
         )
-        unwanted = set(suite_run.scenario.expectations.must_not_advise)
+        unwanted = set(suite_run.scenario.expectations.must_not_advise) | set(
+            suite_run.scenario.expectations.must_not_diagnose
+        )
         for rule_id in {firing.rule for firing in suite_run.result.firings}:
             then = compiled.knowledge_base.rule(rule_id).value.then
             produces = set(then.conclude) | {a for a, c in then.support.items() if c > 0}

@@ -43,6 +43,7 @@ _LIST_FIELDS = {
     "expectations.must_advise",
     "expectations.must_not_advise",
     "expectations.must_diagnose",
+    "expectations.must_not_diagnose",
     "expectations.todo",
 }
 _JSON_FIELDS = {"they.people", "we.people", "parties", "dates", "goal"}

@@ -24,6 +24,7 @@ def render_test_text(report: KBTestReport) -> str:
             ("advice that should have been given", outcome.missing_advice),
             ("advice that should not have been given", outcome.unexpected_advice),
             ("findings that should have been diagnosed", outcome.missing_findings),
+            ("findings that should not have been diagnosed", outcome.unexpected_findings),
             ("todo, still open", outcome.todo_still_open),
             ("todo, now passing (move it to the expectations)", outcome.todo_now_passing),
         ):

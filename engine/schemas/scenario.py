@@ -247,6 +247,9 @@ class Expectations(Frozen):
     must_advise: tuple[str, ...] = ()
     must_not_advise: tuple[str, ...] = ()
     must_diagnose: tuple[str, ...] = ()
+    must_not_diagnose: tuple[str, ...] = Field(
+        default=(), description="Findings that must not be in the diagnosis"
+    )
     todo: tuple[str, ...] = Field(default=(), description="Known gaps: reported, never failing")
 
 

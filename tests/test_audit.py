@@ -176,5 +176,10 @@ def test_replay_shows_drift_against_the_current_kb(
         "    then: {support: {push-hard: 0.9}}\n",
     )
     _stored, _current, drift = audit_replay(path, run.run_id, changed_kb)
-    assert [(change.id, change.change) for change in drift.advice] == [("push-hard", "added")]
+    # advised against before; the new rule lifts it above zero, but the observed 'no decision'
+    # behind 'Be patient' sets it aside
+    assert [
+        (change.id, change.change, change.placed_before, change.placed_after)
+        for change in drift.advice
+    ] == [("push-hard", "moved", "advised against", "set aside")]
     assert drift.rules_now_firing == ("push",)

@@ -28,7 +28,7 @@ def test_advise_text(runner: CliRunner, mini_kb: Path) -> None:
     assert code == 0, err
     assert "DIAGNOSIS" in out
     assert "PLAN" in out
-    assert "1. Get introduced  [certainty 0.76]" in out
+    assert "1. Get introduced  [certainty 0.76, high]" in out
     assert "Run with --explain" in out
 
 
@@ -150,7 +150,7 @@ def test_audit_show_verify_and_a_broken_chain(
     run_id = json.loads(invoke(runner, "audit", "list", "--format", "json")[1])[0]["run_id"]
     code, out, _ = invoke(runner, "audit", "show", run_id[:10])
     assert code == 0
-    assert "1. Get introduced  [certainty 0.76]" in out
+    assert "1. Get introduced  [certainty 0.76, high]" in out
     code, out, _ = invoke(runner, "audit", "verify")
     assert code == 0
     assert "2 records, chain intact" in out

@@ -213,7 +213,7 @@ KB_FILES: dict[str, tuple[int, int, str]] = {
     ),
     "advice/path-like-id.yaml": (2, 10, "found '/etc/passwd' (at advice.0.id)"),
     "findings/wrong-type.yaml": (2, 62, "Input should be a valid boolean"),
-    "findings/unknown-key.yaml": (2, 43, "unknown key 'severity' (at findings.0.severity)"),
+    "findings/unknown-key.yaml": (2, 43, "unknown key 'importance' (at findings.0.importance)"),
     "findings/unknown-reference.yaml": (2, 53, "unknown source 'nowhere'"),
     "findings/duplicate-key.yaml": (
         3,

@@ -202,9 +202,7 @@ def test_the_decisive_facts_are_in_fields(
 def test_a_works_council_asking_to_be_consulted_in_france_is_a_legal_step() -> None:
     report = report_for(7)
     assert "employee-consultation-required" in {item.id for item in report.diagnosis}
-    assert "consult-employee-representatives-before-deciding" in {
-        item.id for item in report.given
-    }
+    assert "consult-employee-representatives-before-deciding" in {item.id for item in report.given}
 
 
 def test_a_payment_to_a_third_party_alone_is_stopped_and_checked() -> None:
@@ -214,9 +212,7 @@ def test_a_payment_to_a_third_party_alone_is_stopped_and_checked() -> None:
     )
     report = advise(only_third_party, compiled_knowledge_base())
     assert "unusual-payment-request" in {item.id for item in report.diagnosis}
-    assert "pause-and-verify-unusual-payment-requests" in {
-        item.id for item in report.given
-    }
+    assert "pause-and-verify-unusual-payment-requests" in {item.id for item in report.given}
 
 
 def test_the_works_council_rules_are_for_the_employer_side_only() -> None:

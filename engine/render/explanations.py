@@ -67,6 +67,11 @@ def render_diff_text(diff: ReportDiff, before_label: str, after_label: str) -> s
             before = "-" if change.before is None else f"{change.before:.2f}"
             after = "-" if change.after is None else f"{change.after:.2f}"
             lines.append(f"  {change.change:<17} {change.id}: {change.title} ({before} -> {after})")
+            if change.placed_before != change.placed_after:
+                lines.append(
+                    f"      {change.placed_before or 'not given'} -> "
+                    f"{change.placed_after or 'not given'}"
+                )
             if change.rules_added:
                 lines.append(f"      now supported by: {', '.join(change.rules_added)}")
             if change.rules_removed:

@@ -57,9 +57,7 @@ def test_observed_advice_beats_profile_advice_on_the_same_axis() -> None:
         "soft": advice("soft", criticism=Pole.gentle),
         "blunt": advice("blunt", criticism=Pole.direct),
     }
-    plan = build_plan(
-        [item("soft", 0.9), item("blunt", 0.5, basis="observed")], PlanPolicy(), kb
-    )
+    plan = build_plan([item("soft", 0.9), item("blunt", 0.5, basis="observed")], PlanPolicy(), kb)
     assert [entry.id for entry in plan.main] == ["blunt"]
     assert [entry.id for entry in plan.set_aside] == ["soft"]
     assert "observed or stated" in plan.set_aside[0].set_aside_because

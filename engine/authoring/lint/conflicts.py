@@ -79,8 +79,12 @@ def _opposed(
                         ("stances", axis.value),
                         f"pull {axis.value} opposite ways ({pole.value} and {theirs.value})",
                     )
-            declared = second in advice.value.conflicts_with
-            if (first, second) not in found and (declared or first in other.value.conflicts_with):
+            if (first, second) in found:
+                continue
+            if second in advice.value.conflicts_with:
+                position = advice.value.conflicts_with.index(second)
+                found[(first, second)] = (("conflicts_with", position), "are declared to conflict")
+            elif first in other.value.conflicts_with:
                 found[(first, second)] = (("conflicts_with",), "are declared to conflict")
     return found
 

@@ -40,7 +40,9 @@ def in_words(value: float) -> str:
     """A certainty as a client reads it: 'high' from 0.7, 'medium' from 0.4, else 'low'.
 
     The thresholds are the ones ``docs/kb-authoring.md`` documents; 0.4 is also the default
-    certainty floor of the main plan, so nothing the plan leads with reads 'low'."""
+    certainty floor of the main plan, so nothing the plan leads with reads 'low'. The value is
+    judged as shown, to two decimals, so that '0.40' never reads 'low'."""
+    value = round(value, 2)
     if value >= HIGH:
         return "high"
     return "medium" if value >= MEDIUM else "low"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from synergy_compass.engine.rules.certainty import combine, combine_all, premise
+from synergy_compass.engine.rules.certainty import combine, combine_all, in_words, premise
 
 factor = st.floats(min_value=-0.99, max_value=0.99, allow_nan=False)
 
@@ -37,3 +37,16 @@ def test_combination_is_associative_and_bounded(a: float, b: float, c: float) ->
     left = combine(combine(a, b), c)
     assert left == pytest.approx(combine(a, combine(b, c)), abs=1e-9)
     assert -1 <= left <= 1
+
+
+def test_certainty_in_words_follows_the_documented_thresholds_as_shown() -> None:
+    assert [in_words(value) for value in (1.0, 0.7, 0.6951, 0.69, 0.4, 0.3996, 0.39, 0.0)] == [
+        "high",
+        "high",
+        "high",
+        "medium",
+        "medium",
+        "medium",
+        "low",
+        "low",
+    ]

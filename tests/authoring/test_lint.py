@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,43 @@ def test_a_problem_no_check_covers_is_a_loud_error_not_a_guess(code: ProblemCode
 def test_two_checks_cannot_share_an_id() -> None:
     with pytest.raises(ValueError, match="'twice'"):
         _by_id([Check("twice", Severity.info, "One."), Check("twice", Severity.info, "Two.")])
+
+
+def test_opposite_stances_from_rules_that_need_and_forbid_one_stated_preference_are_exclusive(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    """Two pieces of advice pulling the schedule axis opposite ways, from equally specific
+    rules (each reads a stated preference and a culture) where one needs a preference the other
+    forbids: never in one run, no warning; without the guard, the warning names both rules."""
+    advice = (
+        "advice:\n"
+        "  - {id: strict-times, title: S, advice: A, topic: time, stage: now,\n"
+        "     sources: [test-source], stances: {schedule: strict}}\n"
+        "  - {id: loose-times, title: L, advice: A, topic: time, stage: now,\n"
+        "     sources: [test-source], stances: {schedule: flexible}}\n"
+    )
+    rules = (
+        "rules:\n"
+        "  - {id: strict-rule, title: S, rationale: R, sources: [test-source], topic: time,\n"
+        "     when: [{preference: {kind: strict_schedules}}, {culture: {side: home}}],\n"
+        "     then: {support: {strict-times: 0.6}}}\n"
+        "  - {id: loose-rule, title: L, rationale: R, sources: [test-source], topic: time,\n"
+        "     when: [GUARD{preference: {kind: flexible_schedules}},\n"
+        "            {culture: {side: counterpart}}],\n"
+        "     then: {support: {loose-times: 0.6}}}\n"
+    )
+    broken_kb("extra-advice.yaml", advice)
+    guarded = broken_kb(
+        "extra-rules.yaml",
+        rules.replace("GUARD", "{not: {preference: {kind: strict_schedules}}}, "),
+    )
+    findings = lint_knowledge_base(guarded).findings
+    assert not [finding for finding in findings if finding.severity == "error"]
+    assert not [finding for finding in findings if finding.check == "conflicting-advice"]
+    open_kb = broken_kb("extra-rules.yaml", rules.replace("GUARD", ""))
+    (warning,) = [
+        f for f in lint_knowledge_base(open_kb).findings if f.check == "conflicting-advice"
+    ]
+    assert "'loose-rule'" in warning.message
+    assert "'strict-rule'" in warning.message
+    assert "schedule opposite ways" in warning.message

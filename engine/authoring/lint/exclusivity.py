@@ -1,7 +1,7 @@
 """Whether two rule branches can hold in the same run, and how specific a branch is.
 
 Judged conservatively from the conditions alone: two branches exclude each other when one needs
-a finding the other forbids, when they need different values of a fact there is only one of
+a finding, or a fact such as a stated preference, that the other forbids, when they need different values of a fact there is only one of
 (the goal, the relationship, an organisation), opposite directions of one score gap, or
 disjoint ranges of one score. The judgement follows chains: a branch that needs a finding holds
 only where some rule concluding that finding holds, so when every such rule is excluded by the
@@ -15,7 +15,7 @@ from branches of different specificity never reach a client together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...explain.grounds import NATIONAL_FACTS, SITUATION_FACTS
 from ...schemas.conditions import Branch, applies_to
@@ -37,6 +37,22 @@ class _Requirements:
     forbids: set[str]
     direction: dict[tuple[str, str], str]
     ranges: dict[tuple[str, str], tuple[float, float]]
+    present: set[_Exact] = field(default_factory=set)
+    absent: set[_Exact] = field(default_factory=set)
+
+
+# A pattern that tests only plain equalities, as (fact type, ((field, value), ...)): a rule that
+# needs `preference: {kind: detailed_contracts}` excludes one that forbids the same fact.
+_Exact = tuple[str, tuple[tuple[str, object], ...]]
+
+
+def _exact(pattern: Pattern) -> _Exact | None:
+    tests = pattern.tests.items()
+    if not tests or any(test.equals is None or test.as_ is not None for _, test in tests):
+        return None
+    if any(test.model_fields_set - {"equals"} for _, test in tests):
+        return None
+    return (pattern.fact_type, tuple(sorted((name, test.equals) for name, test in tests)))
 
 
 def _requirements(branch: Branch) -> _Requirements:
@@ -44,9 +60,12 @@ def _requirements(branch: Branch) -> _Requirements:
     for atom in branch:
         for pattern in atom.patterns:
             names = finding_names(pattern)
+            exact = _exact(pattern) if atom.kind != "exists" or len(atom.patterns) == 1 else None
             if atom.kind == "not":
                 found.forbids |= names if len(names) == 1 else set()
+                found.absent |= {exact} if exact else set()
                 continue
+            found.present |= {exact} if exact else set()
             found.needs |= names if len(names) == 1 else set()
             if pattern.fact_type in _SINGLE_FACTS:
                 for field, test in pattern.tests.items():
@@ -83,6 +102,8 @@ def _score_requirements(pattern: Pattern, found: _Requirements) -> None:
 
 def _directly_exclusive(a: _Requirements, b: _Requirements) -> bool:
     if a.needs & b.forbids or b.needs & a.forbids:
+        return True
+    if a.present & b.absent or b.present & a.absent:
         return True
     if any(key in b.values and not values & b.values[key] for key, values in a.values.items()):
         return True

@@ -1,11 +1,12 @@
 """Whether two rule branches can hold in the same run, and how specific a branch is.
 
 Judged conservatively from the conditions alone: two branches exclude each other when one needs
-a finding, or a fact such as a stated preference, that the other forbids, when they need different values of a fact there is only one of
-(the goal, the relationship, an organisation), opposite directions of one score gap, or
-disjoint ranges of one score. The judgement follows chains: a branch that needs a finding holds
-only where some rule concluding that finding holds, so when every such rule is excluded by the
-other branch, so is the branch (up to :data:`MAX_CHAIN` findings deep).
+a finding, or a fact such as a stated preference, that the other forbids, when they need
+different values of a fact there is only one of (the goal, the relationship, an
+organisation), opposite directions of one score gap, or disjoint ranges of one score. The
+judgement follows chains: a branch that needs a finding holds only where some rule concluding
+that finding holds, so when every such rule is excluded by the other branch, so is the branch
+(up to :data:`MAX_CHAIN` findings deep).
 
 Specificity is what the plan builder resolves contradictions by (:mod:`engine.explain.plan`):
 a branch that reads what the user observed or stated about these people, directly or through

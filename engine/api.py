@@ -35,7 +35,7 @@ from .run.garbage_collection import collection_paused
 from .schemas.document import YamlDocument
 from .schemas.report import Report
 from .schemas.results import RunResult
-from .schemas.scenario import Scenario, resolve_country
+from .schemas.scenario import Scenario
 
 if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
     from .audit import RunSummary, StoredRun
@@ -74,6 +74,7 @@ __all__ = [
     "compile_knowledge_base",
     "compiled_knowledge_base",
     "countries",
+    "example_scenarios",
     "explain_file",
     "kb_coverage",
     "kb_docs",
@@ -82,6 +83,7 @@ __all__ = [
     "kb_test",
     "load_knowledge_base",
     "load_scenario",
+    "new_scenario",
     "parse_scenario",
     "read_scenario",
     "start_interview",
@@ -112,32 +114,14 @@ def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
 
 
 def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison:
-    """Two cultures side by side (countries by ISO code or English name)."""
-    from .consult.compare import compare_cultures
+    """Two cultures side by side (countries by ISO code, English or common name)."""
+    from .consult.compare import compare_countries
 
-    knowledge_base = compiled_knowledge_base(roots).knowledge_base
-    codes = []
-    for text in (first, second):
-        try:
-            code = resolve_country(text)
-        except ValueError as error:
-            raise InputError([Problem(Location(text), str(error))]) from None
-        if code not in knowledge_base.cultures:
-            raise InputError(
-                [
-                    Problem(
-                        Location(text),
-                        f"the knowledge base has no culture profile for {code}",
-                        hint="`compass countries` lists the countries it has.",
-                    )
-                ]
-            )
-        codes.append(code)
-    return compare_cultures(codes[0], codes[1], knowledge_base)
+    return compare_countries(first, second, compiled_knowledge_base(roots).knowledge_base)
 
 
 def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
-    """The countries the KB has profiles for."""
+    """The countries the KB has profiles for: those matching ``query``, or the one it names."""
     from .consult.compare import list_countries
 
     return list_countries(compiled_knowledge_base(roots).knowledge_base, query)
@@ -170,6 +154,21 @@ def batch(
     compiled_knowledge_base(directories)  # fail on a broken KB before starting workers
     loader = partial(compiled_knowledge_base, directories)
     return len(items), run_batch(items, loader, workers)
+
+
+def new_scenario(example: str | None = None) -> str:
+    """A scenario to start from: the commented template of every field, or the shipped example
+    scenario of that name (see :mod:`engine.consult.template`)."""
+    from .consult.template import example_scenario, scenario_template
+
+    return scenario_template() if example is None else example_scenario(example)
+
+
+def example_scenarios() -> list[tuple[str, str]]:
+    """(name, title) of every shipped example scenario, which :func:`new_scenario` gives."""
+    from .consult.template import example_scenarios as examples
+
+    return examples()
 
 
 def start_interview() -> Interview:
@@ -267,19 +266,23 @@ def tool_version() -> str:
 
 
 def advise_and_record(
-    scenario_path: Path,
+    scenario_path: Path | Scenario,
     kb_root: KBRoots = None,
     step_limit: int = DEFAULT_STEP_LIMIT,
     audit_path: Path | None = None,
 ) -> tuple[Report, RunSummary | None]:
-    """Advise, and append the run to the audit store at ``audit_path`` (None: do not record)."""
-    loaded = read_scenario(scenario_path)
-    report = advise(loaded.scenario, compiled_knowledge_base(kb_root), step_limit)
+    """Advise on a scenario file, or on a scenario already validated (the interview's), and
+    append the run to the audit store at ``audit_path`` (None: do not record)."""
+    if isinstance(scenario_path, Scenario):
+        scenario = scenario_path
+    else:
+        scenario = read_scenario(scenario_path).scenario
+    report = advise(scenario, compiled_knowledge_base(kb_root), step_limit)
     if audit_path is None:
         return report, None
     from . import audit
 
-    return report, audit.record_run(audit_path, loaded.scenario, report, tool_version())
+    return report, audit.record_run(audit_path, scenario, report, tool_version())
 
 
 def explain_file(

@@ -17,6 +17,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "finding": kb_files.FindingsFile,
     "source": kb_files.SourcesFile,
     "dimension": kb_files.DimensionsFile,
+    "countries": kb_files.CountriesFile,
     "scenario": Scenario,
 }
 

@@ -3,11 +3,17 @@
 For every dimension the KB has for both countries: each score, the gap, and what the gap means
 in practice for A working with B and for B working with A, written from the dimension's poles.
 Relative, not absolute: the same score means something different next to different partners.
+
+Countries are read as people write them (:class:`~engine.schemas.countries.CountryResolver`),
+and a profile with little data says so, in the words ``compass advise`` uses.
 """
 
 from __future__ import annotations
 
+from ..errors import InputError, Location, Problem
+from ..explain.caveats import enough_measured, measured, profile_gaps
 from ..schemas.base import Frozen
+from ..schemas.countries import CountryMatch, UnknownCountryError
 from ..schemas.kb import Dimension
 from ..schemas.knowledge_base import KnowledgeBase
 
@@ -41,6 +47,14 @@ class CultureComparison(Frozen):
     only_a: tuple[str, ...]
     only_b: tuple[str, ...]
     caveat: str
+    readings: tuple[str, ...] = ()  # how a name that needed interpreting was read
+    data_caveats: tuple[str, ...] = ()  # what either profile is too thin to show
+
+
+_NO_PROFILE_HINT = (
+    "`compass countries` lists the countries it has; `compass advise` still runs without "
+    "a profile, with fewer checks."
+)
 
 
 class CountrySummary(Frozen):
@@ -49,6 +63,10 @@ class CountrySummary(Frozen):
     dimensions: int
     frameworks: dict[str, int]
     estimated: int
+    measured: int = 0  # Hofstede and GLOBE scores taken from the published tables
+    thin: bool = False  # fewer measured scores than a well-measured profile has
+    caveats: tuple[str, ...] = ()  # what the profile is too thin to show
+    reading: str = ""  # how the query was read, when it needed interpreting
 
 
 def _side(dimension: Dimension, score: float) -> str | None:
@@ -127,26 +145,84 @@ def compare_cultures(a: str, b: str, knowledge_base: KnowledgeBase) -> CultureCo
     )
 
 
+def _profiled(text: str, knowledge_base: KnowledgeBase, where: Location) -> CountryMatch:
+    """The country ``text`` names, which must have a profile; else a located problem."""
+    try:
+        match = knowledge_base.countries.match(text)
+    except UnknownCountryError as error:
+        raise InputError([Problem(where, error.what, hint=error.advice)]) from None
+    except ValueError as error:
+        raise InputError([Problem(where, str(error))]) from None
+    if match.code not in knowledge_base.cultures:
+        message = f"the knowledge base has no culture profile for {match.name} ({match.code})"
+        raise InputError([Problem(where, message, hint=_NO_PROFILE_HINT)])
+    return match
+
+
+def compare_countries(first: str, second: str, knowledge_base: KnowledgeBase) -> CultureComparison:
+    """:func:`compare_cultures` of two countries as written ("Holland", "UK", "JP"), with how
+    each was read and what their profiles are too thin to show."""
+    problems: list[Problem] = []
+    matches: list[CountryMatch] = []
+    for number, text in enumerate((first, second), start=1):
+        try:
+            matches.append(_profiled(text, knowledge_base, Location(f"compare, country {number}")))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    a, b = matches
+    comparison = compare_cultures(a.code, b.code, knowledge_base)
+    caveats = [
+        sentence
+        for match in (a, b)
+        for sentence in profile_gaps(match.code, f"{match.name} ({match.code})", knowledge_base)
+    ]
+    readings = tuple(dict.fromkeys(match.reading() for match in (a, b) if match.reading()))
+    return comparison.model_copy(update={"readings": readings, "data_caveats": tuple(caveats)})
+
+
 def list_countries(knowledge_base: KnowledgeBase, query: str = "") -> list[CountrySummary]:
-    """The countries the KB has profiles for, optionally filtered by code or name."""
-    needle = query.strip().lower()
-    summaries = []
-    for code, located in sorted(knowledge_base.cultures.items()):
-        profile = located.value
-        if needle and needle not in code.lower() and needle not in profile.name.lower():
-            continue
-        frameworks: dict[str, int] = {}
-        scored = [(d, s) for d, s in profile.scores.items() if s.value is not None]
-        for dimension_id, _score in scored:
-            framework = knowledge_base.dimensions[dimension_id].value.framework
-            frameworks[framework] = frameworks.get(framework, 0) + 1
-        summaries.append(
-            CountrySummary(
-                code=code,
-                name=profile.name,
-                dimensions=len(scored),
-                frameworks=dict(sorted(frameworks.items())),
-                estimated=sum(1 for _d, s in scored if s.estimated),
-            )
-        )
-    return summaries
+    """The countries the KB has profiles for: the one ``query`` names ("Holland", "UK"), or
+    those whose code or name contains it; a query that matches nothing is a problem with
+    did-you-mean."""
+    query = query.strip()
+    if not query:
+        return [_summary(code, knowledge_base) for code in sorted(knowledge_base.cultures)]
+    try:
+        match = knowledge_base.countries.match(query)
+    except UnknownCountryError as unknown:
+        needle = query.casefold()
+        found = [
+            _summary(code, knowledge_base)
+            for code, located in sorted(knowledge_base.cultures.items())
+            if needle in code.casefold() or needle in located.value.name.casefold()
+        ]
+        if not found:
+            problem = Problem(Location(f"countries {query}"), unknown.what, hint=unknown.advice)
+            raise InputError([problem]) from None
+        return found
+    _profiled(query, knowledge_base, Location(f"countries {query}"))
+    return [_summary(match.code, knowledge_base, match.reading())]
+
+
+def _summary(code: str, knowledge_base: KnowledgeBase, reading: str = "") -> CountrySummary:
+    """One country's profile in figures, with what it is too thin to show."""
+    profile = knowledge_base.cultures[code].value
+    frameworks: dict[str, int] = {}
+    scored = [(d, s) for d, s in profile.scores.items() if s.value is not None]
+    for dimension_id, _score in scored:
+        framework = knowledge_base.dimensions[dimension_id].value.framework
+        frameworks[framework] = frameworks.get(framework, 0) + 1
+    count, _ = measured(code, knowledge_base)
+    return CountrySummary(
+        code=code,
+        name=profile.name,
+        dimensions=len(scored),
+        frameworks=dict(sorted(frameworks.items())),
+        estimated=sum(1 for _d, s in scored if s.estimated),
+        measured=count,
+        thin=count < enough_measured(knowledge_base),
+        caveats=tuple(profile_gaps(code, f"{profile.name} ({code})", knowledge_base)),
+        reading=reading,
+    )

@@ -91,29 +91,35 @@ def could_not_check(
 ) -> tuple[str, ...]:
     """What the knowledge base had too little data to check, one sentence each."""
     found: list[str] = []
-    enough = enough_measured(knowledge_base)
     for side, code in _countries(run).items():
         if code not in knowledge_base.cultures:
             continue  # a missing profile is a caveat of its own
-        count, total = measured(code, knowledge_base)
-        if count < enough:
-            found.append(
-                f"{name(code)} ({side}): only {count} of {total} published culture scores "
-                "are measured for this country; the rest are estimates, so conclusions from "
-                "its profile carry lower certainty."
-            )
-        scores = knowledge_base.cultures[code].value.scores
-        gaps = [
-            words
-            for scale, words in _SCALE_WORDS.items()
-            if scale not in scores or scores[scale].value is None
-        ]
-        if gaps:
-            found.append(
-                f"{name(code)} ({side}): no position on {', '.join(gaps)}, so differences "
-                "there were not checked."
-            )
+        found += profile_gaps(code, f"{name(code)} ({side})", knowledge_base)
     return tuple(found)
+
+
+def profile_gaps(code: str, label: str, knowledge_base: KnowledgeBase) -> list[str]:
+    """What one country's profile is too thin to show, one sentence each beginning with
+    ``label``; every command that shows a profile says the same (advise, compare, countries)."""
+    found: list[str] = []
+    count, total = measured(code, knowledge_base)
+    if count < enough_measured(knowledge_base):
+        found.append(
+            f"{label}: only {count} of {total} published culture scores "
+            "are measured for this country; the rest are estimates, so conclusions from "
+            "its profile carry lower certainty."
+        )
+    scores = knowledge_base.cultures[code].value.scores
+    gaps = [
+        words
+        for scale, words in _SCALE_WORDS.items()
+        if scale not in scores or scores[scale].value is None
+    ]
+    if gaps:
+        found.append(
+            f"{label}: no position on {', '.join(gaps)}, so differences there were not checked."
+        )
+    return found
 
 
 def caveats(run: RunResult, name: Callable[[str], str]) -> tuple[str, ...]:

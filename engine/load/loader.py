@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode, did_you_mean
+from ..schemas.countries import CountriesFile, CountryAlias, normalized
 from ..schemas.document import YamlDocument
 from ..schemas.kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
 from ..schemas.kb_files import (
@@ -57,6 +58,7 @@ class _Collected:
     lint_exclusions: list[Located[LintExclusion]] = field(default_factory=list)
     note_hints: list[Located[PhraseHint]] = field(default_factory=list)
     lint_role_words: list[str] = field(default_factory=list)
+    country_aliases: dict[str, Located[CountryAlias]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -123,6 +125,25 @@ def _add_unique(
         )
     else:
         table[identifier] = item
+
+
+def _add_alias(
+    table: dict[str, Located[CountryAlias]], alias: Located[CountryAlias], problems: list[Problem]
+) -> None:
+    """An alias, unless the KB (or the one it extends) already gives that name a meaning."""
+    key = normalized(alias.value.name)
+    if key in table:
+        problems.append(
+            Problem(
+                alias.location("name"),
+                f"the country alias {alias.value.name!r} is already defined at "
+                f"{table[key].location('name')}",
+                hint="Each name means one country; remove one of them.",
+                code=ProblemCode.duplicate_id,
+            )
+        )
+    else:
+        table[key] = alias
 
 
 _ITEM_KINDS: dict[str, tuple[type[BaseModel], str]] = {
@@ -213,6 +234,10 @@ def _collect(document: YamlDocument, collected: _Collected) -> None:
             collected.lint_exclusions.append(
                 Located(exclusion, document, ("lint", "disable", index))
             )
+    elif isinstance(model, CountriesFile):
+        for index, alias in enumerate(model.countries.aliases):
+            located_alias = Located(alias, document, ("countries", "aliases", index))
+            _add_alias(collected.country_aliases, located_alias, collected.problems)
     elif isinstance(model, NoteHintsFile):
         for index, hint in enumerate(model.note_hints):
             collected.note_hints.append(Located(hint, document, ("note_hints", index)))
@@ -319,6 +344,7 @@ def _assembled(directories: list[Path], collected: _Collected, digest: str) -> K
         lint_exclusions=tuple(collected.lint_exclusions),
         note_hints=tuple(collected.note_hints),
         lint_role_words=tuple(collected.lint_role_words),
+        country_aliases=tuple(collected.country_aliases.values()),
     )
 
 

@@ -5,15 +5,36 @@ into a :class:`Scenario`, every problem located in the document it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import Location, Problem, ScenarioError
+from ..errors import KnowledgeBaseError, Location, Problem, ScenarioError
+from ..schemas.countries import COUNTRIES_CONTEXT, CountriesFile, CountryResolver
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario
+from .discovery import default_kb_root
 from .validation_messages import problems_from_validation
-from .yaml_source import YamlProblemError, parse_yaml
+from .yaml_source import YamlProblemError, parse_yaml, read_yaml
+
+SHIPPED_COUNTRIES_FILE = "countries.yaml"
+
+
+@cache
+def shipped_countries() -> CountryResolver:
+    """Countries as people write them, with the shipped KB's aliases: what a scenario is read
+    with when no KB is named (this one small file, not the whole KB, which costs far more)."""
+    try:
+        document = read_yaml(default_kb_root() / SHIPPED_COUNTRIES_FILE, SHIPPED_COUNTRIES_FILE)
+        aliases = CountriesFile.model_validate(document.data).countries.aliases
+    except YamlProblemError as error:
+        raise KnowledgeBaseError([error.problem]) from error
+    except ValidationError as error:
+        raise KnowledgeBaseError(
+            problems_from_validation(error, CountriesFile, document)
+        ) from error
+    return CountryResolver(aliases)
 
 
 @dataclass(frozen=True)
@@ -24,18 +45,23 @@ class LoadedScenario:
     document: YamlDocument
 
 
-def parse_scenario(raw: bytes, display_path: str) -> LoadedScenario:
+def parse_scenario(
+    raw: bytes, display_path: str, countries: CountryResolver | None = None
+) -> LoadedScenario:
     """Validate scenario bytes (YAML or JSON); raise :class:`ScenarioError` with locations."""
     try:
         document = parse_yaml(raw, display_path)
     except YamlProblemError as error:
         raise ScenarioError([error.problem]) from error
-    return LoadedScenario(validate_scenario(document), document)
+    return LoadedScenario(validate_scenario(document, countries), document)
 
 
-def validate_scenario(document: YamlDocument) -> Scenario:
+def validate_scenario(document: YamlDocument, countries: CountryResolver | None = None) -> Scenario:
     """The scenario in a document, read from a file or put together by what-if or the
-    interview; raise :class:`ScenarioError` with every problem at its place in the document."""
+    interview; raise :class:`ScenarioError` with every problem at its place in the document.
+
+    Countries are read with ``countries`` (the KB's resolver, :attr:`KnowledgeBase.countries`),
+    by default with the shipped KB's aliases."""
     if not isinstance(document.data, dict):
         raise ScenarioError(
             [
@@ -48,17 +74,18 @@ def validate_scenario(document: YamlDocument) -> Scenario:
             ]
         )
     try:
-        return Scenario.model_validate(document.data)
+        context = {COUNTRIES_CONTEXT: countries or shipped_countries()}
+        return Scenario.model_validate(document.data, context=context)
     except ValidationError as error:
         raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
 
 
-def load_scenario(path: Path) -> LoadedScenario:
-    """Read and validate a scenario file."""
+def load_scenario(path: Path, countries: CountryResolver | None = None) -> LoadedScenario:
+    """Read and validate a scenario file (countries as :func:`validate_scenario` reads them)."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise ScenarioError(
             [Problem(Location(str(path)), f"cannot read the scenario: {error.strerror}")]
         ) from error
-    return parse_scenario(raw, str(path))
+    return parse_scenario(raw, str(path), countries)

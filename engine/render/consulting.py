@@ -18,6 +18,8 @@ def _bar(value: float, minimum: float, maximum: float, width: int = 20) -> str:
 
 def render_culture_comparison_text(comparison: CultureComparison) -> str:
     lines = [f"{comparison.a_name} ({comparison.a}) and {comparison.b_name} ({comparison.b})", ""]
+    if comparison.readings:
+        lines += [*comparison.readings, ""]
     framework = ""
     for row in comparison.dimensions:
         if row.framework != framework:
@@ -38,8 +40,14 @@ def render_culture_comparison_text(comparison: CultureComparison) -> str:
                 f"    for {comparison.b} working with {comparison.a}: {row.for_b}",
             ]
         lines.append("")
+    if comparison.data_caveats:
+        lines += ["What the data cannot show:", *(f"  - {c}" for c in comparison.data_caveats), ""]
     lines.append(comparison.caveat)
     return "\n".join(lines) + "\n"
+
+
+# Beyond this many countries the list shows a mark per thin profile, not every caveat.
+_CAVEATS_IN_FULL = 3
 
 
 def render_countries_text(countries: list[CountrySummary]) -> str:
@@ -47,9 +55,18 @@ def render_countries_text(countries: list[CountrySummary]) -> str:
         f"{c.code}  {c.name:<32} {c.dimensions:>2} dimensions  "
         + ", ".join(f"{name} {count}" for name, count in c.frameworks.items())
         + (f"  ({c.estimated} estimated)" if c.estimated else "")
+        + ("  [thin data]" if c.thin else "")
         for c in countries
     ]
     lines.append(f"{len(countries)} countries")
+    if len(countries) <= _CAVEATS_IN_FULL:
+        for country in countries:
+            lines += [line for line in (country.reading, *country.caveats) if line]
+    elif any(country.thin for country in countries):
+        lines.append(
+            "[thin data]: few of the country's Hofstede and GLOBE scores are measured; advice "
+            "drawing on its profile carries lower certainty (`compass countries CODE` says more)."
+        )
     return "\n".join(lines) + "\n"
 
 

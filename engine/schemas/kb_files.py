@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field
 
 from .base import Frozen
+from .countries import CountriesFile
 from .kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
 from .note_hints import NoteHintsFile
 from .rules import RuleSpec
@@ -82,4 +83,5 @@ FILE_KINDS: dict[str, type[Frozen]] = {
     "rules": RulesFile,
     "lint": LintFile,
     "note_hints": NoteHintsFile,
+    "countries": CountriesFile,
 }

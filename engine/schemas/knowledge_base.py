@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode
+from .countries import CountryAlias, CountryResolver
 from .document import PathKey, YamlDocument, value_at
 from .kb import (
     Advice,
@@ -90,6 +91,12 @@ class KnowledgeBase:
     lint_exclusions: tuple[Located[LintExclusion], ...] = ()
     note_hints: tuple[Located[PhraseHint], ...] = ()  # kb/notes.yaml: words in free text
     lint_role_words: tuple[str, ...] = ()  # from the lint files; see LintConfig
+    country_aliases: tuple[Located[CountryAlias], ...] = ()  # kb/countries.yaml and extensions
+
+    @cached_property
+    def countries(self) -> CountryResolver:
+        """Reads countries as people write them, with this KB's aliases."""
+        return CountryResolver(alias.value for alias in self.country_aliases)
 
     @cached_property
     def _rules_by_id(self) -> dict[str, Located[RuleSpec]]:

@@ -16,11 +16,10 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-import pycountry
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
-from ..errors import did_you_mean, shorten
 from .base import Frozen
+from .countries import COUNTRIES_CONTEXT, iso_only
 from .vocabulary import (
     ROLE_DESCRIPTIONS,
     Action,
@@ -47,25 +46,18 @@ from .vocabulary import (
 from .vocabulary_descriptions import ACTION_DESCRIPTIONS, OBSERVATION_DESCRIPTIONS
 
 
-def resolve_country(value: object) -> str:
-    """An ISO 3166-1 alpha-2 code for a code (alpha-2 or alpha-3) or an English country name."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("expected a country as an ISO code (JP) or an English name (Japan)")
-    try:
-        country = pycountry.countries.lookup(value.strip())
-    except LookupError:
-        names = [entry.name for entry in pycountry.countries]
-        raise ValueError(
-            f"unknown country {shorten(value)!r}; use an ISO 3166 code (JP, USA) or its English "
-            "name. " + did_you_mean(value.strip(), names)
-        ) from None
-    return str(country.alpha_2)
+def _country_code(value: object, info: ValidationInfo) -> str:
+    """The ISO code of a written country, read by the knowledge base's resolver when the
+    loader passes one (its aliases: "Holland", "UK"), else by ISO 3166 alone."""
+    resolver = (info.context or {}).get(COUNTRIES_CONTEXT) or iso_only()
+    code: str = resolver.code(value)
+    return code
 
 
 CountryCode = Annotated[
     str,
-    BeforeValidator(resolve_country),
-    Field(description="ISO 3166 code (JP, USA) or English name (Japan)"),
+    BeforeValidator(_country_code),
+    Field(description="ISO 3166 code (JP, USA), English name (Japan) or common name (Holland)"),
 ]
 
 

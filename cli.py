@@ -8,12 +8,13 @@ only with --debug).
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .engine.run.garbage_collection import collection_paused, freeze_long_lived
 
@@ -22,6 +23,7 @@ from .engine.run.garbage_collection import collection_paused, freeze_long_lived
 # imports are done (and main() then takes what they built out of its sight for good).
 with collection_paused():
     import click
+    from click.core import ParameterSource
     from pydantic import BaseModel
 
     from .engine import api
@@ -30,10 +32,12 @@ with collection_paused():
         AuditStoreError,
         CompassError,
         InputError,
+        Location,
+        Problem,
         RunError,
-        ScenarioError,
     )
     from .engine.render.text import render_json, render_text
+    from .engine.schemas.branding import ReportBranding
     from .engine.schemas.report import Report
 
 # Commands import what only they use inside their bodies: `compass advise` is started far more
@@ -42,11 +46,121 @@ with collection_paused():
 EXIT_PROBLEMS, EXIT_INVALID, EXIT_INTERNAL = 1, 2, 3
 
 
+_DEBUG, _QUIET_META = "compass.debug", "compass.quiet"
+
+
+def _remember_flag(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """--quiet and --debug hold for the whole command line, wherever they are written: a flag
+    given to the group or to the command is kept in the contexts' shared ``meta``."""
+    key = _DEBUG if param.name == "debug" else _QUIET_META
+    if value:
+        ctx.meta[key] = True
+    return bool(ctx.meta.get(key))
+
+
+def _add_shared_flags(command: click.Command) -> None:
+    """Give a command or group --quiet and --debug unless it declares its own (which then
+    use _remember_flag too)."""
+    names = {param.name for param in command.params}
+    if "quiet" not in names:
+        command.params.append(
+            click.Option(
+                ["--quiet", "-q"],
+                is_flag=True,
+                expose_value=False,
+                callback=_remember_flag,
+                help="Print nothing but the result.",
+            )
+        )
+    if "debug" not in names:
+        command.params.append(
+            click.Option(
+                ["--debug"],
+                is_flag=True,
+                is_eager=True,
+                expose_value=False,
+                callback=_remember_flag,
+                help="Show a traceback for internal errors.",
+            )
+        )
+
+
+def _quiet() -> bool:
+    return bool(click.get_current_context().meta.get(_QUIET_META))
+
+
+class _OldSpelling(click.Option):
+    """A hidden former name of an option, kept for one release: its value goes to the new
+    option (unless that is given too) with a note on standard error."""
+
+    def __init__(self, *args: Any, replaced_by: str, spelling: str, **kwargs: Any) -> None:
+        kwargs["hidden"] = True
+        super().__init__(*args, **kwargs)
+        self.replaced_by = replaced_by
+        self.spelling = spelling
+
+
+def _old_spelling(
+    old: str, replaced_by: str, spelling: str, path_type: click.Path
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        old,
+        f"old_{old.lstrip('-')}",
+        cls=_OldSpelling,
+        type=path_type,
+        replaced_by=replaced_by,
+        spelling=spelling,
+    )
+
+
+class _CompassCommand(click.Command):
+    """Every command: --quiet and --debug anywhere, and former option names mapped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _add_shared_flags(self)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        for param in self.params:
+            if not isinstance(param, _OldSpelling) or param.name is None:
+                continue
+            value = ctx.params.pop(param.name, None)
+            if value is None:
+                continue
+            if not ctx.meta.get(_QUIET_META):
+                click.echo(
+                    f"note: {param.opts[0]} is deprecated and goes in the next release; "
+                    f"use {param.spelling}",
+                    err=True,
+                )
+            if ctx.get_parameter_source(param.replaced_by) is ParameterSource.DEFAULT:
+                ctx.params[param.replaced_by] = value
+        return super().invoke(ctx)
+
+
+class _CompassSubgroup(click.Group):
+    """The command groups under `compass` (kb, audit, scenario, config)."""
+
+    command_class = _CompassCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _add_shared_flags(self)
+
+
 class _Compass(click.Group):
     """Maps our error tree to exit codes so every command behaves the same."""
 
+    command_class = _CompassCommand
+    group_class = _CompassSubgroup
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _add_shared_flags(self)
+
     def invoke(self, ctx: click.Context) -> Any:
-        debug = "--debug" in sys.argv[1:] or bool(ctx.params.get("debug"))
+        # --debug is eager, so it is known even when a later option's own check fails.
+        debug = "--debug" in sys.argv[1:] or bool(ctx.meta.get(_DEBUG))
         try:
             return super().invoke(ctx)
         except (InputError, RunError, AuditStoreError) as error:
@@ -57,8 +171,14 @@ class _Compass(click.Group):
             ctx.exit(EXIT_PROBLEMS)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # The program reading our output stopped early (`| head`): it has what it wanted.
+            # Standard output goes to the null device so the exit does not fail on it again.
+            with suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as error:  # the one place unexpected errors are turned into a line
-            if debug or ctx.find_root().params.get("debug"):
+            if debug or ctx.meta.get(_DEBUG):
                 traceback.print_exc()
             click.echo(
                 f"internal error: {type(error).__name__}: {error} "
@@ -80,12 +200,24 @@ _KB_OPTION = click.option(
 _SCENARIO = click.argument(
     "scenario", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path)
 )
-_QUIET = click.option("--quiet", "-q", is_flag=True, help="Print nothing but the result.")
+_QUIET = click.option(
+    "--quiet", "-q", is_flag=True, callback=_remember_flag, help="Print nothing but the result."
+)
 _AUDIT_DB = click.option(
     "--audit-db",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="COMPASS_AUDIT_DB",
     help="Audit database (default: audit.sqlite3 in your user data directory).",
+)
+
+
+_FORCE = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+_TRACE = click.option(
+    "--trace/--no-trace",
+    default=False,
+    show_default=True,
+    help="With --format json: include the full trace (every fact and firing, for auditors; "
+    "some hundred KB). Each item's supported_by is there either way.",
 )
 
 
@@ -117,8 +249,7 @@ def _show(result: Any, output_format: str, render: Callable[[Any], str]) -> None
 
 @click.group(cls=_Compass, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "--version", package_name="synergy-compass", prog_name="compass")
-@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
-def cli(debug: bool) -> None:
+def cli() -> None:
     """Synergy Compass: explainable advice for cross-cultural business situations.
 
     \b
@@ -133,14 +264,30 @@ def cli(debug: bool) -> None:
 @cli.command()
 @_SCENARIO
 @_KB_OPTION
-@_format_option("text", "json", "markdown", "html")
+@_format_option("text", "json", "markdown", "html", "pdf")
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the result to this file instead of standard output.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the result to this file ('-': standard output); a missing folder is created.",
 )
+@_FORCE
 @click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
+@_TRACE
+# Report branding: no defaults here, so that the config file can supply them.
+@click.option("--prepared-by", default=None, help="Report: who it is from (name, firm).")
+@click.option("--prepared-for", default=None, help="Report: who it is for (the client).")
+@click.option(
+    "--logo",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Report: an image file (PNG, JPEG, SVG...) embedded at the top.",
+)
+@click.option(
+    "--appendix/--no-appendix",
+    default=None,
+    help="Report: add the appendix of how each step of the plan was reached (off by default).",
+)
 @click.option(
     "--step-limit",
     type=click.IntRange(min=1),
@@ -157,7 +304,13 @@ def advise(
     kb_root: tuple[Path, ...] | None,
     output_format: str,
     output: Path | None,
+    force: bool,
     explain: bool,
+    trace: bool,
+    prepared_by: str | None,
+    prepared_for: str | None,
+    logo: Path | None,
+    appendix: bool | None,
     step_limit: int,
     audit_db: Path | None,
     no_audit: bool,
@@ -165,19 +318,37 @@ def advise(
 ) -> None:
     """Diagnose SCENARIO and print a staged plan ('-' reads the scenario from stdin).
 
-    Every run is recorded in the audit database unless --no-audit is given. Markdown and HTML
-    make a client-ready report with a chart comparing the two cultures.
+    Every run is recorded in the audit database unless --no-audit is given. Markdown, HTML
+    and PDF make a client-ready report with charts comparing the two cultures; PDF is printed
+    by headless Chromium, which must be installed.
 
     \b
     Examples:
       compass advise kb/scenarios/allen-japan.yaml
       compass advise kb/scenarios/allen-japan.yaml --explain
       compass advise kb/scenarios/allen-japan.yaml --format html --output report.html
+      compass advise case.yaml --format pdf -o report.pdf --prepared-by "Ann Lee, Lee & Co"
       compass advise - --format json --no-audit < my-case.yaml
     """
+    target = _output_file(output, force=force)
+    branding = ReportBranding(
+        prepared_by=prepared_by or "", prepared_for=prepared_for or "", logo=logo
+    )
     audit_path = _audit_path(audit_db, no_audit=no_audit)
     report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path)
-    _write(_render_report(report, output_format, kb_root, explain=explain), output, quiet=quiet)
+    if output_format == "pdf":
+        _write_pdf(_render_pdf(report, kb_root, branding, bool(appendix)), target, quiet=quiet)
+    else:
+        text = _render_report(
+            report,
+            output_format,
+            kb_root,
+            explain=explain,
+            trace=trace,
+            branding=branding,
+            appendix=bool(appendix),
+        )
+        _write(text, target, quiet=quiet)
     if recorded is not None and not quiet:
         click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
 
@@ -191,25 +362,102 @@ def _audit_path(audit_db: Path | None, *, no_audit: bool) -> Path | None:
 
 
 def _render_report(
-    report: Report, output_format: str, kb_root: tuple[Path, ...] | None, *, explain: bool = False
+    report: Report,
+    output_format: str,
+    kb_root: tuple[Path, ...] | None,
+    *,
+    explain: bool = False,
+    trace: bool = False,
+    branding: ReportBranding | None = None,
+    appendix: bool = False,
 ) -> str:
     from .engine.render.documents import render_html, render_markdown
 
     if output_format == "json":
-        return render_json(report)
+        return render_json(report, trace=trace)
     if output_format in ("markdown", "html"):
         render = render_markdown if output_format == "markdown" else render_html
-        return render(report, api.comparison_for(report, kb_root))
+        return render(report, api.comparison_for(report, kb_root), branding, with_appendix=appendix)
     return render_text(report, explain=explain)
 
 
-def _write(text: str, output: Path | None, *, quiet: bool = False) -> None:
-    if output is None:
+def _render_pdf(
+    report: Report, kb_root: tuple[Path, ...] | None, branding: ReportBranding, appendix: bool
+) -> bytes:
+    from .engine.render.documents import render_pdf
+
+    return render_pdf(report, api.comparison_for(report, kb_root), branding, with_appendix=appendix)
+
+
+def _write_pdf(data: bytes, target: Path | None, *, quiet: bool = False) -> None:
+    """Like _write, for the PDF's bytes."""
+    if target is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as error:
+        raise _output_problem(
+            target,
+            f"cannot write the file: {error.strerror}",
+            "Check that its folder can be created and written to.",
+        ) from error
+    if not (quiet or _quiet()):
+        click.echo(f"wrote {target}", err=True)
+
+
+def _output_problem(path: Path, message: str, hint: str) -> InputError:
+    return InputError([Problem(Location(str(path)), message, hint=hint)])
+
+
+def _output_file(output: Path | None, *, force: bool, option: str = "-o/--output") -> Path | None:
+    """Where a command writes: None for standard output (no option, or '-').
+
+    Checked before the command does its work, so that nothing is computed for a file that
+    would then be refused. A missing folder is not a problem: writing creates it.
+    """
+    if output is None or str(output) == "-":
+        return None
+    if output.is_dir():
+        raise _output_problem(output, "this is a folder", f"Give {option} a file name.")
+    if output.exists() and not force:
+        raise _output_problem(
+            output,
+            "the file already exists",
+            f"Add --force to overwrite it, or give {option} another name.",
+        )
+    return output
+
+
+@contextmanager
+def _opened_output(target: Path | None) -> Iterator[IO[str]]:
+    """A text handle on the file (its folder created if missing), or on standard output."""
+    if target is None:
+        yield sys.stdout
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = target.open("w", encoding="utf-8")
+    except OSError as error:
+        raise _output_problem(
+            target,
+            f"cannot write the file: {error.strerror}",
+            "Check that its folder can be created and written to.",
+        ) from error
+    with handle:
+        yield handle
+
+
+def _write(text: str, target: Path | None, *, quiet: bool = False) -> None:
+    """Write a result to ``target`` (see _output_file), or print it when that is None."""
+    if target is None:
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
-    if not quiet:
-        click.echo(f"wrote {output}", err=True)
+    with _opened_output(target) as handle:
+        handle.write(text)
+    if not (quiet or _quiet()):
+        click.echo(f"wrote {target}", err=True)
 
 
 @contextmanager
@@ -250,11 +498,14 @@ def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="JSONL file to write, one result per scenario, in input order.",
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="JSONL file to write, one result per scenario, in input order (default or '-': "
+    "standard output).",
 )
+@_old_spelling("--out", "output", "-o/--output", click.Path(dir_okay=False, path_type=Path))
+@_FORCE
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -265,7 +516,13 @@ def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
 @_KB_OPTION
 @_QUIET
 def batch(
-    input_path: Path, out: Path, workers: int, kb_root: tuple[Path, ...] | None, quiet: bool
+    input_path: Path,
+    *,
+    output: Path | None,
+    force: bool,
+    workers: int,
+    kb_root: tuple[Path, ...] | None,
+    quiet: bool,
 ) -> None:
     """Advise on every scenario in INPUT: a folder of scenario files, a .jsonl or a .csv file.
 
@@ -274,21 +531,25 @@ def batch(
 
     \b
     Examples:
-      compass batch kb/scenarios --out results.jsonl --workers 2
-      compass batch cases.csv --out results.jsonl
+      compass batch kb/scenarios -o results.jsonl --workers 2
+      compass batch cases.csv -o results.jsonl
+      compass batch cases.jsonl -q | jq .title
     """
     from .engine.consult.batch import summarise
     from .engine.render.consulting import render_summary_text
 
+    target = _output_file(output, force=force)
     total, results = api.batch(input_path, kb_root, workers)
     collected = []
-    with out.open("w", encoding="utf-8") as handle, _batch_progress(total, quiet) as show:
+    with _opened_output(target) as handle, _batch_progress(total, quiet) as show:
         for result in results:
             handle.write(result.model_dump_json() + "\n")
             collected.append(result)
             show(result)
     summary = summarise(collected)
     if not quiet:
+        if target is not None:
+            click.echo(f"wrote {target}", err=True)
         click.echo(render_summary_text(summary), err=True, nl=False)
     if summary.failed:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
@@ -296,61 +557,117 @@ def batch(
 
 @cli.command()
 @click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    "--save",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default=Path("my-scenario.yaml"),
     show_default=True,
-    help="Where to write the scenario built from your answers.",
+    help="Where to write the scenario built from your answers ('-': standard output, when "
+    "the advice goes to a file or is not wanted).",
 )
+@_old_spelling("--out", "save", "--save", click.Path(dir_okay=False, path_type=Path))
 @_format_option("text", "markdown", "html", "json")
 @click.option(
-    "--report",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the advice to this file instead of standard output.",
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the advice to this file ('-': standard output); a missing folder is created.",
 )
+@_old_spelling("--report", "output", "-o/--output", click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--advice/--no-advice",
+    default=True,
+    show_default=True,
+    help="Advise on the scenario once it is written.",
+)
+@click.option(
+    "--list-questions",
+    is_flag=True,
+    help="Print the questions, numbered, in the order they are asked (the order piped "
+    "answers follow), and stop.",
+)
+@_FORCE
 @_KB_OPTION
 @_AUDIT_DB
 @click.option("--no-audit", is_flag=True, help="Do not record this run in the audit database.")
 def interview(
     *,
-    out: Path,
+    save: Path,
     output_format: str,
-    report: Path | None,
+    output: Path | None,
+    advice: bool,
+    list_questions: bool,
+    force: bool,
     kb_root: tuple[Path, ...] | None,
     audit_db: Path | None,
     no_audit: bool,
 ) -> None:
     """Build a scenario by answering questions, save it, and get the advice.
 
-    Only questions that can change the advice are asked. Answers can be piped in, one per line.
+    Only questions that can change the advice are asked; choices are picked by number or
+    name. Answers can be piped in, one a line, in the order --list-questions prints; a wrong
+    one stops with its line number.
 
     \b
     Examples:
       compass interview
-      compass interview --out acme-tokyo.yaml --format html --report acme-tokyo.html
+      compass interview --save acme-tokyo.yaml --format html -o acme-tokyo.html
+      compass interview --list-questions
+      compass interview --save - --no-advice < answers.txt > acme-tokyo.yaml
     """
+    if list_questions:
+        click.echo(api.start_interview().question_list(), nl=False)
+        return
+    scenario_file = _output_file(save, force=force, option="--save")
+    target = _output_file(output, force=force)
+    if advice and scenario_file is None and target is None:
+        raise click.UsageError(
+            "the scenario (--save -) and the advice would both go to standard output; "
+            "give -o FILE for the advice, or --no-advice"
+        )
     session = api.start_interview()
-    while (question := next(session.questions(), None)) is not None:
-        if question.help():
-            click.echo(f"  ({question.help()})", err=True)
-        while True:
-            text = click.prompt(
-                question.prompt,
-                default=question.default or "",
-                show_default=bool(question.default),
-                err=True,
-            )
-            try:
-                session.answer(question, text)
-                break
-            except ScenarioError as error:
-                problem = error.problems[0]
-                click.echo(f"  {problem.message}. {problem.hint}".rstrip(), err=True)
-    out.write_text(session.to_yaml(), encoding="utf-8")
-    click.echo(f"wrote the scenario to {out}", err=True)
-    audit_path = _audit_path(audit_db, no_audit=no_audit)
-    result, _recorded = api.advise_and_record(out, kb_root, api.DEFAULT_STEP_LIMIT, audit_path)
-    _write(_render_report(result, output_format, kb_root), report)
+    session.run(sys.stdin, lambda text: click.echo(text, err=True, nl=False))
+    _write(session.to_yaml(), scenario_file)
+    if advice:
+        audit_path = _audit_path(audit_db, no_audit=no_audit)
+        result, _recorded = api.advise_and_record(
+            session.scenario(), kb_root, api.DEFAULT_STEP_LIMIT, audit_path
+        )
+        _write(_render_report(result, output_format, kb_root), target)
+
+
+@cli.command(name="new")
+@click.argument("example", required=False)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the scenario to this file ('-': standard output, the default).",
+)
+@_FORCE
+@click.option("--list", "list_examples", is_flag=True, help="List the shipped examples.")
+def new_command(example: str | None, output: Path | None, force: bool, list_examples: bool) -> None:
+    """Start a scenario: a template with every field described, or the shipped EXAMPLE.
+
+    The template holds example values in the required fields and every other field commented
+    out, with what it means and the values it takes: it advises as it is, and you fill in
+    what you know.
+
+    \b
+    Examples:
+      compass new -o acme-tokyo.yaml
+      compass new --list
+      compass new allen-japan -o my-case.yaml
+    """
+    if list_examples:
+        examples = api.example_scenarios()
+        width = max(len(name) for name, _title in examples)
+        for name, title in examples:
+            click.echo(f"{name:<{width}}  {title}")
+        return
+    target = _output_file(output, force=force)
+    _write(api.new_scenario(example), target)
+    if target is not None and not _quiet():
+        click.echo(f"next: edit it, then run: compass advise {target}", err=True)
 
 
 @cli.command(name="compare")
@@ -491,11 +808,14 @@ def scenario_group() -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the upgraded scenario to this file instead of standard output.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the upgraded scenario to this file ('-': standard output).",
 )
+@_FORCE
 @_QUIET
-def scenario_upgrade(scenario: Path, in_place: bool, output: Path | None, quiet: bool) -> None:
+def scenario_upgrade(
+    scenario: Path, in_place: bool, output: Path | None, force: bool, quiet: bool
+) -> None:
     """Rewrite a version-1 SCENARIO in the version-2 format ('-' reads stdin).
 
     The goal and the organisation type become lists, and `relationship.we_are`, which version 1
@@ -511,8 +831,10 @@ def scenario_upgrade(scenario: Path, in_place: bool, output: Path | None, quiet:
     """
     if in_place and (output is not None or str(scenario) == "-"):
         raise click.UsageError("--in-place rewrites a named file; it takes no --output or '-'")
+    # --in-place says in so many words that SCENARIO is to be overwritten.
+    target = scenario if in_place else _output_file(output, force=force)
     text = api.upgrade_scenario_file(scenario)
-    _write(text, scenario if in_place else output, quiet=quiet)
+    _write(text, target, quiet=quiet)
 
 
 @cli.group()
@@ -623,20 +945,38 @@ def kb_coverage(directories: tuple[Path, ...], output_format: str) -> None:
 @kb.command(name="docs")
 @_KB_DIRECTORIES
 @click.option(
-    "--out",
+    "--output",
+    "-o",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder to write the Markdown catalogue into.",
+    help="Folder to write the Markdown catalogue into (created if missing).  [required]",
 )
-def kb_docs(directories: tuple[Path, ...], out: Path) -> None:
+@_old_spelling("--out", "output", "-o/--output", click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
+def kb_docs(directories: tuple[Path, ...], output: Path | None, force: bool) -> None:
     """Write a Markdown catalogue of the KB: rules by topic, advice, findings, cultures, sources.
 
     \b
     Examples:
-      compass kb docs --out kb-docs
+      compass kb docs -o kb-docs
     """
-    written = api.kb_docs(out, _roots(directories))
-    click.echo(f"wrote {len(written)} pages to {out} (start at {out / 'index.md'})", err=True)
+    # Not `required=True`: the old spelling --out may be the one given.
+    if output is None:
+        raise click.UsageError("Missing option '-o' / '--output' (the folder to write into).")
+    if str(output) == "-":
+        raise _output_problem(output, "the catalogue is many pages", "Give -o a folder name.")
+    if output.is_file():
+        raise _output_problem(output, "this is a file", "Give -o/--output a folder name.")
+    if output.is_dir() and any(output.iterdir()) and not force:
+        raise _output_problem(
+            output,
+            "the folder already holds files, which the catalogue's pages may overwrite",
+            "Add --force to write into it anyway, or give -o/--output a new folder.",
+        )
+    written = api.kb_docs(output, _roots(directories))
+    if not _quiet():
+        click.echo(
+            f"wrote {len(written)} pages to {output} (start at {output / 'index.md'})", err=True
+        )
 
 
 @kb.command(name="schema")
@@ -686,7 +1026,10 @@ def audit_list(audit_db: Path | None, output_format: str) -> None:
 @_AUDIT_DB
 @_format_option("text", "json")
 @click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
-def audit_show(run_id: str, audit_db: Path | None, output_format: str, explain: bool) -> None:
+@_TRACE
+def audit_show(
+    run_id: str, audit_db: Path | None, output_format: str, explain: bool, trace: bool
+) -> None:
     """Show the report of recorded run RUN_ID (a unique prefix is enough), from the record alone.
 
     \b
@@ -698,7 +1041,7 @@ def audit_show(run_id: str, audit_db: Path | None, output_format: str, explain: 
 
     stored = audit.load_run(audit_db or audit.default_path(), run_id)
     if output_format == "json":
-        click.echo(render_json(stored.report), nl=False)
+        click.echo(render_json(stored.report, trace=trace), nl=False)
     else:
         click.echo(
             f"Run {stored.summary.run_id}, recorded {stored.summary.recorded_at} "

@@ -382,7 +382,7 @@ def _clips_on_shipped(
 
 
 def _batch_once(workers: int, source: Path, out: Path) -> ProcessRun:
-    argv = [*compass_command(), "batch", str(source), "--out", str(out)]
+    argv = [*compass_command(), "batch", str(source), "-o", str(out)]
     return run_process([*argv, "--workers", str(workers), "--quiet"], ROOT, sample_tree=True)
 
 

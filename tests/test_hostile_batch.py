@@ -104,7 +104,7 @@ def in_scratch_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
 
 
 def run_batch(source: Path, out: Path, *options: object) -> tuple[Result, list[dict[str, object]]]:
-    result = invoke("batch", source, "--out", out, "--kb", MINI_KB, *options)
+    result = invoke("batch", source, "-o", out, "--kb", MINI_KB, *options)
     rows = [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
     return result, rows
 

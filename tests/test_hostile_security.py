@@ -97,7 +97,15 @@ def test_payload_batch_lines_run_nothing(tmp_path: Path) -> None:
     )
     for path in (source, csv):
         result = invoke(
-            "batch", path, "--out", tmp_path / "out.jsonl", "--kb", MINI_KB, "--workers", "2"
+            "batch",
+            path,
+            "-o",
+            tmp_path / "out.jsonl",
+            "--force",
+            "--kb",
+            MINI_KB,
+            "--workers",
+            "2",
         )
         assert_no_traceback(result)
         assert result.exit_code == 1

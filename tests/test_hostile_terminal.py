@@ -82,7 +82,7 @@ def test_a_hostile_kb(work: Path, tmp_path: Path) -> None:
 def test_a_hostile_batch(work: Path) -> None:
     source = HOSTILE / "batch" / "python-tag.jsonl"
     out = work / "out.jsonl"
-    completed = compass("batch", source, "--out", out, "--kb", MINI_KB, "--workers", "2", cwd=work)
+    completed = compass("batch", source, "-o", out, "--kb", MINI_KB, "--workers", "2", cwd=work)
     assert completed.returncode == 1
     assert TRACEBACK not in completed.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]
@@ -105,7 +105,7 @@ def test_a_hostile_batch(work: Path) -> None:
             (
                 "batch",
                 HOSTILE / "batch" / "people-invalid-json.csv",
-                "--out",
+                "-o",
                 "o.jsonl",
                 "--kb",
                 MINI_KB,
@@ -116,7 +116,7 @@ def test_a_hostile_batch(work: Path) -> None:
             (
                 "batch",
                 HOSTILE / "batch" / "conflicting-columns.csv",
-                "--out",
+                "-o",
                 "o.jsonl",
                 "--kb",
                 MINI_KB,
@@ -160,7 +160,7 @@ def test_without_libyaml_the_corpus_still_gives_located_errors(work: Path) -> No
     out = work / "out.jsonl"
     folder = work / "cases"
     shutil.copytree(HOSTILE / "any", folder)
-    completed = compass_without_libyaml("batch", folder, "--out", out, "--kb", MINI_KB, cwd=work)
+    completed = compass_without_libyaml("batch", folder, "-o", out, "--kb", MINI_KB, cwd=work)
     assert TRACEBACK not in completed.stderr
     assert completed.returncode == 1, completed.stderr[-2000:]
     rows = [json.loads(line) for line in out.read_text().splitlines()]

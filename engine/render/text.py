@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
+from typing import Any
 
 from ..explain.pairs import describe_between
 from ..rules.certainty import in_words
@@ -19,9 +20,22 @@ from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, R
 WIDTH = 88
 
 
-def render_json(report: Report) -> str:
-    """The full report as indented JSON (stable key order)."""
-    return report.model_dump_json(indent=2) + "\n"
+_EXPLAINED_ITEMS = ("diagnosis", "recommendations", "advised_against", "also_consider", "set_aside")
+
+
+def render_json(report: Report, *, trace: bool = True) -> str:
+    """The report as indented JSON (stable key order).
+
+    Without ``trace``, what only an auditor replaying the reasoning reads is left out: the
+    ``trace`` (every fact and firing) and the ``how`` tree under each item's evidence, which
+    together are most of the size. Each item's ``supported_by`` still names the rules that
+    fired for it, their certainty and the facts they matched.
+    """
+    if trace:
+        return report.model_dump_json(indent=2) + "\n"
+    without_how = {"__all__": {"supported_by": {"__all__": {"how"}}}}
+    exclude: dict[str, Any] = {"trace": True} | dict.fromkeys(_EXPLAINED_ITEMS, without_how)
+    return report.model_dump_json(indent=2, exclude=exclude) + "\n"
 
 
 def _wrap(text: str, indent: int) -> list[str]:

@@ -39,7 +39,7 @@ def test_each_rule_says_which_roles_it_applies_to(tmp_path: Path) -> None:
     root = tmp_path / "kb"
     shutil.copytree(MINI_KB, root)
     (root / "role-rules.yaml").write_text(ROLE_RULES)
-    result = CliRunner().invoke(cli, ["kb", "docs", str(root), "--out", str(tmp_path / "d")])
+    result = CliRunner().invoke(cli, ["kb", "docs", str(root), "-o", str(tmp_path / "d")])
     assert result.exit_code == 0, result.output
     positioning = (tmp_path / "d" / "topics" / "positioning.md").read_text()
     sections = {part.split("\n", 1)[0]: part for part in positioning.split("### ")[1:]}

@@ -48,7 +48,7 @@ def test_coverage_names_what_the_suite_leaves_untested(mini_kb: Path) -> None:
 
 
 def test_docs_describe_rules_in_plain_words(mini_kb: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["kb", "docs", str(mini_kb), "--out", str(tmp_path / "d")])
+    result = CliRunner().invoke(cli, ["kb", "docs", str(mini_kb), "-o", str(tmp_path / "d")])
     assert result.exit_code == 0
     page = (tmp_path / "d" / "topics" / "hierarchy.md").read_text()
     assert "- their Power distance: ours + 10 or more" in page

@@ -36,7 +36,7 @@ def test_jsonl_with_a_bad_line_reports_it_and_goes_on(tmp_path: Path, mini_kb: P
     source.write_text("\n".join(json.dumps(case) for case in (VALID, bad, VALID)) + "\n")
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(
-        cli, ["batch", str(source), "--out", str(out), "--kb", str(mini_kb)]
+        cli, ["batch", str(source), "-o", str(out), "--kb", str(mini_kb)]
     )
     assert result.exit_code == 1
     rows = results(out)
@@ -57,7 +57,7 @@ def test_csv_rows_become_scenarios(tmp_path: Path, mini_kb: Path) -> None:
     )
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(
-        cli, ["batch", str(source), "--out", str(out), "--kb", str(mini_kb)]
+        cli, ["batch", str(source), "-o", str(out), "--kb", str(mini_kb)]
     )
     assert result.exit_code == 0, result.stderr
     rows = results(out)
@@ -68,7 +68,7 @@ def test_csv_rows_become_scenarios(tmp_path: Path, mini_kb: Path) -> None:
 def test_an_unknown_input_kind_is_an_input_error(tmp_path: Path) -> None:
     source = tmp_path / "cases.txt"
     source.write_text("x")
-    result = CliRunner().invoke(cli, ["batch", str(source), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "expected a folder of scenario files, a .jsonl file or a .csv file" in result.stderr
 
@@ -77,7 +77,7 @@ def test_an_unknown_input_kind_is_an_input_error(tmp_path: Path) -> None:
 def test_batch_over_the_shipped_scenarios_matches_advise(tmp_path: Path, workers: int) -> None:
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(
-        cli, ["batch", str(SHIPPED_KB / "scenarios"), "--out", str(out), "--workers", str(workers)]
+        cli, ["batch", str(SHIPPED_KB / "scenarios"), "-o", str(out), "--workers", str(workers)]
     )
     assert result.exit_code == 0, result.stderr
     for row in results(out):

@@ -1,374 +1,147 @@
 """``compass interview``: build a scenario by asking only the questions that matter.
 
-The questions, their choices and defaults come from the scenario schema; each answer is
-checked as it is given; questions that cannot change the advice given the answers so far are
-skipped (nothing about an existing relationship at a first contact, nothing about a person's
-rank when no person is named, the kind of partnership only for partners, what another party
-decides only for a parent company). The answers become a scenario in the version-2 format:
-who we are to them, up to two goals, who leads for us, one key person of theirs, one other
-party, what we do and plan to do, and one key date. The terminal dialogue belongs to the CLI.
+The questions come from the scenario schema (:mod:`.interview_questions`); each answer is
+checked as it is given (:mod:`.interview_answers`). A question whose condition does not hold is
+skipped (nothing about the relationship at a first contact, the kind of partnership only for
+partners, what a party decides only for a parent company); a person, party, action or date is
+asked one at a time until "add another?" is answered no.
+
+Answers come from a terminal, where a wrong answer is asked again, or piped in one a line in
+the order ``--list-questions`` prints, where a wrong answer stops the interview with the line
+number, since asking a pipe again would only read the next answer as this one.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Literal, TypeVar
+import textwrap
+from collections.abc import Callable
+from typing import IO, Any
 
 import yaml
+from pydantic import BaseModel
 
-from ..errors import Location, Problem, ScenarioError, did_you_mean
+from ..errors import Location, Problem, ScenarioError, shorten
 from ..load.scenario import validate_scenario
-from ..schemas import vocabulary
 from ..schemas.document import YamlDocument
-from ..schemas.scenario import Scenario, resolve_country
-from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS, OBSERVATION_DESCRIPTIONS
+from ..schemas.scenario import Scenario
+from .interview_answers import answer_hint, parse_answer, pick_list
+from .interview_questions import QUESTIONS, Question, model_of, schema_field
 
-Kind = Literal["text", "country", "choice", "choices", "number", "date"]
-Answers = dict[str, Any]
+_STDIN = "<stdin>"
+_WIDTH = 88
+_LAST_OF_GROUP = {
+    question.group: question.number for question in QUESTIONS if question.repeats_from
+}
 
-
-@dataclass(frozen=True)
-class Question:
-    key: str
-    prompt: str
-    kind: Kind
-    choices: tuple[str, ...] = ()
-    default: str | None = None
-    optional: bool = False
-    relevant: Callable[[Answers], bool] = field(default=lambda _answers: True)
-    descriptions: Mapping[str, str] = field(default_factory=dict)
-
-    def help(self) -> str:
-        if self.descriptions:
-            # A long list of bare names is unreadable; one value a line, with what it means.
-            intro = (
-                "several allowed, separated by commas; blank for none:"
-                if self.kind == "choices"
-                else "one of" + (" (blank to skip)" if self.optional else "") + ":"
-            )
-            return intro + "".join(
-                f"\n    {value}: {self.descriptions[value]}" for value in self.choices
-            )
-        if self.kind == "choices":
-            return "several allowed, separated by commas; blank for none: " + ", ".join(
-                self.choices
-            )
-        if self.kind == "choice":
-            return ", ".join(self.choices) + (" (blank to skip)" if self.optional else "")
-        return ""
-
-
-def _values(kind: type[StrEnum]) -> tuple[str, ...]:
-    return tuple(member.value for member in kind)
-
-
-_Value = TypeVar("_Value", bound=StrEnum)
-
-
-def _texts(descriptions: Mapping[_Value, str]) -> dict[str, str]:
-    return {member.value: text for member, text in descriptions.items()}
-
-
-def _known_relationship(answers: Answers) -> bool:
-    return answers.get("relationship.stage") not in (None, "first_contact")
-
-
-def _answered(key: str) -> Callable[[Answers], bool]:
-    return lambda answers: bool(answers.get(key))
-
-
-def _choice(key: str, prompt: str, kind: type[StrEnum], **options: Any) -> Question:
-    return Question(key, prompt, "choice", _values(kind), **options)
-
-
-def _optional(key: str, prompt: str, kind: type[StrEnum], after: str) -> Question:
-    """A detail of a person or party, asked only once the person or party is named."""
-    return _choice(key, prompt, kind, optional=True, relevant=_answered(after))
-
-
-QUESTIONS: tuple[Question, ...] = (
-    Question("title", "In one line, what is the situation?", "text", default="My situation"),
-    Question("we.culture", "Your culture (country name or ISO code)", "country"),
-    Question("they.culture", "Their culture (country name or ISO code)", "country"),
-    _choice(
-        "relationship.we_are",
-        "Who are you to them?",
-        vocabulary.Role,
-        default=vocabulary.Role.seller.value,
-        descriptions=_texts(vocabulary.ROLE_DESCRIPTIONS),
-    ),
-    _choice(
-        "relationship.partnership",
-        "What kind of partnership?",
-        vocabulary.PartnershipKind,
-        optional=True,
-        relevant=lambda answers: answers.get("relationship.we_are") == "partner",
-    ),
-    _choice("goal.kind", "What do you want to achieve?", vocabulary.GoalKind),
-    _choice(
-        "goal.second",
-        "A second goal, if there is one",
-        vocabulary.GoalKind,
-        optional=True,
-    ),
-    Question(
-        "they.organisation_type",
-        "What kind of organisation are they?",
-        "choices",
-        _values(vocabulary.OrganisationType),
-        optional=True,
-    ),
-    _choice(
-        "they.structure",
-        "How hierarchical is their organisation, as you have seen it?",
-        vocabulary.Structure,
-        optional=True,
-    ),
-    _choice(
-        "relationship.stage",
-        "How far has the relationship come?",
-        vocabulary.RelationshipStage,
-        default="first_contact",
-    ),
-    Question(
-        "relationship.months",
-        "How many months have you worked together?",
-        "number",
-        optional=True,
-        relevant=_known_relationship,
-    ),
-    _choice(
-        "relationship.they_see_us_as",
-        "How do they see you?",
-        vocabulary.SeenAs,
-        default="unknown",
-        relevant=_known_relationship,
-    ),
-    _choice(
-        "relationship.personal_contact",
-        "How much personal, non-business contact?",
-        vocabulary.PersonalContact,
-        default="none",
-        relevant=_known_relationship,
-    ),
-    Question("lead.role", "Who leads for you (their role; blank to skip)", "text", optional=True),
-    _choice("lead.rank", "Their rank", vocabulary.Rank, relevant=_answered("lead.role")),
-    _optional("lead.gender", "Their gender, where it may matter", vocabulary.Gender, "lead.role"),
-    Question(
-        "person.role",
-        "A key person on their side (their role; blank to skip)",
-        "text",
-        optional=True,
-    ),
-    _choice("person.rank", "Their rank", vocabulary.Rank, relevant=_answered("person.role")),
-    _choice(
-        "person.contact",
-        "How much contact do you have with them?",
-        vocabulary.Contact,
-        default="none",
-        relevant=_answered("person.role"),
-    ),
-    _optional(
-        "person.decision_role", "Their part in the decision", vocabulary.DecisionRole, "person.role"
-    ),
-    _optional(
-        "person.gender", "Their gender, where it may matter", vocabulary.Gender, "person.role"
-    ),
-    Question(
-        "person.culture",
-        "Their own culture, if not their organisation's (blank if the same)",
-        "country",
-        optional=True,
-        relevant=_answered("person.role"),
-    ),
-    _choice(
-        "party.kind",
-        "Does another organisation shape the case: a parent company that decides some things "
-        "(theirs or ours), a go-between, a competitor, a regulator?",
-        vocabulary.PartyKind,
-        optional=True,
-    ),
-    Question(
-        "party.culture",
-        "Its culture (country name or ISO code)",
-        "country",
-        relevant=_answered("party.kind"),
-    ),
-    Question(
-        "party.decides",
-        "What does it decide for them?",
-        "choices",
-        _values(vocabulary.Decides),
-        optional=True,
-        relevant=lambda answers: answers.get("party.kind") in ("their_parent", "our_parent"),
-    ),
-    Question(
-        "we_are_doing",
-        "What are you doing now?",
-        "choices",
-        _values(vocabulary.Action),
-        optional=True,
-        descriptions=_texts(ACTION_DESCRIPTIONS),
-    ),
-    Question(
-        "planned",
-        "What do you plan to do next? (the advice says what to mind before you do it)",
-        "choices",
-        _values(vocabulary.Action),
-        optional=True,
-        descriptions=_texts(ACTION_DESCRIPTIONS),
-    ),
-    Question(
-        "we_observe",
-        "What do you observe on their side?",
-        "choices",
-        _values(vocabulary.Observation),
-        optional=True,
-        descriptions=_texts(OBSERVATION_DESCRIPTIONS),
-    ),
-    Question(
-        "they.preferences",
-        "Have they said how they like to work?",
-        "choices",
-        _values(vocabulary.Preference),
-        optional=True,
-    ),
-    Question(
-        "date.date",
-        "The date of your next meeting, visit or deadline with them (YYYY-MM-DD; blank to skip)",
-        "date",
-        optional=True,
-    ),
-    _choice(
-        "date.kind",
-        "What happens that day?",
-        vocabulary.DateKind,
-        default="meeting",
-        relevant=_answered("date.date"),
-    ),
+_INTRO = (
+    "Answer each question and press Enter. Enter alone takes the value in [brackets] or skips\n"
+    "the question. In a list of choices, type a number, a name, or the start of a name; '?'\n"
+    "shows the choices again.\n"
 )
 
 
-def _problem(question: Question, message: str, hint: str = "") -> ScenarioError:
-    return ScenarioError([Problem(Location(question.key), message, hint=hint)])
-
-
-def _scalar(question: Question, text: str) -> Any:
-    """A country, a date or a whole number."""
-    if question.kind == "country":
-        try:
-            return resolve_country(text)
-        except ValueError as error:
-            raise _problem(question, str(error)) from None
-    if question.kind == "date":
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            raise _problem(question, f"expected a date like 2026-03-12; found {text!r}") from None
-    if not text.isdigit():
-        raise _problem(question, f"expected a whole number; found {text!r}")
-    return int(text)
-
-
-def parse_answer(question: Question, text: str) -> Any:
-    """The validated value of an answer; raises :class:`ScenarioError` saying what to type."""
-    text = text.strip()
-    if not text:
-        if question.default is not None:
-            text = question.default
-        elif question.optional or question.kind == "choices":
-            return None
-        else:
-            raise _problem(question, "an answer is needed here")
-    if question.kind in ("country", "date", "number"):
-        return _scalar(question, text)
-    if question.kind in ("choice", "choices"):
-        picked = [part.strip() for part in text.split(",") if part.strip()]
-        if question.kind == "choice" and len(picked) != 1:
-            raise _problem(question, "choose exactly one", question.help())
-        for value in picked:
-            if value not in question.choices:
-                raise _problem(
-                    question,
-                    f"{value!r} is not one of the choices",
-                    did_you_mean(value, question.choices) or question.help(),
-                )
-        return picked if question.kind == "choices" else picked[0]
-    return text
-
-
-# Answers gathered into one list item each: (parent key, field, fixed values); a person, our
-# lead, another party, a key date.
-_ITEMS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "lead": ("we", "people", {"leads": True}),
-    "person": ("they", "people", {}),
-    "party": ("", "parties", {}),
-    "date": ("", "dates", {}),
-}
-_GATHERED = {*_ITEMS, "goal", "planned"}
-_ORDER = ("title", "we", "they", "parties", "relationship", "goal", "we_are_doing", "we_observe")
-
-
-def _in_schema_order(data: dict[str, Any]) -> dict[str, Any]:
-    """The keys in the order the schema and the README list them, so the file reads as usual."""
-    rank = {key: position for position, key in enumerate(_ORDER)}
-    return dict(sorted(data.items(), key=lambda item: rank.get(item[0], len(rank))))
-
-
 class Interview:
-    """The state of one interview: the answers so far, and the next question worth asking."""
+    """One interview: the answers so far, and the next question worth asking."""
 
     def __init__(self) -> None:
-        self.answers: Answers = {}
+        self.answers: dict[str, Any] = {}
+        self.items: dict[str, list[dict[str, Any]]] = {}
+        self._next = 1  # the number of the next question to consider
 
-    def questions(self) -> Iterator[Question]:
-        """The questions still to ask, in order, skipping those that cannot matter."""
-        for question in QUESTIONS:
-            if question.key not in self.answers and question.relevant(self.answers):
-                yield question
+    def next_question(self) -> Question | None:
+        """The next question to ask, skipping those whose condition does not hold."""
+        while self._next <= len(QUESTIONS):
+            question = QUESTIONS[self._next - 1]
+            if question.when is None or question.when.holds(
+                self._scope(question).get(question.when.key)
+            ):
+                return question
+            self._next += 1
+        return None
 
-    def answer(self, question: Question, text: str) -> None:
-        self.answers[question.key] = parse_answer(question, text)
+    def _scope(self, question: Question) -> dict[str, Any]:
+        """Where the question's answer goes: the interview's answers, or the group's item."""
+        if question.group is None:
+            return self.answers
+        return self.items[question.group][-1]
+
+    def answer(self, text: str) -> None:
+        """Answer the next question; raises :class:`ScenarioError` saying what to type."""
+        question = self.next_question()
+        if question is None:
+            raise ValueError("the interview has no question left to answer")
+        value = parse_answer(question, text)
+        self._next += 1
+        if question.repeats_from:
+            if value:
+                self._next = question.repeats_from
+        elif question.starts_group and question.group:
+            if value is None:
+                # Nobody (or nothing) to add: go on after the group's "add another?".
+                self._next = _LAST_OF_GROUP[question.group] + 1
+            else:
+                self.items.setdefault(question.group, []).append({question.key: value})
+        elif value not in (None, []):
+            self._scope(question)[question.key] = value
+
+    def run(self, answers: IO[str], say: Callable[[str], None]) -> None:
+        """Ask every question that matters, reading answers a line at a time from ``answers``.
+
+        On a terminal each question is shown with its choices through ``say``, and a wrong
+        answer is explained and asked again ('?' shows the choices again). Piped answers are
+        read silently; the first wrong one, an early end or lines left over stop the interview
+        with a :class:`ScenarioError` naming the line.
+        """
+        terminal = answers.isatty()
+        if terminal:
+            say(_INTRO)
+        lines = enumerate((line.rstrip("\r\n") for line in answers), start=1)
+        line_number, shown = 0, set()
+        while (question := self.next_question()) is not None:
+            if terminal and question.number not in shown:
+                shown.add(question.number)
+                say("".join(f"{line}\n" for line in _choices(question)))
+            if terminal:
+                say(f"{question.number}. {question.prompt}{answer_hint(question)}: ")
+            line_number, text = next(lines, (line_number, None))
+            if text is None:
+                raise _ended(question, line_number)
+            if terminal and text.strip() == "?":
+                shown.discard(question.number)
+                continue
+            try:
+                self.answer(text)
+            except ScenarioError as error:
+                if not terminal:
+                    raise _wrong_line(question, line_number, error) from None
+                say(
+                    "".join(
+                        f"  {problem.message}. {problem.hint}".rstrip() + "\n"
+                        for problem in error.problems
+                    )
+                )
+        left_over = next(((number, text) for number, text in lines if text.strip()), None)
+        if left_over and not terminal:
+            raise _left_over(*left_over)
+
+    @staticmethod
+    def question_list() -> str:
+        """Every question in the order asked (see :func:`question_list`)."""
+        return question_list()
 
     def data(self) -> dict[str, Any]:
-        """The answers as scenario data in the version-2 format (without empty answers)."""
+        """The answers as scenario data (version 2), keys in the schema's order."""
         data: dict[str, Any] = {}
-        for key, value in self.answers.items():
-            if value in (None, []) or key.split(".")[0] in _GATHERED:
-                continue
-            target = data
-            *parents, last = key.split(".")
-            for parent in parents:
-                target = target.setdefault(parent, {})
-            target[last] = value
-        goals = [self.answers.get("goal.kind"), self.answers.get("goal.second")]
-        if goals[0]:
-            data["goal"] = [{"kind": kind} for kind in goals if kind]
-        for prefix, (parent, field_name, extra) in _ITEMS.items():
-            item = self._item(prefix)
-            if item:
-                target = data.setdefault(parent, {}) if parent else data
-                target[field_name] = [{**item, **extra}]
-        planned = [
-            {"kind": kind, "status": "planned"} for kind in self.answers.get("planned") or []
-        ]
-        if planned:
-            data["we_are_doing"] = [*data.get("we_are_doing", []), *planned]
-        return _in_schema_order(data)
-
-    def _item(self, prefix: str) -> dict[str, Any]:
-        """The answers about one person, party or date, once its first question is answered."""
-        names = [question.key for question in QUESTIONS if question.key.startswith(prefix + ".")]
-        if not self.answers.get(names[0]):
-            return {}
-        return {
-            key.split(".", 1)[1]: self.answers[key]
-            for key in names
-            if self.answers.get(key) not in (None, [])
-        }
+        for question in QUESTIONS:
+            if question.group is None and question.key in self.answers:
+                value = self.answers[question.key]
+                if question.item_key:
+                    value = [{question.item_key: choice} for choice in value]
+                _put(data, question.key, value)
+        for group, items in self.items.items():
+            _put(data, group, [dict(item) for item in items])
+        ordered: dict[str, Any] = _in_schema_order(data, Scenario)
+        return ordered
 
     def scenario(self) -> Scenario:
         return validate_scenario(YamlDocument(self.data(), "<interview>"))
@@ -379,3 +152,113 @@ class Interview:
             "# again; `compass kb schema scenario` prints the JSON Schema for your editor.\n"
         )
         return header + yaml.safe_dump(self.data(), sort_keys=False, allow_unicode=True)
+
+
+def _ended(question: Question, line_number: int) -> ScenarioError:
+    return ScenarioError(
+        [
+            Problem(
+                Location(_STDIN, line_number),
+                f"the answers ended before question {question.number} ({question.prompt})",
+                hint="Give one line per question asked, in the order `compass interview "
+                "--list-questions` prints; an empty line takes the default or skips.",
+            )
+        ]
+    )
+
+
+def _choices(question: Question) -> list[str]:
+    return [wrapped for line in pick_list(question) for wrapped in _wrapped(line, "    ", 9)]
+
+
+def _left_over(line_number: int, text: str) -> ScenarioError:
+    return ScenarioError(
+        [
+            Problem(
+                Location(_STDIN, line_number),
+                f"an answer after the last question: {shorten(text)!r}",
+                hint="Some answers were probably given for questions that were not asked "
+                "(see the conditions in `compass interview --list-questions`).",
+            )
+        ]
+    )
+
+
+def _wrong_line(question: Question, line_number: int, error: ScenarioError) -> ScenarioError:
+    problem = error.problems[0]
+    return ScenarioError(
+        [
+            Problem(
+                Location(_STDIN, line_number),
+                f"the answer to question {question.number} ({question.prompt}): {problem.message}",
+                hint=problem.hint,
+            )
+        ]
+    )
+
+
+def _put(data: dict[str, Any], key: str, value: Any) -> None:
+    *parents, last = key.split(".")
+    for parent in parents:
+        data = data.setdefault(parent, {})
+    data[last] = value
+
+
+def _in_schema_order(data: Any, model: type[BaseModel] | None) -> Any:
+    """Mappings with their keys in the order the schema lists them, so the file reads as the
+    README's examples do."""
+    if model is None:
+        return data
+    if isinstance(data, list):
+        return [_in_schema_order(item, model) for item in data]
+    if not isinstance(data, dict):
+        return data
+    order = list(model.model_fields)
+    return {
+        key: _in_schema_order(data[key], model_of(schema_field(model, key)[1].annotation))
+        for key in sorted(data, key=order.index)
+    }
+
+
+def question_list() -> str:
+    """Every question in the order asked, numbered, with its choices and when it is asked:
+    the order piped answers follow."""
+    lines = [
+        "The questions of `compass interview`, in the order they are asked. Piped answers, one",
+        "a line, follow this order; an empty line takes the value after 'Enter:' or skips.",
+        "A question asked only under a condition takes a line only when it is asked. Choices",
+        "are given by number, name or the start of a name; several are separated by commas.",
+        "",
+    ]
+    for question in QUESTIONS:
+        indent = "    " if question.group and not question.starts_group else ""
+        notes = _conditions(question)
+        heading = f"{question.number:>2}. {indent}{question.prompt}{answer_hint(question)}"
+        lines += _wrapped(
+            heading + (f" ({'; '.join(notes)})" if notes else ""), "", 4 + len(indent)
+        )
+        lines += [
+            wrapped
+            for line in pick_list(question)
+            for wrapped in _wrapped(line, " " * (6 + len(indent)), 6 + len(indent) + 5)
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _wrapped(text: str, indent: str, hanging: int) -> list[str]:
+    """``text`` in lines of at most 88 columns, continued under its start."""
+    return textwrap.wrap(
+        text, _WIDTH, initial_indent=indent, subsequent_indent=" " * hanging, break_on_hyphens=False
+    )
+
+
+def _conditions(question: Question) -> list[str]:
+    notes = []
+    if question.when:
+        verb = "unless" if question.when.unless else "when"
+        notes.append(f"asked {verb} {question.when_number} is {' or '.join(question.when.values)}")
+    if question.starts_group and question.group:
+        notes.append(f"Enter goes on at {_LAST_OF_GROUP[question.group] + 1}")
+    if question.repeats_from:
+        notes.append(f"yes goes back to {question.repeats_from}")
+    return notes

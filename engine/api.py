@@ -8,7 +8,7 @@ advise_file``); errors raised are the ones listed here, all subclasses of ``Comp
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ from .errors import (
     ScenarioError,
     did_you_mean,
 )
-from .load.discovery import kb_digest, resolve_roots
+from .load.discovery import default_kb_root, kb_digest, resolve_roots
 from .load.loader import load_knowledge_base
 from .load.scenario import LoadedScenario, load_scenario, parse_scenario, validate_scenario
 from .pipeline import DEFAULT_STEP_LIMIT
@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # the modules behind the other commands are imported when fir
     from .consult.interview import Interview
     from .explain.diff import ReportDiff
     from .explain.why_not import Explanation
+    from .schemas.config import ConfigFile, EffectiveSettings
 
 KBRoots = Path | Sequence[Path] | None
 """One KB directory, several (each extending the ones before), or None for the shipped KB."""
@@ -73,6 +74,8 @@ __all__ = [
     "comparison_for",
     "compile_knowledge_base",
     "compiled_knowledge_base",
+    "config_settings",
+    "configured",
     "countries",
     "example_scenarios",
     "explain_file",
@@ -171,11 +174,31 @@ def example_scenarios() -> list[tuple[str, str]]:
     return examples()
 
 
-def start_interview() -> Interview:
-    """A new interview (see :mod:`engine.consult.interview`)."""
+def configured() -> ConfigFile:
+    """The user's config file, checked (every default when there is none)."""
+    from .load.config import read_config
+
+    return read_config().config
+
+
+def config_settings(command_line: Mapping[str, tuple[str, str]]) -> EffectiveSettings:
+    """Every setting in effect and where it came from; ``command_line`` maps a setting to the
+    option that set it and its value (see :mod:`engine.load.config`)."""
+    from . import audit
+    from .load.config import read_config, settings_in_effect
+
+    audit_path = (audit.ENVIRONMENT_VARIABLE, audit.default_path())
+    return settings_in_effect(read_config(), default_kb_root(), audit_path, command_line)
+
+
+def start_interview(kb_root: KBRoots = None) -> Interview:
+    """A new interview (see :mod:`engine.consult.interview`); countries are read with the
+    aliases of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
     from .consult.interview import Interview
 
-    return Interview()
+    if kb_root is None:
+        return Interview()
+    return Interview(compiled_knowledge_base(kb_root).knowledge_base.countries)
 
 
 def kb_lint(roots: KBRoots = None) -> LintReport:
@@ -222,11 +245,15 @@ def advise(
     return pipeline.advise(scenario, compiled, step_limit)
 
 
-def read_scenario(scenario_path: Path) -> LoadedScenario:
-    """Load a scenario file; ``-`` reads standard input."""
+def read_scenario(scenario_path: Path, kb_root: KBRoots = None) -> LoadedScenario:
+    """Load a scenario file; ``-`` reads standard input. Countries are read with the aliases
+    of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
+    countries = (
+        None if kb_root is None else compiled_knowledge_base(kb_root).knowledge_base.countries
+    )
     if str(scenario_path) == "-":
-        return parse_scenario(sys.stdin.buffer.read(), "<stdin>")
-    return load_scenario(scenario_path)
+        return parse_scenario(sys.stdin.buffer.read(), "<stdin>", countries)
+    return load_scenario(scenario_path, countries)
 
 
 def upgrade_scenario_file(scenario_path: Path) -> str:
@@ -251,7 +278,7 @@ def advise_file(
     step_limit: int = DEFAULT_STEP_LIMIT,
 ) -> Report:
     """Load a scenario file (``-`` reads standard input) and advise on it."""
-    loaded = read_scenario(scenario_path)
+    loaded = read_scenario(scenario_path, kb_root)
     return advise(loaded.scenario, compiled_knowledge_base(kb_root), step_limit)
 
 
@@ -276,7 +303,7 @@ def advise_and_record(
     if isinstance(scenario_path, Scenario):
         scenario = scenario_path
     else:
-        scenario = read_scenario(scenario_path).scenario
+        scenario = read_scenario(scenario_path, kb_root).scenario
     report = advise(scenario, compiled_knowledge_base(kb_root), step_limit)
     if audit_path is None:
         return report, None
@@ -297,7 +324,7 @@ def explain_file(
 
     compiled = compiled_knowledge_base(kb_root)
     knowledge_base = compiled.knowledge_base
-    report = advise(read_scenario(scenario_path).scenario, compiled)
+    report = advise(read_scenario(scenario_path, kb_root).scenario, compiled)
     result = RunResult(facts=report.trace.facts, firings=report.trace.firings)
     answers = []
     for target in why_not_ids:
@@ -333,11 +360,13 @@ def whatif_file(
     from .consult.whatif import apply_settings
     from .explain.diff import diff_reports
 
-    loaded = read_scenario(scenario_path)
+    loaded = read_scenario(scenario_path, kb_root)
     compiled = compiled_knowledge_base(kb_root)
     changed_data = apply_settings(loaded.document.data, settings)
     label = f"{loaded.document.display_path} with " + ", ".join(settings)
-    changed = validate_scenario(YamlDocument(changed_data, label))
+    changed = validate_scenario(
+        YamlDocument(changed_data, label), compiled.knowledge_base.countries
+    )
     before = advise(loaded.scenario, compiled)
     after = advise(changed, compiled)
     return before, after, diff_reports(before, after, settings)

@@ -26,7 +26,7 @@ def _exercised_by(compiled: CompiledKB) -> dict[str, list[str]]:
     """For each rule, the example scenarios in which it fired."""
     fired: dict[str, list[str]] = defaultdict(list)
     for path in scenario_files(compiled):
-        scenario = load_scenario(path).scenario
+        scenario = load_scenario(path, compiled.knowledge_base.countries).scenario
         result = explained_run(scenario, compiled).result
         for rule_id in sorted({firing.rule for firing in result.firings}):
             fired[rule_id].append(path.stem)

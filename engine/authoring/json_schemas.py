@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..schemas import kb_files
+from ..schemas.countries import CountriesFile
 from ..schemas.scenario import Scenario
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -17,7 +18,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "finding": kb_files.FindingsFile,
     "source": kb_files.SourcesFile,
     "dimension": kb_files.DimensionsFile,
-    "countries": kb_files.CountriesFile,
+    "countries": CountriesFile,
     "scenario": Scenario,
 }
 

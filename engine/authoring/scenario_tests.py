@@ -98,7 +98,7 @@ def _run_suite(
     runs, broken = [], []
     for path in paths:
         try:
-            scenario = load_scenario(path).scenario
+            scenario = load_scenario(path, compiled.knowledge_base.countries).scenario
         except ScenarioError as error:
             broken.append(
                 ScenarioOutcome(scenario=path.name, title="", passed=False, error=str(error))

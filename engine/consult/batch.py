@@ -235,7 +235,8 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
     if item.unreadable:
         return BatchResult(source=item.source, ok=False, error=item.unreadable)
     try:
-        scenario = parse_scenario(item.content, item.path or item.source).scenario
+        countries = compiled.knowledge_base.countries
+        scenario = parse_scenario(item.content, item.path or item.source, countries).scenario
         report = advise(scenario, compiled)
     except InputError as error:
         return BatchResult(source=item.source, ok=False, error=str(_in_file(error, item)))

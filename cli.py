@@ -38,6 +38,7 @@ with collection_paused():
     )
     from .engine.render.text import render_json, render_text
     from .engine.schemas.branding import ReportBranding
+    from .engine.schemas.config import ConfigFile
     from .engine.schemas.report import Report
 
 # Commands import what only they use inside their bodies: `compass advise` is started far more
@@ -258,7 +259,37 @@ def cli() -> None:
       compass explain kb/scenarios/allen-japan.yaml --why-not go-directly-to-the-owner
       compass whatif kb/scenarios/allen-japan.yaml --set they.structure=flat
       compass audit verify
+
+    Defaults for --kb, --audit-db, the report's format and branding come from a config file
+    (see `compass config show`); options given on the command line win.
     """
+    ctx = click.get_current_context()
+    # `compass config` reads the file itself, to report what is wrong with it.
+    if ctx.invoked_subcommand != "config":
+        ctx.default_map = _defaults_from(api.configured(), ctx.command)
+
+
+# Which setting of the config file is the default of which option, by the option's name.
+_REPORT_COMMANDS = ("advise", "interview")
+
+
+def _defaults_from(config: ConfigFile, command: click.Command) -> dict[str, Any]:
+    """click's default map (command name to option name to default) from the config file."""
+    if isinstance(command, click.Group):
+        return {name: _defaults_from(config, sub) for name, sub in command.commands.items()}
+    report = config.report
+    by_option: dict[str, Any] = {
+        "kb_root": list(config.kb) or None,
+        "directories": list(config.kb) or None,
+        "audit_db": config.audit_db,
+        "prepared_by": ", ".join(part for part in (report.prepared_by, report.firm) if part),
+        "prepared_for": report.prepared_for,
+        "logo": report.logo,
+    }
+    if command.name in _REPORT_COMMANDS:
+        by_option["output_format"] = config.format
+    names = {param.name for param in command.params}
+    return {name: value for name, value in by_option.items() if name in names and value}
 
 
 @cli.command()
@@ -624,7 +655,7 @@ def interview(
             "the scenario (--save -) and the advice would both go to standard output; "
             "give -o FILE for the advice, or --no-advice"
         )
-    session = api.start_interview()
+    session = api.start_interview(kb_root)
     session.run(sys.stdin, lambda text: click.echo(text, err=True, nl=False))
     _write(session.to_yaml(), scenario_file)
     if advice:
@@ -990,6 +1021,66 @@ def kb_schema(kind: str) -> None:
       compass kb schema scenario
     """
     click.echo(json_schema_text(kind), nl=False)
+
+
+@cli.group(name="config")
+def config_group() -> None:
+    """Show the settings in effect and where the config file is.
+
+    The config file (TOML) sets defaults: `kb` (a list of knowledge-base directories),
+    `audit_db`, `format` (of advise and interview), and under `[report]` `prepared_by`,
+    `firm`, `prepared_for` and `logo`. $COMPASS_CONFIG names another file.
+    """
+
+
+@config_group.command(name="path")
+def config_path_command() -> None:
+    """Print where the config file is read from (it need not exist).
+
+    \b
+    Examples:
+      compass config path
+      "$EDITOR" "$(compass config path)"
+    """
+    from .engine.load.config import config_path
+
+    click.echo(str(config_path()))
+
+
+@config_group.command(name="show")
+@_KB_OPTION
+@_AUDIT_DB
+@_format_option("text", "json")
+def config_show(
+    kb_root: tuple[Path, ...] | None, audit_db: Path | None, output_format: str
+) -> None:
+    """Print every setting in effect and where it came from: the default, the config file,
+    an environment variable or the command line (--kb and --audit-db, to try them).
+
+    \b
+    Examples:
+      compass config show
+      compass config show --format json
+    """
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    command_line: dict[str, tuple[str, str]] = {}
+    if kb_root:
+        command_line["kb"] = ("--kb", ", ".join(map(str, kb_root)))
+    if audit_db and ctx.get_parameter_source("audit_db") is ParameterSource.COMMANDLINE:
+        command_line["audit_db"] = ("--audit-db", str(audit_db))
+    settings = api.config_settings(command_line)
+    if output_format == "json":
+        _echo_json(settings)
+        return
+    found = "" if settings.config_file_exists else " (none there: every setting is a default)"
+    click.echo(f"config file: {settings.config_file}{found}")
+    width = max(len(setting.name) for setting in settings.settings)
+    for setting in settings.settings:
+        where = f" {setting.where}" if setting.where else ""
+        value = setting.value or "(none)"
+        click.echo(f"  {setting.name:<{width}}  {value}  [{setting.source}{where}]")
 
 
 @cli.group(name="audit")

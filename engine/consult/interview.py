@@ -21,7 +21,8 @@ import yaml
 from pydantic import BaseModel
 
 from ..errors import Location, Problem, ScenarioError, shorten
-from ..load.scenario import validate_scenario
+from ..load.scenario import shipped_countries, validate_scenario
+from ..schemas.countries import CountryResolver
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario
 from .interview_answers import answer_hint, parse_answer, pick_list
@@ -43,7 +44,9 @@ _INTRO = (
 class Interview:
     """One interview: the answers so far, and the next question worth asking."""
 
-    def __init__(self) -> None:
+    def __init__(self, countries: CountryResolver | None = None) -> None:
+        self.countries = countries
+        """How countries are read: a KB's resolver, or None for the shipped KB's aliases."""
         self.answers: dict[str, Any] = {}
         self.items: dict[str, list[dict[str, Any]]] = {}
         self._next = 1  # the number of the next question to consider
@@ -65,12 +68,20 @@ class Interview:
             return self.answers
         return self.items[question.group][-1]
 
-    def answer(self, text: str) -> None:
-        """Answer the next question; raises :class:`ScenarioError` saying what to type."""
+    def answer(self, text: str) -> str:
+        """Answer the next question; raises :class:`ScenarioError` saying what to type.
+        Returns how the answer was read when that needs saying (a country written as "Korea"),
+        else an empty string."""
         question = self.next_question()
         if question is None:
             raise ValueError("the interview has no question left to answer")
-        value = parse_answer(question, text)
+        value = parse_answer(question, text, self.countries)
+        self._record(question, value)
+        if question.kind == "country" and value:
+            return (self.countries or shipped_countries()).match(text).reading()
+        return ""
+
+    def _record(self, question: Question, value: Any) -> None:
         self._next += 1
         if question.repeats_from:
             if value:
@@ -110,7 +121,7 @@ class Interview:
                 shown.discard(question.number)
                 continue
             try:
-                self.answer(text)
+                reading = self.answer(text)
             except ScenarioError as error:
                 if not terminal:
                     raise _wrong_line(question, line_number, error) from None
@@ -120,6 +131,9 @@ class Interview:
                         for problem in error.problems
                     )
                 )
+                continue
+            if reading:
+                say(f"  {reading}\n")
         left_over = next(((number, text) for number, text in lines if text.strip()), None)
         if left_over and not terminal:
             raise _left_over(*left_over)
@@ -144,7 +158,7 @@ class Interview:
         return ordered
 
     def scenario(self) -> Scenario:
-        return validate_scenario(YamlDocument(self.data(), "<interview>"))
+        return validate_scenario(YamlDocument(self.data(), "<interview>"), self.countries)
 
     def to_yaml(self) -> str:
         header = (

@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Location, Problem, ScenarioError, did_you_mean, shorten
+from ..load.scenario import shipped_countries
+from ..schemas.countries import COUNTRIES_CONTEXT, CountryResolver
 from .interview_questions import Question
 
 _YES, _NO = ("yes", "y"), ("no", "n")
@@ -51,12 +53,15 @@ def _pick(question: Question, word: str) -> str:
     )
 
 
-def _checked(question: Question, value: Any, text: str) -> Any:
+def _checked(question: Question, value: Any, text: str, countries: CountryResolver) -> Any:
     """``value`` as the schema field takes it; its own message when it does not."""
     if question.checker is None:
         return value
     try:
-        return dict(question.checker.model_validate({"value": value}))["value"]
+        checked = question.checker.model_validate(
+            {"value": value}, context={COUNTRIES_CONTEXT: countries}
+        )
+        return dict(checked)["value"]
     except ValidationError as error:
         message = error.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
         hint = ""
@@ -67,9 +72,10 @@ def _checked(question: Question, value: Any, text: str) -> Any:
         raise _problem(question, message.rstrip(".") + found, hint) from None
 
 
-def parse_answer(question: Question, text: str) -> Any:
+def parse_answer(question: Question, text: str, countries: CountryResolver | None = None) -> Any:
     """The value an answer gives the question's field; None when skipped. Raises
-    :class:`ScenarioError` saying what to type instead."""
+    :class:`ScenarioError` saying what to type instead. Countries are read with ``countries``
+    (a KB's resolver), by default as a scenario file is, with the shipped KB's aliases."""
     text = text.strip()
     if not text:
         if question.default is not None:
@@ -83,10 +89,10 @@ def parse_answer(question: Question, text: str) -> Any:
     if question.kind == "choices":
         picked = [_pick(question, part) for part in text.split(",") if part.strip()]
         return list(dict.fromkeys(picked))  # the first mention keeps its place: the main goal
-    return _scalar(question, text)
+    return _scalar(question, text, countries or shipped_countries())
 
 
-def _scalar(question: Question, text: str) -> Any:
+def _scalar(question: Question, text: str, countries: CountryResolver) -> Any:
     """Yes or no, a whole number, a date or text, checked as the schema checks it."""
     if question.kind == "yes_no":
         if text.lower() in (*_YES, *_NO):
@@ -95,7 +101,7 @@ def _scalar(question: Question, text: str) -> Any:
     if question.kind == "number":
         if not text.isdigit():
             raise _problem(question, f"expected a whole number; found {shorten(text)!r}")
-        return _checked(question, int(text), text)
+        return _checked(question, int(text), text, countries)
     if question.kind == "date":
         try:
             day = datetime.date.fromisoformat(text)
@@ -103,8 +109,8 @@ def _scalar(question: Question, text: str) -> Any:
             raise _problem(
                 question, f"expected a date like 2026-03-12; found {shorten(text)!r}"
             ) from None
-        return _checked(question, day, text)
-    return _checked(question, text, text)
+        return _checked(question, day, text, countries)
+    return _checked(question, text, text, countries)
 
 
 def _expected(question: Question) -> str:

@@ -21,9 +21,9 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, create_model
 from pydantic.fields import FieldInfo
 
-from ..schemas.scenario import Scenario
+from ..schemas.scenario import CountryCode, Scenario
 
-Kind = Literal["text", "choice", "choices", "yes_no", "number", "date"]
+Kind = Literal["text", "country", "choice", "choices", "yes_no", "number", "date"]
 
 
 @dataclass(frozen=True)
@@ -238,6 +238,19 @@ def _kind(annotation: Any) -> tuple[Kind, type[StrEnum] | None]:
     raise TypeError(f"the interview cannot ask for a {concrete!r}")
 
 
+# The check every country field of the scenario shares; a field that carries it is a country.
+_COUNTRY_CHECK = typing.get_args(CountryCode)[1]
+
+
+def _is_country(info: FieldInfo) -> bool:
+    inner = [
+        typing.get_args(argument)[1:]
+        for argument in typing.get_args(info.annotation)
+        if typing.get_origin(argument) is typing.Annotated
+    ]
+    return _COUNTRY_CHECK in info.metadata or any(_COUNTRY_CHECK in found for found in inner)
+
+
 def _default(info: FieldInfo, override: str | None) -> str | None:
     value = override if override is not None else info.get_default()
     if isinstance(value, bool):
@@ -267,6 +280,8 @@ def _question(
         if _item_type(container.annotation) is owner:
             decisive, item_key = container, last
     kind, enum = _kind(info.annotation)
+    if _is_country(info):
+        kind = "country"
     choices = tuple(member.value for member in enum) if enum else ()
     return Question(
         number=number,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import click.testing
@@ -221,6 +222,27 @@ def test_on_a_terminal_a_wrong_answer_is_explained_and_asked_again() -> None:
     assert text.count("13 present_proposal") == 2  # shown, then again after '?'
     assert text.count(" 1 seller: we sell goods to them") == 1
     assert interview.scenario().goal[0].kind == "expand_scope"
+
+
+def test_a_country_read_through_an_alias_with_a_note_says_how(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    kb = broken_kb(
+        "countries.yaml",
+        "countries:\n  aliases:\n    - {name: Zipangu, country: JP, note: Marco Polo's name for it}\n",
+    )
+    said: list[str] = []
+    interview = api.start_interview(kb)
+    interview.run(io.StringIO("T\nUS\nZipangu\n\n1\n" + "\n" * 12), said.append)
+    assert said == ["  'Zipangu' is read as Japan (JP): Marco Polo's name for it\n"]
+    assert interview.data()["they"] == {"culture": "JP"}
+    with pytest.raises(ScenarioError, match="unknown country 'Zipangu'"):
+        Interview().run(io.StringIO("T\nUS\nZipangu\n"), said.append)
+    said.clear()
+    shipped = Interview()
+    shipped.run(io.StringIO("T\nUK\nKorea\n\n1\n" + "\n" * 12), said.append)
+    assert [line.split(":")[0] for line in said] == ["  'Korea' is read as South Korea (KR)"]
+    assert shipped.data()["we"] == {"culture": "GB"}
 
 
 @pytest.mark.parametrize(

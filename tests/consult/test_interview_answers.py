@@ -8,7 +8,9 @@ import pytest
 from synergy_compass.engine.consult.interview_answers import answer_hint, parse_answer, pick_list
 from synergy_compass.engine.consult.interview_questions import QUESTIONS, Question
 from synergy_compass.engine.errors import ScenarioError
-from synergy_compass.engine.schemas.scenario import Person, They
+from synergy_compass.engine.load.scenario import shipped_countries
+from synergy_compass.engine.schemas.countries import COUNTRIES_CONTEXT
+from synergy_compass.engine.schemas.scenario import They
 
 BY_KEY = {
     (f"{question.group}." if question.group else "") + question.key: question
@@ -54,7 +56,7 @@ def test_an_answer_gives_the_fields_value(key: str, text: str, value: object) ->
         ("relationship.we_are", "0", "there is no choice 0"),
         ("goal", "expand_scoop", "Did you mean 'expand_scope'"),
         ("goal", "", "an answer is needed here"),
-        ("they.culture", "Japn", "unknown country 'Japn'. Did you mean Japan"),
+        ("they.culture", "Japn", "unknown country 'Japn'.* Did you mean Japan"),
         ("title", "", "an answer is needed here"),
         ("title", "x" * 301, "at most 300 characters"),
         ("relationship.months", "two years", "expected a whole number; found 'two years'"),
@@ -71,11 +73,14 @@ def test_a_wrong_answer_says_what_to_type(key: str, text: str, message: str) -> 
         ask(key, text)
 
 
-@pytest.mark.parametrize("text", ["USA", "United States", "JP", "jpn", "Germany", "Japn", ""])
+@pytest.mark.parametrize(
+    "text", ["USA", "United States", "jpn", "UK", "Holland", "Korea", "Japn", "Rusia", ""]
+)
 def test_countries_are_read_as_a_scenario_file_reads_them(text: str) -> None:
-    """The answer goes through the schema's own country check, aliases and all."""
+    """The answer goes through the schema's own country check, with the shipped aliases."""
+    context = {COUNTRIES_CONTEXT: shipped_countries()}
     try:
-        expected: object = They.model_validate({"culture": text}).culture
+        expected: object = They.model_validate({"culture": text}, context=context).culture
     except ValueError:
         expected = ScenarioError
     try:
@@ -83,8 +88,19 @@ def test_countries_are_read_as_a_scenario_file_reads_them(text: str) -> None:
     except ScenarioError:
         found = ScenarioError
     assert found == expected
-    person = Person.model_validate({"role": "CEO", "rank": "top", "culture": "Japan"})
-    assert ask("they.people.culture", "Japan") == person.culture
+
+
+def test_every_country_field_is_asked_as_a_country() -> None:
+    countries = sorted(key for key, question in BY_KEY.items() if question.kind == "country")
+    assert countries == [
+        "parties.culture",
+        "they.corporate_culture",
+        "they.culture",
+        "they.people.culture",
+        "we.culture",
+        "we.people.culture",
+    ]
+    assert ask("they.people.culture", "Holland") == "NL"
 
 
 def test_short_pick_lists_share_lines_and_described_ones_take_a_line_each() -> None:

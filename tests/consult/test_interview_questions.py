@@ -68,7 +68,7 @@ def test_kinds_defaults_and_skipping_come_from_the_schema() -> None:
     expected: dict[str, tuple[Any, ...]] = {
         # key: (kind, default, optional)
         "title": ("text", None, False),
-        "we.culture": ("text", None, False),
+        "we.culture": ("country", None, False),
         "relationship.stage": ("choice", "first_contact", True),
         "relationship.months": ("number", None, True),
         "goal": ("choices", None, False),  # at least one goal

@@ -714,7 +714,7 @@ def compare_command(
     \b
     Examples:
       compass compare US JP
-      compass compare Germany Brazil --format json
+      compass compare England Korea --format json
     """
     from .engine.render.consulting import render_culture_comparison_text
 
@@ -727,12 +727,14 @@ def compare_command(
 @_KB_OPTION
 @_format_option("text", "json")
 def countries(query: str, kb_root: tuple[Path, ...] | None, output_format: str) -> None:
-    """List the countries the knowledge base has profiles for, with their dimensions.
+    """List the countries the knowledge base has profiles for, with their dimensions; QUERY
+    names one (Holland, UK, KR) or is part of names. Thin profiles are marked.
 
     \b
     Examples:
       compass countries
       compass countries ger
+      compass countries Holland
     """
     from .engine.render.consulting import render_countries_text
 

@@ -111,6 +111,10 @@ class ScenarioError(InputError):
     """A scenario file does not load or does not validate."""
 
 
+class ConfigError(InputError):
+    """The user's config file cannot be read or does not match its format."""
+
+
 class RunError(CompassError):
     """The rules could not be run to completion."""
 

@@ -30,6 +30,14 @@ def private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def no_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads the user's own config file; a test that wants one writes it here."""
+    path = tmp_path / "config" / "config.toml"
+    monkeypatch.setenv("COMPASS_CONFIG", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def private_audit_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test records runs in its own audit database, never the user's."""
     path = tmp_path / "audit" / "audit.sqlite3"

@@ -264,9 +264,10 @@ def render_html(
 ) -> str:
     """One self-contained, printable HTML page; the appendix of reasons only when asked for."""
     branding = branding or ReportBranding()
-    footer = " · ".join(
-        text for text in (branding.prepared_for, report.scenario.title[:60]) if text
-    )
+    title = report.scenario.title
+    if len(title) > 60:  # the printed footer has one line: cut at a word, and say so
+        title = title[:60].rsplit(" ", 1)[0] + "…"
+    footer = " · ".join(text for text in (branding.prepared_for, title) if text)
     css = _CSS.replace("FOOTER_TEXT", _css_string(footer))
     page = [
         "<!DOCTYPE html>",

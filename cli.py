@@ -369,6 +369,8 @@ def advise(
     report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path)
     if output_format == "pdf":
         _write_pdf(_render_pdf(report, kb_root, branding, bool(appendix)), target, quiet=quiet)
+    elif output_format == "text" and target is None and _on_terminal():
+        _print_text_report(report, explain=explain)
     else:
         text = _render_report(
             report,
@@ -382,6 +384,29 @@ def advise(
         _write(text, target, quiet=quiet)
     if recorded is not None and not quiet:
         click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
+
+
+def _on_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _print_text_report(report: Report, *, explain: bool) -> None:
+    """A text report on a terminal: wrapped to its width, explanation trees too, with colour
+    for headings and certainty where the terminal has it and NO_COLOR is not set. Anywhere
+    else the report is printed as render_text gives it, at its fixed width."""
+    if not _on_terminal():
+        click.echo(render_text(report, explain=explain), nl=False)
+        return
+    import shutil
+
+    from rich.console import Console
+
+    from .engine.render.text import for_terminal
+
+    width = max(40, shutil.get_terminal_size().columns - 1)
+    text = render_text(report, explain=explain, width=width, wrap_every_line=True)
+    # soft_wrap: the lines are already wrapped, and rich must not wrap them again.
+    Console(force_terminal=True, soft_wrap=True, highlight=False).print(for_terminal(text), end="")
 
 
 def _audit_path(audit_db: Path | None, *, no_audit: bool) -> Path | None:
@@ -793,7 +818,7 @@ def explain_command(
         if near_misses:
             click.echo(render_near_misses_text(list(result.near_misses)), nl=False)
     else:
-        click.echo(render_text(result.report, explain=True), nl=False)
+        _print_text_report(result.report, explain=True)
 
 
 @cli.command()
@@ -1140,7 +1165,7 @@ def audit_show(
             f"Run {stored.summary.run_id}, recorded {stored.summary.recorded_at} "
             f"by Synergy Compass {stored.tool_version}\n"
         )
-        click.echo(render_text(stored.report, explain=explain), nl=False)
+        _print_text_report(stored.report, explain=explain)
 
 
 @audit_group.command(name="verify")

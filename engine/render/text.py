@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..explain.pairs import describe_between
 from ..rules.certainty import in_words
@@ -17,7 +17,11 @@ from ..schemas.kb import PlanStage
 from ..schemas.note_hints import NoteHint
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
 
+if TYPE_CHECKING:  # rich is imported only when printing to a terminal
+    from rich.text import Text
+
 WIDTH = 88
+"""The width of text output when it does not go to a terminal: files, pipes, golden files."""
 
 
 _EXPLAINED_ITEMS = ("diagnosis", "recommendations", "advised_against", "also_consider", "set_aside")
@@ -38,9 +42,13 @@ def render_json(report: Report, *, trace: bool = True) -> str:
     return report.model_dump_json(indent=2, exclude=exclude) + "\n"
 
 
-def _wrap(text: str, indent: int) -> list[str]:
+def _wrap(text: str, indent: int, width: int) -> list[str]:
     prefix = " " * indent
-    return textwrap.wrap(text, WIDTH, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
+    return textwrap.wrap(text, width, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
+
+
+def _bullet(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, initial_indent="  - ", subsequent_indent="    ")
 
 
 def _line(text: str, indent: int) -> str:
@@ -96,14 +104,16 @@ def particulars(item: DiagnosisItem | Recommendation) -> list[str]:
     return [f"{label}: {'; '.join(values)}." for label, values in labelled if values]
 
 
-def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) -> Iterator[str]:
+def _recommendation(
+    item: Recommendation, position: int, tree: _HowTree | None, width: int
+) -> Iterator[str]:
     yield f"    {position}. {item.title}  [{certainty_words(item.certainty)}]"
-    yield from _wrap(item.advice, 7)
+    yield from _wrap(item.advice, 7, width)
     for step in item.steps:
-        yield from _wrap(f"- {step}", 9)
-    yield from _wrap(f"Because: {item.because}.", 7)
+        yield from _wrap(f"- {step}", 9, width)
+    yield from _wrap(f"Because: {item.because}.", 7, width)
     for line in particulars(item):
-        yield from _wrap(line, 7)
+        yield from _wrap(line, 7, width)
     pulls_against = dict.fromkeys((*item.trade_off_with, *item.conflicts_with))
     if pulls_against:
         yield from _wrap(
@@ -111,8 +121,11 @@ def _recommendation(item: Recommendation, position: int, tree: _HowTree | None) 
             + ", ".join(pulls_against)
             + ", also given; weigh them against each other (see TRADE-OFFS).",
             7,
+            width,
         )
-    yield from _wrap("Sources: " + "; ".join(source.short for source in item.sources) + ".", 7)
+    yield from _wrap(
+        "Sources: " + "; ".join(source.short for source in item.sources) + ".", 7, width
+    )
     if tree:
         yield "       How this was reached:"
         for evidence in item.supported_by:
@@ -127,25 +140,25 @@ def _header(report: Report) -> list[str]:
     ]
 
 
-def _findings(findings: list[DiagnosisItem], tree: _HowTree | None) -> Iterator[str]:
+def _findings(findings: list[DiagnosisItem], tree: _HowTree | None, width: int) -> Iterator[str]:
     for position, finding in enumerate(findings, 1):
         yield f"  {position}. {finding.title}  [{certainty_words(finding.certainty)}]"
-        yield from _wrap(finding.explanation, 5)
+        yield from _wrap(finding.explanation, 5, width)
         for line in particulars(finding):
-            yield from _wrap(line, 5)
+            yield from _wrap(line, 5, width)
         if finding.between:
-            yield from _wrap(describe_between(finding.between) + ".", 5)
+            yield from _wrap(describe_between(finding.between) + ".", 5, width)
         if finding.caveat:
-            yield from _wrap(f"Caveat: {finding.caveat}", 5)
+            yield from _wrap(f"Caveat: {finding.caveat}", 5, width)
         if tree:
             for evidence in finding.supported_by:
                 yield from tree.evidence(evidence, 5)
         else:
             rules = ", ".join(dict.fromkeys(evidence.rule for evidence in finding.supported_by))
-            yield from _wrap(f"(rules: {rules})", 5)
+            yield from _wrap(f"(rules: {rules})", 5, width)
 
 
-def _diagnosis(report: Report, tree: _HowTree | None) -> Iterator[str]:
+def _diagnosis(report: Report, tree: _HowTree | None, width: int) -> Iterator[str]:
     situation = [item for item in report.diagnosis if item.basis == "situation"]
     background = [item for item in report.diagnosis if item.basis == "profiles"]
     yield "DIAGNOSIS: what is going on"
@@ -154,17 +167,18 @@ def _diagnosis(report: Report, tree: _HowTree | None) -> Iterator[str]:
             "Nothing in what you describe points to a cultural problem that this knowledge "
             "base can check; see WHAT COULD NOT BE CHECKED below.",
             2,
+            width,
         )
     elif not situation:
         yield "  Nothing in what you describe points to a cultural problem."
-    yield from _findings(situation, tree)
+    yield from _findings(situation, tree, width)
     if background:
         yield ""
         yield "CULTURAL BACKGROUND: the differences behind it (national tendencies)"
-        yield from _findings(background, tree)
+        yield from _findings(background, tree, width)
 
 
-def _plan(report: Report, tree: _HowTree | None) -> Iterator[str]:
+def _plan(report: Report, tree: _HowTree | None, width: int) -> Iterator[str]:
     yield "PLAN"
     if not report.recommendations:
         yield "  No advice applies to this situation."
@@ -175,41 +189,36 @@ def _plan(report: Report, tree: _HowTree | None) -> Iterator[str]:
             yield f"  {stage.heading}"
         for item in items:
             position += 1
-            yield from _recommendation(item, position, tree)
+            yield from _recommendation(item, position, tree, width)
 
 
-def _also_consider(report: Report, tree: _HowTree | None) -> Iterator[str]:
+def _also_consider(report: Report, tree: _HowTree | None, width: int) -> Iterator[str]:
     yield "ALSO CONSIDER: further advice, in order of importance"
     for item in report.also_consider:
         yield f"  - {item.title}  [{certainty_words(item.certainty)}]"
-        yield from _wrap(f"Because: {item.because}.", 4)
+        yield from _wrap(f"Because: {item.because}.", 4, width)
         if tree:
             for evidence in item.supported_by:
                 yield from tree.evidence(evidence, 4)
 
 
-def _set_aside(report: Report) -> Iterator[str]:
+def _set_aside(report: Report, width: int) -> Iterator[str]:
     yield "SET ASIDE: advice that pulls against more specific advice in this plan"
     for item in report.set_aside:
         yield f"  - {item.title}  [{certainty_words(item.certainty)}]"
-        yield from _wrap(item.set_aside_because, 4)
+        yield from _wrap(item.set_aside_because, 4, width)
 
 
-def _trade_offs(report: Report) -> Iterator[str]:
+def _trade_offs(report: Report, width: int) -> Iterator[str]:
     yield "TRADE-OFFS: advice pulling opposite ways, equally supported"
     for trade in report.trade_offs:
-        yield from textwrap.wrap(
-            f"{trade.about.capitalize()}: {trade.explanation}",
-            WIDTH,
-            initial_indent="  - ",
-            subsequent_indent="    ",
-        )
+        yield from _bullet(f"{trade.about.capitalize()}: {trade.explanation}", width)
 
 
-def _could_not_check(report: Report) -> Iterator[str]:
+def _could_not_check(report: Report, width: int) -> Iterator[str]:
     yield "WHAT COULD NOT BE CHECKED"
     for gap in report.could_not_check:
-        yield from textwrap.wrap(gap, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+        yield from _bullet(gap, width)
 
 
 def _advised_against(report: Report, tree: _HowTree | None) -> Iterator[str]:
@@ -221,10 +230,10 @@ def _advised_against(report: Report, tree: _HowTree | None) -> Iterator[str]:
                 yield from tree.evidence(evidence, 4)
 
 
-def _caveats(report: Report) -> Iterator[str]:
+def _caveats(report: Report, width: int) -> Iterator[str]:
     yield "CAVEATS"
     for caveat in report.caveats:
-        yield from textwrap.wrap(caveat, WIDTH, initial_indent="  - ", subsequent_indent="    ")
+        yield from _bullet(caveat, width)
 
 
 def note_hint_intro(hint: NoteHint) -> str:
@@ -233,7 +242,7 @@ def note_hint_intro(hint: NoteHint) -> str:
     return f'{where} "{hint.phrase}"'
 
 
-def _note_hints(report: Report) -> Iterator[str]:
+def _note_hints(report: Report, width: int) -> Iterator[str]:
     # The suggestion has a line of its own, so that it can be copied into the scenario whole.
     yield "FROM YOUR NOTES: facts written only in free text, which no rule reads"
     for hint in report.note_hints:
@@ -242,30 +251,67 @@ def _note_hints(report: Report) -> Iterator[str]:
         for alternative in hint.alternatives:
             yield _line(f"or: {alternative}", 4)
         if hint.explain:
-            yield from _wrap(hint.explain, 4)
+            yield from _wrap(hint.explain, 4, width)
 
 
-def render_text(report: Report, *, explain: bool = False) -> str:
-    """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees."""
+def _fitted(line: str, width: int) -> list[str]:
+    """A line cut to ``width``, going on under itself a little further in."""
+    if len(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    return textwrap.wrap(line, width, subsequent_indent=indent) or [line]
+
+
+def render_text(
+    report: Report, *, explain: bool = False, width: int = WIDTH, wrap_every_line: bool = False
+) -> str:
+    """The report for people: diagnosis, staged plan, caveats; with ``explain``, the HOW trees.
+
+    Paragraphs wrap at ``width``. Headings, item titles and the lines of the HOW trees stay
+    whole (easy to grep) unless ``wrap_every_line``, as on a terminal, where a line cut off
+    at the edge is worse than one broken in two.
+    """
     tree = _HowTree() if explain else None
-    sections = [_header(report), list(_diagnosis(report, tree)), list(_plan(report, tree))]
+    sections = [
+        _header(report),
+        list(_diagnosis(report, tree, width)),
+        list(_plan(report, tree, width)),
+    ]
     if report.trade_offs:
-        sections.append(list(_trade_offs(report)))
+        sections.append(list(_trade_offs(report, width)))
     if report.also_consider:
-        sections.append(list(_also_consider(report, tree)))
+        sections.append(list(_also_consider(report, tree, width)))
     if report.set_aside:
-        sections.append(list(_set_aside(report)))
+        sections.append(list(_set_aside(report, width)))
     if report.advised_against:
         sections.append(list(_advised_against(report, tree)))
     if report.caveats:
-        sections.append(list(_caveats(report)))
+        sections.append(list(_caveats(report, width)))
     if report.could_not_check:
-        sections.append(list(_could_not_check(report)))
+        sections.append(list(_could_not_check(report, width)))
     if report.note_hints:
-        sections.append(list(_note_hints(report)))
+        sections.append(list(_note_hints(report, width)))
     if not explain:
         sections.append(
             ["Run with --explain to see the rules, facts and sources behind each item."]
         )
     lines = [line for section in sections for line in [*section, ""]][:-1]
+    if wrap_every_line:
+        lines = [part for line in lines for part in _fitted(line, width)]
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+_CERTAINTY_COLOURS = {"high": "green", "medium": "yellow", "low": "red"}
+
+
+def for_terminal(text: str) -> Text:
+    """Text output with its headings in bold and certainty words in colour, for a terminal
+    (the console that prints it leaves colour out where NO_COLOR is set or there is none)."""
+    from rich.text import Text  # noqa: PLC0415 - only for a terminal; keeps start-up short
+
+    styled = Text(text)
+    styled.highlight_regex(r"(?m)^Synergy Compass: .*$", "bold")
+    styled.highlight_regex(r"(?m)^[A-Z][A-Z ]{2,}(?=:|$)", "bold cyan")
+    for word, colour in _CERTAINTY_COLOURS.items():
+        styled.highlight_regex(rf"(?<=\[certainty \d\.\d\d, ){word}(?=\])", colour)
+    return styled

@@ -185,3 +185,34 @@ def test_the_audit_keeps_the_trace_for_replay(mini_kb: Path, private_audit_datab
     assert json.loads(out)["trace"]["firings"]
     code, out, _ = invoke("audit", "replay", run_id, "--kb", mini_kb)
     assert code == 0
+
+
+def readme_block(language: str, after: str) -> str:
+    """The first fenced block in the given language after a phrase of the README."""
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
+    start = readme.index(f"```{language}\n", readme.index(after)) + len(language) + 4
+    return readme[start : readme.index("```", start)]
+
+
+def test_the_readmes_batch_formats_run(tmp_path: Path) -> None:
+    table = tmp_path / "cases.csv"
+    table.write_text(readme_block("csv", "**Batch input.**"), encoding="utf-8")
+    jsonl = tmp_path / "cases.jsonl"
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
+    line = readme[readme.index("`{", readme.index("- **JSONL**")) + 1 :]
+    jsonl.write_text(line[: line.index("}`") + 1] + "\n\n", encoding="utf-8")
+    for source, count in ((table, 2), (jsonl, 1)):
+        code, out, err = invoke("batch", source, "-q")
+        assert code == 0, err
+        results = [json.loads(result) for result in out.splitlines()]
+        assert len(results) == count
+        assert all(result["ok"] and result["recommendations"] for result in results)
+
+
+def test_the_readmes_config_file_is_valid(no_user_config: Path) -> None:
+    no_user_config.parent.mkdir(parents=True)
+    (no_user_config.parent / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    no_user_config.write_text(readme_block("toml", "**The config file**"), encoding="utf-8")
+    code, out, err = invoke("config", "show")
+    assert code == 0, err
+    assert f"  format               html  [config file {no_user_config}]" in out

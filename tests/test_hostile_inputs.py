@@ -136,7 +136,7 @@ SCENARIOS: dict[str, tuple[int, int, str]] = {
     "unknown-country-type.yaml": (
         3,
         17,
-        "expected a country as an ISO code (JP) or an English name (Japan); found 81",
+        "expected a country: write an ISO 3166 code (JP, USA), an English name (Japan)",
     ),
     "path-like-country.yaml": (3, 17, "unknown country '../../etc/passwd'"),
     "duplicate-nested-key.yaml": (

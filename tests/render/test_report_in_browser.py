@@ -18,7 +18,7 @@ from synergy_compass.engine.render import report_parts
 from synergy_compass.engine.render.documents import render_html, render_pdf
 from synergy_compass.engine.render.pdf import BROWSERS
 from synergy_compass.engine.schemas.branding import ReportBranding
-from test_report import expected_headings  # the same folder: pytest puts it on the path
+from test_client_report import expected_headings  # the same folder: pytest puts it on the path
 
 CHROMIUM = next((found for name in BROWSERS if (found := shutil.which(name))), None)
 HEADLESS = (

@@ -35,9 +35,7 @@ def test_jsonl_with_a_bad_line_reports_it_and_goes_on(tmp_path: Path, mini_kb: P
     bad = dict(VALID, goal={"kind": "grow"})
     source.write_text("\n".join(json.dumps(case) for case in (VALID, bad, VALID)) + "\n")
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(
-        cli, ["batch", str(source), "-o", str(out), "--kb", str(mini_kb)]
-    )
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--kb", str(mini_kb)])
     assert result.exit_code == 1
     rows = results(out)
     assert [row["ok"] for row in rows] == [True, False, True]
@@ -56,9 +54,7 @@ def test_csv_rows_become_scenarios(tmp_path: Path, mini_kb: Path) -> None:
         "Second,US,US,win_first_deal,,\n"
     )
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(
-        cli, ["batch", str(source), "-o", str(out), "--kb", str(mini_kb)]
-    )
+    result = CliRunner().invoke(cli, ["batch", str(source), "-o", str(out), "--kb", str(mini_kb)])
     assert result.exit_code == 0, result.stderr
     rows = results(out)
     assert [row["title"] for row in rows] == ["First", "Second"]

@@ -53,3 +53,15 @@ def test_the_plan_is_short_and_flags_every_pair_pulling_opposite_ways(path: Path
                 f"{first.id} and {second.id} pull {opposite[0]} opposite ways, unflagged"
             )
     assert {item.id for item in report.set_aside}.isdisjoint(item.id for item in report.given)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[path.stem for path in SCENARIOS])
+def test_the_diagnosis_leads_with_risks_and_problems_it_is_sure_of(path: Path) -> None:
+    compiled = compiled_knowledge_base()
+    report = advise(load_scenario(path).scenario, compiled)
+    order = {"risk": 0, "problem": 1, "tendency": 2}
+    ranks = [
+        order["tendency" if item.certainty_in_words == "low" else item.severity]
+        for item in report.diagnosis
+    ]
+    assert ranks == sorted(ranks), [item.id for item in report.diagnosis]

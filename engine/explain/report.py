@@ -249,6 +249,8 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                     title=finding.title,
                     explanation=finding.explanation,
                     certainty=round(values[fact.id], 4),
+                    certainty_in_words=in_words(values[fact.id]),
+                    severity=finding.severity.value,
                     basis="situation"
                     if _grounded_in_situation(fact, facts, firings, frozenset())
                     else "profiles",
@@ -262,7 +264,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
             )
     diagnosis.sort(
         key=lambda item: (
-            _SEVERITY_ORDER[knowledge_base.findings[item.id].value.severity],
+            _SEVERITY_ORDER[_severity(item, knowledge_base)],
             item.basis != "situation",
             -item.certainty,
             item.id,
@@ -333,6 +335,14 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
             },
         ),
     )
+
+
+def _severity(item: DiagnosisItem, knowledge_base: KnowledgeBase) -> Severity:
+    """How much a finding matters here: its own severity, unless its certainty is low, when it
+    waits among the tendencies (a doubtful problem must not lead a certain one)."""
+    if in_words(item.certainty) == "low":
+        return Severity.tendency
+    return knowledge_base.findings[item.id].value.severity
 
 
 def _total(evidence: list[Evidence]) -> float:

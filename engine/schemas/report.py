@@ -83,6 +83,14 @@ class DiagnosisItem(Frozen):
     title: str
     explanation: str
     certainty: float
+    certainty_in_words: Literal["high", "medium", "low"] = Field(
+        default="low", description="high from 0.7, medium from 0.4, low below"
+    )
+    severity: Literal["risk", "problem", "tendency"] = Field(
+        default="tendency",
+        description="the finding's severity; the diagnosis lists risks, then problems, then "
+        "tendencies, and a finding of low certainty waits among the tendencies",
+    )
     basis: Literal["situation", "profiles"] = Field(
         description="'situation' when it rests on what the scenario says, beyond the two "
         "cultures; 'profiles' when it rests on national profiles alone"

@@ -397,16 +397,15 @@ def _print_text_report(report: Report, *, explain: bool) -> None:
     if not _on_terminal():
         click.echo(render_text(report, explain=explain), nl=False)
         return
+    import os
     import shutil
-
-    from rich.console import Console
 
     from .engine.render.text import for_terminal
 
     width = max(40, shutil.get_terminal_size().columns - 1)
     text = render_text(report, explain=explain, width=width, wrap_every_line=True)
-    # soft_wrap: the lines are already wrapped, and rich must not wrap them again.
-    Console(force_terminal=True, soft_wrap=True, highlight=False).print(for_terminal(text), end="")
+    # NO_COLOR (no-color.org): any non-empty value turns colour off; bold stays.
+    click.echo(for_terminal(text, colour=not os.environ.get("NO_COLOR")), nl=False, color=True)
 
 
 def _audit_path(audit_db: Path | None, *, no_audit: bool) -> Path | None:
@@ -519,34 +518,26 @@ def _write(text: str, target: Path | None, *, quiet: bool = False) -> None:
 @contextmanager
 def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
     """What to show of each batch result: a progress bar on a terminal and failures, or, with
-    --quiet, nothing at all (and rich is not even imported)."""
+    --quiet, nothing at all."""
     if quiet:
         yield lambda _result: None
         return
-    # rich is needed only here; importing it at start-up would slow every other command.
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    if not sys.stderr.isatty():
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True, soft_wrap=True),
-        disable=not sys.stderr.isatty(),
-    ) as progress:
-        task = progress.add_task("advising", total=total)
+        def report_failures(result: Any) -> None:
+            if not result.ok:
+                click.echo(f"failed: {result.error}", err=True)
+
+        yield report_failures
+        return
+    with click.progressbar(
+        length=total, label="advising", file=sys.stderr, show_pos=True, show_eta=False
+    ) as bar:
 
         def show(result: Any) -> None:
-            progress.advance(task)
+            bar.update(1)
             if not result.ok:
-                progress.console.print(f"failed: {result.error}", markup=False, highlight=False)
+                click.echo(f"\nfailed: {result.error}", err=True)
 
         yield show
 

@@ -7,18 +7,16 @@ facts they matched and where every fact came from, down to the scenario and the 
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..explain.pairs import describe_between
 from ..rules.certainty import in_words
 from ..schemas.kb import PlanStage
 from ..schemas.note_hints import NoteHint
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
-
-if TYPE_CHECKING:  # rich is imported only when printing to a terminal
-    from rich.text import Text
 
 WIDTH = 88
 """The width of text output when it does not go to a terminal: files, pipes, golden files."""
@@ -301,17 +299,26 @@ def render_text(
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-_CERTAINTY_COLOURS = {"high": "green", "medium": "yellow", "low": "red"}
+# ANSI select-graphic-rendition codes: bold, and the foreground colours used
+_BOLD, _CYAN = "1", "36"
+_CERTAINTY_COLOURS = {"high": "32", "medium": "33", "low": "31"}
+_TITLE = re.compile(r"(?m)^Synergy Compass: .*$")
+_HEADING = re.compile(r"(?m)^[A-Z][A-Z ]{2,}(?=:|$)")
+_CERTAINTY_WORD = re.compile(r"(?<=\[certainty \d\.\d\d, )(high|medium|low)(?=\])")
 
 
-def for_terminal(text: str) -> Text:
-    """Text output with its headings in bold and certainty words in colour, for a terminal
-    (the console that prints it leaves colour out where NO_COLOR is set or there is none)."""
-    from rich.text import Text  # noqa: PLC0415 - only for a terminal; keeps start-up short
+def _styled(text: str, *codes: str) -> str:
+    return f"\x1b[{';'.join(codes)}m{text}\x1b[0m"
 
-    styled = Text(text)
-    styled.highlight_regex(r"(?m)^Synergy Compass: .*$", "bold")
-    styled.highlight_regex(r"(?m)^[A-Z][A-Z ]{2,}(?=:|$)", "bold cyan")
-    for word, colour in _CERTAINTY_COLOURS.items():
-        styled.highlight_regex(rf"(?<=\[certainty \d\.\d\d, ){word}(?=\])", colour)
-    return styled
+
+def for_terminal(text: str, *, colour: bool = True) -> str:
+    """Text output with its title and headings in bold and certainty words in colour, as ANSI
+    styles for a terminal; ``colour=False`` (NO_COLOR) keeps the bold and leaves colour out."""
+    text = _TITLE.sub(lambda match: _styled(match[0], _BOLD), text)
+    heading = (_BOLD, _CYAN) if colour else (_BOLD,)
+    text = _HEADING.sub(lambda match: _styled(match[0], *heading), text)
+    if colour:
+        text = _CERTAINTY_WORD.sub(
+            lambda match: _styled(match[0], _CERTAINTY_COLOURS[match[0]]), text
+        )
+    return text

@@ -114,41 +114,88 @@ def chart_rows(comparison: CultureComparison, framework: str) -> list[DimensionC
     return [row for row in comparison.dimensions if row.framework == framework]
 
 
-def chart_svg(comparison: CultureComparison, framework: str, chart_id: str = "chart") -> str:
-    """One framework's dimensions as an accessible SVG; empty when neither country has any."""
-    rows = chart_rows(comparison, framework)
-    if not rows:
-        return ""
-    height = _TOP + _ROW * len(rows)
-    title = f"{comparison.a_name} and {comparison.b_name} on the scales of {framework}"
-    description = "; ".join(
+def _describe(row: DimensionComparison, comparison: CultureComparison) -> str:
+    return (
         f"{row.name} ({row.low_pole} {_number(row.minimum)} to {row.high_pole} "
         f"{_number(row.maximum)}): {comparison.a_name} {_number(row.a)}, "
         f"{comparison.b_name} {_number(row.b)}{', estimated' if row.estimated else ''}"
-        for row in rows
     )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
-        f'width="{_WIDTH}" height="{height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-description" '
-        'font-family="Helvetica, Arial, sans-serif">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-description">{escape(description)}.</desc>',
+
+
+def _svg(height: int, chart_id: str, title: str, description: str, body: list[str]) -> str:
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}" '
+            f'width="{_WIDTH}" height="{height}" role="img" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-description" '
+            'font-family="Helvetica, Arial, sans-serif">',
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+            f'<desc id="{chart_id}-description">{escape(description)}.</desc>',
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+def _heading(comparison: CultureComparison, framework: str) -> list[str]:
+    return [
         _text(_LEFT, 18, framework, size=15, font_weight="bold", fill=_TEXT),
         *_legend(comparison, 40),
     ]
+
+
+def chart_svg(comparison: CultureComparison, framework: str, chart_id: str = "chart") -> str:
+    """One framework's dimensions as one accessible SVG; empty when neither country has any."""
+    rows = chart_rows(comparison, framework)
+    if not rows:
+        return ""
+    title = f"{comparison.a_name} and {comparison.b_name} on the scales of {framework}"
+    description = "; ".join(_describe(row, comparison) for row in rows)
+    body = _heading(comparison, framework)
     for position, row in enumerate(rows):
-        parts += _row(row, _TOP + _ROW * position, comparison)
-    parts.append("</svg>")
-    return "\n".join(parts)
+        body += _row(row, _TOP + _ROW * position, comparison)
+    return _svg(_TOP + _ROW * len(rows), chart_id, title, description, body)
+
+
+def chart_pieces(comparison: CultureComparison, framework: str, chart_id: str) -> list[str]:
+    """The same chart as a heading SVG and one SVG per scale, for a printed page to break
+    between scales rather than leave half a page empty before a chart too tall to fit."""
+    rows = chart_rows(comparison, framework)
+    if not rows:
+        return []
+    heading = _svg(
+        _TOP - 8,
+        f"{chart_id}-heading",
+        f"{comparison.a_name} and {comparison.b_name} on the scales of {framework}",
+        f"legend: {comparison.a_name} as a circle, {comparison.b_name} as a diamond; a hollow "
+        "marker on a dashed line is an estimated score",
+        _heading(comparison, framework),
+    )
+    return [
+        heading,
+        *(
+            _svg(
+                _ROW,
+                f"{chart_id}-{position}",
+                f"{row.name}: {comparison.a_name} and {comparison.b_name}",
+                _describe(row, comparison),
+                list(_row(row, 0, comparison)),
+            )
+            for position, row in enumerate(rows, 1)
+        ),
+    ]
+
+
+def charted_frameworks(comparison: CultureComparison) -> list[str]:
+    """Hofstede's and the Culture Map's frameworks where the comparison has them, or, for a
+    knowledge base that has neither, each of its own."""
+    present = list(dict.fromkeys(row.framework for row in comparison.dimensions))
+    return [framework for framework in CHART_FRAMEWORKS if framework in present] or present
 
 
 def chart_svgs(comparison: CultureComparison) -> list[tuple[str, str]]:
-    """(framework, SVG) for every charted framework with dimensions to show: Hofstede's and
-    the Culture Map's, or, for a knowledge base that has neither, each of its own."""
-    present = list(dict.fromkeys(row.framework for row in comparison.dimensions))
-    frameworks = [framework for framework in CHART_FRAMEWORKS if framework in present] or present
+    """(framework, SVG) for every charted framework with dimensions to show."""
     return [
         (framework, chart_svg(comparison, framework, f"chart-{position}"))
-        for position, framework in enumerate(frameworks, 1)
+        for position, framework in enumerate(charted_frameworks(comparison), 1)
     ]

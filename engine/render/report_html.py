@@ -11,7 +11,7 @@ from ..schemas.branding import ReportBranding
 from ..schemas.report import DiagnosisItem, Recommendation, Report
 from . import report_parts as parts
 from .appendix import appendix
-from .chart import chart_svgs
+from .chart import chart_pieces, charted_frameworks
 from .report_parts import certainty
 from .text import note_hint_intro, particulars
 
@@ -41,6 +41,7 @@ h3 { margin: 1.3em 0 .4em; font-size: 1.05em; }
 .caveat { color: #6b4300; }
 figure.chart { margin: 1em 0; }
 figure.chart svg { display: block; width: 100%; height: auto; }
+figure.chart .scale:first-child { break-after: avoid; page-break-after: avoid; }
 figure.chart figcaption { color: var(--muted); font-size: .88em; }
 ol.sources li { margin: .25em 0; }
 a { color: var(--accent); }
@@ -57,7 +58,8 @@ footer { margin-top: 2.5em; color: #777; font-size: .82em; border-top: 1px solid
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
-  .item, figure.chart, .summary, .situation, ol.sources li, .appendix li {
+  .item, figure.chart .scale, figure.chart figcaption, .summary, .situation, ol.sources li,
+  .appendix li {
     break-inside: avoid; page-break-inside: avoid; }
   a { text-decoration: none; }
 }
@@ -142,6 +144,20 @@ def _diagnosis(report: Report) -> list[str]:
     return out
 
 
+def _charts(comparison: CultureComparison) -> list[str]:
+    """One figure per framework, each scale a block of its own so a page can break between."""
+    figures = []
+    for position, framework in enumerate(charted_frameworks(comparison), 1):
+        pieces = chart_pieces(comparison, framework, f"chart-{position}")
+        scales = "".join(f'<div class="scale">{svg}</div>' for svg in pieces)
+        figures.append(
+            f'<figure class="chart">{scales}<figcaption>{escape(framework)}: each scale as '
+            "published, its two poles named at its ends. A hollow marker on a dashed line is "
+            "the knowledge base's estimate, not a measurement.</figcaption></figure>"
+        )
+    return figures
+
+
 def _background(report: Report, comparison: CultureComparison | None) -> list[str]:
     background = [item for item in report.diagnosis if item.basis == "profiles"]
     out = []
@@ -149,13 +165,8 @@ def _background(report: Report, comparison: CultureComparison | None) -> list[st
         out.append(f"<section><h2>{parts.BACKGROUND}</h2>")
         out.append("<p>National tendencies behind the case: where the two cultures sit on the "
                    "published scales, and what the differences mean.</p>")  # fmt: skip
-        for framework, svg in chart_svgs(comparison) if comparison else []:
-            out.append(
-                f'<figure class="chart">{svg}<figcaption>{escape(framework)}: each scale as '
-                "published, its two poles named at its ends. A hollow marker on a dashed line "
-                "is the knowledge base's estimate, not a measurement.</figcaption></figure>"
-            )
         if comparison:
+            out += _charts(comparison)
             out.append(f'<p class="meta">{escape(comparison.caveat)}</p>')
         out += [_finding(finding, between=parts.several_pairs(report)) for finding in background]
         out.append("</section>")

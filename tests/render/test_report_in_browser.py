@@ -91,7 +91,10 @@ def test_the_html_report_has_every_section_and_nothing_too_wide(
         dom = chromium(profile, f"--window-size={width},1000", "--dump-dom", path.as_uri())
         for heading in [*expected_headings(report), report_parts.APPENDIX]:
             assert f"<h2>{heading}</h2>" in dom, heading
-        assert dom.count("<svg") == 2
+        # two charts (Hofstede, the Culture Map), each a heading and one drawing per scale,
+        # so that a printed page breaks between scales
+        assert dom.count('<figure class="chart">') == 2
+        assert dom.count('<div class="scale">') == dom.count("<svg") > 2
         found = re.search(r'<pre id="layout-check">(.*?)</pre>', dom, re.DOTALL)
         assert found, "the layout check did not run"
         assert json.loads(found[1]) == [], f"too wide at {width}px"

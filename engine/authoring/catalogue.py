@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from ..explain.report import cite, short_cite
+from ..explain.citations import cite, short_cite
 from ..explain.why_not import ConditionWords
 from ..load.scenario import load_scenario
 from ..pipeline import explained_run

@@ -17,7 +17,7 @@ import pycountry
 from ..rules import certainty
 from ..rules.certainty import in_words
 from ..schemas.facts import FactRecord
-from ..schemas.kb import Advice, Severity, Source
+from ..schemas.kb import Advice, Severity
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import (
     DiagnosisItem,
@@ -35,6 +35,7 @@ from ..schemas.results import Firing, RunResult
 from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
 from .caveats import caveats, could_not_check, profile_premise_certainty
+from .citations import cite, short_cite
 from .grounds import Grounds
 from .pairs import PairFinder
 from .plan import build_plan, rank
@@ -47,34 +48,6 @@ def scenario_digest(scenario: Scenario) -> str:
     """A SHA-256 of the normalised scenario, independent of key order and formatting."""
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _is_person(author: str) -> bool:
-    # "Erin Meyer" is a person; "UK Ministry of Justice" or "OECD" is an institution.
-    words = author.split()
-    return 2 <= len(words) <= 4 and all(word[:1].isupper() for word in words)
-
-
-def cite(source: Source) -> str:
-    """A full citation: authors (year). Title. Publisher."""
-    authors = ", ".join(source.authors) or source.publisher or "Anonymous"
-    year = f" ({source.year})" if source.year else ""
-    publisher = f" {source.publisher}." if source.publisher else ""
-    return f"{authors}{year}. {source.title}.{publisher}"
-
-
-def short_cite(source: Source) -> str:
-    """A short reference for running text: ``Meyer 2014``, ``Hall & Hall 1987``."""
-    surnames = [author.split()[-1] if _is_person(author) else author for author in source.authors]
-    if not surnames:
-        names = source.publisher or source.title
-    elif len(surnames) == 1:
-        names = surnames[0]
-    elif len(surnames) == 2:
-        names = f"{surnames[0]} & {surnames[1]}"
-    else:
-        names = f"{surnames[0]} et al."
-    return f"{names} {source.year}" if source.year else names
 
 
 def _country_name(code: str, knowledge_base: KnowledgeBase) -> str:

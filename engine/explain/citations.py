@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from ..schemas.facts import ProfileOrigin
 from ..schemas.kb import Source
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.report import SourceReference
+from ..schemas.results import RunResult
 
 
 def _is_person(author: str) -> bool:
@@ -31,3 +35,27 @@ def short_cite(source: Source) -> str:
     else:
         names = f"{surnames[0]} et al."
     return f"{names} {source.year}" if source.year else names
+
+
+def reference(source_id: str, knowledge_base: KnowledgeBase) -> SourceReference:
+    """A source of the knowledge base as a report cites it."""
+    source = knowledge_base.sources[source_id].value
+    return SourceReference(
+        id=source_id, citation=cite(source), short=short_cite(source), url=source.url
+    )
+
+
+def profile_sources(run: RunResult, knowledge_base: KnowledgeBase) -> tuple[SourceReference, ...]:
+    """The sources of every culture score a rule of the run matched, cited."""
+    facts = {fact.id: fact for fact in run.facts}
+    used = {
+        origin.source
+        for firing in run.firings
+        for fact_id in (*firing.facts, *firing.witnesses)
+        if isinstance(origin := facts[fact_id].origin, ProfileOrigin)
+    }
+    return tuple(
+        reference(source_id, knowledge_base)
+        for source_id in sorted(used)
+        if source_id in knowledge_base.sources
+    )

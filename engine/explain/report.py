@@ -28,14 +28,13 @@ from ..schemas.report import (
     Recommendation,
     Report,
     ScenarioInfo,
-    SourceReference,
     Trace,
 )
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
 from .caveats import caveats, could_not_check, profile_premise_certainty
-from .citations import cite, short_cite
+from .citations import profile_sources, reference
 from .grounds import Grounds
 from .pairs import PairFinder
 from .plan import build_plan, rank
@@ -299,6 +298,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         set_aside=plan.set_aside,
         trade_offs=plan.trade_offs,
         caveats=caveats(run, name),
+        profile_sources=profile_sources(run, knowledge_base),
         could_not_check=could_not_check(run, knowledge_base, name),
         trace=Trace(
             facts=run.facts,
@@ -343,12 +343,7 @@ def _recommendation(
         reasons += shown or [item.rule_title]
     because = "; ".join(dict.fromkeys(reasons)) or "evidence counts against it"
     sources = tuple(
-        SourceReference(
-            id=source_id,
-            citation=cite(knowledge_base.sources[source_id].value),
-            short=short_cite(knowledge_base.sources[source_id].value),
-            url=knowledge_base.sources[source_id].value.url,
-        )
+        reference(source_id, knowledge_base)
         for source_id in dict.fromkeys(
             [
                 *advice.sources,

@@ -262,7 +262,8 @@ def caveats(report: Report) -> tuple[str, ...]:
 
 
 def sources(report: Report) -> list[SourceReference]:
-    """Every source behind the advice the report gives or weighs, once, by citation."""
+    """Every source behind the advice the report gives or weighs and the culture scores its
+    rules used, once, by citation."""
     seen: dict[str, SourceReference] = {}
     items = (
         *report.recommendations,
@@ -273,6 +274,8 @@ def sources(report: Report) -> list[SourceReference]:
     for item in items:
         for source in item.sources:
             seen.setdefault(source.id, source)
+    for source in report.profile_sources:
+        seen.setdefault(source.id, source)
     return sorted(seen.values(), key=lambda source: source.citation)
 
 

@@ -217,6 +217,11 @@ class Report(Frozen):
     )
     caveats: tuple[str, ...]
     trace: Trace
+    profile_sources: tuple[SourceReference, ...] = Field(
+        default=(),
+        description="the sources of the culture scores the run's rules used (Hofstede, GLOBE, "
+        "our coding of Meyer...), cited in full",
+    )
     note_hints: tuple[NoteHint, ...] = Field(
         default=(),
         description="words in the scenario's free text that name facts the form can hold, with "

@@ -220,3 +220,13 @@ def test_a_pdf_without_a_browser_names_what_to_install(monkeypatch: pytest.Monke
     assert result.exit_code == 2
     assert "error: --format pdf: a PDF is printed by headless Chromium" in result.stderr
     assert "apt-get install chromium" in result.stderr
+
+
+def test_the_culture_scores_behind_the_report_are_cited_and_named_in_the_appendix() -> None:
+    report = advise_file(Path("kb/scenarios/review-06-swedish-manager-nigerian-team-feedback.yaml"))
+    cited = {source.id for source in report.profile_sources}
+    assert {"hofstede-6d-2015", "meyer-2014"} <= cited
+    page = render_html(report, comparison_for(report), BRANDING, with_appendix=True)
+    sources = page[page.index(f"<h2>{report_parts.SOURCES}</h2>") :]
+    assert "Hofstede" in sources
+    assert not re.search(r"\bsource [a-z0-9]+(-[a-z0-9]+)+\b", page)  # ids never shown bare

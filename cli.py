@@ -717,6 +717,58 @@ def new_command(example: str | None, output: Path | None, force: bool, list_exam
         click.echo(f"next: edit it, then run: compass advise {target}", err=True)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option(
+    "--token",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Require this access token on every request ('--token' alone makes one up). Needed "
+    "for any address other than this computer's.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the workspace in a browser.")
+@_KB_OPTION
+@_AUDIT_DB
+@click.option("--no-audit", is_flag=True, help="Do not record advice runs in the audit database.")
+def serve(
+    *,
+    host: str,
+    port: int,
+    token: str | None,
+    open_browser: bool,
+    kb_root: tuple[Path, ...] | None,
+    audit_db: Path | None,
+    no_audit: bool,
+) -> None:
+    """Start the web workspace on this computer (Ctrl-C stops it).
+
+    \b
+    Examples:
+      compass serve --open
+      compass serve --port 9000 --kb my-kb
+    """
+    from .web.security import is_loopback, new_token
+    from .web.server import run_workspace
+
+    if token == "":
+        token = new_token()
+    if not is_loopback(host) and token is None:
+        raise click.UsageError(
+            f"--host {host} lets other computers reach the workspace: add --token (a token is "
+            "then made up and printed) so that only people with the address can use it."
+        )
+    run_workspace(
+        host,
+        port,
+        token=token,
+        kb_roots=kb_root,
+        audit_db=_audit_path(audit_db, no_audit=no_audit),
+        open_browser=open_browser,
+    )
+
+
 @cli.command(name="compare")
 @click.argument("first")
 @click.argument("second")

@@ -32,6 +32,7 @@ from .load.scenario import LoadedScenario, load_scenario, parse_scenario, valida
 from .pipeline import DEFAULT_STEP_LIMIT
 from .run.compiler import CompiledKB, compile_knowledge_base
 from .run.garbage_collection import collection_paused
+from .schemas.countries import CountryResolver
 from .schemas.document import YamlDocument
 from .schemas.report import Report
 from .schemas.results import RunResult
@@ -70,6 +71,7 @@ __all__ = [
     "advise_file",
     "audit_replay",
     "batch",
+    "change_scenario",
     "compare",
     "comparison_for",
     "compile_knowledge_base",
@@ -89,6 +91,7 @@ __all__ = [
     "new_scenario",
     "parse_scenario",
     "read_scenario",
+    "read_scenario_text",
     "start_interview",
     "tool_version",
     "upgrade_scenario_file",
@@ -248,12 +251,25 @@ def advise(
 def read_scenario(scenario_path: Path, kb_root: KBRoots = None) -> LoadedScenario:
     """Load a scenario file; ``-`` reads standard input. Countries are read with the aliases
     of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
-    countries = (
-        None if kb_root is None else compiled_knowledge_base(kb_root).knowledge_base.countries
-    )
     if str(scenario_path) == "-":
-        return parse_scenario(sys.stdin.buffer.read(), "<stdin>", countries)
-    return load_scenario(scenario_path, countries)
+        return read_scenario_text(sys.stdin.buffer.read(), "<stdin>", kb_root)
+    return load_scenario(scenario_path, _countries_of(kb_root))
+
+
+def read_scenario_text(
+    text: str | bytes, display_path: str, kb_root: KBRoots = None
+) -> LoadedScenario:
+    """Validate a scenario's YAML or JSON text (pasted, uploaded, sent by a form) exactly as
+    :func:`read_scenario` validates a file; ``display_path`` names it in the messages."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_scenario(raw, display_path, _countries_of(kb_root))
+
+
+def _countries_of(kb_root: KBRoots) -> CountryResolver | None:
+    # The shipped aliases need no compiled KB; an extension's aliases come with its KB.
+    if kb_root is None:
+        return None
+    return compiled_knowledge_base(kb_root).knowledge_base.countries
 
 
 def upgrade_scenario_file(scenario_path: Path) -> str:
@@ -313,18 +329,19 @@ def advise_and_record(
 
 
 def explain_file(
-    scenario_path: Path,
+    scenario_path: Path | LoadedScenario,
     kb_root: KBRoots = None,
     why_not_ids: tuple[str, ...] = (),
     with_near_misses: bool = False,
 ) -> Explanation:
-    """Advise on a scenario and answer why-not questions about rules, advice or findings."""
+    """Advise on a scenario file, or one already read (the workspace's), and answer why-not
+    questions about rules, advice or findings."""
     from .explain.plan import placement
     from .explain.why_not import Explanation, near_misses, why_not
 
     compiled = compiled_knowledge_base(kb_root)
     knowledge_base = compiled.knowledge_base
-    report = advise(read_scenario(scenario_path, kb_root).scenario, compiled)
+    report = advise(_loaded(scenario_path, kb_root).scenario, compiled)
     result = RunResult(facts=report.trace.facts, firings=report.trace.firings)
     answers = []
     for target in why_not_ids:
@@ -353,23 +370,35 @@ def explain_file(
     return Explanation(report=report, why_not=tuple(answers), near_misses=misses)
 
 
-def whatif_file(
-    scenario_path: Path, settings: tuple[str, ...], kb_root: KBRoots = None
-) -> tuple[Report, Report, ReportDiff]:
-    """Run a scenario as written and with ``PATH=VALUE`` changes; diff the two reports."""
+def change_scenario(
+    loaded: LoadedScenario, settings: tuple[str, ...], kb_root: KBRoots = None
+) -> LoadedScenario:
+    """A scenario with ``PATH=VALUE`` changes applied (what-if's), validated again."""
     from .consult.whatif import apply_settings
+
+    changed_data = apply_settings(loaded.document.data, settings)
+    document = YamlDocument(changed_data, f"{loaded.document.display_path} with {', '.join(settings)}")
+    countries = compiled_knowledge_base(kb_root).knowledge_base.countries
+    return LoadedScenario(validate_scenario(document, countries), document)
+
+
+def whatif_file(
+    scenario_path: Path | LoadedScenario, settings: tuple[str, ...], kb_root: KBRoots = None
+) -> tuple[Report, Report, ReportDiff]:
+    """Run a scenario (a file, or one already read) as written and with ``PATH=VALUE``
+    changes; diff the two reports."""
     from .explain.diff import diff_reports
 
-    loaded = read_scenario(scenario_path, kb_root)
+    loaded = _loaded(scenario_path, kb_root)
+    changed = change_scenario(loaded, settings, kb_root)
     compiled = compiled_knowledge_base(kb_root)
-    changed_data = apply_settings(loaded.document.data, settings)
-    label = f"{loaded.document.display_path} with " + ", ".join(settings)
-    changed = validate_scenario(
-        YamlDocument(changed_data, label), compiled.knowledge_base.countries
-    )
     before = advise(loaded.scenario, compiled)
-    after = advise(changed, compiled)
+    after = advise(changed.scenario, compiled)
     return before, after, diff_reports(before, after, settings)
+
+
+def _loaded(scenario: Path | LoadedScenario, kb_root: KBRoots) -> LoadedScenario:
+    return scenario if isinstance(scenario, LoadedScenario) else read_scenario(scenario, kb_root)
 
 
 def audit_replay(

@@ -30,6 +30,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _host_name(host: str) -> str:
+    """The name in a Host header, without its port or an IPv6 address's brackets."""
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -52,6 +59,11 @@ def install(app: Flask, token: str | None) -> None:
 
     @app.before_request
     def _check() -> Any:
+        if token is None and not is_loopback(_host_name(request.host)):
+            # Without a token the address is the only guard: a page elsewhere that points its
+            # own host name at 127.0.0.1 (DNS rebinding) must not read the workspace as its own.
+            abort(400, "This workspace only answers under this computer's own names: open "
+                  "it at the address `compass serve` printed.")  # fmt: skip
         if token is not None:
             given = request.args.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
             if not hmac.compare_digest(given, token):

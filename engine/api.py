@@ -24,22 +24,20 @@ from .errors import (
     RunawayRulesError,
     RunError,
     ScenarioError,
-    did_you_mean,
 )
 from .load.discovery import default_kb_root, kb_digest, resolve_roots
 from .load.loader import load_knowledge_base
-from .load.scenario import LoadedScenario, load_scenario, parse_scenario, validate_scenario
+from .load.scenario import LoadedScenario, load_scenario, parse_scenario
 from .pipeline import DEFAULT_STEP_LIMIT
 from .run.compiler import CompiledKB, compile_knowledge_base
 from .run.garbage_collection import collection_paused
 from .schemas.countries import CountryResolver
-from .schemas.document import YamlDocument
 from .schemas.report import Report
-from .schemas.results import RunResult
 from .schemas.scenario import Scenario
 
 if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
-    from .audit import RunSummary, StoredRun
+    from .audit import RunSummary, StoredRun, Verification
+    from .authoring.kb_records import KBCatalogue
     from .authoring.lint import LintReport
     from .authoring.scenario_tests import CoverageReport, KBTestReport
     from .authoring.stats import KnowledgeBaseStats
@@ -70,9 +68,13 @@ __all__ = [
     "advise_and_record",
     "advise_file",
     "audit_replay",
+    "audit_run",
+    "audit_runs",
+    "audit_verify",
     "batch",
     "change_scenario",
     "compare",
+    "compare_several",
     "comparison_for",
     "compile_knowledge_base",
     "compiled_knowledge_base",
@@ -81,8 +83,10 @@ __all__ = [
     "countries",
     "example_scenarios",
     "explain_file",
+    "kb_catalogue",
     "kb_coverage",
     "kb_docs",
+    "kb_exercised_by",
     "kb_lint",
     "kb_stats",
     "kb_test",
@@ -124,6 +128,14 @@ def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison
     from .consult.compare import compare_countries
 
     return compare_countries(first, second, compiled_knowledge_base(roots).knowledge_base)
+
+
+def compare_several(names: Sequence[str], roots: KBRoots = None) -> list[CultureComparison]:
+    """The first country beside each of the others (two or more, written as for :func:`compare`),
+    one comparison per other country."""
+    from .consult.compare import compare_several as compare_all
+
+    return compare_all(names, compiled_knowledge_base(roots).knowledge_base)
 
 
 def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
@@ -225,6 +237,36 @@ def kb_coverage(roots: KBRoots = None) -> CoverageReport:
     return coverage(compiled_knowledge_base(roots))
 
 
+@lru_cache(maxsize=4)
+def _catalogue(roots: tuple[Path, ...], digest_key: str) -> KBCatalogue:
+    from .authoring.kb_records import kb_catalogue as catalogue
+
+    return catalogue(_compiled(roots, digest_key))
+
+
+@lru_cache(maxsize=4)
+def _exercised(roots: tuple[Path, ...], digest_key: str) -> Mapping[str, tuple[str, ...]]:
+    from .authoring.kb_records import exercised_by
+
+    fired = exercised_by(_compiled(roots, digest_key))
+    return {rule: tuple(names) for rule, names in fired.items()}
+
+
+def kb_catalogue(roots: KBRoots = None) -> KBCatalogue:
+    """Every rule, piece of advice, finding, source and example scenario of a knowledge base,
+    with their links both ways, in words; kept while the KB's content stays the same."""
+    directories = tuple(resolve_roots(roots))
+    return _catalogue(directories, kb_digest(directories))
+
+
+def kb_exercised_by(roots: KBRoots = None) -> Mapping[str, tuple[str, ...]]:
+    """For each rule id, the example scenarios (file stems) in which it fires. Runs every
+    example scenario the first time (seconds for the shipped KB), then kept while the KB's
+    content stays the same."""
+    directories = tuple(resolve_roots(roots))
+    return _exercised(directories, kb_digest(directories))
+
+
 def kb_docs(out: Path, roots: KBRoots = None) -> list[Path]:
     """Write the Markdown catalogue of a knowledge base into ``out``."""
     from .authoring.catalogue import write_docs
@@ -256,20 +298,14 @@ def read_scenario(scenario_path: Path, kb_root: KBRoots = None) -> LoadedScenari
     return load_scenario(scenario_path, _countries_of(kb_root))
 
 
-def read_scenario_text(
-    text: str | bytes, display_path: str, kb_root: KBRoots = None
-) -> LoadedScenario:
-    """Validate a scenario's YAML or JSON text (pasted, uploaded, sent by a form) exactly as
-    :func:`read_scenario` validates a file; ``display_path`` names it in the messages."""
-    raw = text.encode("utf-8") if isinstance(text, str) else text
+def read_scenario_text(raw: bytes, display_path: str, kb_root: KBRoots = None) -> LoadedScenario:
+    """Validate scenario text (pasted, uploaded, from a form) as :func:`read_scenario` does."""
     return parse_scenario(raw, display_path, _countries_of(kb_root))
 
 
 def _countries_of(kb_root: KBRoots) -> CountryResolver | None:
     # The shipped aliases need no compiled KB; an extension's aliases come with its KB.
-    if kb_root is None:
-        return None
-    return compiled_knowledge_base(kb_root).knowledge_base.countries
+    return None if kb_root is None else compiled_knowledge_base(kb_root).knowledge_base.countries
 
 
 def upgrade_scenario_file(scenario_path: Path) -> str:
@@ -336,50 +372,21 @@ def explain_file(
 ) -> Explanation:
     """Advise on a scenario file, or one already read (the workspace's), and answer why-not
     questions about rules, advice or findings."""
-    from .explain.plan import placement
-    from .explain.why_not import Explanation, near_misses, why_not
+    from .explain.answers import explain_report
 
     compiled = compiled_knowledge_base(kb_root)
-    knowledge_base = compiled.knowledge_base
     report = advise(_loaded(scenario_path, kb_root).scenario, compiled)
-    result = RunResult(facts=report.trace.facts, firings=report.trace.firings)
-    answers = []
-    for target in why_not_ids:
-        try:
-            answer = why_not(target, result, knowledge_base)
-        except KeyError:
-            known = [
-                *knowledge_base.advice,
-                *knowledge_base.findings,
-                *(rule.value.id for rule in knowledge_base.rules),
-            ]
-            raise InputError(
-                [
-                    Problem(
-                        Location(f"--why-not {target}"),
-                        f"{target!r} is not a rule, advice or finding id in this knowledge base",
-                        hint=did_you_mean(target, known),
-                    )
-                ]
-            ) from None
-        if answer.kind == "advice" and answer.given:
-            where = placement(target, report, knowledge_base.manifest.plan)
-            answer = answer.model_copy(update={"summary": f"{answer.summary}; {where}"})
-        answers.append(answer)
-    misses = tuple(near_misses(result, knowledge_base)) if with_near_misses else ()
-    return Explanation(report=report, why_not=tuple(answers), near_misses=misses)
+    return explain_report(report, compiled.knowledge_base, why_not_ids, with_near_misses)
 
 
 def change_scenario(
     loaded: LoadedScenario, settings: tuple[str, ...], kb_root: KBRoots = None
 ) -> LoadedScenario:
-    """A scenario with ``PATH=VALUE`` changes applied (what-if's), validated again."""
-    from .consult.whatif import apply_settings
+    """A scenario with what-if's ``PATH=VALUE`` changes applied, validated again."""
+    from .consult.whatif import changed_scenario
 
-    changed_data = apply_settings(loaded.document.data, settings)
-    document = YamlDocument(changed_data, f"{loaded.document.display_path} with {', '.join(settings)}")
     countries = compiled_knowledge_base(kb_root).knowledge_base.countries
-    return LoadedScenario(validate_scenario(document, countries), document)
+    return changed_scenario(loaded, settings, countries)
 
 
 def whatif_file(
@@ -399,6 +406,27 @@ def whatif_file(
 
 def _loaded(scenario: Path | LoadedScenario, kb_root: KBRoots) -> LoadedScenario:
     return scenario if isinstance(scenario, LoadedScenario) else read_scenario(scenario, kb_root)
+
+
+def audit_runs(audit_path: Path) -> list[RunSummary]:
+    """Every run recorded in the audit database at ``audit_path``, oldest first."""
+    from . import audit
+
+    return audit.list_runs(audit_path)
+
+
+def audit_run(audit_path: Path, run_id: str) -> StoredRun:
+    """One recorded run by its id or a unique prefix, rebuilt from the record alone."""
+    from . import audit
+
+    return audit.load_run(audit_path, run_id)
+
+
+def audit_verify(audit_path: Path) -> Verification:
+    """Walk the audit database's hash chain; says where it first breaks, if it does."""
+    from . import audit
+
+    return audit.verify(audit_path)
 
 
 def audit_replay(

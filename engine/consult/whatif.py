@@ -17,8 +17,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import Location, Problem, ScenarioError
+from ..load.scenario import LoadedScenario, validate_scenario
 from ..load.scenario_upgrade import upgrade_data
 from ..load.yaml_source import YamlProblemError, parse_yaml
+from ..schemas.countries import CountryResolver
+from ..schemas.document import YamlDocument
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -54,6 +57,16 @@ def apply_settings(data: Any, settings: Sequence[str]) -> dict[str, Any]:
         except _SettingError as error:
             raise ScenarioError([Problem(Location(f"--set {setting}"), str(error))]) from error
     return result
+
+
+def changed_scenario(
+    loaded: LoadedScenario, settings: Sequence[str], countries: CountryResolver | None
+) -> LoadedScenario:
+    """A scenario with each ``PATH=VALUE`` applied, validated again; its messages name the
+    changes, since the document has no lines of its own."""
+    data = apply_settings(loaded.document.data, settings)
+    document = YamlDocument(data, f"{loaded.document.display_path} with {', '.join(settings)}")
+    return LoadedScenario(validate_scenario(document, countries), document)
 
 
 def _apply(data: dict[str, Any], setting: str) -> None:

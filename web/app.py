@@ -64,8 +64,14 @@ def create_app(
 
 
 def _blueprints() -> list[Blueprint]:
-    # Each part of the workspace adds its blueprint here.
-    return [pages]
+    # Each part of the workspace adds its blueprint here, imported here rather than at the
+    # top because the parts import workspace() from this module.
+    from .audit import audit  # noqa: PLC0415
+    from .browse import browse  # noqa: PLC0415
+    from .form import form  # noqa: PLC0415
+    from .result import result  # noqa: PLC0415
+
+    return [pages, form, result, browse, audit]
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -19,8 +19,6 @@ from .errors import (
     CompassError,
     InputError,
     KnowledgeBaseError,
-    Location,
-    Problem,
     RunawayRulesError,
     RunError,
     ScenarioError,
@@ -86,7 +84,6 @@ __all__ = [
     "kb_catalogue",
     "kb_coverage",
     "kb_docs",
-    "kb_exercised_by",
     "kb_lint",
     "kb_stats",
     "kb_test",
@@ -125,14 +122,11 @@ def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
 
 def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison:
     """Two cultures side by side (countries by ISO code, English or common name)."""
-    from .consult.compare import compare_countries
-
-    return compare_countries(first, second, compiled_knowledge_base(roots).knowledge_base)
+    return compare_several((first, second), roots)[0]
 
 
 def compare_several(names: Sequence[str], roots: KBRoots = None) -> list[CultureComparison]:
-    """The first country beside each of the others (two or more, written as for :func:`compare`),
-    one comparison per other country."""
+    """The first country beside each of the others (two or more, written as for :func:`compare`)."""
     from .consult.compare import compare_several as compare_all
 
     return compare_all(names, compiled_knowledge_base(roots).knowledge_base)
@@ -147,18 +141,9 @@ def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
 
 def comparison_for(report: Report, roots: KBRoots = None) -> CultureComparison | None:
     """The comparison of the report's two cultures, when the KB has both profiles."""
-    from .consult.compare import compare_cultures
+    from .consult.compare import report_comparison
 
-    knowledge_base = compiled_knowledge_base(roots).knowledge_base
-    sides = {
-        str(fact.fields["side"]): str(fact.fields["country"])
-        for fact in report.trace.facts
-        if fact.type == "culture"
-    }
-    home, counterpart = sides.get("home", ""), sides.get("counterpart", "")
-    if home in knowledge_base.cultures and counterpart in knowledge_base.cultures:
-        return compare_cultures(home, counterpart, knowledge_base)
-    return None
+    return report_comparison(report, compiled_knowledge_base(roots).knowledge_base)
 
 
 def batch(
@@ -211,9 +196,7 @@ def start_interview(kb_root: KBRoots = None) -> Interview:
     aliases of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
     from .consult.interview import Interview
 
-    if kb_root is None:
-        return Interview()
-    return Interview(compiled_knowledge_base(kb_root).knowledge_base.countries)
+    return Interview(_countries_of(kb_root))
 
 
 def kb_lint(roots: KBRoots = None) -> LintReport:
@@ -237,34 +220,11 @@ def kb_coverage(roots: KBRoots = None) -> CoverageReport:
     return coverage(compiled_knowledge_base(roots))
 
 
-@lru_cache(maxsize=4)
-def _catalogue(roots: tuple[Path, ...], digest_key: str) -> KBCatalogue:
+def kb_catalogue(roots: KBRoots = None) -> KBCatalogue:
+    """Every rule, advice, finding, source and example scenario of a KB, linked both ways."""
     from .authoring.kb_records import kb_catalogue as catalogue
 
-    return catalogue(_compiled(roots, digest_key))
-
-
-@lru_cache(maxsize=4)
-def _exercised(roots: tuple[Path, ...], digest_key: str) -> Mapping[str, tuple[str, ...]]:
-    from .authoring.kb_records import exercised_by
-
-    fired = exercised_by(_compiled(roots, digest_key))
-    return {rule: tuple(names) for rule, names in fired.items()}
-
-
-def kb_catalogue(roots: KBRoots = None) -> KBCatalogue:
-    """Every rule, piece of advice, finding, source and example scenario of a knowledge base,
-    with their links both ways, in words; kept while the KB's content stays the same."""
-    directories = tuple(resolve_roots(roots))
-    return _catalogue(directories, kb_digest(directories))
-
-
-def kb_exercised_by(roots: KBRoots = None) -> Mapping[str, tuple[str, ...]]:
-    """For each rule id, the example scenarios (file stems) in which it fires. Runs every
-    example scenario the first time (seconds for the shipped KB), then kept while the KB's
-    content stays the same."""
-    directories = tuple(resolve_roots(roots))
-    return _exercised(directories, kb_digest(directories))
+    return catalogue(compiled_knowledge_base(roots))
 
 
 def kb_docs(out: Path, roots: KBRoots = None) -> list[Path]:
@@ -311,17 +271,11 @@ def _countries_of(kb_root: KBRoots) -> CountryResolver | None:
 def upgrade_scenario_file(scenario_path: Path) -> str:
     """A scenario file (``-`` reads standard input) in the version-2 format, with its comments
     and layout; the text unchanged when it already is (see :mod:`engine.load.scenario_upgrade`)."""
-    from .load.scenario_upgrade import upgrade_scenario
+    from .load.scenario_upgrade import upgrade_scenario, upgrade_scenario_file
 
     if str(scenario_path) == "-":
         return upgrade_scenario(sys.stdin.buffer.read(), "<stdin>")
-    try:
-        raw = scenario_path.read_bytes()
-    except OSError as error:
-        raise ScenarioError(
-            [Problem(Location(str(scenario_path)), f"cannot read the scenario: {error.strerror}")]
-        ) from error
-    return upgrade_scenario(raw, str(scenario_path))
+    return upgrade_scenario_file(scenario_path)
 
 
 def advise_file(
@@ -410,9 +364,9 @@ def _loaded(scenario: Path | LoadedScenario, kb_root: KBRoots) -> LoadedScenario
 
 def audit_runs(audit_path: Path) -> list[RunSummary]:
     """Every run recorded in the audit database at ``audit_path``, oldest first."""
-    from . import audit
+    from .audit import list_runs
 
-    return audit.list_runs(audit_path)
+    return list_runs(audit_path)
 
 
 def audit_run(audit_path: Path, run_id: str) -> StoredRun:

@@ -15,10 +15,11 @@ from ..explain.why_not import ConditionWords
 from ..load.scenario import load_scenario
 from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
-from ..schemas.conditions import applies_to, rule_branches
+from ..schemas.conditions import applies_to
 from ..schemas.kb import PlanStage, Topic
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from ..schemas.rules import RuleSpec
+from .kb_records import condition_branches
 from .scenario_tests import scenario_files
 
 
@@ -34,21 +35,13 @@ def _exercised_by(compiled: CompiledKB) -> dict[str, list[str]]:
 
 
 def _conditions(rule: Located[RuleSpec], words: ConditionWords) -> list[str]:
-    branches = rule_branches(rule)
+    branches = condition_branches(rule, words)
+    if len(branches) == 1:
+        return [f"- {condition}" for condition in branches[0]]
     lines = []
     for index, branch in enumerate(branches):
-        prefix = ""
-        if len(branches) > 1:
-            lines.append(f"- alternative {index + 1}:")
-            prefix = "  "
-        for atom in branch:
-            texts = [words.pattern(pattern, {}) for pattern in atom.patterns]
-            if atom.kind == "not":
-                lines.append(f"{prefix}- there is no {texts[0]}")
-            elif atom.kind == "exists":
-                lines.append(f"{prefix}- there is at least one {' and '.join(texts)}")
-            else:
-                lines.append(f"{prefix}- {texts[0]}")
+        lines.append(f"- alternative {index + 1}:")
+        lines += [f"  - {condition}" for condition in branch]
     return lines
 
 

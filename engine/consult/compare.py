@@ -10,12 +10,15 @@ and a profile with little data says so, in the words ``compass advise`` uses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..errors import InputError, Location, Problem
 from ..explain.caveats import enough_measured, measured, profile_gaps
 from ..schemas.base import Frozen
 from ..schemas.countries import CountryMatch, UnknownCountryError
 from ..schemas.kb import Dimension
 from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.report import Report
 
 CLEAR_GAP = {"The Culture Map (Meyer)": 20.0, "GLOBE": 0.7}
 _DEFAULT_CLEAR_GAP = 20.0
@@ -145,6 +148,19 @@ def compare_cultures(a: str, b: str, knowledge_base: KnowledgeBase) -> CultureCo
     )
 
 
+def report_comparison(report: Report, knowledge_base: KnowledgeBase) -> CultureComparison | None:
+    """The comparison of a report's two cultures, when the KB has both profiles."""
+    sides = {
+        str(fact.fields["side"]): str(fact.fields["country"])
+        for fact in report.trace.facts
+        if fact.type == "culture"
+    }
+    home, counterpart = sides.get("home", ""), sides.get("counterpart", "")
+    if home in knowledge_base.cultures and counterpart in knowledge_base.cultures:
+        return compare_cultures(home, counterpart, knowledge_base)
+    return None
+
+
 def _profiled(text: str, knowledge_base: KnowledgeBase, where: Location) -> CountryMatch:
     """The country ``text`` names, which must have a profile; else a located problem."""
     try:
@@ -162,24 +178,37 @@ def _profiled(text: str, knowledge_base: KnowledgeBase, where: Location) -> Coun
 def compare_countries(first: str, second: str, knowledge_base: KnowledgeBase) -> CultureComparison:
     """:func:`compare_cultures` of two countries as written ("Holland", "UK", "JP"), with how
     each was read and what their profiles are too thin to show."""
+    return compare_several((first, second), knowledge_base)[0]
+
+
+def compare_several(names: Sequence[str], knowledge_base: KnowledgeBase) -> list[CultureComparison]:
+    """The first country as written beside each of the others, one comparison per other
+    country; every name that cannot be read is a problem located at its place in the list."""
     problems: list[Problem] = []
     matches: list[CountryMatch] = []
-    for number, text in enumerate((first, second), start=1):
+    for number, text in enumerate(names, start=1):
         try:
             matches.append(_profiled(text, knowledge_base, Location(f"compare, country {number}")))
         except InputError as error:
             problems += error.problems
+    if len(names) < 2:
+        problems.append(Problem(Location("compare"), "give at least two countries to compare"))
     if problems:
         raise InputError(problems)
-    a, b = matches
-    comparison = compare_cultures(a.code, b.code, knowledge_base)
-    caveats = [
-        sentence
-        for match in (a, b)
-        for sentence in profile_gaps(match.code, f"{match.name} ({match.code})", knowledge_base)
-    ]
-    readings = tuple(dict.fromkeys(match.reading() for match in (a, b) if match.reading()))
-    return comparison.model_copy(update={"readings": readings, "data_caveats": tuple(caveats)})
+    first, *others = matches
+    comparisons = []
+    for other in others:
+        comparison = compare_cultures(first.code, other.code, knowledge_base)
+        caveats = [
+            sentence
+            for match in (first, other)
+            for sentence in profile_gaps(match.code, f"{match.name} ({match.code})", knowledge_base)
+        ]
+        readings = tuple(dict.fromkeys(m.reading() for m in (first, other) if m.reading()))
+        comparisons.append(
+            comparison.model_copy(update={"readings": readings, "data_caveats": tuple(caveats)})
+        )
+    return comparisons
 
 
 def list_countries(knowledge_base: KnowledgeBase, query: str = "") -> list[CountrySummary]:

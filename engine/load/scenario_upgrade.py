@@ -22,11 +22,13 @@ import io
 import json
 import re
 from collections.abc import Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from ..errors import Location, Problem, ScenarioError
 from ..schemas.scenario import implied_role
 from ..schemas.vocabulary import Role
 from .scenario import parse_scenario
@@ -215,3 +217,15 @@ def _is_json(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def upgrade_scenario_file(path: Path) -> str:
+    """:func:`upgrade_scenario` of a file; an unreadable file is a located problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        where = Location(str(path))
+        raise ScenarioError(
+            [Problem(where, f"cannot read the scenario: {error.strerror}")]
+        ) from error
+    return upgrade_scenario(raw, str(path))

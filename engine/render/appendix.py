@@ -9,7 +9,7 @@ words, with where it came from, and each rule by its title.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..consult.compare import CultureComparison
 from ..schemas.facts import ProfileOrigin
@@ -95,6 +95,14 @@ class _Sentences:
         if origin.kind == "calendar":
             return f"The calendar: {origin.describe()}."
         return self.concluded(kind, fields)
+
+
+def fact_sentences(
+    report: Report, comparison: CultureComparison | None
+) -> Callable[[HowNode], str]:
+    """A writer of the report's HOW-tree facts as sentences, as the appendix words them (for
+    trees laid out elsewhere, such as the workspace's result page)."""
+    return _Sentences(report, comparison).fact
 
 
 def _node(sentences: _Sentences, node: HowNode, depth: int) -> Iterator[tuple[int, str]]:

@@ -67,8 +67,11 @@ footer { margin-top: 2.5em; color: #777; font-size: .82em; border-top: 1px solid
 
 
 def _css_string(text: str) -> str:
-    """Text as a CSS string literal, for the printed page's footer."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """Text as a CSS string literal, for the printed page's footer. '<' is written as a CSS
+    escape: inside <style>, a title holding '</style>' would otherwise end the style sheet and
+    put the rest of the title into the page as HTML."""
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return '"' + quoted.replace("<", "\\3C ") + '"'
 
 
 def _finding(finding: DiagnosisItem, *, between: bool) -> str:

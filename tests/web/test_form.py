@@ -331,3 +331,32 @@ def test_every_scenario_field_is_in_the_form_or_left_out_with_a_reason(
     assert missing == set(), "add a control, or a reason in NOT_IN_FORM"
     assert all(reason for reason in NOT_IN_FORM.values())
     assert set(NOT_IN_FORM) <= set(Scenario.model_fields)
+
+
+ALIAS_BOMB = """\
+a: &a [x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+title: *d
+they: {people: *d, culture: *d}
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: " + "[" * 5000 + "]" * 5000, ALIAS_BOMB, "- a list\n", "\x00\xff", "", "--- 1\n--- 2\n"],
+    ids=["deep", "aliases", "list", "binary", "empty", "two documents"],
+)
+def test_malformed_text_pasted_or_carried_is_a_400_never_a_500(
+    client: FlaskClient, text: str
+) -> None:
+    csrf = _csrf(client)
+    assert client.post("/scenario", data={"csrf": csrf, "scenario_yaml": text}).status_code == 400
+    forged = {"csrf": csrf, "action": "save", "carried": text, "title": text}
+    forged |= {"goal#rows": "99999", "they.people#rows": "-1", "we.people#rows": "x"}
+    page = client.post("/scenario", data=forged)
+    assert page.status_code == 400
+    shown = page.get_data(as_text=True)
+    assert 'value="remove:goal.99"' in shown  # row counts are capped, not trusted
+    assert 'value="remove:goal.100"' not in shown

@@ -74,18 +74,31 @@ def from_data(fields: tuple[FormField, ...], data: Any) -> State:
         if field.kind == "group":
             state[field.name] = from_data(field.children, value)
         elif field.kind == "rows":
-            items = value if isinstance(value, list | tuple) else [] if value is None else [value]
-            state[field.name] = [from_data(field.children, _as_row(field, item)) for item in items]
+            rows = _listed(value)
+            state[field.name] = [from_data(field.children, _as_row(field, item)) for item in rows]
         elif field.kind == "choices":
-            items = value if isinstance(value, list | tuple) else [] if value is None else [value]
-            state[field.name] = [str(item) for item in items]
+            state[field.name] = [_text(item) for item in _listed(value)]
         elif field.kind == "yes_no":
             state[field.name] = "yes" if value is True else ""
         elif value is None:
             state[field.name] = "" if field.name in mapping else field.default
         else:
-            state[field.name] = str(value)
+            state[field.name] = _text(value)
     return state
+
+
+def _listed(value: Any) -> list[Any]:
+    # A file's list may be huge (YAML aliases repeat one list many times): a form shows a few.
+    items = list(value[:MAX_ROWS]) if isinstance(value, list | tuple) else [value]
+    return [item for item in items if item is not None]
+
+
+def _text(value: Any) -> str:
+    """A plain value as the form shows it; a mapping or list where one value belongs is left
+    blank (the messages say what was wrong), never written out whole."""
+    if isinstance(value, str | int | float | datetime.date):
+        return str(value)
+    return ""
 
 
 def _as_row(field: FormField, item: Any) -> Any:

@@ -109,8 +109,8 @@ def _loaded(text: str, display_path: str, notice: str) -> Page:
     try:
         loaded = api.read_scenario_text(text.encode("utf-8"), display_path, _kb_roots())
     except InputError as error:
-        data = _plain_yaml(text)
-        page = Page(values.from_data(fields, data), carried=_carried(data), pasted=text)
+        # Fields the form does not show are carried only from a scenario that validates.
+        page = Page(values.from_data(fields, _plain_yaml(text)), pasted=text)
         page.checked = True
         _place(page, error.problems, {})
         return page
@@ -124,8 +124,11 @@ def _loaded(text: str, display_path: str, notice: str) -> Page:
 def _check(page: Page) -> None:
     """Build the scenario's YAML from the form and validate it as the CLI validates a file."""
     data, places = values.to_data(scenario_form(), page.state)
-    data.update(_plain_yaml(page.carried) if page.carried else {})
-    page.scenario_yaml = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    made = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    # The carried fields go in as the text they came as (top-level keys of their own): the
+    # scenario's reader checks it with its limits like the rest, and reports what is wrong.
+    carried = page.carried.strip("\n")
+    page.scenario_yaml = _HEADER + made + (carried + "\n" if carried else "")
     page.checked = True
     try:
         api.read_scenario_text(page.scenario_yaml.encode("utf-8"), FORM_YAML, _kb_roots())
@@ -191,7 +194,7 @@ def _plain_yaml(text: str) -> Any:
     messages come from the scenario's own reader)."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -22,8 +22,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 from server_support import running_workspace  # the same folder: pytest puts it on the path
+from synergy_compass.engine.api import advise_file
 from synergy_compass.engine.render.pdf import BROWSERS
 from synergy_compass.web import create_app
 
@@ -33,6 +35,10 @@ CHROMEDRIVER = next(
     None,
 )
 WAIT_SECONDS = 30
+FOUNDING_CASE = Path(__file__).resolve().parents[2] / "kb" / "scenarios" / "allen-japan.yaml"
+TITLE = (
+    "US law firm partner seeks strategic international work from a long-standing Japanese client"
+)
 
 pytestmark = pytest.mark.skipif(
     (CHROMIUM is None or CHROMEDRIVER is None) and not os.environ.get("COMPASS_REQUIRE_BROWSER"),
@@ -76,6 +82,25 @@ class Browser:
     def text(self) -> str:
         return str(self.driver.find_element(By.TAG_NAME, "body").text)
 
+    def type_into(self, element_id: str, text: str) -> None:
+        field = self.find(element_id)
+        field.clear()
+        field.send_keys(text)
+
+    def choose(self, element_id: str, value: str) -> None:
+        Select(self.find(element_id)).select_by_value(value)
+
+    def tick(self, name: str, value: str) -> None:
+        box = self.driver.find_element(By.CSS_SELECTOR, f'input[name="{name}"][value="{value}"]')
+        if not box.is_selected():
+            box.click()
+
+    def add_row(self, button_id: str, first_field_id: str) -> None:
+        """Press a form's "Add ..." button (the page comes back with a new row) and wait for
+        the row's first field."""
+        self.click_and_wait(self.find(button_id))
+        self.find(first_field_id)
+
 
 @pytest.fixture
 def audit_db(tmp_path: Path) -> Path:
@@ -113,3 +138,78 @@ def test_the_front_page_leads_to_every_part_of_the_workspace(browser: Browser) -
     # the style sheet loaded (the CSP lets the page use the workspace's own files)
     header = browser.driver.find_element(By.CSS_SELECTOR, "header.top")
     assert header.value_of_css_property("border-bottom-width") == "3px"
+
+
+def describe_the_founding_case(browser: Browser) -> None:
+    """Fill the scenario form as a consultant would for kb/scenarios/allen-japan.yaml: the
+    cultures by name, people, actions and observations added a row at a time."""
+    browser.open("/scenario")
+    browser.screenshot("form-empty")
+    browser.type_into("f-title", TITLE)
+    browser.type_into("f-we-culture", "United States")
+    browser.type_into("f-we-organisation", "Los Angeles law firm")
+    browser.type_into("f-we-role", "partner")
+    browser.type_into("f-we-offer", "US contract and corporate law")
+    browser.type_into("f-they-culture", "Japan")
+    browser.type_into("f-they-organisation", "Large Japanese corporation")
+    browser.tick("they.organisation_type", "large_corporation")
+    browser.choose("f-relationship-we_are", "service_provider")
+    browser.choose("f-relationship-stage", "established")
+    browser.type_into("f-relationship-months", "24")
+    browser.choose("f-relationship-they_see_us_as", "vendor")
+    browser.choose("f-relationship-personal_contact", "none")
+    browser.type_into("f-relationship-work_so_far", "basic US contract work")
+    browser.choose("f-goal-0-kind", "expand_scope")
+    browser.type_into("f-goal-0-description", "win their strategic international legal work")
+    people = [("President", "top", "none"), ("Legal department manager", "middle", "regular")]
+    for row, (role, rank, contact) in enumerate(people):
+        browser.add_row("f-they-people-add", f"f-they-people-{row}-role")
+        browser.type_into(f"f-they-people-{row}-role", role)
+        browser.choose(f"f-they-people-{row}-rank", rank)
+        browser.choose(f"f-they-people-{row}-contact", contact)
+    for row, kind in enumerate(["direct_approach_to_top", "task_focused_meetings"]):
+        browser.add_row("f-we_are_doing-add", f"f-we_are_doing-{row}-kind")
+        browser.choose(f"f-we_are_doing-{row}-kind", kind)
+    for row, kind in enumerate(["polite_deferral", "requests_passed_along", "no_decision"]):
+        browser.add_row("f-we_observe-add", f"f-we_observe-{row}-kind")
+        browser.choose(f"f-we_observe-{row}-kind", kind)
+    browser.type_into("f-notes", "Every approach to the President is met politely.")
+    browser.screenshot("form-filled")
+    browser.click_and_wait(browser.find("check-button"))
+
+
+def test_a_consultant_describes_the_founding_case_and_gets_the_plan(
+    browser: Browser, audit_db: Path
+) -> None:
+    describe_the_founding_case(browser)
+    advise = browser.find("advise-button")
+    browser.screenshot("form-checked")
+    browser.click_and_wait(advise)
+
+    # the plan and the diagnosis are the CLI's for the same case, item for item
+    expected = advise_file(FOUNDING_CASE)
+    plan = browser.find("plan")
+    shown = [
+        element.get_attribute("id")
+        for element in plan.find_elements(By.CSS_SELECTOR, "article.item")
+    ]
+    assert shown == [f"item-{item.id}" for item in expected.recommendations]
+    diagnosis = browser.find("diagnosis")
+    for finding in expected.diagnosis:
+        assert diagnosis.find_element(By.ID, f"item-{finding.id}")
+    assert TITLE in browser.text()
+    browser.screenshot("result")
+
+    # why the first step of the plan is there: its HOW tree opens in place, no script needed
+    first = expected.recommendations[0].id
+    tree = browser.find(f"how-{first}")
+    assert tree.get_attribute("open") is None
+    rules = tree.find_elements(By.CSS_SELECTOR, "ul.tree li")
+    assert rules, "the HOW tree is empty"
+    assert not rules[0].is_displayed()
+    tree.find_element(By.TAG_NAME, "summary").click()
+    assert tree.get_attribute("open") is not None
+    assert rules[0].is_displayed()
+    article = browser.find(f"item-{first}")
+    article.screenshot(str(browser.shots / "result-how-tree-open.png"))
+    print(f"screenshot: {browser.shots / 'result-how-tree-open.png'}")

@@ -31,6 +31,12 @@ class SettableField:
     is_list: bool = False
 
     @property
+    def label(self) -> str:
+        """The path in words: 'relationship.they_see_us_as' -> 'Relationship: they see us as'."""
+        words = self.path.replace("goal[0]", "main goal").replace(".", ": ").replace("_", " ")
+        return words[:1].upper() + words[1:]
+
+    @property
     def example(self) -> str:
         """A value to show in the suggestion, as ``--set`` reads it (YAML)."""
         if self.is_list:

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 
 from ..engine import api
 from ..engine.errors import InputError, Location, Problem, ScenarioError, did_you_mean
@@ -83,9 +83,18 @@ def _read(text: str) -> LoadedScenario:
         raise _InvalidInputError(error, "scenario") from error
 
 
+def _compiled() -> api.CompiledKB:
+    """The workspace's compiled KB, asked for once per request: each ask hashes every KB file
+    to notice a change, which costs more than the rest of the page."""
+    if "compiled_kb" not in g:
+        g.compiled_kb = api.compiled_knowledge_base(workspace().kb_roots)
+    compiled: api.CompiledKB = g.compiled_kb
+    return compiled
+
+
 def _suggestions() -> list[tuple[str, str, str]]:
     """Every id a why-not question may name, as (id, kind, title), for the search box."""
-    knowledge_base = api.compiled_knowledge_base(workspace().kb_roots).knowledge_base
+    knowledge_base = _compiled().knowledge_base
     return [
         *((key, "advice", item.value.title) for key, item in knowledge_base.advice.items()),
         *((key, "finding", item.value.title) for key, item in knowledge_base.findings.items()),
@@ -96,7 +105,7 @@ def _suggestions() -> list[tuple[str, str, str]]:
 def _trees(report: Report) -> tuple[Trees, dict[str, list[Any]], dict[str, list[Any]]]:
     """The HOW tree of every item and the sources of every finding, by item id."""
     roots = workspace().kb_roots
-    knowledge_base = api.compiled_knowledge_base(roots).knowledge_base
+    knowledge_base = _compiled().knowledge_base
     sentences = fact_sentences(report, api.comparison_for(report, roots))
     kb_sources = {key: source.value for key, source in knowledge_base.sources.items()}
     trees = Trees(report, sentences, kb_sources)
@@ -243,7 +252,7 @@ def download() -> Response | tuple[str, int]:
         abort(400, f"Unknown report format {chosen!r}: choose html, markdown, pdf or json.")
     loaded = _read(_scenario_text())
     roots = workspace().kb_roots
-    report = api.advise(loaded.scenario, api.compiled_knowledge_base(roots))
+    report = api.advise(loaded.scenario, _compiled())
     with_appendix = request.form.get("appendix") == "on"
     branding = ReportBranding(
         prepared_by=request.form.get("prepared_by", "").strip(),

@@ -10,8 +10,10 @@ where ``COMPASS_REQUIRE_BROWSER`` is set (CI, see ``.ci/run``): there a missing 
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 from server_support import running_workspace  # the same folder: pytest puts it on the path
-from synergy_compass.engine.api import advise_file
+from synergy_compass.engine.api import advise_file, whatif_file
 from synergy_compass.engine.render.pdf import BROWSERS
 from synergy_compass.web import create_app
 
@@ -35,6 +37,8 @@ CHROMEDRIVER = next(
     None,
 )
 WAIT_SECONDS = 30
+WHAT_IF = "relationship.personal_contact=strong"
+WHY_NOT = "go-directly-to-the-owner"
 FOUNDING_CASE = Path(__file__).resolve().parents[2] / "kb" / "scenarios" / "allen-japan.yaml"
 TITLE = (
     "US law firm partner seeks strategic international work from a long-standing Japanese client"
@@ -75,6 +79,17 @@ class Browser:
         self.driver.set_window_size(1200, max(800, min(int(height) + 40, 12_000)))
         path = self.shots / f"{name}.png"
         self.driver.save_screenshot(str(path))
+        self.driver.set_window_size(1200, 900)
+        print(f"screenshot: {path}")
+        return path
+
+    def screenshot_of(self, element_id: str, name: str) -> Path:
+        """One element whole: the window is made tall enough to hold it first."""
+        element = self.find(element_id)
+        self.driver.set_window_size(1200, min(int(element.size["height"]) + 400, 12_000))
+        self.driver.execute_script("arguments[0].scrollIntoView()", element)
+        path = self.shots / f"{name}.png"
+        element.screenshot(str(path))
         self.driver.set_window_size(1200, 900)
         print(f"screenshot: {path}")
         return path
@@ -210,6 +225,64 @@ def test_a_consultant_describes_the_founding_case_and_gets_the_plan(
     tree.find_element(By.TAG_NAME, "summary").click()
     assert tree.get_attribute("open") is not None
     assert rules[0].is_displayed()
-    article = browser.find(f"item-{first}")
-    article.screenshot(str(browser.shots / "result-how-tree-open.png"))
-    print(f"screenshot: {browser.shots / 'result-how-tree-open.png'}")
+    browser.screenshot_of(f"item-{first}", "result-how-tree-open")
+
+    # what if the partner already had a strong personal tie: the same changes as `compass whatif`
+    browser.type_into("whatif-set", WHAT_IF)
+    browser.click_and_wait(browser.find("whatif-button"))
+    assert WHAT_IF in browser.find("whatif-settings").text
+    _before, _after, diff = whatif_file(FOUNDING_CASE, (WHAT_IF,))
+    assert diff.advice, "the what-if should change the advice"
+    for change in diff.advice:
+        assert change.change in browser.find(f"change-{change.id}").text
+    browser.screenshot("what-if")
+    browser.click_and_wait(browser.find("back-button"))
+
+    # why not go straight to the owner: none of the rules that could advise it fired
+    browser.type_into("why-not-input", WHY_NOT)
+    browser.click_and_wait(browser.find("why-not-button"))
+    assert WHY_NOT in browser.find("why-not-title").text
+    assert "was not given" in browser.find("why-not-summary").text
+    browser.screenshot("why-not")
+    browser.click_and_wait(browser.find("back-button"))
+
+    # the client report, downloaded as a browser downloads it
+    browser.find("prepared-by").send_keys("Ann Lee, Lee & Partners")
+    browser.find("download-html").click()
+    report = wait_for_download(browser.downloads, ".html")
+    page = report.read_text(encoding="utf-8")
+    assert page.lower().startswith("<!doctype html>")
+    assert "Ann Lee, Lee &amp; Partners" in page
+    text = html.unescape(page)
+    assert TITLE in text
+    for item in expected.recommendations:
+        assert item.title in text, item.id
+    print(f"downloaded: {report}")
+
+    # the audit: every advice run above was recorded, and the chain verifies
+    browser.open("/audit")
+    runs = browser.find("audit-runs")
+    assert TITLE in runs.text
+    browser.click_and_wait(browser.find("verify-button"))
+    status = browser.find("chain-status")
+    assert status.get_attribute("data-intact") == "true", status.text
+    browser.screenshot("audit-verified")
+    browser.open("/audit")
+    browser.click_and_wait(browser.find("audit-runs").find_element(By.PARTIAL_LINK_TEXT, TITLE))
+    browser.click_and_wait(browser.find("replay-button"))
+    assert "No difference" in browser.find("replay-result").text
+    browser.screenshot("audit-replay")
+    assert audit_db.is_file()
+
+
+def wait_for_download(folder: Path, suffix: str) -> Path:
+    """The one file Chromium finished downloading into ``folder`` (it writes ``.crdownload``
+    first and renames it when done)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        done = [path for path in folder.iterdir() if path.suffix == suffix]
+        if done and not any(path.suffix == ".crdownload" for path in folder.iterdir()):
+            assert len(done) == 1, done
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} file downloaded into {folder}: {list(folder.iterdir())}")

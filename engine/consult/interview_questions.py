@@ -11,17 +11,16 @@ each item ending with "add another?".
 from __future__ import annotations
 
 import datetime
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, create_model
 from pydantic.fields import FieldInfo
 
-from ..schemas.scenario import CountryCode, Scenario
+from ..schemas.field_types import item_type, only_type, takes_country
+from ..schemas.scenario import Scenario
 
 Kind = Literal["text", "country", "choice", "choices", "yes_no", "number", "date"]
 
@@ -180,30 +179,9 @@ SCRIPT: tuple[Ask | Group, ...] = (
 )
 
 
-def _concrete(annotation: Any) -> list[Any]:
-    """The types behind Annotated and Optional (None left out)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _concrete(typing.get_args(annotation)[0])
-    if origin in (Union, types.UnionType):
-        return [inner for arg in typing.get_args(annotation) for inner in _concrete(arg)]
-    return [] if annotation is type(None) else [annotation]
-
-
-def _only(annotation: Any) -> Any:
-    [concrete] = _concrete(annotation)
-    return concrete
-
-
-def _item_type(annotation: Any) -> Any:
-    """The type of a tuple's items, or None when ``annotation`` is not a tuple."""
-    concrete = _only(annotation)
-    return _only(typing.get_args(concrete)[0]) if typing.get_origin(concrete) is tuple else None
-
-
 def model_of(annotation: Any) -> type[BaseModel] | None:
     """The model a field holds, itself or as the items of a tuple."""
-    concrete = _item_type(annotation) or _only(annotation)
+    concrete = item_type(annotation) or only_type(annotation)
     return concrete if isinstance(concrete, type) and issubclass(concrete, BaseModel) else None
 
 
@@ -221,8 +199,8 @@ def schema_field(model: type[BaseModel], key: str) -> tuple[type[BaseModel], Fie
 
 
 def _kind(annotation: Any) -> tuple[Kind, type[StrEnum] | None]:
-    concrete = _only(annotation)
-    item = _item_type(annotation)
+    concrete = only_type(annotation)
+    item = item_type(annotation)
     if isinstance(item, type) and issubclass(item, StrEnum):
         return "choices", item
     if isinstance(concrete, type) and issubclass(concrete, StrEnum):
@@ -236,19 +214,6 @@ def _kind(annotation: Any) -> tuple[Kind, type[StrEnum] | None]:
     if concrete is str:
         return "text", None
     raise TypeError(f"the interview cannot ask for a {concrete!r}")
-
-
-# The check every country field of the scenario shares; a field that carries it is a country.
-_COUNTRY_CHECK = typing.get_args(CountryCode)[1]
-
-
-def _is_country(info: FieldInfo) -> bool:
-    inner = [
-        typing.get_args(argument)[1:]
-        for argument in typing.get_args(info.annotation)
-        if typing.get_origin(argument) is typing.Annotated
-    ]
-    return _COUNTRY_CHECK in info.metadata or any(_COUNTRY_CHECK in found for found in inner)
 
 
 def _default(info: FieldInfo, override: str | None) -> str | None:
@@ -277,10 +242,10 @@ def _question(
         # A choice that fills a list of mappings (goal.kind): several goals, one kind each.
         parent, last = ask.key.rsplit(".", 1)
         container = schema_field(model, parent)[1]
-        if _item_type(container.annotation) is owner:
+        if item_type(container.annotation) is owner:
             decisive, item_key = container, last
     kind, enum = _kind(info.annotation)
-    if _is_country(info):
+    if takes_country(info):
         kind = "country"
     choices = tuple(member.value for member in enum) if enum else ()
     return Question(

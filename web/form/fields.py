@@ -11,16 +11,16 @@ written here. Fields the form leaves out are in :data:`NOT_IN_FORM`, each with i
 from __future__ import annotations
 
 import datetime
-import types
 import typing
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ...engine.schemas.field_types import item_type, only_type, takes_country
 from ...engine.schemas.scenario import CountryCode, Scenario
 
 Kind = Literal["text", "long_text", "number", "date", "yes_no", "country", "choice", "choices",
@@ -84,48 +84,12 @@ class FormField:
     maximum: int | None = None
 
 
-def _concrete(annotation: Any) -> list[Any]:
-    """The types behind Annotated, Optional and unions (None left out)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _concrete(typing.get_args(annotation)[0])
-    if origin in (Union, types.UnionType):
-        return [inner for arg in typing.get_args(annotation) for inner in _concrete(arg)]
-    return [] if annotation is type(None) else [annotation]
-
-
-def _only(annotation: Any) -> Any:
-    [concrete] = _concrete(annotation)
-    return concrete
-
-
-def _item_type(annotation: Any) -> Any:
-    """The type of a list's items, or None when ``annotation`` is not a list."""
-    concrete = _only(annotation)
-    if typing.get_origin(concrete) in (tuple, list):
-        return _only(typing.get_args(concrete)[0])
-    return None
-
-
 def _is_model(kind: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, BaseModel)
 
 
 def _is_enum(kind: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, StrEnum)
-
-
-# The check every country field shares; a field that carries it takes a country.
-_COUNTRY_CHECK = typing.get_args(CountryCode)[1]
-
-
-def _is_country(info: FieldInfo) -> bool:
-    def carries(annotation: Any) -> bool:
-        if typing.get_origin(annotation) is typing.Annotated:
-            return _COUNTRY_CHECK in typing.get_args(annotation)[1:]
-        return any(carries(arg) for arg in typing.get_args(annotation))
-
-    return _COUNTRY_CHECK in info.metadata or carries(info.annotation)
 
 
 def _sentence(text: str) -> str:
@@ -175,7 +139,7 @@ _SCALAR_KINDS: dict[Any, Kind] = {
 
 def form_field(name: str, info: FieldInfo) -> FormField:
     """The control for one field of a model."""
-    concrete, item = _only(info.annotation), _item_type(info.annotation)
+    concrete, item = only_type(info.annotation), item_type(info.annotation)
     inner = item if item is not None else concrete
     own_doc = inner.__doc__ if _is_model(inner) or _is_enum(inner) else None
     hint = _sentence(info.description or own_doc or "")
@@ -191,7 +155,7 @@ def form_field(name: str, info: FieldInfo) -> FormField:
     if _is_enum(inner):
         kind: Kind = "choices" if item is not None else "choice"
         return replace(base, kind=kind, choices=_choices(inner, info))
-    if _is_country(info):
+    if takes_country(info):
         # What the field is for, then how a country may be written (UK, Holland...).
         country_hint = ". ".join(part for part in (hint, _country_description()) if part)
         return replace(base, kind="country", hint=country_hint)

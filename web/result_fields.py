@@ -8,13 +8,13 @@ Walking the model, not a list written by hand, keeps the what-if form in step wi
 from __future__ import annotations
 
 import enum
-import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from pydantic import BaseModel
 
+from ..engine.schemas.field_types import item_type, only_type
 from ..engine.schemas.scenario import Scenario
 
 # Test expectations are for knowledge engineers; a what-if on them changes no advice.
@@ -53,18 +53,9 @@ class PickList:
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
-    """The type inside Optional and Annotated, and whether it is a tuple (a list in YAML)."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
-        elif origin is tuple:
-            inner, _ = _unwrap(typing.get_args(annotation)[0])
-            return inner, True
-        else:
-            return annotation, False
+    """The type inside Optional and Annotated, and whether it is a list (a tuple in the model)."""
+    item = item_type(annotation)
+    return (item, True) if item is not None else (only_type(annotation), False)
 
 
 def _fields(model: type[BaseModel], prefix: str) -> typing.Iterator[SettableField]:

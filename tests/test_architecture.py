@@ -161,7 +161,7 @@ def test_no_module_is_longer_than_one_sitting() -> None:
 def test_every_subpackage_is_installed() -> None:
     """pyproject.toml lists the packages a wheel holds; a new subpackage must be among them."""
     text = (REPOSITORY / "pyproject.toml").read_text(encoding="utf-8")
-    for init in ENGINE.rglob("__init__.py"):
+    for init in [*ENGINE.rglob("__init__.py"), *(REPOSITORY / "web").rglob("__init__.py")]:
         dotted = ".".join(init.parent.relative_to(REPOSITORY).parts)
         assert f'"synergy_compass.{dotted}"' in text, f"{dotted} is missing from pyproject.toml"
 
@@ -219,6 +219,13 @@ def test_the_wheel_installs_one_package_and_the_command(tmp_path: Path) -> None:
         for path in (REPOSITORY / "kb").rglob("*.yaml")
     }
     assert shipped <= set(names)
+    # the web workspace's modules, templates and assets: every file a page needs
+    workspace = {
+        f"synergy_compass/web/{path.relative_to(REPOSITORY / 'web').as_posix()}"
+        for path in (REPOSITORY / "web").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert workspace <= set(names), sorted(workspace - set(names))
     assert not [
         name
         for name in names

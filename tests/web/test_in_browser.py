@@ -286,3 +286,41 @@ def wait_for_download(folder: Path, suffix: str) -> Path:
             return done[0]
         time.sleep(0.1)
     raise AssertionError(f"no {suffix} file downloaded into {folder}: {list(folder.iterdir())}")
+
+
+def test_a_consultant_compares_cultures_and_an_auditor_browses_the_knowledge_base(
+    browser: Browser,
+) -> None:
+    """Item 4 in the browser: three countries written as people write them, side by side with
+    the charts; then the knowledge base searched, a rule opened, and one of the example cases
+    that exercise it advised on from its page."""
+    browser.open("/compare")
+    browser.type_into("country-1", "UK")
+    browser.type_into("country-2", "Japan")
+    browser.click_and_wait(browser.find("compare-button"))
+    browser.type_into("country-3", "Holland")
+    browser.click_and_wait(browser.find("compare-button"))
+    page = browser.text()
+    assert "All 3 countries" in page
+    assert "United Kingdom" in page
+    assert "Netherlands" in page
+    charts = browser.driver.find_elements(By.CSS_SELECTOR, "svg[role=img]")
+    assert charts, "no chart on the compare page"
+    assert "Power distance" in charts[0].text  # the chart's words are text, not pixels
+    browser.screenshot("compare-three-countries")
+
+    browser.open("/kb")
+    browser.type_into("kb-search", "vendor")
+    browser.click_and_wait(
+        browser.driver.find_element(By.CSS_SELECTOR, "form.kb-search button[type=submit]")
+    )
+    browser.driver.find_element(By.LINK_TEXT, "The scenario says they see us as a vendor").click()
+    WebDriverWait(browser.driver, WAIT_SECONDS).until(
+        expected_conditions.presence_of_element_located((By.ID, "exercised-by"))
+    )
+    assert "seen-as-vendor-stated" in browser.text()
+    browser.screenshot("kb-rule")
+    browser.driver.find_element(By.LINK_TEXT, "allen-japan").click()
+    browser.click_and_wait(browser.find("advise-on-example"))
+    assert browser.find("plan").text
+    assert TITLE in browser.text()

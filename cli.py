@@ -973,7 +973,22 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
 
 @kb.command()
 @_KB_DIRECTORIES
-@_format_option("text", "json")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, sarif (2.1.0) for code-scanning viewers, github "
+    "for annotations in a GitHub Actions log.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the report to this file ('-': standard output), e.g. results.sarif.",
+)
+@_FORCE
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning"]),
@@ -983,26 +998,45 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
 )
 @click.option("--list-checks", is_flag=True, help="List every check with its severity.")
 def lint(
-    directories: tuple[Path, ...], output_format: str, fail_on: str, list_checks: bool
+    directories: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    force: bool,
+    fail_on: str,
+    list_checks: bool,
 ) -> None:
     """Report every problem in a KB at once, as path:line:col: severity[check] message.
 
     Checks can be switched off for named items in a 'lint:' file in the KB, with a reason.
+    SARIF names each file relative to its KB folder; github names it from the current folder
+    (run it from the repository's root).
 
     \b
     Examples:
       compass kb lint
       compass kb lint my-kb --fail-on warning
       compass kb lint --list-checks
+      compass kb lint my-kb --format sarif -o kb-lint.sarif
+      compass kb lint my-kb --format github
     """
     from .engine.authoring.lint import Severity
     from .engine.render.authoring import render_checks_text, render_lint_text
+    from .engine.render.ci_formats import render_lint_github, render_lint_sarif
 
     if list_checks:
         click.echo(render_checks_text(), nl=False)
         return
+    target = _output_file(output, force=force)
     report = api.kb_lint(_roots(directories))
-    _show(report, output_format, render_lint_text)
+    renderers: dict[str, Callable[[], str]] = {
+        "text": lambda: render_lint_text(report),
+        "json": lambda: report.model_dump_json(indent=2) + "\n",
+        "sarif": lambda: render_lint_sarif(
+            report, api.kb_directories(_roots(directories)), api.tool_version()
+        ),
+        "github": lambda: render_lint_github(report, api.kb_directories(_roots(directories))),
+    }
+    _write(renderers[output_format](), target)
     if report.fails(Severity(fail_on)):
         raise click.exceptions.Exit(EXIT_PROBLEMS)
 
@@ -1151,6 +1185,63 @@ def config_show(
         where = f" {setting.where}" if setting.where else ""
         value = setting.value or "(none)"
         click.echo(f"  {setting.name:<{width}}  {value}  [{setting.source}{where}]")
+
+
+@cli.group(name="cache")
+def cache_group() -> None:
+    """Show or clear the on-disk caches that make loading a knowledge base fast.
+
+    Each cache keeps at most $COMPASS_CACHE_MAX_MB megabytes (100 by default), dropping the
+    least recently used entries; $COMPASS_CACHE_DIR moves them and COMPASS_NO_CACHE=1 turns
+    them off. Clearing is always safe: a cache fills again as it is used.
+    """
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+@cache_group.command(name="info")
+@_format_option("text", "json")
+def cache_info_command(output_format: str) -> None:
+    """Print where each cache is, how many entries and megabytes it holds, and its cap.
+
+    \b
+    Examples:
+      compass cache info
+      compass cache info --format json
+    """
+    report = api.cache_info()
+    if output_format == "json":
+        _echo_json(report)
+        return
+    if report.root is None:
+        click.echo("caching is off (COMPASS_NO_CACHE=1)")
+        return
+    click.echo(f"cache folder: {report.root} (cap {_megabytes(report.cap_bytes)} per cache)")
+    if not report.caches:
+        click.echo("  (empty)")
+    for cache in report.caches:
+        click.echo(
+            f"  {cache.name:<14} {cache.entries:>6} entries  {_megabytes(cache.size_bytes):>10}"
+            f"  of {_megabytes(cache.cap_bytes)}  {cache.path}"
+        )
+
+
+@cache_group.command(name="clear")
+def cache_clear_command() -> None:
+    """Delete every cache entry (the next load of a knowledge base is slower, once).
+
+    \b
+    Examples:
+      compass cache clear
+      compass cache clear --quiet
+    """
+    report = api.clear_caches()
+    if not _quiet():
+        entries = sum(cache.entries for cache in report.caches)
+        size = sum(cache.size_bytes for cache in report.caches)
+        click.echo(f"removed {entries} cache entries ({_megabytes(size)})")
 
 
 @cli.group(name="audit")

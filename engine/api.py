@@ -23,6 +23,7 @@ from .errors import (
     RunError,
     ScenarioError,
 )
+from .load.cache_limits import cache_info, clear_caches
 from .load.discovery import default_kb_root, kb_digest, resolve_roots
 from .load.loader import load_knowledge_base
 from .load.scenario import LoadedScenario, load_scenario, parse_scenario
@@ -70,7 +71,9 @@ __all__ = [
     "audit_runs",
     "audit_verify",
     "batch",
+    "cache_info",
     "change_scenario",
+    "clear_caches",
     "compare",
     "compare_several",
     "comparison_for",
@@ -204,6 +207,12 @@ def kb_lint(roots: KBRoots = None) -> LintReport:
     from .authoring.lint import lint_knowledge_base
 
     return lint_knowledge_base(roots)
+
+
+def kb_directories(roots: KBRoots = None) -> list[Path]:
+    """The KB directories a command loads, in order (the shipped KB first under an extension):
+    the bases CI formats name the findings' files from."""
+    return resolve_roots(roots)
 
 
 def kb_test(roots: KBRoots = None) -> KBTestReport:

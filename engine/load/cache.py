@@ -4,7 +4,8 @@ Composing YAML with positions is most of the time it takes to load the KB. A par
 stored as JSON (data plus the line and column of every value and key) under the SHA-256 of the
 file's bytes, in the user's cache directory, so any change to a file misses the cache. The
 cache holds only JSON, which cannot carry code, and a damaged entry is ignored and rewritten.
-``COMPASS_NO_CACHE=1`` switches it off; ``COMPASS_CACHE_DIR`` moves it.
+``COMPASS_NO_CACHE=1`` switches it off; ``COMPASS_CACHE_DIR`` moves it; its size is capped by
+:mod:`.cache_limits`.
 """
 
 from __future__ import annotations
@@ -19,22 +20,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import pycountry
 import pydantic
 
 from ..schemas.document import PathKey, YamlDocument
+from .cache_limits import cache_root, mark_used, note_written
 from .yaml_source import YamlProblemError, parse_yaml
 
 _FORMAT = 1
 
 
 def cache_directory() -> Path | None:
-    if os.environ.get("COMPASS_NO_CACHE") == "1":
-        return None
-    configured = os.environ.get("COMPASS_CACHE_DIR")
-    base = Path(configured) if configured else platformdirs.user_cache_path("synergy-compass")
-    return base / f"parsed-yaml-{_FORMAT}"
+    root = cache_root()
+    return None if root is None else root / f"parsed-yaml-{_FORMAT}"
 
 
 def _encode(positions: dict[PathKey, tuple[int, int]]) -> list[list[Any]]:
@@ -53,9 +51,11 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
     entry = directory / f"{hashlib.sha256(raw).hexdigest()}.json"
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, RecursionError):
         stored = json.loads(entry.read_text(encoding="utf-8"))
-        return YamlDocument(
+        cached = YamlDocument(
             stored["data"], display_path, _decode(stored["values"]), _decode(stored["keys"])
         )
+        mark_used(entry)
+        return cached
     document = parse_yaml(raw, display_path)  # errors are raised here and never cached
     payload = {
         "data": document.data,
@@ -74,6 +74,7 @@ def _write_atomically(entry: Path, payload: Any) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(payload, stream, ensure_ascii=False)
         Path(temporary).replace(entry)
+        note_written(entry)
 
 
 # ---------------------------------------------------------------------------- whole knowledge bases
@@ -112,7 +113,9 @@ def read_derived(kind: str, key: Any) -> Any:
     if entry is None:
         return None
     with contextlib.suppress(OSError, ValueError, RecursionError):
-        return json.loads(entry.read_text(encoding="utf-8"))
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        mark_used(entry)
+        return stored
     return None
 
 

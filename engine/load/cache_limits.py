@@ -1,0 +1,171 @@
+"""Where the on-disk caches live, how big each may grow, and clearing them.
+
+Each cache (parsed YAML files, checked knowledge bases, compiled networks) is a folder of JSON
+entries under one root. Every edit of a KB adds entries that are never read again, so each
+cache has a cap (``COMPASS_CACHE_MAX_MB`` megabytes, 100 by default) and a write that takes a
+cache past it deletes the least recently used entries. Reading an entry sets its modification
+time to now: that is what "recently used" means here, because many file systems do not keep
+access times. Several processes may share a cache and any of them may delete an entry another
+is about to read; the reader then has a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict
+
+# The folders a cache may have, each followed by its format number ("parsed-yaml-1"). Only
+# these are measured or cleared, so a cache root pointed at a shared folder loses nothing else.
+CACHE_KINDS = ("parsed-yaml", "checked-kb", "network")
+DEFAULT_CAP_MEGABYTES = 100.0
+_ENTRY_SUFFIXES = (".json", ".tmp")
+
+
+def cache_root() -> Path | None:
+    """The folder holding every cache, or None when ``COMPASS_NO_CACHE=1`` switches them off."""
+    if os.environ.get("COMPASS_NO_CACHE") == "1":
+        return None
+    configured = os.environ.get("COMPASS_CACHE_DIR")
+    return Path(configured) if configured else platformdirs.user_cache_path("synergy-compass")
+
+
+def cache_cap_bytes() -> int:
+    """Each cache's cap: ``COMPASS_CACHE_MAX_MB`` megabytes. A value that is not a number is
+    ignored (the default holds) rather than failing every command that reads a KB."""
+    raw = os.environ.get("COMPASS_CACHE_MAX_MB", "").strip()
+    try:
+        megabytes = float(raw) if raw else DEFAULT_CAP_MEGABYTES
+    except ValueError:
+        megabytes = DEFAULT_CAP_MEGABYTES
+    if not math.isfinite(megabytes):
+        megabytes = DEFAULT_CAP_MEGABYTES
+    return max(0, int(megabytes * 1024 * 1024))
+
+
+def mark_used(entry: Path) -> None:
+    """Record that an entry was just read, so eviction keeps it longest."""
+    with contextlib.suppress(OSError):  # gone meanwhile: nothing to keep
+        os.utime(entry)
+
+
+# This process's running total of each cache's size, so a write needs no scan of the folder
+# until the total reaches the cap; the scan then also counts what other processes wrote.
+_estimated_sizes: dict[Path, int] = {}
+
+
+def note_written(entry: Path) -> None:
+    """Count a new entry in its cache and evict least recently used entries past the cap."""
+    try:
+        size = entry.stat().st_size
+    except OSError:
+        return
+    folder = entry.parent
+    cap = cache_cap_bytes()
+    known = _estimated_sizes.get(folder)
+    if known is None or known + size > cap:
+        _estimated_sizes[folder] = evict_least_recently_used(folder, cap)
+    else:
+        _estimated_sizes[folder] = known + size
+
+
+def _entries(folder: Path) -> list[tuple[int, int, Path]]:
+    """(modification time in ns, size, path) of every entry still there."""
+    found = []
+    try:
+        listing = list(folder.iterdir())
+    except OSError:
+        return []
+    for item in listing:
+        if item.suffix not in _ENTRY_SUFFIXES:
+            continue
+        try:
+            status = item.stat()
+        except OSError:  # deleted by another process since the listing
+            continue
+        found.append((status.st_mtime_ns, status.st_size, item))
+    return found
+
+
+def evict_least_recently_used(folder: Path, cap: int) -> int:
+    """Delete the least recently used entries of one cache until it holds at most ``cap``
+    bytes; its size afterwards."""
+    entries = sorted(_entries(folder))
+    total = sum(size for _, size, _ in entries)
+    # A ".tmp" file is an entry being written, which the writer renames in a moment.
+    for _, size, item in (entry for entry in entries if entry[2].suffix == ".json"):
+        if total <= cap:
+            break
+        with contextlib.suppress(OSError):  # already deleted by another process
+            item.unlink()
+        total -= size
+    return total
+
+
+class CacheSummary(BaseModel):
+    """One cache folder: where it is, what it holds and its cap."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    path: Path
+    entries: int
+    size_bytes: int
+    cap_bytes: int
+
+
+class CacheReport(BaseModel):
+    """Every cache under the root (None when caching is switched off)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    root: Path | None
+    cap_bytes: int
+    caches: tuple[CacheSummary, ...]
+
+
+def _cache_folders(root: Path) -> list[Path]:
+    folders = []
+    for kind in CACHE_KINDS:
+        with contextlib.suppress(OSError):
+            folders += [
+                folder
+                for folder in sorted(root.glob(f"{kind}-*"))
+                if folder.name[len(kind) + 1 :].isdigit() and folder.is_dir()
+            ]
+    return folders
+
+
+def cache_info() -> CacheReport:
+    """Where each cache is, how many entries and bytes it holds, and its cap."""
+    root, cap = cache_root(), cache_cap_bytes()
+    summaries = []
+    for folder in _cache_folders(root) if root is not None else []:
+        entries = _entries(folder)
+        summaries.append(
+            CacheSummary(
+                name=folder.name,
+                path=folder,
+                entries=sum(1 for *_, item in entries if item.suffix == ".json"),
+                size_bytes=sum(size for _, size, _ in entries),
+                cap_bytes=cap,
+            )
+        )
+    return CacheReport(root=root, cap_bytes=cap, caches=tuple(summaries))
+
+
+def clear_caches() -> CacheReport:
+    """Delete every cache entry (and the emptied folders); what there was before."""
+    report = cache_info()
+    for summary in report.caches:
+        for *_, item in _entries(summary.path):
+            with contextlib.suppress(OSError):
+                item.unlink()
+        with contextlib.suppress(OSError):  # not empty: another process wrote meanwhile
+            summary.path.rmdir()
+        _estimated_sizes.pop(summary.path, None)
+    return report

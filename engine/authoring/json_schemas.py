@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from ..schemas import kb_files
 from ..schemas.countries import CountriesFile
+from ..schemas.note_hints import NoteHintsFile
 from ..schemas.scenario import Scenario
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -19,6 +20,9 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "source": kb_files.SourcesFile,
     "dimension": kb_files.DimensionsFile,
     "countries": CountriesFile,
+    "notes": NoteHintsFile,
+    "manifest": kb_files.ManifestFile,
+    "lint": kb_files.LintFile,
     "scenario": Scenario,
 }
 

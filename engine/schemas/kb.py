@@ -195,6 +195,13 @@ class Advice(Frozen):
         default_factory=dict,
         description="the direction it pulls our behaviour on each behaviour axis it touches, "
         "such as 'criticism: gentle'; two kept items with opposite poles contradict",
+        # Each axis with its own two poles, so an editor flags a pole put under the wrong axis.
+        json_schema_extra={
+            "properties": {
+                axis.value: {"enum": [definition.first.value, definition.second.value]}
+                for axis, definition in AXES.items()
+            }
+        },
     )
     conflicts_with: tuple[Identifier, ...] = Field(
         default=(),

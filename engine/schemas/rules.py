@@ -11,10 +11,21 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Field, RootModel, Tag, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    GetJsonSchemaHandler,
+    RootModel,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from .base import Frozen
 from .kb import Identifier, Topic
+from .shorthand import SCALAR_FORMS, OrSingle
 from .vocabulary import Role
 
 VariableName = Annotated[
@@ -75,6 +86,15 @@ class FieldTest(Frozen):
             return {"equals": value}
         return value
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        full = handler.resolve_ref_schema(handler(core_schema))
+        tests = {**full, "minProperties": 1}
+        listed = {"type": "array", "items": {"anyOf": SCALAR_FORMS}, "minItems": 1}
+        return {"anyOf": [*SCALAR_FORMS, listed, tests], "description": full.get("description")}
+
     @model_validator(mode="after")
     def _not_empty(self) -> FieldTest:
         if not self.model_fields_set:
@@ -113,7 +133,16 @@ TEST_KEYWORDS = (
 class Pattern(RootModel[dict[str, dict[str, FieldTest]]]):
     """``{fact_type: {field: test, ...}}``: a fact of that type whose fields pass the tests."""
 
-    model_config = {"frozen": True}
+    model_config = {
+        "frozen": True,
+        # One fact type, and none of the words that start the other kinds of condition, so
+        # a validator can tell a pattern from a negation, an existence test or alternatives.
+        "json_schema_extra": {
+            "minProperties": 1,
+            "maxProperties": 1,
+            "propertyNames": {"not": {"enum": ["not", "exists", "any"]}},
+        },
+    }
 
     @field_validator("root")
     @classmethod
@@ -143,7 +172,7 @@ class Negation(Frozen):
 class Existence(Frozen):
     """``{exists: pattern or [patterns]}``: at least one match, however many there are."""
 
-    exists: tuple[Pattern, ...] = Field(min_length=1)
+    exists: Annotated[tuple[Pattern, ...], OrSingle()] = Field(min_length=1)
 
     @field_validator("exists", mode="before")
     @classmethod
@@ -154,7 +183,9 @@ class Existence(Frozen):
 class Alternatives(Frozen):
     """``{any: [conditions or [conditions]]}``: at least one alternative holds."""
 
-    any_: tuple[tuple[Condition, ...], ...] = Field(alias="any", min_length=2)
+    any_: tuple[Annotated[tuple[Condition, ...], OrSingle()], ...] = Field(
+        alias="any", min_length=2
+    )
 
     @field_validator("any_", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
 from .base import Frozen
 from .countries import COUNTRIES_CONTEXT, iso_only
+from .shorthand import OrBareField, OrSingle
 from .vocabulary import (
     ROLE_DESCRIPTIONS,
     Action,
@@ -137,7 +138,9 @@ class We(Frozen):
 class They(Frozen):
     culture: CountryCode = Field(description="The counterpart organisation's culture")
     organisation: str = Field(default="", description="Who they are, in a few words")
-    organisation_type: Annotated[tuple[OrganisationType, ...], BeforeValidator(_as_types)] = Field(
+    organisation_type: Annotated[
+        tuple[OrganisationType, ...], BeforeValidator(_as_types), OrSingle(or_null=True)
+    ] = Field(
         default=(),
         description="What kind of organisation they are; a list when several apply "
         "(a family business that is also a distributor)",
@@ -255,11 +258,13 @@ class Scenario(Frozen):
         default=(), description="Other organisations that shape the case"
     )
     relationship: Relationship = Relationship()
-    goal: Annotated[tuple[Goal, ...], BeforeValidator(_as_list)] = Field(
+    goal: Annotated[tuple[Goal, ...], BeforeValidator(_as_list), OrSingle()] = Field(
         min_length=1, description="What we want; a list when there is more, the first is primary"
     )
-    we_are_doing: tuple[Annotated[OurAction, BeforeValidator(_as_item)], ...] = ()
-    we_observe: tuple[Annotated[Observed, BeforeValidator(_as_item)], ...] = ()
+    we_are_doing: tuple[
+        Annotated[OurAction, BeforeValidator(_as_item), OrBareField("kind")], ...
+    ] = ()
+    we_observe: tuple[Annotated[Observed, BeforeValidator(_as_item), OrBareField("kind")], ...] = ()
     dates: tuple[KeyDate, ...] = Field(
         default=(), description="Planned meetings, visits and deadlines"
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import pipeline
+from .consult.template import example_scenarios
 from .errors import (
     AuditStoreError,
     CompassError,
@@ -168,13 +169,6 @@ def new_scenario(example: str | None = None) -> str:
     from .consult.template import example_scenario, scenario_template
 
     return scenario_template() if example is None else example_scenario(example)
-
-
-def example_scenarios() -> list[tuple[str, str]]:
-    """(name, title) of every shipped example scenario, which :func:`new_scenario` gives."""
-    from .consult.template import example_scenarios as examples
-
-    return examples()
 
 
 def configured() -> ConfigFile:

@@ -999,6 +999,7 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
 @click.option("--list-checks", is_flag=True, help="List every check with its severity.")
 def lint(
     directories: tuple[Path, ...],
+    *,
     output_format: str,
     output: Path | None,
     force: bool,
@@ -1044,18 +1045,31 @@ def lint(
 @kb.command(name="test")
 @_KB_DIRECTORIES
 @_format_option("text", "json")
-def kb_test(directories: tuple[Path, ...], output_format: str) -> None:
+@click.option(
+    "--junit-xml",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the results as JUnit XML to this file, for CI test reports.",
+)
+@_FORCE
+def kb_test(
+    directories: tuple[Path, ...], output_format: str, junit_xml: Path | None, force: bool
+) -> None:
     """Run the expectations of the KB's example scenarios; exit 1 if any fails.
 
     \b
     Examples:
       compass kb test
       compass kb test my-kb --format json
+      compass kb test my-kb --junit-xml kb-tests.xml
     """
     from .engine.render.authoring import render_test_text
+    from .engine.render.ci_formats import render_test_junit
 
+    junit_target = _output_file(junit_xml, force=force, option="--junit-xml")
     report = api.kb_test(_roots(directories))
     _show(report, output_format, render_test_text)
+    if junit_target is not None:
+        _write(render_test_junit(report), junit_target)
     if not report.ok:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
 
@@ -1063,18 +1077,35 @@ def kb_test(directories: tuple[Path, ...], output_format: str) -> None:
 @kb.command(name="coverage")
 @_KB_DIRECTORIES
 @_format_option("text", "json")
-def kb_coverage(directories: tuple[Path, ...], output_format: str) -> None:
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit 1 when the share of rules that fire in at least one scenario (the first line "
+    "of the text report) is below PERCENT.",
+)
+def kb_coverage(
+    directories: tuple[Path, ...], output_format: str, fail_under: float | None
+) -> None:
     """Show what the example scenarios leave untested.
 
     \b
     Examples:
       compass kb coverage
       compass kb coverage --format json
+      compass kb coverage my-kb --fail-under 90
     """
     from .engine.render.authoring import render_coverage_text
 
     report = api.kb_coverage(_roots(directories))
     _show(report, output_format, render_coverage_text)
+    if fail_under is not None and report.rule_coverage_percent < fail_under:
+        click.echo(
+            f"rule coverage {report.rule_coverage_percent}% is below --fail-under {fail_under:g}%: "
+            f"{report.rules - report.rules_fired} of {report.rules} rules never fired",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
 @kb.command(name="docs")

@@ -87,6 +87,7 @@ __all__ = [
     "explain_file",
     "kb_catalogue",
     "kb_coverage",
+    "kb_directories",
     "kb_docs",
     "kb_lint",
     "kb_stats",

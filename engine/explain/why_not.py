@@ -1,10 +1,9 @@
 """WHY-NOT: why a rule did not fire, or an advice or finding was not given, in domain words.
 
-For each rule that could have produced the target, every branch is checked against the run's
-final working memory, condition by condition in the order the author wrote them: which held
-(and on which facts), which failed first, and, for a failed pattern, the facts of that type
-that came closest, with what each lacks ("their Power distance is 54; this rule needs 70 or
-more"). The semantics are those of :mod:`engine.rules.matching`, the same the engine runs on.
+Every branch of each rule that could give the target is checked against the run's final facts,
+condition by condition in the author's order: which held (on which facts), which failed first,
+and for a failed pattern the closest facts of its type with what each lacks ("their Power
+distance is 54; this rule needs 70 or more"), by the engine's own :mod:`engine.rules.matching`.
 """
 
 from __future__ import annotations
@@ -157,10 +156,7 @@ class ConditionWords:
 
 class _Checker:
     def __init__(self, facts: tuple[FactRecord, ...], words: ConditionWords) -> None:
-        self.facts = facts
-        self.words = words
-        # A pattern only ever matches facts of its own type: looking only at those makes
-        # coverage, which checks every rule against every scenario's run, many times faster.
+        self.words = words  # below: a pattern only matches facts of its type (speeds coverage)
         self.by_type: dict[str, list[FactRecord]] = {}
         for fact in facts:
             self.by_type.setdefault(fact.type, []).append(fact)

@@ -67,7 +67,8 @@ def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[i
     the iteration only rises and converges.
     """
     facts = {fact.id: fact for fact in run.facts}
-    values = _profile_values(run, knowledge_base)
+    profiles = _profile_values(run, knowledge_base)  # fixed for the run: computed once
+    values = profiles
     for _ in range(_MAX_PROPAGATION_ROUNDS):
         strongest: dict[int, dict[str, float]] = defaultdict(dict)
         for firing in run.firings:
@@ -77,7 +78,7 @@ def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[i
                 by_rule = strongest[fact_id]
                 by_rule[firing.rule] = max(by_rule.get(firing.rule, 0.0), stated * weakest)
         updated = {
-            **_profile_values(run, knowledge_base),
+            **profiles,
             **{
                 fact_id: certainty.combine_all(by_rule.values())
                 for fact_id, by_rule in strongest.items()

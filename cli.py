@@ -212,6 +212,16 @@ _AUDIT_DB = click.option(
 )
 
 
+def _output_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-o/--output, the one spelling of every command that writes a file ('-': standard output)."""
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+        help=help_text,
+    )
+
+
 _FORCE = click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 _TRACE = click.option(
     "--trace/--no-trace",
@@ -296,11 +306,8 @@ def _defaults_from(config: ConfigFile, command: click.Command) -> dict[str, Any]
 @_SCENARIO
 @_KB_OPTION
 @_format_option("text", "json", "markdown", "html", "pdf")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write the result to this file ('-': standard output); a missing folder is created.",
+@_output_option(
+    "Write the result to this file ('-': standard output); a missing folder is created."
 )
 @_FORCE
 @click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
@@ -544,12 +551,9 @@ def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
 
 @cli.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="JSONL file to write, one result per scenario, in input order (default or '-': "
-    "standard output).",
+@_output_option(
+    "JSONL file to write, one result per scenario, in input order (default or '-': "
+    "standard output)."
 )
 @_old_spelling("--out", "output", "-o/--output", click.Path(dir_okay=False, path_type=Path))
 @_FORCE
@@ -613,11 +617,8 @@ def batch(
 )
 @_old_spelling("--out", "save", "--save", click.Path(dir_okay=False, path_type=Path))
 @_format_option("text", "markdown", "html", "json")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write the advice to this file ('-': standard output); a missing folder is created.",
+@_output_option(
+    "Write the advice to this file ('-': standard output); a missing folder is created."
 )
 @_old_spelling("--report", "output", "-o/--output", click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -684,12 +685,7 @@ def interview(
 
 @cli.command(name="new")
 @click.argument("example", required=False)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write the scenario to this file ('-': standard output, the default).",
-)
+@_output_option("Write the scenario to this file ('-': standard output, the default).")
 @_FORCE
 @click.option("--list", "list_examples", is_flag=True, help="List the shipped examples.")
 def new_command(example: str | None, output: Path | None, force: bool, list_examples: bool) -> None:
@@ -906,12 +902,7 @@ def scenario_group() -> None:
 @scenario_group.command(name="upgrade")
 @_SCENARIO
 @click.option("--in-place", is_flag=True, help="Rewrite SCENARIO itself.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write the upgraded scenario to this file ('-': standard output).",
-)
+@_output_option("Write the upgraded scenario to this file ('-': standard output).")
 @_FORCE
 @_QUIET
 def scenario_upgrade(
@@ -982,12 +973,7 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
     help="text for people, json for programs, sarif (2.1.0) for code-scanning viewers, github "
     "for annotations in a GitHub Actions log.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write the report to this file ('-': standard output), e.g. results.sarif.",
-)
+@_output_option("Write the report to this file ('-': standard output), e.g. results.sarif.")
 @_FORCE
 @click.option(
     "--fail-on",

@@ -4,29 +4,17 @@ loads and advises, and what decides it is stated in fields a rule can read, not 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import pytest
 from conftest import SHIPPED_KB
+from review_support import case, report_for
 from synergy_compass.engine.api import advise, compiled_knowledge_base
 from synergy_compass.engine.load.scenario import load_scenario
-from synergy_compass.engine.schemas.report import Report
 from synergy_compass.engine.schemas.scenario import Observed, Scenario
 from synergy_compass.engine.schemas.vocabulary import Role
 
 REVIEW_CASES = sorted((SHIPPED_KB / "scenarios").glob("review-*.yaml"))
-
-
-@cache
-def case(number: int) -> Scenario:
-    (path,) = (SHIPPED_KB / "scenarios").glob(f"review-{number:02d}-*.yaml")
-    return load_scenario(path).scenario
-
-
-@cache
-def report_for(number: int) -> Report:
-    return advise(case(number), compiled_knowledge_base())
 
 
 def done(scenario: Scenario) -> set[str]:

@@ -14,25 +14,13 @@ from functools import cache
 from itertools import combinations
 
 import pytest
-from conftest import SHIPPED_KB
+from review_support import case, report_for
 from synergy_compass.engine.api import advise, compare, compiled_knowledge_base
-from synergy_compass.engine.load.scenario import load_scenario
 from synergy_compass.engine.schemas.report import Report
 from synergy_compass.engine.schemas.scenario import Scenario
 from synergy_compass.engine.schemas.vocabulary import PersonalContact, RelationshipStage, Role
 
 CASES = range(1, 11)
-
-
-@cache
-def case(number: int) -> Scenario:
-    (path,) = (SHIPPED_KB / "scenarios").glob(f"review-{number:02d}-*.yaml")
-    return load_scenario(path).scenario
-
-
-@cache
-def report_for(number: int) -> Report:
-    return advise(case(number), compiled_knowledge_base())
 
 
 def diagnosed(report: Report) -> list[str]:

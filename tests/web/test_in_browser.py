@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -71,7 +72,12 @@ class Browser:
     def click_and_wait(self, element: WebElement) -> None:
         """Click something that loads a new page, and wait until that page has replaced this."""
         element.click()
-        WebDriverWait(self.driver, WAIT_SECONDS).until(expected_conditions.staleness_of(element))
+        # While the old page is being replaced, Chromium can answer "node does not belong to
+        # the document" instead of "stale element": that is the same news, seen too early, so
+        # the wait looks again rather than failing.
+        WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+            expected_conditions.staleness_of(element)
+        )
 
     def screenshot(self, name: str) -> Path:
         """The whole page, not only the window: the window is stretched to the page's height."""

@@ -462,7 +462,7 @@ def test_a_checked_kb_entry_is_validated_again_and_refused_when_it_fails(
             if "advice" in item["data"]:
                 item["data"]["advice"][0][field] = value
         entry.write_text(json.dumps(stored), encoding="utf-8")
-        api._compiled.cache_clear()  # the API also keeps compiled KBs in memory
+        api.core._compiled.cache_clear()  # the API also keeps compiled KBs in memory
         return invoke("advise", BASIC, "--kb", root, "--no-audit", "--format", "json")
 
     edited = edit_first_advice("title", "Edited in the cache")
@@ -474,7 +474,7 @@ def test_a_checked_kb_entry_is_validated_again_and_refused_when_it_fails(
     assert "checked-KB cache" in refused.stderr
     assert "COMPASS_NO_CACHE=1" in refused.stderr
     monkeypatch.setenv("COMPASS_NO_CACHE", "1")
-    api._compiled.cache_clear()
+    api.core._compiled.cache_clear()
     from_files = invoke("advise", BASIC, "--kb", root, "--no-audit", "--format", "json")
     assert from_files.stdout == expected.stdout
 

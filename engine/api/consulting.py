@@ -1,0 +1,105 @@
+"""The consultant's operations beyond advising: comparing cultures, batches, explanations,
+what-if.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..load.discovery import resolve_roots
+from ..load.scenario import LoadedScenario
+from ..schemas.report import Report
+
+if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
+    from ..consult.batch import BatchResult
+    from ..consult.compare import CountrySummary, CultureComparison
+    from ..explain.diff import ReportDiff
+    from ..explain.why_not import Explanation
+
+from .core import KBRoots, advise, compiled_knowledge_base, read_scenario
+
+
+def compare(first: str, second: str, roots: KBRoots = None) -> CultureComparison:
+    """Two cultures side by side (countries by ISO code, English or common name)."""
+    return compare_several((first, second), roots)[0]
+
+
+def compare_several(names: Sequence[str], roots: KBRoots = None) -> list[CultureComparison]:
+    """The first country beside each of the others (two or more, written as for :func:`compare`)."""
+    from ..consult.compare import compare_several as compare_all
+
+    return compare_all(names, compiled_knowledge_base(roots).knowledge_base)
+
+
+def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
+    """The countries the KB has profiles for: those matching ``query``, or the one it names."""
+    from ..consult.compare import list_countries
+
+    return list_countries(compiled_knowledge_base(roots).knowledge_base, query)
+
+
+def comparison_for(report: Report, roots: KBRoots = None) -> CultureComparison | None:
+    """The comparison of the report's two cultures, when the KB has both profiles."""
+    from ..consult.compare import report_comparison
+
+    return report_comparison(report, compiled_knowledge_base(roots).knowledge_base)
+
+
+def batch(
+    input_path: Path, roots: KBRoots = None, workers: int = 1
+) -> tuple[int, Iterator[BatchResult]]:
+    """How many scenarios the input holds, and their results in input order as they come."""
+    from ..consult.batch import read_batch_input, run_batch
+
+    items = read_batch_input(input_path)
+    directories = tuple(resolve_roots(roots))
+    compiled_knowledge_base(directories)  # fail on a broken KB before starting workers
+    loader = partial(compiled_knowledge_base, directories)
+    return len(items), run_batch(items, loader, workers)
+
+
+def explain_file(
+    scenario_path: Path | LoadedScenario,
+    kb_root: KBRoots = None,
+    why_not_ids: tuple[str, ...] = (),
+    with_near_misses: bool = False,
+) -> Explanation:
+    """Advise on a scenario file, or one already read (the workspace's), and answer why-not
+    questions about rules, advice or findings."""
+    from ..explain.answers import explain_report
+
+    compiled = compiled_knowledge_base(kb_root)
+    report = advise(_loaded(scenario_path, kb_root).scenario, compiled)
+    return explain_report(report, compiled.knowledge_base, why_not_ids, with_near_misses)
+
+
+def change_scenario(
+    loaded: LoadedScenario, settings: tuple[str, ...], kb_root: KBRoots = None
+) -> LoadedScenario:
+    """A scenario with what-if's ``PATH=VALUE`` changes applied, validated again."""
+    from ..consult.whatif import changed_scenario
+
+    countries = compiled_knowledge_base(kb_root).knowledge_base.countries
+    return changed_scenario(loaded, settings, countries)
+
+
+def whatif_file(
+    scenario_path: Path | LoadedScenario, settings: tuple[str, ...], kb_root: KBRoots = None
+) -> tuple[Report, Report, ReportDiff]:
+    """Run a scenario (a file, or one already read) as written and with ``PATH=VALUE``
+    changes; diff the two reports."""
+    from ..explain.diff import diff_reports
+
+    loaded = _loaded(scenario_path, kb_root)
+    changed = change_scenario(loaded, settings, kb_root)
+    compiled = compiled_knowledge_base(kb_root)
+    before = advise(loaded.scenario, compiled)
+    after = advise(changed.scenario, compiled)
+    return before, after, diff_reports(before, after, settings)
+
+
+def _loaded(scenario: Path | LoadedScenario, kb_root: KBRoots) -> LoadedScenario:
+    return scenario if isinstance(scenario, LoadedScenario) else read_scenario(scenario, kb_root)

@@ -1,0 +1,161 @@
+"""The core every command goes through: the compiled KB (loaded once per content), reading
+scenarios, advising, recording a run, the tool's version, the config file and new scenarios.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import pipeline
+from ..load.discovery import default_kb_root, kb_digest, resolve_roots
+from ..load.loader import load_knowledge_base
+from ..load.scenario import LoadedScenario, load_scenario, parse_scenario
+from ..pipeline import DEFAULT_STEP_LIMIT
+from ..run.compiler import CompiledKB, compile_knowledge_base
+from ..run.garbage_collection import collection_paused
+from ..schemas.countries import CountryResolver
+from ..schemas.report import Report
+from ..schemas.scenario import Scenario
+
+if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
+    from ..audit import RunSummary
+    from ..consult.interview import Interview
+    from ..schemas.config import ConfigFile, EffectiveSettings
+
+
+KBRoots = Path | Sequence[Path] | None
+"""One KB directory, several (each extending the ones before), or None for the shipped KB."""
+
+
+@lru_cache(maxsize=8)
+def _compiled(roots: tuple[Path, ...], digest_key: str) -> CompiledKB:
+    # The digest is part of the cache key: a KB changed on disk is loaded again.
+    with collection_paused():
+        return compile_knowledge_base(load_knowledge_base(roots, digest_key))
+
+
+def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
+    """Load, check and compile KB directories (the shipped one by default), once per content."""
+    directories = tuple(resolve_roots(roots))
+    return _compiled(directories, kb_digest(directories))
+
+
+def advise(
+    scenario: Scenario,
+    compiled: CompiledKB,
+    step_limit: int = DEFAULT_STEP_LIMIT,
+) -> Report:
+    """Diagnose a scenario and build its staged plan with explanations.
+
+    Threads may advise at once on the same compiled KB (each runs its own engine, built the
+    first time that thread advises) and get the report a single thread would. Get the compiled
+    KB first: two threads asking :func:`compiled_knowledge_base` for a KB not yet built may
+    each build it. The garbage collector is left as it was found (see
+    :func:`engine.pipeline.explained_run`).
+    """
+    return pipeline.advise(scenario, compiled, step_limit)
+
+
+def read_scenario(scenario_path: Path, kb_root: KBRoots = None) -> LoadedScenario:
+    """Load a scenario file; ``-`` reads standard input. Countries are read with the aliases
+    of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
+    if str(scenario_path) == "-":
+        return read_scenario_text(sys.stdin.buffer.read(), "<stdin>", kb_root)
+    return load_scenario(scenario_path, _countries_of(kb_root))
+
+
+def read_scenario_text(raw: bytes, display_path: str, kb_root: KBRoots = None) -> LoadedScenario:
+    """Validate scenario text (pasted, uploaded, from a form) as :func:`read_scenario` does."""
+    return parse_scenario(raw, display_path, _countries_of(kb_root))
+
+
+def _countries_of(kb_root: KBRoots) -> CountryResolver | None:
+    # The shipped aliases need no compiled KB; an extension's aliases come with its KB.
+    return None if kb_root is None else compiled_knowledge_base(kb_root).knowledge_base.countries
+
+
+def upgrade_scenario_file(scenario_path: Path) -> str:
+    """A scenario file (``-`` reads standard input) in the version-2 format, with its comments
+    and layout; the text unchanged when it already is (see :mod:`engine.load.scenario_upgrade`)."""
+    from ..load.scenario_upgrade import upgrade_scenario, upgrade_scenario_file
+
+    if str(scenario_path) == "-":
+        return upgrade_scenario(sys.stdin.buffer.read(), "<stdin>")
+    return upgrade_scenario_file(scenario_path)
+
+
+def advise_file(
+    scenario_path: Path,
+    kb_root: KBRoots = None,
+    step_limit: int = DEFAULT_STEP_LIMIT,
+) -> Report:
+    """Load a scenario file (``-`` reads standard input) and advise on it."""
+    loaded = read_scenario(scenario_path, kb_root)
+    return advise(loaded.scenario, compiled_knowledge_base(kb_root), step_limit)
+
+
+def tool_version() -> str:
+    """The installed version of Synergy Compass."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("synergy-compass")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def advise_and_record(
+    scenario_path: Path | Scenario,
+    kb_root: KBRoots = None,
+    step_limit: int = DEFAULT_STEP_LIMIT,
+    audit_path: Path | None = None,
+) -> tuple[Report, RunSummary | None]:
+    """Advise on a scenario file, or on a scenario already validated (the interview's), and
+    append the run to the audit store at ``audit_path`` (None: do not record)."""
+    if isinstance(scenario_path, Scenario):
+        scenario = scenario_path
+    else:
+        scenario = read_scenario(scenario_path, kb_root).scenario
+    report = advise(scenario, compiled_knowledge_base(kb_root), step_limit)
+    if audit_path is None:
+        return report, None
+    from .. import audit
+
+    return report, audit.record_run(audit_path, scenario, report, tool_version())
+
+
+def new_scenario(example: str | None = None) -> str:
+    """A scenario to start from: the commented template of every field, or the shipped example
+    scenario of that name (see :mod:`engine.consult.template`)."""
+    from ..consult.template import example_scenario, scenario_template
+
+    return scenario_template() if example is None else example_scenario(example)
+
+
+def configured() -> ConfigFile:
+    """The user's config file, checked (every default when there is none)."""
+    from ..load.config import read_config
+
+    return read_config().config
+
+
+def config_settings(command_line: Mapping[str, tuple[str, str]]) -> EffectiveSettings:
+    """Every setting in effect and where it came from; ``command_line`` maps a setting to the
+    option that set it and its value (see :mod:`engine.load.config`)."""
+    from .. import audit
+    from ..load.config import read_config, settings_in_effect
+
+    audit_path = (audit.ENVIRONMENT_VARIABLE, audit.default_path())
+    return settings_in_effect(read_config(), default_kb_root(), audit_path, command_line)
+
+
+def start_interview(kb_root: KBRoots = None) -> Interview:
+    """A new interview (see :mod:`engine.consult.interview`); countries are read with the
+    aliases of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
+    from ..consult.interview import Interview
+
+    return Interview(_countries_of(kb_root))

@@ -11,9 +11,10 @@ from ..load.discovery import resolve_roots
 from ..load.loader import load_knowledge_base
 
 if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
+    from ..authoring.coverage import CoverageReport
     from ..authoring.kb_records import KBCatalogue
     from ..authoring.lint import LintReport
-    from ..authoring.scenario_tests import CoverageReport, KBTestReport
+    from ..authoring.scenario_tests import KBTestReport
     from ..authoring.stats import KnowledgeBaseStats
 
 from .core import KBRoots, compiled_knowledge_base
@@ -48,7 +49,7 @@ def kb_test(roots: KBRoots = None) -> KBTestReport:
 
 def kb_coverage(roots: KBRoots = None) -> CoverageReport:
     """What the example scenarios leave untested."""
-    from ..authoring.scenario_tests import coverage
+    from ..authoring.coverage import coverage
 
     return coverage(compiled_knowledge_base(roots))
 

@@ -1,4 +1,4 @@
-"""``compass kb test`` and ``compass kb coverage``: the example scenarios as the KB's test suite.
+"""``compass kb test``: the example scenarios as the KB's test suite.
 
 Each scenario in a KB's ``scenarios/`` folder can state advice that must and must not be given,
 findings that must be diagnosed, and known gaps (``todo``) that are reported but never fail,
@@ -16,7 +16,6 @@ from pathlib import Path
 from pydantic import Field
 
 from ..errors import ScenarioError
-from ..explain.why_not import branch_checks
 from ..load.discovery import SCENARIO_DIRECTORY
 from ..load.scenario import load_scenario
 from ..pipeline import explained_run
@@ -61,19 +60,6 @@ class KBTestReport(Frozen):
     @property
     def ok(self) -> bool:
         return self.failed == 0
-
-
-class CoverageReport(Frozen):
-    rules: int
-    rules_fired: int
-    rules_never_fired: tuple[str, ...]
-    advice: int
-    advice_never_expected: tuple[str, ...]
-    rules_without_negative_test: tuple[str, ...]
-    conditions: int
-    conditions_never_deciding: tuple[str, ...]
-    rule_coverage_percent: float
-    condition_coverage_percent: float
 
 
 class _SuiteRun(Frozen):
@@ -175,46 +161,4 @@ def run_kb_tests(compiled: CompiledKB) -> KBTestReport:
         passed=len(outcomes) - failed - untested,
         failed=failed,
         without_expectations=untested,
-    )
-
-
-def coverage(compiled: CompiledKB) -> CoverageReport:
-    """What the scenario suite leaves untested."""
-    knowledge_base = compiled.knowledge_base
-    runs, _broken = _run_suite(compiled, scenario_files(compiled))
-    fired = {firing.rule for suite_run in runs for firing in suite_run.result.firings}
-    expected_advice = {a for r in runs for a in r.scenario.expectations.must_advise}
-    negative = {a for r in runs for a in r.scenario.expectations.must_not_advise}
-    rule_ids = [rule.value.id for rule in knowledge_base.rules]
-    without_negative = [
-        rule.value.id
-        for rule in knowledge_base.rules
-        if not {a for a, c in rule.value.then.support.items() if c > 0} & negative
-    ]
-    deciding: set[str] = set()
-    conditions: set[str] = set()
-    for rule in knowledge_base.rules:
-        for suite_run in runs:
-            for branch in branch_checks(rule.value.id, suite_run.result, knowledge_base):
-                names = [f"{rule.value.id} {check.path}" for check in branch.conditions]
-                conditions |= set(names)
-                failing = [
-                    name
-                    for name, check in zip(names, branch.conditions, strict=True)
-                    if not check.held
-                ]
-                if len(failing) == 1:  # this condition alone kept the rule from firing
-                    deciding.add(failing[0])
-    never = sorted(conditions - deciding)
-    return CoverageReport(
-        rules=len(rule_ids),
-        rules_fired=len(fired),
-        rules_never_fired=tuple(r for r in rule_ids if r not in fired),
-        advice=len(knowledge_base.advice),
-        advice_never_expected=tuple(sorted(set(knowledge_base.advice) - expected_advice)),
-        rules_without_negative_test=tuple(without_negative),
-        conditions=len(conditions),
-        conditions_never_deciding=tuple(never),
-        rule_coverage_percent=round(100 * len(fired) / max(len(rule_ids), 1), 1),
-        condition_coverage_percent=round(100 * len(deciding) / max(len(conditions), 1), 1),
     )

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from ..authoring.lint import CHECKS
 
 if TYPE_CHECKING:
+    from ..authoring.coverage import CoverageReport
     from ..authoring.lint import LintReport
-    from ..authoring.scenario_tests import CoverageReport, KBTestReport
+    from ..authoring.scenario_tests import KBTestReport
     from ..authoring.stats import KnowledgeBaseStats
 
 

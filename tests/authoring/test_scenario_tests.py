@@ -1,4 +1,4 @@
-"""`compass kb test`, `kb coverage`, `kb docs` and `kb schema` on the small test KB."""
+"""`compass kb test`, `kb docs` and `kb schema` on the small test KB."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from synergy_compass.cli import cli
 from synergy_compass.engine.api import compiled_knowledge_base
-from synergy_compass.engine.authoring.scenario_tests import coverage, run_kb_tests
+from synergy_compass.engine.authoring.scenario_tests import run_kb_tests
 from synergy_compass.engine.render.authoring import render_test_text
 
 
@@ -36,15 +36,6 @@ def test_a_failing_expectation_fails_the_run(mini_kb: Path, tmp_path: Path) -> N
     assert "FAIL  wrong.yaml  Wrong" in result.stdout
     assert "advice that should not have been given: introduce" in result.stdout
     assert "advice that should have been given: push-hard" in result.stdout
-
-
-def test_coverage_names_what_the_suite_leaves_untested(mini_kb: Path) -> None:
-    report = coverage(compiled_knowledge_base(mini_kb))
-    assert report.rules_never_fired == ()
-    assert report.advice_never_expected == ("be-patient", "push-hard")
-    assert "power-gap-up when.2.not" not in report.conditions_never_deciding  # flat-firm decides it
-    assert "power-gap-up when.1" in report.conditions_never_deciding
-    assert report.rule_coverage_percent == 100.0
 
 
 def test_docs_describe_rules_in_plain_words(mini_kb: Path, tmp_path: Path) -> None:

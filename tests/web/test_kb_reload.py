@@ -54,7 +54,7 @@ def test_the_kb_stays_compiled_and_a_changed_file_shows_on_the_next_page(
         compiled.append(compile_for_real(*arguments))  # type: ignore[arg-type]
         return compiled[-1]
 
-    monkeypatch.setattr(api, "compile_knowledge_base", counted)
+    monkeypatch.setattr(api.core, "compile_knowledge_base", counted)
     client = create_app((kb,)).test_client()
 
     page = _advice_page(client)

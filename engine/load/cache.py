@@ -11,28 +11,89 @@ cache holds only JSON, which cannot carry code, and a damaged entry is ignored a
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
+import importlib.util
 import json
 import os
+import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import pycountry
 import pydantic
 
 from ..schemas.document import PathKey, YamlDocument
-from .cache_limits import cache_root, mark_used, note_written
+from .cache_limits import (
+    cache_cap_bytes,
+    cache_folder,
+    mark_used,
+    note_written,
+    prepare_folder,
+    sweep_stale_writes,
+)
 from .yaml_source import YamlProblemError, parse_yaml
 
 _FORMAT = 1
+T = TypeVar("T")
+
+# Set while a KB is read again without trusting what the caches hold (see entries_ignored).
+_ignoring_entries = contextvars.ContextVar("ignoring_cache_entries", default=False)
 
 
 def cache_directory() -> Path | None:
-    root = cache_root()
-    return None if root is None else root / f"parsed-yaml-{_FORMAT}"
+    """The parsed-YAML cache's folder, or None when it is off or not to be trusted."""
+    return cache_folder(f"parsed-yaml-{_FORMAT}")
+
+
+@contextlib.contextmanager
+def entries_ignored() -> Iterator[None]:
+    """Inside the block, cache entries are not read but still written: a load that found
+    problems runs again this way before blaming the files, and what it writes replaces any
+    entry that misled the first attempt."""
+    token = _ignoring_entries.set(True)
+    try:
+        yield
+    finally:
+        _ignoring_entries.reset(token)
+
+
+def retried_without_entries(attempt: Callable[[], T], failed: Callable[[T], object]) -> T:
+    """``attempt()``, made once more without reading any cache entry when it failed with
+    entries read: an entry that is valid JSON but wrong (damaged, planted, made by a bug) must
+    not make good files look broken. The entries the second attempt writes replace the ones
+    that misled the first."""
+    trusted = not _ignoring_entries.get() and cache_directory() is not None
+    result = attempt()
+    if trusted and failed(result):
+        with entries_ignored():
+            result = attempt()
+    return result
+
+
+# No links followed (a planted link to /dev/zero would never end), no wait on a named pipe.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _read_entry(entry: Path) -> Any:
+    """The JSON of a cache entry; OSError when it is missing or not a regular file of sane
+    size, ValueError when it is not JSON."""
+    if _ignoring_entries.get():
+        raise FileNotFoundError(entry)
+    descriptor = os.open(entry, _READ_FLAGS)
+    with os.fdopen(descriptor, "rb", buffering=0) as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > cache_cap_bytes():
+            raise OSError(f"{entry} is not a cache entry")
+        return json.loads(stream.read())
 
 
 def _encode(positions: dict[PathKey, tuple[int, int]]) -> list[list[Any]]:
@@ -50,7 +111,7 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
         return parse_yaml(raw, display_path)
     entry = directory / f"{hashlib.sha256(raw).hexdigest()}.json"
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, RecursionError):
-        stored = json.loads(entry.read_text(encoding="utf-8"))
+        stored = _read_entry(entry)
         cached = YamlDocument(
             stored["data"], display_path, _decode(stored["values"]), _decode(stored["keys"])
         )
@@ -67,13 +128,23 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
 
 
 def _write_atomically(entry: Path, payload: Any) -> None:
+    # json.dumps encodes in C; json.dump into a stream falls back to the pure-Python encoder,
+    # which made writing the entries most of a first run's time.
+    text = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    if not prepare_folder(entry.parent):
+        return
     with contextlib.suppress(OSError):
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Write then rename, so a reader never sees half an entry.
+        sweep_stale_writes(entry.parent)
+        # Write then rename, so a reader never sees half an entry; mkstemp makes it 0600.
         handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(payload, stream, ensure_ascii=False)
-        Path(temporary).replace(entry)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(text)
+            Path(temporary).replace(entry)
+        except OSError:
+            with contextlib.suppress(OSError):
+                Path(temporary).unlink()
+            raise
         note_written(entry)
 
 
@@ -100,11 +171,11 @@ def code_stamp(*subpackages: str) -> str:
 
 
 def _derived_entry(kind: str, key: Any) -> Path | None:
-    directory = cache_directory()
+    directory = cache_folder(f"{kind}-{_DERIVED_FORMAT}")
     if directory is None:
         return None
     name = hashlib.sha256(json.dumps([_DERIVED_FORMAT, key]).encode()).hexdigest()
-    return directory.parent / f"{kind}-{_DERIVED_FORMAT}" / f"{name}.json"
+    return directory / f"{name}.json"
 
 
 def read_derived(kind: str, key: Any) -> Any:
@@ -113,7 +184,7 @@ def read_derived(kind: str, key: Any) -> Any:
     if entry is None:
         return None
     with contextlib.suppress(OSError, ValueError, RecursionError):
-        stored = json.loads(entry.read_text(encoding="utf-8"))
+        stored = _read_entry(entry)
         mark_used(entry)
         return stored
     return None
@@ -135,9 +206,23 @@ _CODE_THAT_DECIDES_VALIDITY = ("load", "schemas")
 def knowledge_base_key(directories: Sequence[str | Path], digest: str) -> list[Any]:
     """What a checked KB, and anything derived from it, depends on: its files' bytes, its
     directories, and the code and libraries that read and check it."""
-    libraries = [pydantic.VERSION, getattr(pycountry, "__version__", None)]
+    libraries = [pydantic.VERSION, _library_stamp("pycountry")]
     code = code_stamp(*_CODE_THAT_DECIDES_VALIDITY)
     return [code, libraries, [str(path) for path in directories], digest]
+
+
+@cache
+def _library_stamp(name: str) -> list[Any] | None:
+    """Where a library is installed and when its files were written, found without importing
+    it (importing pycountry reads its package metadata, a cost every cached run would pay):
+    an upgrade or reinstall rewrites the module, so entries made with another copy miss."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return None
+    with contextlib.suppress(OSError):
+        status = Path(spec.origin).stat()
+        return [spec.origin, status.st_size, status.st_mtime_ns]
+    return None
 
 
 @dataclass(frozen=True)

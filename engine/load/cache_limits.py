@@ -12,8 +12,11 @@ is about to read; the reader then has a miss, never an error.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
+import stat
+import time
 from pathlib import Path
 
 import platformdirs
@@ -34,6 +37,74 @@ def cache_root() -> Path | None:
     return Path(configured) if configured else platformdirs.user_cache_path("synergy-compass")
 
 
+_log = logging.getLogger("synergy_compass.cache")
+
+# Whether each cache folder met in this process may be used: checked once, as the verdict
+# cannot change without someone else changing the folder under us.
+_verdicts: dict[Path, bool] = {}
+
+
+def cache_folder(kind: str) -> Path | None:
+    """The folder of one cache (``"parsed-yaml-1"``), or None when caching is off or the
+    root or this folder cannot be trusted: whoever can write a cache changes what a run reads,
+    so a folder of another user, or one that others may write to, is not used (with a
+    warning) and the run reads the files themselves. A folder not made yet is returned as it
+    is: reading from it misses, and :func:`prepare_folder` makes it before the first write."""
+    root = cache_root()
+    if root is None or not _usable(root):
+        return None
+    folder = root / kind
+    return folder if _usable(folder) else None
+
+
+def prepare_folder(folder: Path) -> bool:
+    """Make a cache folder (and the root above it) for the owner only, mode 0700, unless it
+    exists; whether it may be written."""
+    for path in (folder.parent, folder):
+        try:
+            path.mkdir(parents=True, mode=0o700)
+        except FileExistsError:
+            pass
+        except OSError:  # a read-only home, say: the run goes on without writing entries
+            return False
+        if not _usable(path):
+            return False
+    return True
+
+
+def _usable(folder: Path) -> bool:
+    verdict = _verdicts.get(folder)
+    if verdict is None:
+        if not os.path.lexists(folder):
+            return True  # nothing there to distrust; judged once it is made
+        verdict = _verdicts[folder] = _check(folder)
+    return verdict
+
+
+def _check(folder: Path) -> bool:
+    try:
+        status = folder.stat()
+    except OSError:
+        return False
+    user = os.geteuid() if hasattr(os, "geteuid") else None
+    if not stat.S_ISDIR(status.st_mode):
+        problem = "is not a folder"
+    elif user is not None and status.st_uid != user:
+        problem = f"belongs to another user (uid {status.st_uid}, you are {user})"
+    elif user is not None and status.st_mode & 0o022:
+        problem = f"can be written by other users (mode {stat.S_IMODE(status.st_mode):o})"
+    else:
+        return True
+    _log.warning(
+        "compass: the cache folder %s %s, so it is not used: this run reads the knowledge "
+        "base's files themselves (slower, same results). To use a cache, remove that folder "
+        "or set COMPASS_CACHE_DIR to a folder of your own that only you can write.",
+        folder,
+        problem,
+    )
+    return False
+
+
 def cache_cap_bytes() -> int:
     """Each cache's cap: ``COMPASS_CACHE_MAX_MB`` megabytes. A value that is not a number is
     ignored (the default holds) rather than failing every command that reads a KB."""
@@ -49,8 +120,27 @@ def cache_cap_bytes() -> int:
 
 def mark_used(entry: Path) -> None:
     """Record that an entry was just read, so eviction keeps it longest."""
-    with contextlib.suppress(OSError):  # gone meanwhile: nothing to keep
-        os.utime(entry)
+    with contextlib.suppress(OSError, NotImplementedError):  # gone meanwhile: nothing to keep
+        os.utime(entry, follow_symlinks=False)
+
+
+# A writer writes a temporary file and renames it, in milliseconds; one older than this was
+# left by a writer that was killed in between, and nothing will ever rename it.
+STALE_WRITE_SECONDS = 60.0
+_swept: set[Path] = set()
+
+
+def sweep_stale_writes(folder: Path) -> None:
+    """Delete the temporary files killed writers left in a cache folder (once per process:
+    the first write to a folder pays for one listing of it)."""
+    if folder in _swept:
+        return
+    _swept.add(folder)
+    oldest = time.time() - STALE_WRITE_SECONDS
+    for _, _, item in _entries(folder):
+        with contextlib.suppress(OSError):  # renamed or deleted by its writer meanwhile
+            if item.suffix == ".tmp" and item.lstat().st_mtime < oldest:
+                item.unlink()
 
 
 # This process's running total of each cache's size, so a write needs no scan of the folder
@@ -84,7 +174,7 @@ def _entries(folder: Path) -> list[tuple[int, int, Path]]:
         if item.suffix not in _ENTRY_SUFFIXES:
             continue
         try:
-            status = item.stat()
+            status = item.lstat()  # a planted link is measured and deleted, never followed
         except OSError:  # deleted by another process since the listing
             continue
         found.append((status.st_mtime_ns, status.st_size, item))
@@ -168,4 +258,5 @@ def clear_caches() -> CacheReport:
         with contextlib.suppress(OSError):  # not empty: another process wrote meanwhile
             summary.path.rmdir()
         _estimated_sizes.pop(summary.path, None)
+        _verdicts.pop(summary.path, None)
     return report

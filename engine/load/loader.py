@@ -36,6 +36,7 @@ from .cache import (
     DeferredDocument,
     parse_cached,
     read_checked_knowledge_base,
+    retried_without_entries,
     write_checked_knowledge_base,
 )
 from .discovery import MANIFEST_FILE, digest_file, kb_digest, named_kb_files, resolve_roots
@@ -284,6 +285,11 @@ def inspect_knowledge_base(
 
 
 def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], list[CachedFile]]:
+    # problems found through the caches are confirmed without them before the files are blamed
+    return retried_without_entries(lambda: _inspect_once(directories), lambda found: found[1])
+
+
+def _inspect_once(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], list[Any]]:
     collected = _Collected()
     files: list[CachedFile] = []
     for root in directories:

@@ -8,19 +8,19 @@ distance is 54; this rule needs 70 or more"), by the engine's own :mod:`engine.r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
-from ..rules.matching import bind, failed_tests, is_number, pattern_accepts
+from ..rules.matching import failed_tests, is_number
 from ..schemas.base import Frozen
 from ..schemas.conditions import Atom, rule_branches
-from ..schemas.facts import FactRecord, Scalar
+from ..schemas.facts import Scalar
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import Report
 from ..schemas.results import RunResult
 from ..schemas.rules import FieldTest, Pattern, Spread, VariableOperand
+from .condition_search import FactIndex, Step, best_steps
 
-_MAX_CANDIDATES = 64
 _CLOSEST = 3
 
 
@@ -155,25 +155,17 @@ class ConditionWords:
 
 
 class _Checker:
-    def __init__(self, facts: tuple[FactRecord, ...], words: ConditionWords) -> None:
-        self.words = words  # below: a pattern only matches facts of its type (speeds coverage)
-        self.by_type: dict[str, list[FactRecord]] = {}
-        for fact in facts:
-            self.by_type.setdefault(fact.type, []).append(fact)
+    """Puts the steps of :func:`best_steps` in words, and the closest facts to a failed one."""
 
-    def matches(self, pattern: Pattern, bindings: Mapping[str, Any]) -> list[FactRecord]:
-        fact_type = pattern.fact_type
-        return [
-            fact
-            for fact in self.by_type.get(fact_type, ())
-            if pattern_accepts(pattern, fact_type, fact.fields, bindings)
-        ][:_MAX_CANDIDATES]
+    def __init__(self, index: FactIndex, words: ConditionWords) -> None:
+        self.index = index
+        self.words = words
 
     def closest(self, pattern: Pattern, bindings: Mapping[str, Any]) -> str:
         name = pattern.tests.get("name")
         if pattern.fact_type == "finding" and name is not None and name.equals is not None:
             return f"no rule concluded it (ask: --why-not {name.equals})"
-        same_type = self.by_type.get(pattern.fact_type, [])
+        same_type = self.index.by_type.get(pattern.fact_type, [])
         if not same_type:
             return f"there is no {pattern.fact_type} fact at all in this run"
         scored = []
@@ -203,116 +195,31 @@ class _Checker:
 
     def check(self, atoms: tuple[Atom, ...]) -> list[ConditionCheck]:
         """The author-order checks of the assignment that satisfies the longest prefix."""
-        best: list[ConditionCheck] = []
-        for checks in self._explore(atoms, 0, {}):
-            if _prefix(checks) > _prefix(best) or not best:
-                best = checks
-            if _prefix(best) == len(atoms):
-                break
-        return best
+        return [self.describe(step) for step in best_steps(self.index, atoms)]
 
-    def _explore(
-        self, atoms: tuple[Atom, ...], index: int, bindings: dict[str, Any]
-    ) -> Iterator[list[ConditionCheck]]:
-        if index == len(atoms):
-            yield []
-            return
-        atom = atoms[index]
-        path = ".".join(map(str, atom.path))
+    def describe(self, step: Step) -> ConditionCheck:
+        atom, bindings = step.atom, step.bindings
+        met = "met by " + ", ".join(fact.describe() for fact in step.facts)
         if atom.kind == "pattern":
-            pattern = atom.patterns[0]
-            found = self.matches(pattern, bindings)
-            text = self.words.pattern(pattern, bindings)
-            if not found:
-                failed = ConditionCheck(
-                    condition=text, path=path, held=False, detail=self.closest(pattern, bindings)
-                )
-                yield [failed, *self._rest(atoms, index + 1, bindings)]
-                return
-            for fact in found:
-                held = ConditionCheck(
-                    condition=text,
-                    path=path,
-                    held=True,
-                    detail=f"met by {fact.describe()}",
-                    facts=(fact.id,),
-                )
-                for rest in self._explore(atoms, index + 1, bind(pattern, fact.fields, bindings)):
-                    yield [held, *rest]
-            return
-        check = self._single(atom, bindings)
-        for rest in (
-            self._explore(atoms, index + 1, bindings)
-            if check.held
-            else iter([self._rest(atoms, index + 1, bindings)])
-        ):
-            yield [check, *rest]
-
-    def _single(self, atom: Atom, bindings: Mapping[str, Any]) -> ConditionCheck:
-        path = ".".join(map(str, atom.path))
-        if atom.kind == "not":
-            pattern = atom.patterns[0]
-            blocking = self.matches(pattern, bindings)
-            text = "no " + self.words.pattern(pattern, bindings)
-            if blocking:
-                return ConditionCheck(
-                    condition=text,
-                    path=path,
-                    held=False,
-                    detail=f"blocked by {blocking[0].describe()}",
-                    facts=(blocking[0].id,),
-                )
-            return ConditionCheck(condition=text, path=path, held=True, detail="no such fact")
-        texts = [self.words.pattern(pattern, bindings) for pattern in atom.patterns]
-        witnesses = [self.matches(pattern, bindings) for pattern in atom.patterns]
-        text = "some " + " and ".join(texts)
-        if all(witnesses):
-            return ConditionCheck(
-                condition=text,
-                path=path,
-                held=True,
-                detail="met by " + ", ".join(w[0].describe() for w in witnesses),
-                facts=tuple(w[0].id for w in witnesses),
-            )
-        missing = atom.patterns[[bool(w) for w in witnesses].index(False)]
+            text = self.words.pattern(atom.patterns[0], bindings)
+            detail = met if step.held else self.closest(atom.patterns[0], bindings)
+        elif atom.kind == "not":
+            text = "no " + self.words.pattern(atom.patterns[0], bindings)
+            detail = "no such fact" if step.held else f"blocked by {step.facts[0].describe()}"
+        else:
+            text = "some " + " and ".join(self.words.pattern(p, bindings) for p in atom.patterns)
+            if step.held:
+                detail = met
+            else:  # the closest facts to the first pattern nothing met
+                missing = next(p for p in atom.patterns if self.index.first(p, bindings) is None)
+                detail = self.closest(missing, bindings)
         return ConditionCheck(
-            condition=text, path=path, held=False, detail=self.closest(missing, bindings)
+            condition=text,
+            path=".".join(map(str, atom.path)),
+            held=step.held,
+            detail=detail,
+            facts=tuple(fact.id for fact in step.facts),
         )
-
-    def _rest(
-        self, atoms: tuple[Atom, ...], index: int, bindings: Mapping[str, Any]
-    ) -> list[ConditionCheck]:
-        """Conditions after a failure, each checked on its own with the bindings so far."""
-        checks = []
-        bindings = dict(bindings)
-        for atom in atoms[index:]:
-            if atom.kind == "pattern":
-                found = self.matches(atom.patterns[0], bindings)
-                if found:
-                    bindings = bind(atom.patterns[0], found[0].fields, bindings)
-                checks.append(
-                    ConditionCheck(
-                        condition=self.words.pattern(atom.patterns[0], bindings),
-                        path=".".join(map(str, atom.path)),
-                        held=bool(found),
-                        detail=f"met by {found[0].describe()}"
-                        if found
-                        else self.closest(atom.patterns[0], bindings),
-                        facts=(found[0].id,) if found else (),
-                    )
-                )
-            else:
-                checks.append(self._single(atom, bindings))
-        return checks
-
-
-def _prefix(checks: list[ConditionCheck]) -> int:
-    count = 0
-    for check in checks:
-        if not check.held:
-            break
-        count += 1
-    return count
 
 
 def _candidates(target: str, knowledge_base: KnowledgeBase) -> tuple[str, list[str]]:
@@ -334,7 +241,7 @@ def branch_checks(rule_id: str, run: RunResult, knowledge_base: KnowledgeBase) -
     located = knowledge_base.rule(rule_id)
     rule = located.value
     fired_branches = {f.branch for f in run.firings if f.rule == rule_id}
-    checker = _Checker(run.facts, ConditionWords(knowledge_base))
+    checker = _Checker(FactIndex(run.facts), ConditionWords(knowledge_base))
     results = []
     for index, atoms in enumerate(rule_branches(located)):
         checks = checker.check(atoms)

@@ -4,6 +4,7 @@ what-if.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -49,16 +50,30 @@ def comparison_for(report: Report, roots: KBRoots = None) -> CultureComparison |
 
 
 def batch(
-    input_path: Path, roots: KBRoots = None, workers: int = 1
-) -> tuple[int, Iterator[BatchResult]]:
-    """How many scenarios the input holds, and their results in input order as they come."""
-    from ..consult.batch import read_batch_input, run_batch
+    input_path: Path,
+    roots: KBRoots = None,
+    workers: int = 1,
+    *,
+    input_format: str | None = None,
+    output: Path | None = None,
+) -> tuple[int | None, Iterator[BatchResult]]:
+    """How many scenarios the input holds when that is known without reading it (a folder's
+    files; None for a JSONL or CSV stream), and their results in input order as they come.
 
-    items = read_batch_input(input_path)
+    The input is read as the results go (``-``: standard input, JSONL unless ``input_format``
+    says csv), so the first result comes before the input is read, and memory stays flat.
+    ``output``, the file the caller will write the results to, is refused if it would
+    overwrite the input.
+    """
+    from ..consult.batch import run_batch
+    from ..consult.batch_input import open_batch_input, refuse_output_over_input
+
+    refuse_output_over_input(input_path, output)
     directories = tuple(resolve_roots(roots))
-    compiled_knowledge_base(directories)  # fail on a broken KB before starting workers
+    compiled_knowledge_base(directories)  # fail on a broken KB before reading or forking
+    source = open_batch_input(input_path, input_format, sys.stdin.buffer)
     loader = partial(compiled_knowledge_base, directories)
-    return len(items), run_batch(items, loader, workers)
+    return source.total, run_batch(source.items, loader, workers)
 
 
 def explain_file(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import gc
 import json
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -14,7 +13,9 @@ from click.testing import CliRunner
 from conftest import SHIPPED_KB
 from synergy_compass.cli import cli
 from synergy_compass.engine.api import advise_file, compiled_knowledge_base
-from synergy_compass.engine.consult.batch import _start_worker, read_batch_input, run_batch
+from synergy_compass.engine.consult.batch import run_batch
+from synergy_compass.engine.consult.batch_input import BatchItem, open_batch_input
+from synergy_compass.engine.consult.batch_workers import run_in_workers
 from synergy_compass.engine.load.scenario import parse_scenario
 
 VALID = {
@@ -84,16 +85,29 @@ def test_batch_over_the_shipped_scenarios_matches_advise(tmp_path: Path, workers
         ]
 
 
+def _freeze_count(_item: BatchItem, _compiled: object) -> int:
+    return gc.get_freeze_count()
+
+
 def test_a_worker_freezes_its_own_process_and_the_caller_stays_as_it_was(mini_kb: Path) -> None:
     """A worker's KB lives as long as the worker, so the worker freezes it; the process that
     asked for the batch is a library's host and is left alone."""
     loader = partial(compiled_knowledge_base, mini_kb)
     before = (gc.isenabled(), gc.get_freeze_count())
-    with ProcessPoolExecutor(1, initializer=_start_worker, initargs=(loader,)) as pool:
-        in_worker = pool.submit(gc.get_freeze_count).result(timeout=120)
-    assert in_worker > before[1]
+    items = [BatchItem(source=str(n), content=b"") for n in range(3)]
+    in_workers = list(run_in_workers(items, loader, _freeze_count, _not_expected, workers=2))
+    assert len(in_workers) == 3
+    assert all(count > before[1] for count in in_workers)
     assert list(run_batch([], loader, workers=1)) == []
     assert (gc.isenabled(), gc.get_freeze_count()) == before
+
+
+def _not_expected(item: BatchItem, message: str) -> None:
+    raise AssertionError(f"{item.source}: {message}")
+
+
+def read_batch_input(source: Path) -> list[BatchItem]:
+    return list(open_batch_input(source).items)
 
 
 def test_csv_columns_for_the_version_2_fields(tmp_path: Path) -> None:

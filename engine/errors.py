@@ -122,15 +122,32 @@ class RunError(CompassError):
 class RunawayRulesError(RunError):
     """The rules kept triggering each other past the step limit."""
 
-    def __init__(self, step_limit: int, looping_rules: Sequence[str]) -> None:
+    def __init__(
+        self, step_limit: int, looping_rules: Sequence[str], how_limited: str = ""
+    ) -> None:
         self.step_limit = step_limit
         self.looping_rules = tuple(looping_rules)
+        limit = f" ({how_limited})" if how_limited else ""
         super().__init__(
-            f"the rules fired {step_limit} times without settling, so the run was stopped; "
-            f"these rules kept firing at the end: {', '.join(self.looping_rules)}. "
-            "Check that their conclusions do not re-create the conditions that trigger them, "
-            "or raise the limit with --step-limit if the knowledge base really needs more steps."
+            f"the rules fired {step_limit} times without settling, so the run was stopped"
+            f"{limit}; these rules kept firing at the end: {', '.join(self.looping_rules)}. "
+            "Check that their conclusions do not re-create the conditions that trigger them "
+            "and that their patterns share variables (a rule fires once per combination of "
+            "facts it matches), or raise the limit with --step-limit if the knowledge base "
+            "really needs more steps."
         )
+
+
+class MatchBoundError(RunError):
+    """One rule, or the run as a whole, built more partial matches than the match bound allows:
+    patterns that share no variable match every combination of their facts, which grows as
+    the product of the fact counts and would otherwise take all memory before any rule fires."""
+
+    def __init__(self, message: str, rule_id: str, count: int, limit: int) -> None:
+        self.rule_id = rule_id
+        self.count = count
+        self.limit = limit
+        super().__init__(message)
 
 
 class AuditStoreError(CompassError):

@@ -14,13 +14,16 @@ from .explain.report import explain
 from .run.compiler import CompiledKB
 from .run.garbage_collection import collection_paused
 from .run.input_facts import build_input_facts
-from .run.runner import run
+from .run.runner import MIN_STEP_LIMIT, run
 from .schemas.report import Report
 from .schemas.results import RunResult
 from .schemas.scenario import Scenario
 
-DEFAULT_STEP_LIMIT = 10_000
-"""Rule firings a run may make before it is stopped as a runaway (``RunawayRulesError``)."""
+DEFAULT_STEP_LIMIT = MIN_STEP_LIMIT
+"""The fewest rule firings a run may make before it is stopped as a runaway
+(``RunawayRulesError``). Given no limit (``step_limit=None``), a run's limit grows with the
+KB's rule branches and the scenario's facts from there (``run.runner.automatic_step_limit``);
+docs/kb-authoring.md explains it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,7 @@ class ExplainedRun:
 
 
 def explained_run(
-    scenario: Scenario, compiled: CompiledKB, step_limit: int = DEFAULT_STEP_LIMIT
+    scenario: Scenario, compiled: CompiledKB, step_limit: int | None = None
 ) -> ExplainedRun:
     """Run a scenario on a compiled KB and explain the run; the report also lists the words of
     the scenario's free text that name facts the form can hold (the KB's note-hint table).
@@ -51,8 +54,6 @@ def explained_run(
     return ExplainedRun(result, report.model_copy(update={"note_hints": hints}))
 
 
-def advise(
-    scenario: Scenario, compiled: CompiledKB, step_limit: int = DEFAULT_STEP_LIMIT
-) -> Report:
+def advise(scenario: Scenario, compiled: CompiledKB, step_limit: int | None = None) -> Report:
     """The diagnosis and staged plan for a scenario, with their explanations."""
     return explained_run(scenario, compiled, step_limit).report

@@ -8,10 +8,17 @@ cancellation (see :class:`TotalOrderStrategy`).
 from __future__ import annotations
 
 import bisect
+from operator import attrgetter
 from typing import Any
 
 from .experta_compat import Strategy
 from .experta_rules import PATTERN_PREFIX
+
+_BY_KEY = attrgetter("key")
+_ONE_BY_ONE = 16
+"""Up to this many activations added at once are inserted one by one; more are appended and
+the agenda sorted once. Each insertion shifts the list, so adding thousands one at a time (the
+first update of a large scenario) is quadratic; the sort is linear on the sorted part."""
 
 
 class TotalOrderStrategy(Strategy):  # type: ignore[misc]
@@ -44,6 +51,13 @@ class TotalOrderStrategy(Strategy):  # type: ignore[misc]
                 if activations[position] == activation:
                     del activations[position]
                     break
+        if len(added) > _ONE_BY_ONE:
+            for activation in added:
+                activation.key = self.key(activation)
+            activations.extend(added)
+            # keys are unique (a rule, a branch and its facts), so the order is that of insort
+            activations.sort(key=_BY_KEY)
+            return
         for activation in added:
             activation.key = self.key(activation)
             bisect.insort(activations, activation)

@@ -9,17 +9,38 @@ it becomes one more firing that supports the existing fact.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
-from ..errors import RunawayRulesError
+from ..errors import MatchBoundError, RunawayRulesError
 from ..rules.matching import pattern_accepts
 from ..schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
 from ..schemas.results import Firing, RunResult
 from .branches import CompiledBranch
 from .compiler import CompiledKB, make_fact
 from .experta_rules import PATTERN_PREFIX
+from .network_state import MatchBoundExceededError
 
 _LOOP_WINDOW = 50
+
+MIN_STEP_LIMIT = 10_000
+"""The automatic step limit is never lower than this many firings."""
+STEPS_PER_BRANCH_AND_FACT = 20
+"""The automatic step limit grows by this many firings per rule branch and per input fact."""
+
+
+def automatic_step_limit(compiled: CompiledKB, facts: InputFacts) -> int:
+    """The firings a run may make when no limit is given.
+
+    Conclusions are never retracted and a match fires once, so a run always ends; what the
+    limit stops is a run whose firings grow faster than the work it was given, the mark of
+    rules matching every combination of facts instead of the facts themselves. A large
+    knowledge base on a large scenario legitimately fires more (10,000 synthetic rules on
+    10,000 facts fire hundreds of thousands of times), so the limit grows with both; the
+    shipped KB on a real scenario stays at the minimum.
+    """
+    grown = STEPS_PER_BRANCH_AND_FACT * (len(compiled.branches) + len(facts.facts))
+    return max(MIN_STEP_LIMIT, grown)
 
 
 def _plain(value: Any) -> Scalar:
@@ -48,13 +69,71 @@ def _witnesses(
     return tuple(found)
 
 
-def run(compiled: CompiledKB, facts: InputFacts, step_limit: int) -> RunResult:
+def run(compiled: CompiledKB, facts: InputFacts, step_limit: int | None = None) -> RunResult:
     """Fire every rule that applies, in the strategy's total order; see module docs.
 
-    More than ``step_limit`` firings raise :class:`RunawayRulesError` (the default is the
-    pipeline's). The run uses the calling thread's engine (:meth:`CompiledKB.engine`), so
-    threads may run the same compiled KB at once.
+    More than ``step_limit`` firings raise :class:`RunawayRulesError` (None: the
+    :func:`automatic_step_limit`); a rule whose patterns match too many combinations of facts
+    raises :class:`MatchBoundError` (see :mod:`.network_state`). The run uses the calling
+    thread's engine (:meth:`CompiledKB.engine`), so threads may run the same compiled KB at once.
     """
+    try:
+        return _run(compiled, facts, step_limit)
+    except MatchBoundExceededError as exceeded:
+        raise _match_bound_error(compiled, exceeded) from None
+
+
+def _match_bound_error(compiled: CompiledKB, exceeded: MatchBoundExceededError) -> MatchBoundError:
+    branch = compiled.branches[exceeded.branch]
+    located = branch.expansion.located
+    patterns = [atom.patterns[0] for atom in branch.atoms if atom.kind == "pattern"]
+    described = "; ".join(
+        _pattern_text(pattern.fact_type, pattern.tests) for pattern in patterns[: exceeded.patterns]
+    )
+    scope = (
+        f"the run's bound of {exceeded.limit:,} matches held by all rules together"
+        if exceeded.per_run
+        else f"the bound of {exceeded.limit:,} partial matches per rule"
+    )
+    message = (
+        f"{located.location()}: rule {branch.rule_id!r} matched {exceeded.count:,} combinations "
+        f"of facts with its first {exceeded.patterns} patterns ({described}), past {scope}, "
+        "so the run was stopped before it used all memory. Patterns that share no variable "
+        "match every combination of their facts: join them with a variable (as: x in one, "
+        "x in the other), narrow them with field tests, or advise on fewer facts at a time."
+    )
+    return MatchBoundError(message, branch.rule_id, exceeded.count, exceeded.limit)
+
+
+def _pattern_text(fact_type: str, tests: Mapping[str, Any]) -> str:
+    """A pattern as it is written in YAML's flow style: ``person {rank: working}``."""
+
+    def test_text(test: Any) -> str:
+        written = test.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if set(written) == {"equals"}:
+            return str(written["equals"])
+        return "{" + ", ".join(f"{key}: {value}" for key, value in written.items()) + "}"
+
+    fields = ", ".join(f"{name}: {test_text(test)}" for name, test in sorted(tests.items()))
+    return f"{fact_type} {{{fields}}}"
+
+
+def _limit_and_why(
+    compiled: CompiledKB, facts: InputFacts, step_limit: int | None
+) -> tuple[int, str]:
+    """The run's step limit, and how it was set, for the message that stops a run."""
+    if step_limit is not None:
+        return step_limit, "the limit given"
+    why = (
+        f"the automatic limit: {STEPS_PER_BRANCH_AND_FACT} firings per rule branch and per "
+        f"input fact, here {len(compiled.branches):,} branches and {len(facts.facts):,} facts, "
+        f"and at least {MIN_STEP_LIMIT:,}"
+    )
+    return automatic_step_limit(compiled, facts), why
+
+
+def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> RunResult:
+    step_limit, how_limited = _limit_and_why(compiled, facts, given_limit)
     engine = compiled.engine()
     engine.reset()
     # One declare call: the input facts then enter the matcher together (DESIGN §5).
@@ -82,7 +161,8 @@ def run(compiled: CompiledKB, facts: InputFacts, step_limit: int) -> RunResult:
                 break
             if len(firings) >= step_limit:
                 recent = Counter(firing.rule for firing in firings[-_LOOP_WINDOW:])
-                raise RunawayRulesError(step_limit, [rule for rule, _ in recent.most_common(5)])
+                looping = [rule for rule, _ in recent.most_common(5)]
+                raise RunawayRulesError(step_limit, looping, how_limited)
             branch = index_of[(activation.rule.synergy_rule_index, activation.rule.synergy_branch)]
             rule = rules[branch.rule_index].value
             number = len(firings) + 1

@@ -46,6 +46,18 @@ from .vocabulary import (
 )
 from .vocabulary_descriptions import ACTION_DESCRIPTIONS, OBSERVATION_DESCRIPTIONS
 
+# The longest lists a scenario may hold. Each person, action or observation becomes a fact, and
+# a rule matches combinations of facts, so these keep a run's work and memory bounded (the
+# match bound in engine/run/network_state.py stops what gets past them); SECURITY.md lists them.
+# Shipped scenarios name at most 3 people a side; a whole delegation or department fits.
+MAX_PEOPLE = 1_000
+"""People on either side (``we.people``, ``they.people``)."""
+MAX_PARTIES = 100
+MAX_ACTIONS = 200
+"""Entries of ``we_are_doing``."""
+MAX_OBSERVATIONS = 200
+"""Entries of ``we_observe``."""
+
 
 def _country_code(value: object, info: ValidationInfo) -> str:
     """The ISO code of a written country, read by the knowledge base's resolver when the
@@ -132,7 +144,9 @@ class We(Frozen):
     organisation: str = Field(default="", description="Who we are, in a few words")
     role: str = Field(default="", description="Our role in this relationship, in our words")
     offer: str = Field(default="", description="What we offer them")
-    people: tuple[OurPerson, ...] = Field(default=(), description="Who is on our side")
+    people: tuple[OurPerson, ...] = Field(
+        default=(), max_length=MAX_PEOPLE, description="Who is on our side"
+    )
 
 
 class They(Frozen):
@@ -153,7 +167,7 @@ class They(Frozen):
         description="The culture the organisation works in, when it differs from the country "
         "(for example the parent company's culture in a multinational's subsidiary)",
     )
-    people: tuple[Person, ...] = ()
+    people: tuple[Person, ...] = Field(default=(), max_length=MAX_PEOPLE)
     preferences: tuple[Preference, ...] = Field(
         default=(), description="How they have told or shown us they like to work"
     )
@@ -255,7 +269,7 @@ class Scenario(Frozen):
     we: We
     they: They
     parties: tuple[Party, ...] = Field(
-        default=(), description="Other organisations that shape the case"
+        default=(), max_length=MAX_PARTIES, description="Other organisations that shape the case"
     )
     relationship: Relationship = Relationship()
     goal: Annotated[tuple[Goal, ...], BeforeValidator(_as_list), OrSingle()] = Field(
@@ -263,8 +277,10 @@ class Scenario(Frozen):
     )
     we_are_doing: tuple[
         Annotated[OurAction, BeforeValidator(_as_item), OrBareField("kind")], ...
-    ] = ()
-    we_observe: tuple[Annotated[Observed, BeforeValidator(_as_item), OrBareField("kind")], ...] = ()
+    ] = Field(default=(), max_length=MAX_ACTIONS)
+    we_observe: tuple[Annotated[Observed, BeforeValidator(_as_item), OrBareField("kind")], ...] = (
+        Field(default=(), max_length=MAX_OBSERVATIONS)
+    )
     dates: tuple[KeyDate, ...] = Field(
         default=(), description="Planned meetings, visits and deadlines"
     )

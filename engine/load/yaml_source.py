@@ -127,8 +127,10 @@ class _Builder:
                 f"the YAML tag {shorten(node.tag)!r} is not allowed",
                 "Only plain text, numbers, true/false, lists and mappings are accepted.",
             )
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # dates stay text: no schema needs a date object
+        if node.tag in _TEXT_TAGS:
+            # Dates stay text: no schema needs a date object. Text is most of a KB's values,
+            # and is the node's own value: the generic constructor took half of a parse.
+            return node.value
         try:
             return self.scalars.construct_object(node, deep=True)
         except (ValueError, TypeError, KeyError, AttributeError) as error:
@@ -144,6 +146,7 @@ class _Builder:
 _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
+_TEXT_TAGS = frozenset(("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"))
 
 
 def read_yaml(path: Path, display_path: str) -> YamlDocument:

@@ -34,6 +34,7 @@ class _Pauses:
         self.lock = threading.Lock()
         self.open = 0
         self.resume = False
+        self.process_claimed = False
 
     def enter(self) -> None:
         with self.lock:
@@ -46,7 +47,26 @@ class _Pauses:
         with self.lock:
             self.open -= 1
             if self.open == 0 and self.resume:
+                _promote_survivors(self.process_claimed)
                 gc.enable()
+
+
+def _promote_survivors(process_claimed: bool) -> None:
+    """Count what a paused block left alive as old, without walking it.
+
+    A paused block allocates many objects; the collector counts them, and the first allocation
+    after it is enabled again starts a collection that walks them all (10 ms after the CLI's
+    imports) to find that they are alive: a KB, modules, what a run keeps. ``freeze()`` moves
+    every tracked object out of the young generations and resets their count; ``unfreeze()``
+    at once puts them back in the oldest one, where the rare full collections still see them.
+    Once :func:`freeze_long_lived` has claimed the process, they are simply frozen too; in a
+    host process with frozen objects of its own (which unfreezing would thaw) nothing is done.
+    """
+    if process_claimed:
+        gc.freeze()
+    elif gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 _pauses = _Pauses()
@@ -72,4 +92,5 @@ def freeze_long_lived() -> None:
     process whose long-lived objects live until it exits: the CLI once its imports are done,
     a batch worker once its KB is built. A library call must never freeze its host process.
     """
+    _pauses.process_claimed = True
     gc.freeze()

@@ -86,6 +86,7 @@ def test_the_checks_are_listed_load_time_first_then_by_family() -> None:
         "rule-never-fires",
         "unsupported-advice",
         "duplicate-conditions",
+        "cross-product",
         "conflicting-advice",
         "negation-order",
         "lint-config",

@@ -373,22 +373,26 @@ def advise(
         prepared_by=prepared_by or "", prepared_for=prepared_for or "", logo=logo
     )
     audit_path = _audit_path(audit_db, no_audit=no_audit)
-    report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path)
-    if output_format == "pdf":
-        _write_pdf(_render_pdf(report, kb_root, branding, bool(appendix)), target, quiet=quiet)
-    elif output_format == "text" and target is None and _on_terminal():
-        _print_text_report(report, explain=explain)
-    else:
-        text = _render_report(
-            report,
-            output_format,
-            kb_root,
-            explain=explain,
-            trace=trace,
-            branding=branding,
-            appendix=bool(appendix),
-        )
-        _write(text, target, quiet=quiet)
+
+    def deliver(report: Report) -> None:
+        # Called before the run is recorded: advice that could not be written is not recorded.
+        if output_format == "pdf":
+            _write_pdf(_render_pdf(report, kb_root, branding, bool(appendix)), target, quiet=quiet)
+        elif output_format == "text" and target is None and _on_terminal():
+            _print_text_report(report, explain=explain)
+        else:
+            text = _render_report(
+                report,
+                output_format,
+                kb_root,
+                explain=explain,
+                trace=trace,
+                branding=branding,
+                appendix=bool(appendix),
+            )
+            _write(text, target, quiet=quiet)
+
+    _report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path, deliver)
     if recorded is not None and not quiet:
         click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
 
@@ -418,9 +422,7 @@ def _print_text_report(report: Report, *, explain: bool) -> None:
 def _audit_path(audit_db: Path | None, *, no_audit: bool) -> Path | None:
     if no_audit:
         return None
-    from .engine import audit
-
-    return audit_db or audit.default_path()
+    return audit_db or api.audit_database()
 
 
 def _render_report(
@@ -1266,28 +1268,82 @@ def audit_group() -> None:
     """Review the tamper-evident record of past advice runs."""
 
 
+def _kept_head(_context: click.Context, _parameter: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if len(value) != 64 or any(character not in "0123456789abcdef" for character in value):
+        raise click.BadParameter(
+            "give the whole head hash (64 hexadecimal characters), as `compass audit verify` "
+            "or the last line of `compass audit export` printed it"
+        )
+    return value
+
+
+_KEPT_HEAD = click.option(
+    "--head",
+    "kept_head",
+    metavar="HASH",
+    callback=_kept_head,
+    help="A head hash noted elsewhere earlier: the chain must still pass through it "
+    "(a chain cut back before it, or rewritten, fails).",
+)
+
+
+def _who(user: str | None, host: str | None) -> str:
+    """``user@host`` for a record that kept them; '-' for one written before they were."""
+    if user is None and host is None:
+        return "-"
+    return f"{user or '?'}@{host or '?'}"
+
+
 @audit_group.command(name="list")
 @_AUDIT_DB
 @_format_option("text", "json")
 def audit_list(audit_db: Path | None, output_format: str) -> None:
-    """List recorded runs, oldest first.
+    """List recorded runs, oldest first; exit 1 when a record cannot be read back (it is
+    listed, marked BROKEN).
 
     \b
     Examples:
       compass audit list
       compass audit list --audit-db team-audit.sqlite3 --format json
     """
-    from .engine import audit
-
-    runs = audit.list_runs(audit_db or audit.default_path())
+    runs = api.audit_runs(audit_db or api.audit_database())
     if output_format == "json":
         _echo_json(runs)
-        return
-    for run in runs:
+    else:
+        for run in runs:
+            advice = "BROKEN   " if run.problem else f"{run.recommendations:>2} advice"
+            click.echo(
+                f"{run.sequence:>5}  {run.run_id[:12]}  {run.recorded_at}  KB {run.kb_version}"
+                f"  {advice}  {_who(run.user, run.host)}  {run.scenario_title}"
+            )
+    broken = [run.sequence for run in runs if run.problem]
+    if broken:
         click.echo(
-            f"{run.sequence:>5}  {run.run_id[:12]}  {run.recorded_at}  KB {run.kb_version}"
-            f"  {run.recommendations:>2} advice  {run.scenario_title}"
+            f"warning: record(s) {', '.join(map(str, broken))} cannot be read back: their stored "
+            "data is not in the recorded format; `compass audit verify` checks the chain",
+            err=True,
         )
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+def _audit_facts(shown: Any) -> dict[str, Any]:
+    """What `audit show --format json` adds beside the report: the record's own facts."""
+    stored, summary = shown.stored, shown.summary
+    return {
+        "run_id": summary.run_id,
+        "sequence": summary.sequence,
+        "recorded_at": summary.recorded_at,
+        "tool_version": stored.tool_version,
+        "user": summary.user,
+        "host": summary.host,
+        "kb_layers": [layer.model_dump(mode="json") for layer in stored.layers],
+        "verified": shown.trusted,
+        "warning": shown.warning,
+        "scenario": stored.scenario.model_dump(mode="json"),
+    }
 
 
 @audit_group.command(name="show")
@@ -1296,48 +1352,84 @@ def audit_list(audit_db: Path | None, output_format: str) -> None:
 @_format_option("text", "json")
 @click.option("--explain", is_flag=True, help="Show the rules, facts and sources behind each item.")
 @_TRACE
+@_KEPT_HEAD
 def audit_show(
-    run_id: str, audit_db: Path | None, output_format: str, explain: bool, trace: bool
+    *,
+    run_id: str,
+    audit_db: Path | None,
+    output_format: str,
+    explain: bool,
+    trace: bool,
+    kept_head: str | None,
 ) -> None:
     """Show the report of recorded run RUN_ID (a unique prefix is enough), from the record alone.
+
+    The chain is checked first: a record it does not vouch for is shown under a WARNING line
+    and the command exits 1. JSON output has the record's facts (run id, time, tool version,
+    user, host, KB layers, the scenario as given) under "audit", beside the report's fields.
 
     \b
     Examples:
       compass audit show 3f2a9c
       compass audit show 3f2a9c --explain
+      compass audit show 3f2a9c --format json --trace
     """
-    from .engine import audit
-
-    stored = audit.load_run(audit_db or audit.default_path(), run_id)
+    shown = api.audit_show(audit_db or api.audit_database(), run_id, kept_head)
+    if shown.stored is None:
+        if shown.warning:
+            click.echo(shown.warning)
+        raise AuditStoreError(shown.problem)
+    stored = shown.stored
     if output_format == "json":
-        click.echo(render_json(stored.report, trace=trace), nl=False)
+        report = json.loads(render_json(stored.report, trace=trace))
+        facts = {"audit": _audit_facts(shown)}
+        click.echo(json.dumps(facts | report, indent=2, ensure_ascii=False))
     else:
+        if shown.warning:
+            click.echo(shown.warning + "\n")
         click.echo(
             f"Run {stored.summary.run_id}, recorded {stored.summary.recorded_at} "
-            f"by Synergy Compass {stored.tool_version}\n"
+            f"by Synergy Compass {stored.tool_version}"
         )
+        if stored.summary.user is not None or stored.summary.host is not None:
+            click.echo(f"Run by {_who(stored.summary.user, stored.summary.host)}")
+        for layer in stored.layers:
+            click.echo(
+                f"KB layer {layer.name} {layer.version} ({layer.digest[:12]}) at {layer.path}"
+            )
+        click.echo()
         _print_text_report(stored.report, explain=explain)
+    if not shown.trusted:
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
 @audit_group.command(name="verify")
 @_AUDIT_DB
 @_format_option("text", "json")
-def audit_verify(audit_db: Path | None, output_format: str) -> None:
+@_KEPT_HEAD
+def audit_verify(audit_db: Path | None, output_format: str, kept_head: str | None) -> None:
     """Check the hash chain; exit 1 naming the first altered, deleted or reordered record.
+
+    Note the head hash it prints somewhere the database's writers cannot change; later,
+    --head HASH checks that the chain still passes through it.
 
     \b
     Examples:
       compass audit verify
       compass audit verify --audit-db copy-from-laptop.sqlite3
+      compass audit verify --head 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     """
-    from .engine import audit
-
-    result = audit.verify(audit_db or audit.default_path())
+    result = api.audit_verify(audit_db or api.audit_database(), kept_head)
     if output_format == "json":
         _echo_json(result)
     elif result.intact:
+        kept = ""
+        if result.kept_head_sequence is not None:
+            since = result.records - result.kept_head_sequence
+            kept = f"; the kept head is record {result.kept_head_sequence}, {since} added since"
         click.echo(
-            f"{result.path}: {result.records} records, chain intact (head {result.head_hash[:16]})"
+            f"{result.path}: {result.records} records, chain intact (head {result.head_hash})"
+            + kept
         )
     else:
         where = (
@@ -1350,6 +1442,58 @@ def audit_verify(audit_db: Path | None, output_format: str) -> None:
         raise click.exceptions.Exit(EXIT_PROBLEMS)
 
 
+@audit_group.command(name="export")
+@_AUDIT_DB
+@_output_option("Write the JSON Lines to this file ('-': standard output, the default).")
+@_FORCE
+def audit_export(audit_db: Path | None, output: Path | None, force: bool) -> None:
+    """Write the chain as JSON Lines: one record a line, every stored field, then a trailer
+    line with the head hash; exit 1 when the chain does not verify (exported as stored).
+
+    Anyone can recompute the hashes from the export (SECURITY.md says how); keep the head
+    hash from the trailer somewhere the database's writers cannot change.
+
+    \b
+    Examples:
+      compass audit export -o audit-2026-12.jsonl
+      compass audit export | tail -1
+    """
+    target = _output_file(output, force=force)
+    with _opened_output(target) as handle:
+        result = api.audit_export(audit_db or api.audit_database(), handle.write)
+    if target is not None and not _quiet():
+        click.echo(f"wrote {target} ({result.records} records)", err=True)
+    if not result.intact:
+        click.echo(f"warning: the chain does not verify: {result.problem}", err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
+
+
+def _layer_lines(replay: Any) -> str:
+    """Each recorded KB layer then and now, for `audit replay`."""
+    if not replay.layers:
+        summary = replay.stored.summary
+        return (
+            f"The record names no KB layers (written before they were kept): KB digest "
+            f"{summary.kb_digest[:12]} then, {replay.current.kb.digest[:12]} now.\n\n"
+        )
+    lines = ["KB layers, then and now:"]
+    for change in replay.layers:
+        then, now = (change.digest_then or "")[:12], (change.digest_now or "")[:12]
+        what = {
+            "unchanged": f"unchanged ({now})",
+            "changed": f"CHANGED ({then} then, {now} now"
+            + (
+                f"; version {change.version_then} then, {change.version_now} now)"
+                if change.version_then != change.version_now
+                else ")"
+            ),
+            "not used now": f"NOT USED NOW ({then} then)",
+            "new": f"NEW ({now}, not in the recorded run)",
+        }[change.status]
+        lines.append(f"  {change.name}: {what}  {change.path_now or change.path_then}")
+    return "\n".join(lines) + "\n\n"
+
+
 @audit_group.command(name="replay")
 @click.argument("run_id")
 @_AUDIT_DB
@@ -1358,24 +1502,29 @@ def audit_verify(audit_db: Path | None, output_format: str) -> None:
 def audit_replay(
     run_id: str, audit_db: Path | None, kb_root: tuple[Path, ...] | None, output_format: str
 ) -> None:
-    """Re-run recorded run RUN_ID on the current knowledge base and show how the advice drifted.
+    """Re-run recorded run RUN_ID on today's version of the KB layers it used (the same
+    folders) and show which layer changed and how the advice drifted. --kb replays on other
+    folders instead (every layer, in order, as for `compass advise`).
 
     \b
     Examples:
       compass audit replay 3f2a9c
+      compass audit replay 3f2a9c --kb ./moved/my-extension
     """
-    from .engine import audit
     from .engine.render.explanations import render_diff_text
 
-    stored, _current, diff = api.audit_replay(audit_db or audit.default_path(), run_id, kb_root)
+    replay = api.audit_replay(audit_db or api.audit_database(), run_id, kb_root)
     if output_format == "json":
-        _echo_json(diff)
-    else:
-        recorded = (
-            f"run {stored.summary.run_id[:12]} (KB {stored.summary.kb_version}, "
-            f"{stored.summary.kb_digest[:12]})"
+        layers = [change.model_dump(mode="json") for change in replay.layers]
+        diff = replay.diff.model_dump(mode="json")
+        click.echo(
+            json.dumps({"run_id": replay.stored.summary.run_id, "layers": layers} | diff, indent=2)
         )
-        click.echo(render_diff_text(diff, recorded, "the current knowledge base"), nl=False)
+        return
+    summary = replay.stored.summary
+    recorded = f"run {summary.run_id[:12]} (KB {summary.kb_version}, {summary.kb_digest[:12]})"
+    click.echo(_layer_lines(replay), nl=False)
+    click.echo(render_diff_text(replay.diff, recorded, "the current knowledge base"), nl=False)
 
 
 def main() -> None:

@@ -167,15 +167,14 @@ def test_replay_shows_drift_against_the_current_kb(
 ) -> None:
     path = tmp_path / "a.sqlite3"
     run = record(path, report)[0]
-    _stored, _current, unchanged = audit_replay(path, run.run_id, MINI_KB)
-    assert unchanged.unchanged
+    assert audit_replay(path, run.run_id, MINI_KB).diff.unchanged
     changed_kb = broken_kb(  # type: ignore[operator]
         "extra.yaml",
         "rules:\n  - id: push\n    title: Push\n    rationale: R\n    sources: [test-source]\n"
         "    topic: time\n    when: [{goal: {kind: expand_scope}}]\n"
         "    then: {support: {push-hard: 0.9}}\n",
     )
-    _stored, _current, drift = audit_replay(path, run.run_id, changed_kb)
+    drift = audit_replay(path, run.run_id, changed_kb).diff
     # advised against before; the new rule lifts it above zero, but the observed 'no decision'
     # behind 'Be patient' sets it aside
     assert [

@@ -65,15 +65,6 @@ def _run_or_404(run_id: str) -> tuple[Path, Any]:
     return path, found[0]
 
 
-def _trusted(verification: Any, sequence: int) -> bool:
-    """Whether the chain vouches for the record at ``sequence``: it does for every record
-    before the first broken one, and for none when only the head was altered."""
-    if verification.intact:
-        return True
-    first_bad = verification.first_bad_sequence
-    return first_bad is not None and sequence < first_bad
-
-
 @audit.get("/audit/<run_id>")
 def show_run(run_id: str) -> str:
     path, summary = _run_or_404(run_id)
@@ -81,7 +72,7 @@ def show_run(run_id: str) -> str:
     context: dict[str, Any] = {
         "summary": summary,
         "verification": verification,
-        "trusted": _trusted(verification, summary.sequence),
+        "trusted": verification.vouches_for(summary.sequence),
     }
     try:
         stored = api.audit_run(path, summary.run_id)
@@ -108,5 +99,13 @@ def verify() -> str:
 @audit.post("/audit/<run_id>/replay")
 def replay(run_id: str) -> str:
     path, summary = _run_or_404(run_id)
-    stored, current, diff = api.audit_replay(path, summary.run_id, workspace().kb_roots)
-    return render_template("audit_replay.html", stored=stored, current=current, diff=diff)
+    # Today's version of the layers the run used, as `compass audit replay` does; a record
+    # from before layers were kept replays on the workspace's KB.
+    replayed = api.audit_replay(path, summary.run_id, old_record_kb=workspace().kb_roots)
+    return render_template(
+        "audit_replay.html",
+        stored=replayed.stored,
+        current=replayed.current,
+        diff=replayed.diff,
+        layers=replayed.layers,
+    )

@@ -13,6 +13,7 @@ from ..errors import (
     CompassError,
     InputError,
     KnowledgeBaseError,
+    MatchBoundError,
     RunawayRulesError,
     RunError,
     ScenarioError,
@@ -25,9 +26,12 @@ from ..run.compiler import CompiledKB, compile_knowledge_base
 from ..schemas.report import Report
 from ..schemas.scenario import Scenario
 from .auditing import (
+    audit_database,
+    audit_export,
     audit_replay,
     audit_run,
     audit_runs,
+    audit_show,
     audit_verify,
 )
 from .authoring import (
@@ -75,6 +79,7 @@ __all__ = [
     "InputError",
     "KBRoots",
     "KnowledgeBaseError",
+    "MatchBoundError",
     "Report",
     "RunError",
     "RunawayRulesError",
@@ -83,9 +88,12 @@ __all__ = [
     "advise",
     "advise_and_record",
     "advise_file",
+    "audit_database",
+    "audit_export",
     "audit_replay",
     "audit_run",
     "audit_runs",
+    "audit_show",
     "audit_verify",
     "batch",
     "cache_info",

@@ -5,7 +5,7 @@ scenarios, advising, recording a run, the tool's version, the config file and ne
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,19 +113,37 @@ def advise_and_record(
     kb_root: KBRoots = None,
     step_limit: int = DEFAULT_STEP_LIMIT,
     audit_path: Path | None = None,
+    deliver: Callable[[Report], object] | None = None,
 ) -> tuple[Report, RunSummary | None]:
     """Advise on a scenario file, or on a scenario already validated (the interview's), and
-    append the run to the audit store at ``audit_path`` (None: do not record)."""
+    append the run to the audit store at ``audit_path`` (None: do not record) with the KB
+    layers it used, the user and the host (see :mod:`engine.audit.provenance`).
+
+    ``deliver`` is given the report before the run is recorded: the record says advice was
+    given, so when writing it out fails, nothing is recorded."""
     if isinstance(scenario_path, Scenario):
         scenario = scenario_path
     else:
         scenario = read_scenario(scenario_path, kb_root).scenario
-    report = advise(scenario, compiled_knowledge_base(kb_root), step_limit)
+    compiled = compiled_knowledge_base(kb_root)
+    report = advise(scenario, compiled, step_limit)
+    if deliver is not None:
+        deliver(report)
     if audit_path is None:
         return report, None
     from .. import audit
 
-    return report, audit.record_run(audit_path, scenario, report, tool_version())
+    loaded = compiled.knowledge_base
+    recorded = audit.record_run(
+        audit_path,
+        scenario,
+        report,
+        tool_version(),
+        layers=audit.kb_layers(loaded.roots, loaded.digest),
+        user=audit.run_by(),
+        host=audit.run_on(),
+    )
+    return report, recorded
 
 
 def new_scenario(example: str | None = None) -> str:

@@ -1,40 +1,38 @@
-"""The audit record: every advice run, in an embedded SQLite database, as a hash chain.
-
-Each record holds the run id and time, the tool and knowledge-base versions and digests, the
-normalised scenario and the full report with its explanations. Its hash covers all of that and
-the previous record's hash, so altering, deleting or reordering any record breaks the chain at
-that point, and ``verify`` names it. A chain detects changes; it cannot stop someone who rewrites
-the whole file (see SECURITY.md for what would: exporting the head hash elsewhere, signing).
+"""The audit database: one SQLite file holding the records and the chain's head.
 
 Writers take SQLite's write lock before reading the chain head (``BEGIN IMMEDIATE``), so
 concurrent processes append one after another and no record is lost; a writer killed mid-way
 leaves the last committed state, which still verifies.
+
+Format version 2 adds the provenance columns (KB layers, user, host). A version-1 file is read
+as it is (those columns read as empty) and upgraded in place by the first run recorded in it,
+under the write lock; its old records keep their hashes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
 from pydantic import ValidationError
 
-from .errors import AuditStoreError
-from .explain.report import scenario_digest
-from .schemas.base import Frozen
-from .schemas.report import Report
-from .schemas.scenario import Scenario
+from ..errors import AuditStoreError
+from ..explain.report import scenario_digest
+from ..schemas.report import Report
+from ..schemas.scenario import Scenario
+from .provenance import KBLayer
+from .records import GENESIS, HASHED_FIELDS, PROVENANCE_FIELDS, RunSummary, StoredRun, record_hash
 
 FORMAT = "synergy-compass-audit"
-FORMAT_VERSION = "1"
-GENESIS = "0" * 64
+FORMAT_VERSION = "2"
+_READABLE_VERSIONS = ("1", FORMAT_VERSION)
 ENVIRONMENT_VARIABLE = "COMPASS_AUDIT_DB"
 _TIMEOUT_SECONDS = 60.0
 
@@ -53,50 +51,12 @@ CREATE TABLE IF NOT EXISTS runs (
     scenario_json TEXT NOT NULL,
     report_json TEXT NOT NULL,
     previous_hash TEXT NOT NULL,
-    record_hash TEXT NOT NULL
+    record_hash TEXT NOT NULL,
+    kb_layers_json TEXT,
+    run_by TEXT,
+    run_on TEXT
 );
 """
-_FIELDS = (
-    "sequence",
-    "run_id",
-    "recorded_at",
-    "tool_version",
-    "kb_name",
-    "kb_version",
-    "kb_digest",
-    "scenario_title",
-    "scenario_digest",
-    "scenario_json",
-    "report_json",
-    "previous_hash",
-)
-
-
-class RunSummary(Frozen):
-    sequence: int
-    run_id: str
-    recorded_at: str
-    scenario_title: str
-    kb_version: str
-    kb_digest: str
-    recommendations: int
-
-
-class StoredRun(Frozen):
-    summary: RunSummary
-    tool_version: str
-    scenario: Scenario
-    report: Report
-
-
-class Verification(Frozen):
-    path: str
-    records: int
-    intact: bool
-    first_bad_sequence: int | None = None
-    first_bad_run_id: str | None = None
-    problem: str = ""
-    head_hash: str = GENESIS
 
 
 def default_path() -> Path:
@@ -107,24 +67,30 @@ def default_path() -> Path:
     return platformdirs.user_data_path("synergy-compass") / "audit.sqlite3"
 
 
-def record_hash(row: dict[str, object]) -> str:
-    """The hash of one record: every field, including the previous record's hash."""
-    canonical = json.dumps([row[name] for name in _FIELDS], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+_WRITE_ADVICE = (
+    "free some space or make the folder writable, record elsewhere with --audit-db PATH "
+    "(or COMPASS_AUDIT_DB), or run with --no-audit"
+)
 
 
 def _create_private(path: Path) -> None:
     # Reports describe clients' situations: only the owner may read the file.
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return
+    except OSError as error:
+        raise AuditStoreError(
+            f"{path}: cannot create the audit database ({error.strerror or error}); "
+            + _WRITE_ADVICE
+        ) from error
     os.close(descriptor)
 
 
 @contextmanager
-def _connect(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
+def connect(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
+    """An open audit database whose format was checked (set up first when new)."""
     if not path.exists():
         if not create:
             raise AuditStoreError(
@@ -137,11 +103,27 @@ def _connect(path: Path, *, create: bool) -> Iterator[sqlite3.Connection]:
             db.execute("PRAGMA busy_timeout = 60000")
             _check_format(db, path)
             yield db
+    except sqlite3.OperationalError as error:
+        if create:  # a writer: the file was usable, the write was not
+            raise _write_failed(path, error) from error
+        raise _unusable(path, error) from error
     except sqlite3.DatabaseError as error:
-        raise AuditStoreError(
-            f"{path}: not a usable Synergy Compass audit database ({error}); "
-            "check the path, or move the damaged file aside and start a new one"
-        ) from error
+        raise _unusable(path, error) from error
+
+
+def _unusable(path: Path, error: sqlite3.Error) -> AuditStoreError:
+    return AuditStoreError(
+        f"{path}: not a usable Synergy Compass audit database ({error}); "
+        "check the path, or move the damaged file aside and start a new one"
+    )
+
+
+def _write_failed(path: Path, error: sqlite3.Error) -> AuditStoreError:
+    # SQLite names the cause ("database or disk is full", "attempt to write a readonly
+    # database", "disk I/O error"); that is what the user must see, with what to do.
+    if "file is not a database" in str(error) or "malformed" in str(error):
+        return _unusable(path, error)
+    return AuditStoreError(f"{path}: could not record the run ({error}); " + _WRITE_ADVICE)
 
 
 def _check_format(db: sqlite3.Connection, path: Path) -> None:
@@ -150,31 +132,69 @@ def _check_format(db: sqlite3.Connection, path: Path) -> None:
         # A new store (or one a writer has just created and is setting up): set it up here.
         # The statements are idempotent, and the write lock orders concurrent set-ups.
         db.execute("BEGIN IMMEDIATE")
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-        db.execute(
-            "INSERT OR IGNORE INTO meta VALUES ('format', ?), ('version', ?), "
-            "('head_sequence', '0'), ('head_hash', ?)",
-            (FORMAT, FORMAT_VERSION, GENESIS),
-        )
-        db.execute("COMMIT")
+        try:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('format', ?), ('version', ?), "
+                "('head_sequence', '0'), ('head_hash', ?)",
+                (FORMAT, FORMAT_VERSION, GENESIS),
+            )
+            db.execute("COMMIT")
+        finally:
+            _roll_back(db)
         return
     meta = dict(db.execute("SELECT key, value FROM meta").fetchall()) if "meta" in tables else {}
     if meta.get("format") != FORMAT or "runs" not in tables:
         raise AuditStoreError(f"{path}: this SQLite file is not a Synergy Compass audit database")
-    if meta.get("version") != FORMAT_VERSION:
+    if meta.get("version") not in _READABLE_VERSIONS:
         raise AuditStoreError(
-            f"{path}: audit format version {meta.get('version')} is not "
-            f"supported (this tool reads version {FORMAT_VERSION})"
+            f"{path}: audit format version {meta.get('version')} is not supported (this "
+            f"tool reads versions {', '.join(_READABLE_VERSIONS)}); use a newer Synergy Compass"
         )
 
 
-def record_run(path: Path, scenario: Scenario, report: Report, tool_version: str) -> RunSummary:
-    """Append one run to the chain and return its summary."""
-    with _connect(path, create=True) as db:
+def _roll_back(db: sqlite3.Connection) -> None:
+    # After a failed write SQLite may have rolled back already; a second ROLLBACK would raise
+    # "cannot rollback - no transaction is active" over the error that matters.
+    if db.in_transaction:
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Add the provenance columns to a version-1 store (under the caller's write lock)."""
+    (version,) = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    if version == FORMAT_VERSION:
+        return
+    present = _present(db)
+    for column in PROVENANCE_FIELDS:
+        if column not in present:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {column} TEXT")
+    db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (FORMAT_VERSION,))
+
+
+def record_run(
+    path: Path,
+    scenario: Scenario,
+    report: Report,
+    tool_version: str,
+    *,
+    layers: Sequence[KBLayer] = (),
+    user: str | None = None,
+    host: str | None = None,
+) -> RunSummary:
+    """Append one run to the chain and return its summary.
+
+    ``layers``, ``user`` and ``host`` are the run's provenance (see :mod:`.provenance`); a run
+    recorded with none of them is hashed as records were before provenance was kept.
+    """
+    provenance = bool(layers) or user is not None or host is not None
+    with connect(path, create=True) as db:
         db.execute("BEGIN IMMEDIATE")
         try:
+            _upgrade(db)
             head = dict(
                 db.execute(
                     "SELECT key, value FROM meta WHERE key IN ('head_sequence', 'head_hash')"
@@ -193,21 +213,28 @@ def record_run(path: Path, scenario: Scenario, report: Report, tool_version: str
                 "scenario_json": scenario.model_dump_json(),
                 "report_json": report.model_dump_json(),
                 "previous_hash": head["head_hash"],
+                "kb_layers_json": (
+                    json.dumps([layer.model_dump(mode="json") for layer in layers])
+                    if provenance
+                    else None
+                ),
+                "run_by": user,
+                "run_on": host,
             }
             digest = record_hash(row)
+            names = (*HASHED_FIELDS, *PROVENANCE_FIELDS)
             db.execute(
-                f"INSERT INTO runs ({', '.join(_FIELDS)}, record_hash) "
-                f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})",
-                [*(row[name] for name in _FIELDS), digest],
+                f"INSERT INTO runs ({', '.join(names)}, record_hash) "
+                f"VALUES ({', '.join('?' * (len(names) + 1))})",
+                [*(row[name] for name in names), digest],
             )
             db.execute(
                 "UPDATE meta SET value = ? WHERE key = 'head_sequence'", (str(row["sequence"]),)
             )
             db.execute("UPDATE meta SET value = ? WHERE key = 'head_hash'", (digest,))
             db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+        finally:
+            _roll_back(db)
     return RunSummary(
         sequence=int(str(row["sequence"])),
         run_id=str(row["run_id"]),
@@ -216,16 +243,44 @@ def record_run(path: Path, scenario: Scenario, report: Report, tool_version: str
         kb_version=report.kb.version,
         kb_digest=report.kb.digest,
         recommendations=len(report.recommendations),
+        user=user,
+        host=host,
     )
 
 
-_SUMMARY_COLUMNS = (
-    "sequence, run_id, recorded_at, scenario_title, kb_version, kb_digest, "
-    "json_array_length(report_json, '$.recommendations')"
+def _present(db: sqlite3.Connection) -> set[str]:
+    return {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+
+
+def columns(db: sqlite3.Connection, names: Sequence[str]) -> str:
+    """A select list of ``names``; a provenance column a version-1 store lacks reads NULL."""
+    present = _present(db)
+    return ", ".join(name if name in present else f"NULL AS {name}" for name in names)
+
+
+# Counting the advice is done by SQLite, without parsing each report in Python; a report that
+# is not JSON (an altered record) counts as NULL instead of stopping the whole listing.
+_SUMMARY_NAMES = (
+    "sequence",
+    "run_id",
+    "recorded_at",
+    "scenario_title",
+    "kb_version",
+    "kb_digest",
+    "run_by",
+    "run_on",
 )
+_ADVICE_COUNT = (
+    "CASE WHEN json_valid(report_json) THEN json_array_length(report_json, '$.recommendations') END"
+)
+_READABLE = "json_valid(scenario_json) AND (kb_layers_json IS NULL OR json_valid(kb_layers_json))"
 
 
-def _summary(row: tuple[object, ...]) -> RunSummary:
+def _summary(row: Sequence[object]) -> RunSummary:
+    count, readable = row[8], row[9]
+    problem = ""
+    if count is None or not readable:
+        problem = "its stored scenario, report or KB layers are not in the recorded format"
     return RunSummary(
         sequence=int(str(row[0])),
         run_id=str(row[1]),
@@ -233,22 +288,36 @@ def _summary(row: tuple[object, ...]) -> RunSummary:
         scenario_title=str(row[3]),
         kb_version=str(row[4]),
         kb_digest=str(row[5]),
-        recommendations=int(str(row[6] or 0)),
+        user=None if row[6] is None else str(row[6]),
+        host=None if row[7] is None else str(row[7]),
+        recommendations=int(str(count or 0)),
+        problem=problem,
     )
 
 
+def _summary_select(db: sqlite3.Connection) -> str:
+    readable = _READABLE if "kb_layers_json" in _present(db) else "json_valid(scenario_json)"
+    return f"{columns(db, _SUMMARY_NAMES)}, {_ADVICE_COUNT}, {readable}"
+
+
 def list_runs(path: Path) -> list[RunSummary]:
-    """Every recorded run, oldest first."""
-    with _connect(path, create=False) as db:
-        rows = db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM runs ORDER BY sequence").fetchall()
+    """Every recorded run, oldest first; a record that cannot be read back is listed with
+    its ``problem`` rather than stopping the list."""
+    with connect(path, create=False) as db:
+        rows = db.execute(f"SELECT {_summary_select(db)} FROM runs ORDER BY sequence").fetchall()
     return [_summary(row) for row in rows]
 
 
-def load_run(path: Path, run_id: str) -> StoredRun:
-    """One run by its id (or a unique prefix of it), rebuilt from the record alone."""
-    with _connect(path, create=False) as db:
+def find_run(path: Path, run_id: str) -> RunSummary:
+    """The summary of the one run whose id starts with ``run_id``."""
+    return _find(path, run_id)[0]
+
+
+def _find(path: Path, run_id: str) -> tuple[RunSummary, tuple[object, ...]]:
+    with connect(path, create=False) as db:
+        extra = columns(db, ("tool_version", "scenario_json", "report_json", "kb_layers_json"))
         rows = db.execute(
-            f"SELECT {_SUMMARY_COLUMNS}, tool_version, scenario_json, report_json FROM runs "
+            f"SELECT {_summary_select(db)}, {extra} FROM runs "
             "WHERE substr(run_id, 1, length(?)) = ? ORDER BY sequence",
             (run_id, run_id),
         ).fetchall()
@@ -257,60 +326,24 @@ def load_run(path: Path, run_id: str) -> StoredRun:
         raise AuditStoreError(
             f"{path}: {found} with an id starting {run_id!r}; `compass audit list` shows the ids"
         )
-    row = rows[0]
+    return _summary(rows[0]), tuple(rows[0][10:])
+
+
+def load_run(path: Path, run_id: str) -> StoredRun:
+    """One run by its id (or a unique prefix of it), rebuilt from the record alone."""
+    summary, (tool_version, scenario_json, report_json, layers_json) = _find(path, run_id)
     try:
+        layers = json.loads(str(layers_json)) if layers_json is not None else []
         return StoredRun(
-            summary=_summary(row),
-            tool_version=str(row[7]),
-            scenario=Scenario.model_validate_json(str(row[8])),
-            report=Report.model_validate_json(str(row[9])),
+            summary=summary,
+            tool_version=str(tool_version),
+            scenario=Scenario.model_validate_json(str(scenario_json)),
+            report=Report.model_validate_json(str(report_json)),
+            layers=tuple(KBLayer.model_validate(layer) for layer in layers),
         )
-    except (ValidationError, ValueError) as error:
+    except (ValidationError, ValueError, TypeError) as error:
         raise AuditStoreError(
-            f"{path}: record {row[0]} (run {row[1]}) cannot be read back: its stored scenario or "
-            "report is not in the recorded format, so it was altered or written by another "
-            "version; `compass audit verify` checks the chain"
+            f"{path}: record {summary.sequence} (run {summary.run_id}) cannot be read back: its "
+            "stored scenario, report or KB layers are not in the recorded format, so it was "
+            "altered or written by another version; `compass audit verify` checks the chain"
         ) from error
-
-
-def verify(path: Path) -> Verification:
-    """Walk the chain: each record's hash, its link to the one before, and the head."""
-    with _connect(path, create=False) as db:
-        columns = ", ".join((*_FIELDS, "record_hash"))
-        rows = db.execute(f"SELECT {columns} FROM runs ORDER BY rowid").fetchall()
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    previous, expected_sequence = GENESIS, 1
-    for values in rows:
-        row = dict(zip((*_FIELDS, "record_hash"), values, strict=True))
-        problem = ""
-        if row["sequence"] != expected_sequence:
-            problem = (
-                f"expected record {expected_sequence} here but found record "
-                f"{row['sequence']}: a record was deleted or the order changed"
-            )
-        elif row["previous_hash"] != previous:
-            problem = (
-                "its link to the previous record does not match: records were removed, "
-                "reordered or altered"
-            )
-        elif record_hash(row) != row["record_hash"]:
-            problem = "its content does not match its hash: the record was altered"
-        if problem:
-            return Verification(
-                path=str(path),
-                records=len(rows),
-                intact=False,
-                first_bad_sequence=int(row["sequence"]),
-                first_bad_run_id=str(row["run_id"]),
-                problem=problem,
-            )
-        previous, expected_sequence = str(row["record_hash"]), expected_sequence + 1
-    if meta.get("head_hash") != previous or meta.get("head_sequence") != str(len(rows)):
-        return Verification(
-            path=str(path),
-            records=len(rows),
-            intact=False,
-            problem="the chain head does not match the last record: records "
-            "at the end were deleted or the head was altered",
-        )
-    return Verification(path=str(path), records=len(rows), intact=True, head_hash=previous)

@@ -33,6 +33,40 @@ def _normalised(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
+# str.lower() maps dotted capital I to two characters (re: one, 'i'), and a final sigma to its
+# own letter (re: the same letter as sigma).
+_BEFORE_FOLDING = str.maketrans({"\u0130": "i"})
+_AFTER_FOLDING = str.maketrans({"\u03c2": "\u03c3"})
+
+
+def folded(text: str) -> str:
+    """Text with each character in one form for all the characters an IGNORECASE pattern takes
+    as the same (those with the same lower case, or the same upper case once lowered: long s and
+    's'; lowered again, as the upper case of sharp s is 'SS'), so a word such a pattern finds in
+    a text is a substring of the text once both are folded (the converse need not hold)."""
+    return text.translate(_BEFORE_FOLDING).lower().upper().lower().translate(_AFTER_FOLDING)
+
+
+@lru_cache(maxsize=1024)
+def _clues(phrases: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The folded longest word of each phrase: text without any of them cannot match the
+    row's pattern. None when a phrase is all wildcards, which any text may match."""
+    clues = []
+    for phrase in phrases:
+        words = [word for word in re.split(_JOINER, _normalised(phrase)) if word != "*"]
+        if not words:
+            return None
+        clues.append(folded(max(words, key=len)))
+    return tuple(clues)
+
+
+def _may_match(phrases: tuple[str, ...], folded_text: str) -> bool:
+    # Compiling every row's pattern cost a cold start 90 ms; a substring test rules out
+    # nearly every row before its pattern is needed.
+    clues = _clues(phrases)
+    return clues is None or any(clue in folded_text for clue in clues)
+
+
 @lru_cache(maxsize=1024)
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One search for all phrases of a row, whole words only, any case; longer phrases are
@@ -88,12 +122,16 @@ def find_note_hints(scenario: Scenario, table: Sequence[PhraseHint]) -> tuple[No
     earlier in the text already names adds nothing and is left out: 'slipped' and 'our
     delivery was late' make one hint, whose alternatives say whose delay it may be."""
     texts = list(free_texts(scenario))
+    folded_texts = [folded(_normalised(text)) for _, _, text in texts]
     matches: list[tuple[tuple[int, int], PhraseHint, str, str]] = []
     for row in table:
         look_in = {resolve_field(path).path for path in row.look_in}
-        pattern = _pattern(row.phrases)
         for position, (field, where, text) in enumerate(texts):
-            match = pattern.search(_normalised(text)) if not look_in or field in look_in else None
+            if look_in and field not in look_in:
+                continue
+            if not _may_match(row.phrases, folded_texts[position]):
+                continue
+            match = _pattern(row.phrases).search(_normalised(text))
             if match:
                 phrase = text[match.start() : match.end()]
                 matches.append(((position, match.start()), row, phrase, where))

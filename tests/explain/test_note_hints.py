@@ -4,6 +4,7 @@ their field, and silent once the scenario states the fact."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 from note_hints_support import flagged_phrases, shipped_table
 from synergy_compass.engine.api import advise_file, batch
-from synergy_compass.engine.explain.note_hints import find_note_hints
+from synergy_compass.engine.explain import note_hints
+from synergy_compass.engine.explain.note_hints import find_note_hints, folded
 from synergy_compass.engine.load.scenario import load_scenario
 from synergy_compass.engine.render.documents import render_html, render_markdown
 from synergy_compass.engine.render.text import render_json, render_text
@@ -19,6 +21,7 @@ from synergy_compass.engine.schemas.note_hints import NoteHint, PhraseHint
 from synergy_compass.engine.schemas.scenario import Scenario
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+SCENARIOS = REPOSITORY / "kb" / "scenarios"
 
 WORKS_COUNCIL = PhraseHint.model_validate(
     {
@@ -246,3 +249,27 @@ def test_the_reports_show_the_hints(kb_with_notes: tuple[Path, Path]) -> None:
     assert quiet.note_hints == ()
     assert "FROM YOUR NOTES" not in render_text(quiet)
     assert "From your notes" not in render_markdown(quiet, None)
+
+
+def test_folding_keeps_every_letter_an_ignorecase_pattern_takes_as_the_same() -> None:
+    """The substring test that spares compiling most rows' patterns must never rule out a
+    match: every pair of cased characters re's IGNORECASE matches folds to the same text."""
+    cased = "".join(
+        character
+        for character in map(chr, range(0x30000))
+        if character.lower() != character or character.upper() != character
+    )
+    for character in cased:
+        for found in re.findall(re.escape(character), cased, re.IGNORECASE):
+            assert folded(found) == folded(character), (hex(ord(character)), hex(ord(found)))
+
+
+def test_the_substring_test_rules_out_no_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = shipped_table()
+    tricky = "Their \u017fales team at the \u0130stanbul office; a fam\u0131ly-owned FIRM, \u03a3\u039f\u03a6\u0399\u0391"
+    scenarios = [load_scenario(path).scenario for path in sorted(SCENARIOS.glob("*.yaml"))]
+    scenarios += [scenario(notes=tricky + " " + " ".join(row.phrases).upper()) for row in table]
+    quick = [find_note_hints(each, table) for each in scenarios]
+    monkeypatch.setattr(note_hints, "_may_match", lambda *_: True)
+    assert quick == [find_note_hints(each, table) for each in scenarios]
+    assert any(quick)

@@ -77,9 +77,10 @@ def _create_private(path: Path) -> None:
     # Reports describe clients' situations: only the owner may read the file.
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:  # another writer created it first: it sets it up
+            return
     except OSError as error:
         raise AuditStoreError(
             f"{path}: cannot create the audit database ({error.strerror or error}); "

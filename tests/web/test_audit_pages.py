@@ -174,3 +174,25 @@ def test_without_an_audit_the_pages_say_it_is_off(tmp_path: Path) -> None:
     assert client.get("/audit/abc").status_code == 404
     empty = _client(tmp_path / "none-yet.sqlite3").get("/audit")
     assert "No runs recorded yet" in _text(empty)
+
+
+def test_a_run_shows_who_ran_it_where_and_on_which_layers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPASS_AUDIT_USER", "ann.lee")
+    monkeypatch.setenv("COMPASS_AUDIT_HOST", "office-pc")
+    path = tmp_path / "audit.sqlite3"
+    api.advise_and_record(FOUNDING_CASE, audit_path=path)
+    run = api.audit_runs(path)[0]
+    layer = api.audit_run(path, run.run_id).layers[0]
+    client = _client(path)
+    assert "ann.lee@office-pc" in _text(client.get("/audit"))
+    page = _text(client.get(f"/audit/{run.run_id}"))
+    assert "ann.lee on office-pc" in page
+    assert f"{layer.name} {layer.version} (shipped)" in page
+    assert layer.digest[:16] in page
+    replayed = _text(
+        client.post(f"/audit/{run.run_id}/replay", data={"csrf": _csrf(client, "/audit")})
+    )
+    assert 'id="replay-layers"' in replayed
+    assert f'<tr class="layer-unchanged"><td>{layer.name}</td>' in replayed

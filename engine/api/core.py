@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
+from ..load.cache import FilesSignature, kb_files_signature
 from ..load.discovery import default_kb_root, kb_digest, resolve_roots
 from ..load.loader import load_knowledge_base
 from ..load.scenario import LoadedScenario, load_scenario, parse_scenario
@@ -41,7 +42,27 @@ def _compiled(roots: tuple[Path, ...], digest_key: str) -> CompiledKB:
 def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
     """Load, check and compile KB directories (the shipped one by default), once per content."""
     directories = tuple(resolve_roots(roots))
-    return _compiled(directories, kb_digest(directories))
+    return _compiled(directories, _current_digest(directories))
+
+
+# The digest last computed for each set of KB directories, and their files' signature then.
+_known_digests: dict[tuple[Path, ...], tuple[FilesSignature, str]] = {}
+
+
+def _current_digest(directories: tuple[Path, ...]) -> str:
+    """:func:`kb_digest` of the directories, without reading a file when none changed since it
+    was last computed (a web page or a program asking again for its compiled KB pays a few
+    hundred ``stat`` calls, not a hash of every file)."""
+    signature = kb_files_signature(directories)
+    known = _known_digests.get(directories)
+    if signature is not None and known is not None and known[0] == signature:
+        return known[1]
+    digest = kb_digest(directories)
+    if signature is not None:
+        if len(_known_digests) >= 16:  # KBs asked for long ago: forget them
+            _known_digests.clear()
+        _known_digests[directories] = (signature, digest)
+    return digest
 
 
 def advise(

@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing: the eng
     sys.path.insert(0, str(ROOT))
 
 from clips_engine import ClipsEngine, Conclusions, translate  # noqa: E402
+from growth import bench_growth, growth_lines, growth_targets  # noqa: E402
 from measure import (  # noqa: E402
     ProcessRun,
     environment,
@@ -481,21 +482,25 @@ def _run_cell(
     fact_sets = [input_facts(facts_count, seed) for seed in range(settings.fact_sets)]
     ours: list[float] = []
     theirs: list[float] = []
+    matching: list[float] = []
+    asserting: list[float] = []
     agree, firings, first = True, 0, (0.0, 0.0)
     for repeat in range(settings.run_repeats + 1):  # repeat 0 is the first (cold) run
         for facts in fact_sets:
             with timed() as ours_timer:
-                result = run(compiled, facts, DEFAULT_STEP_LIMIT)
-            with timed() as clips_timer:
-                reference = clips.run(facts)
+                result = run(compiled, facts)
+            # a fresh CLIPS environment each time: clipspy slows down as facts accumulate
+            reference, clips_times = clips.timed_run(facts)
             if repeat == 0:
                 agree = agree and our_conclusions(result, compiled.knowledge_base) == reference
                 firings += reference.firings
                 if facts is fact_sets[0]:
-                    first = (ours_timer.wall_s, clips_timer.wall_s)
+                    first = (ours_timer.wall_s, clips_times.total_s)
                 continue
             ours.append(ours_timer.wall_s)
-            theirs.append(clips_timer.wall_s)
+            theirs.append(clips_times.total_s)
+            matching.append(clips_times.matching_s)
+            asserting.append(clips_times.assert_only_s)
     return {
         "facts": facts_count,
         "mix": asdict(fact_mix(facts_count)),
@@ -504,6 +509,8 @@ def _run_cell(
         "clips_first_run_ms": ms(first[1]),
         "clips_run_ms": ms(median(theirs)),
         "run_ratio": round(median(ours) / median(theirs), 1),
+        "clips_assert_only_ms": ms(median(asserting)),
+        "clips_matching_ms": ms(median(matching)),
         "ours_per_second": round(1 / median(ours), 1),
         "firings_per_scenario": round(firings / len(fact_sets), 1),
         "same_conclusions": agree,
@@ -644,6 +651,8 @@ def targets(results: dict[str, Any]) -> list[Target]:
             cell["build_ms"] <= 500 if cell else None,
         )
     )
+    if "growth" in results:  # issue 18 item 4, measured with --growth
+        found += [Target(*target) for target in growth_targets(results["growth"])]
     return found
 
 
@@ -711,6 +720,7 @@ def render(results: dict[str, Any]) -> str:
         _clips_line(warm["clips_reference"]),
         _batch_lines(results["batch"]),
         _scaling_lines(results["scaling"]),
+        growth_lines(results["growth"]) if "growth" in results else "",
         _table(
             "\nTargets (issue 7)",
             ("target", "measured", "met"),
@@ -854,6 +864,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and sizes (< 1 min)")
     parser.add_argument("--out", type=Path, default=BENCH / "results.json", help="JSON file")
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="also the growth cells: 5,000 and 10,000 rules on 10,000 facts (several minutes)",
+    )
     options = parser.parse_args(argv)
     settings = QUICK if options.quick else FULL
     # Cold starts are measured as an installed package runs, from compiled bytecode: the
@@ -880,6 +895,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("batch", lambda: bench_batch(settings, scratch)),
             ("scaling", lambda: bench_scaling(settings, scratch)),
         ]
+        if options.growth:
+            steps.append(("growth", lambda: bench_growth(scratch)))
         for name, step in steps:
             print(f"running {name}...", file=sys.stderr, flush=True)
             with timed() as timer:

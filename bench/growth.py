@@ -1,0 +1,284 @@
+"""Growth (issue 18 item 4): large synthetic knowledge bases on large fact sets, beside CLIPS.
+
+Each measurement runs in a process of its own, so its peak RSS is its own and a large cell
+cannot slow the next one through the memory it left behind: ``ours`` loads a synthetic KB
+(written as one rules file), compiles it and runs it on the fact sets; ``clips`` runs the same
+rules in CLIPS, in a fresh environment per fact set (see ``ClipsEngine.timed_run``). The
+parent (:func:`bench_growth`, called by ``bench/run.py --growth``) starts them and puts the
+figures beside the targets. The cells take minutes on a 2-core machine, hence the option.
+
+    python bench/growth.py ours 5000 100,1000,10000 KB_DIR    # one child, JSON on stdout
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing: the engine is beside us
+    sys.path.insert(0, str(ROOT))
+
+from clips_engine import ClipsEngine, Conclusions, translate  # noqa: E402
+from measure import median, run_process  # noqa: E402
+from synergy_compass.engine.load.loader import load_knowledge_base  # noqa: E402
+from synergy_compass.engine.run.compiler import compile_knowledge_base  # noqa: E402
+from synergy_compass.engine.run.runner import run  # noqa: E402
+from synergy_compass.engine.schemas.knowledge_base import KnowledgeBase  # noqa: E402
+from synergy_compass.engine.schemas.results import RunResult  # noqa: E402
+from synthetic import input_facts, write_knowledge_base  # noqa: E402
+
+CELLS = ((5_000, 10_000, 8.0), (10_000, 10_000, 10.0))
+"""(rules, facts, the most ours may take as a multiple of CLIPS's matching)."""
+PER_FIRING_RULES = 5_000
+PER_FIRING_FACTS = (100, 1_000, 10_000)
+PER_FIRING_FLATNESS = 1.5
+RSS_TARGET_MB = 1024
+FIRST_LOAD_RULES = 10_000
+FIRST_LOAD_TARGET_S = 2.0
+REPEATS = 2
+"""Runs per fact set after the first (the first on a new network is reported apart)."""
+
+
+def conclusions(result: RunResult, knowledge_base: KnowledgeBase) -> Conclusions:
+    rules = {located.value.id: located.value for located in knowledge_base.rules}
+    return Conclusions(
+        findings=frozenset(
+            str(fact.fields["name"]) for fact in result.facts if fact.type == "finding"
+        ),
+        advice=frozenset(
+            (advice, 1 if certainty > 0 else -1)
+            for firing in result.firings
+            for advice, certainty in rules[firing.rule].then.support.items()
+        ),
+        firings=len(result.firings),
+    )
+
+
+def _digest(found: Conclusions) -> list[Any]:
+    """Conclusions as JSON, to compare the two children's."""
+    return [sorted(found.findings), sorted(map(list, found.advice)), found.firings]
+
+
+# ---------------------------------------------------------------------------- children
+
+
+def child_ours(rules: int, fact_counts: list[int], directory: Path) -> dict[str, Any]:
+    """Load (empty caches: the first load a user makes), build and run, with the automatic
+    step limit a user gets."""
+    with tempfile.TemporaryDirectory(prefix="growth-cache-") as cache:
+        os.environ["COMPASS_CACHE_DIR"] = cache
+        started = time.perf_counter()
+        knowledge_base = load_knowledge_base(directory)
+        loaded = time.perf_counter()
+        compiled = compile_knowledge_base(knowledge_base)
+        compiled.engine()
+        built = time.perf_counter()
+    cells = []
+    for count in fact_counts:
+        facts = input_facts(count, 0)
+        times = []
+        for _ in range(REPEATS + 1):
+            began = time.perf_counter()
+            result = run(compiled, facts)
+            times.append(time.perf_counter() - began)
+        warm = median(times[1:])
+        firings = len(result.firings)
+        cells.append(
+            {
+                "facts": count,
+                "first_run_s": round(times[0], 3),
+                "run_s": round(warm, 3),
+                "firings": firings,
+                "us_per_firing": round(warm / max(firings, 1) * 1e6, 1),
+                "conclusions": _digest(conclusions(result, knowledge_base)),
+            }
+        )
+    return {
+        "rules": rules,
+        "branches": len(compiled.branches),
+        "first_load_s": round(loaded - started, 3),
+        "build_s": round(built - loaded, 3),
+        "runs": cells,
+    }
+
+
+def child_clips(fact_counts: list[int], directory: Path) -> dict[str, Any]:
+    os.environ["COMPASS_NO_CACHE"] = "1"
+    engine = ClipsEngine(translate(load_knowledge_base(directory)))
+    cells = []
+    for count in fact_counts:
+        facts = input_facts(count, 0)
+        measured = [engine.timed_run(facts) for _ in range(REPEATS)]
+        found = measured[-1][0]
+        cells.append(
+            {
+                "facts": count,
+                "total_s": round(median([t.total_s for _, t in measured]), 4),
+                "assert_s": round(median([t.assert_s for _, t in measured]), 4),
+                "run_s": round(median([t.run_s for _, t in measured]), 4),
+                "assert_only_s": round(median([t.assert_only_s for _, t in measured]), 4),
+                "matching_s": round(median([t.matching_s for _, t in measured]), 4),
+                "firings": found.firings,
+                "conclusions": _digest(found),
+            }
+        )
+    return {"runs": cells}
+
+
+# ---------------------------------------------------------------------------- parent
+
+
+def _child(kind: str, rules: int, facts: list[int], directory: Path) -> dict[str, Any]:
+    argv = [sys.executable, str(Path(__file__)), kind, str(rules), ",".join(map(str, facts))]
+    done = run_process([*argv, str(directory)], cwd=ROOT, keep_output=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.decode(errors="replace")[-2000:]}
+    figures: dict[str, Any] = json.loads(done.stdout)
+    figures["peak_rss_mb"] = round(done.max_rss_mb, 1)
+    return figures
+
+
+def bench_growth(scratch: Path) -> dict[str, Any]:
+    """Every growth figure: the two big cells against CLIPS, the cost per firing across fact
+    counts, peak RSS, and the first load of a single file of 10,000 rules."""
+    kbs = {
+        rules: write_knowledge_base(scratch / f"growth-{rules}", rules)
+        for rules in sorted({r for r, _, _ in CELLS} | {PER_FIRING_RULES})
+    }
+    cells = []
+    for rules, facts, limit in CELLS:
+        counts = sorted({facts, *PER_FIRING_FACTS}) if rules == PER_FIRING_RULES else [facts]
+        ours = _child("ours", rules, counts, kbs[rules])
+        theirs = _child("clips", rules, [facts], kbs[rules])
+        cells.append(
+            {"rules": rules, "facts": facts, "limit": limit, "ours": ours, "clips": theirs}
+        )
+    return {"cells": cells}
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 1) if denominator > 0 else None
+
+
+def growth_targets(growth: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for each growth target; None when it was not measured."""
+    found: list[tuple[str, str, bool | None]] = []
+    by_size = {(cell["rules"], cell["facts"]): cell for cell in growth["cells"]}
+    for rules, facts, limit in CELLS:
+        cell = by_size.get((rules, facts))
+        name = f"synthetic {rules:,} x {facts:,}: run <= {limit:g}x CLIPS matching"
+        ours_cell = _facts_cell(cell["ours"], facts) if cell else None
+        clips_cell = _facts_cell(cell["clips"], facts) if cell else None
+        if ours_cell is None or clips_cell is None:
+            found.append((name, "not measured", None))
+            continue
+        ratio = _ratio(ours_cell["run_s"], clips_cell["matching_s"])
+        total = _ratio(ours_cell["run_s"], clips_cell["total_s"])
+        same = ours_cell["conclusions"] == clips_cell["conclusions"]
+        found.append(
+            (
+                name,
+                f"{ratio}x ({ours_cell['run_s']:.2f} s / {clips_cell['matching_s']:.3f} s; "
+                f"{total}x CLIPS with its asserts; same conclusions: {same})",
+                ratio is not None and ratio <= limit,
+            )
+        )
+    per_firing = by_size.get((PER_FIRING_RULES, max(PER_FIRING_FACTS)))
+    if per_firing and "runs" in per_firing["ours"]:
+        costs = [
+            cell["us_per_firing"]
+            for cell in per_firing["ours"]["runs"]
+            if cell["facts"] in PER_FIRING_FACTS
+        ]
+        spread = round(max(costs) / min(costs), 2)
+        found.append(
+            (
+                f"cost per firing flat within {PER_FIRING_FLATNESS}x, "
+                f"{min(PER_FIRING_FACTS):,} to {max(PER_FIRING_FACTS):,} facts",
+                f"{spread}x ({' / '.join(f'{c:g}' for c in costs)} us per firing)",
+                spread <= PER_FIRING_FLATNESS,
+            )
+        )
+    largest = by_size.get((FIRST_LOAD_RULES, 10_000))
+    ours = largest["ours"] if largest else {}
+    rss = ours.get("peak_rss_mb")
+    found.append(
+        (
+            f"peak RSS at {FIRST_LOAD_RULES:,} x 10,000 <= 1 GB",
+            f"{rss:.0f} MB (load, build and {REPEATS + 1} runs in one process)"
+            if rss
+            else "not measured",
+            rss <= RSS_TARGET_MB if rss else None,
+        )
+    )
+    load = ours.get("first_load_s")
+    found.append(
+        (
+            f"first load of {FIRST_LOAD_RULES:,} rules <= {FIRST_LOAD_TARGET_S:g} s",
+            f"{load:.2f} s (empty caches; + {ours.get('build_s', 0):.2f} s to build)"
+            if load
+            else "not measured",
+            load <= FIRST_LOAD_TARGET_S if load else None,
+        )
+    )
+    found.append(
+        (
+            f"a single file of {FIRST_LOAD_RULES:,} rules loads",
+            "yes" if load else ours.get("error", "not measured")[-200:],
+            bool(load) if largest else None,
+        )
+    )
+    return found
+
+
+def _facts_cell(figures: dict[str, Any], facts: int) -> dict[str, Any] | None:
+    return next((cell for cell in figures.get("runs", ()) if cell["facts"] == facts), None)
+
+
+def growth_lines(growth: dict[str, Any]) -> str:
+    """The growth cells as a table (the targets are printed with the others)."""
+    lines = [
+        "\n4b. Growth (--growth): synthetic KBs in one rules file; each engine in its own "
+        "process; CLIPS in a fresh environment per fact set",
+        "rules   facts   ours s  first s  firings  us/firing  CLIPS s  CLIPS asserts s  "
+        "CLIPS matching s  ours/matching  peak RSS MB",
+    ]
+    for cell in growth["cells"]:
+        theirs = _facts_cell(cell["clips"], cell["facts"]) or {}
+        for ours in cell["ours"].get("runs", ()):
+            mine = ours["facts"] == cell["facts"]
+            matching = theirs.get("matching_s", 0) if mine else 0
+            lines.append(
+                f"{cell['rules']:<7} {ours['facts']:<7} {ours['run_s']:<7} "
+                f"{ours['first_run_s']:<8} {ours['firings']:<8} {ours['us_per_firing']:<10} "
+                f"{theirs.get('total_s', '') if mine else '':<8} "
+                f"{theirs.get('assert_only_s', '') if mine else '':<16} "
+                f"{matching if mine else '':<17} "
+                f"{_ratio(ours['run_s'], matching) if mine else '':<14} "
+                f"{cell['ours'].get('peak_rss_mb', '') if mine else ''}"
+            )
+        if "error" in cell["ours"]:
+            lines.append(f"{cell['rules']:<7} ours failed: {cell['ours']['error'][-300:]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    kind, rules, facts, directory = argv
+    counts = [int(count) for count in facts.split(",")]
+    if kind == "ours":
+        figures = child_ours(int(rules), counts, Path(directory))
+    else:
+        figures = child_clips(counts, Path(directory))
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -377,3 +377,14 @@ def test_a_store_from_before_provenance_still_works_and_is_upgraded(tmp_path: Pa
     newest = audit.load_run(database, only_run_id(database))
     assert [layer.name for layer in newest.layers] == ["Test knowledge base"]
     assert audit.load_run(database, "0" * 31 + "1").layers == ()
+
+
+def test_a_user_or_host_name_cannot_carry_terminal_controls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COMPASS_AUDIT_USER", "ann\x1b]0;owned\x07\u202e.lee\n")
+    monkeypatch.setenv("COMPASS_AUDIT_HOST", "h" * 5000)
+    assert audit.run_by() == "ann]0;owned.lee"
+    assert audit.run_on() == "h" * 200
+    monkeypatch.setenv("COMPASS_AUDIT_USER", "\x1b\x07")
+    assert audit.run_by() == "unknown"

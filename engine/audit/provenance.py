@@ -53,20 +53,33 @@ class LayerChange(Frozen):
     digest_now: str | None = None
 
 
+MAX_NAME_LENGTH = 200
+# Control characters and bidirectional overrides: a name is printed by `audit list` and `show`
+# on a terminal, where these would move the cursor, retitle the window or reorder the line.
+_UNPRINTABLE = dict.fromkeys(
+    (*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F))
+)
+_UNPRINTABLE.update(dict.fromkeys(range(0x2066, 0x206A)))
+
+
+def _printable(name: str) -> str:
+    return name.translate(_UNPRINTABLE).strip()[:MAX_NAME_LENGTH] or UNKNOWN
+
+
 def run_by() -> str:
     """The user to record: ``$COMPASS_AUDIT_USER``, else the operating system's."""
     configured = os.environ.get(USER_VARIABLE, "").strip()
     if configured:
-        return configured
+        return _printable(configured)
     try:
-        return getpass.getuser()
+        return _printable(getpass.getuser())
     except (OSError, KeyError):  # no login name and no passwd entry (some containers)
         return UNKNOWN
 
 
 def run_on() -> str:
     """The host to record: ``$COMPASS_AUDIT_HOST``, else the machine's name."""
-    return os.environ.get(HOST_VARIABLE, "").strip() or socket.gethostname() or UNKNOWN
+    return _printable(os.environ.get(HOST_VARIABLE, "").strip() or socket.gethostname())
 
 
 def _manifest_of(root: Path) -> tuple[str, str]:

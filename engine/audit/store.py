@@ -124,7 +124,13 @@ def _write_failed(path: Path, error: sqlite3.Error) -> AuditStoreError:
     # database", "disk I/O error"); that is what the user must see, with what to do.
     if "file is not a database" in str(error) or "malformed" in str(error):
         return _unusable(path, error)
-    return AuditStoreError(f"{path}: could not record the run ({error}); " + _WRITE_ADVICE)
+    cause = str(error)
+    for place, what in ((path.parent, "its folder"), (path, "the file")):
+        # SQLite says "unable to open database file" when it cannot create its journal.
+        if place.exists() and not os.access(place, os.W_OK):
+            cause += f": {what} is read-only"
+            break
+    return AuditStoreError(f"{path}: could not record the run ({cause}); " + _WRITE_ADVICE)
 
 
 def _check_format(db: sqlite3.Connection, path: Path) -> None:

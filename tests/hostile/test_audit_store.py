@@ -126,13 +126,20 @@ def test_a_read_only_store_names_the_cause(database: Path, monkeypatch: pytest.M
 def test_a_read_only_folder_names_the_cause(tmp_path: Path) -> None:
     folder = tmp_path / "locked"
     folder.mkdir()
+    existing = folder / "existing.sqlite3"
+    advise_and_record(BASIC, MINI_KB, audit_path=existing)
     folder.chmod(0o500)
     try:
-        result = run("advise", BASIC, "--kb", MINI_KB, "--audit-db", folder / "audit.sqlite3")
+        new = run("advise", BASIC, "--kb", MINI_KB, "--audit-db", folder / "audit.sqlite3")
+        old = run("advise", BASIC, "--kb", MINI_KB, "--audit-db", existing)
     finally:
         folder.chmod(0o700)
-    assert result.exit_code == 2
-    assert "cannot create the audit database (Permission denied)" in result.stderr
+    assert new.exit_code == 2
+    assert "cannot create the audit database (Permission denied)" in new.stderr
+    assert old.exit_code == 2
+    assert "could not record the run (" in old.stderr
+    assert "its folder is read-only" in old.stderr
+    assert audit.verify(existing).records == 1
 
 
 def test_a_store_that_cannot_be_created_names_the_cause(tmp_path: Path) -> None:

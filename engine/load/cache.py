@@ -160,16 +160,28 @@ _DERIVED_FORMAT = 1
 def code_stamp(*subpackages: str) -> str:
     """A hash of every module in the named subpackages of the engine (``"load"``, ``"run"``):
     an entry derived by other code (an upgrade, a change in a checkout, a module added) is never
-    taken as current. Whole subpackages are stamped, so a new module needs no list updated."""
-    digest = hashlib.sha256()
-    for name in subpackages:
-        folder = _ENGINE / name
+    taken as current. Whole subpackages are stamped, so a new module needs no list updated.
+
+    A process hashes each subpackage once (its folder's listing tells a module added since):
+    a module edited later is not the code it runs, so the stamp it had is the right one."""
+    folders = [_ENGINE / name for name in subpackages]
+    listings = []
+    for name, folder in zip(subpackages, folders, strict=True):
         if not (folder / "__init__.py").is_file():
             raise ValueError(f"{name!r} is not a subpackage of the engine")
-        for file in sorted(folder.rglob("*.py")):
-            relative = file.relative_to(_ENGINE).as_posix()
-            digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
-    return digest.hexdigest()
+        listings.append(tuple(sorted(entry.name for entry in folder.iterdir())))
+    key = (_ENGINE, subpackages, tuple(listings))
+    if key not in _stamps:
+        digest = hashlib.sha256()
+        for folder in folders:
+            for file in sorted(folder.rglob("*.py")):
+                relative = file.relative_to(_ENGINE).as_posix()
+                digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
+        _stamps[key] = digest.hexdigest()
+    return _stamps[key]
+
+
+_stamps: dict[tuple[Path, tuple[str, ...], tuple[tuple[str, ...], ...]], str] = {}
 
 
 def _derived_entry(kind: str, key: Any) -> Path | None:

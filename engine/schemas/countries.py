@@ -36,8 +36,11 @@ _CLOSE_ENOUGH = 0.75
 def normalized(text: str) -> str:
     """A name as compared: no accents, no case, no dots or apostrophes (straight or curly), no
     leading "the", and single spaces (so "U.S.A." is "usa", "Côte d'Ivoire" "cote divoire")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    if text.isascii():  # most names: nothing to decompose, and casefold() is lower()
+        plain = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
     plain = re.sub(r"[.'\u2019`]", "", plain.replace("&", " and "))
     words = re.sub(r"[\W_]+", " ", plain).split()
     if words[:1] == ["the"] and len(words) > 1:

@@ -18,6 +18,7 @@ from synergy_compass.engine.schemas.countries import (
     CountryResolver,
     UnknownCountryError,
     iso_only,
+    normalized,
 )
 
 SHIPPED = shipped_countries()
@@ -239,3 +240,10 @@ def test_any_text_resolves_or_fails_with_a_message_naming_it(text: str) -> None:
         assert str(error).startswith("unknown country ")
         assert all(pycountry.countries.get(alpha_2=c) for _n, c in error.suggestions)
         assert len(error.suggestions) <= 3
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_names_are_normalized_as_any_other(text: str) -> None:
+    # ASCII text skips decomposing and case folding; a leading combining accent (dropped as
+    # any accent is) sends the same text the long way
+    assert normalized(text) == normalized("\u0301" + text)

@@ -679,10 +679,14 @@ def interview(
     _write(session.to_yaml(), scenario_file)
     if advice:
         audit_path = _audit_path(audit_db, no_audit=no_audit)
-        result, _recorded = api.advise_and_record(
-            session.scenario(), kb_root, api.DEFAULT_STEP_LIMIT, audit_path
+        # The advice is written before the run is recorded, as `compass advise` does.
+        api.advise_and_record(
+            session.scenario(),
+            kb_root,
+            api.DEFAULT_STEP_LIMIT,
+            audit_path,
+            lambda report: _write(_render_report(report, output_format, kb_root), target),
         )
-        _write(_render_report(result, output_format, kb_root), target)
 
 
 @cli.command(name="new")

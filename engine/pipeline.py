@@ -57,3 +57,12 @@ def explained_run(
 def advise(scenario: Scenario, compiled: CompiledKB, step_limit: int | None = None) -> Report:
     """The diagnosis and staged plan for a scenario, with their explanations."""
     return explained_run(scenario, compiled, step_limit).report
+
+
+def scenario_run(
+    scenario: Scenario, compiled: CompiledKB, step_limit: int | None = None
+) -> RunResult:
+    """A scenario's run alone, for a caller that reads which rules fired and the final facts
+    but no report (``kb coverage`` runs every example scenario and explains none)."""
+    with collection_paused():
+        return run(compiled, build_input_facts(scenario, compiled.knowledge_base), step_limit)

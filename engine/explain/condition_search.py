@@ -4,7 +4,8 @@ Why-not and ``kb coverage`` ask the same question of a branch: of the ways its p
 matched, take the first that satisfies the longest prefix of its conditions (in the author's
 order), then check each condition after the first failure on its own. Why-not then describes
 every condition; coverage only needs to know which ones failed, for every rule on every example
-scenario, so the search here builds no text and finds facts through an index.
+scenario, so the search here builds no text, finds facts through an index, and asks each
+pattern about a run once per value of the variables it reads.
 """
 
 from __future__ import annotations
@@ -16,57 +17,155 @@ from typing import Any
 from ..rules.matching import bind, pattern_accepts
 from ..schemas.conditions import Atom
 from ..schemas.facts import FactRecord, Scalar
-from ..schemas.rules import Pattern
+from ..schemas.rules import Pattern, Spread, VariableOperand
 
 MAX_CANDIDATES = 64
 """Facts tried per pattern when looking for the longest satisfied prefix: enough for every
 rule of the shipped KB, and a bound on the combinations a broad pattern can make."""
 
+_UNBOUND = object()  # a variable not bound yet; no fact value can equal it
+_NO_BINDINGS: Mapping[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PatternLookup:
+    """A pattern with what finding its facts needs, worked out once: the fields it requires
+    to equal a value (to look facts up by) and the variables its tests compare with."""
+
+    pattern: Pattern
+    fact_type: str
+    fixed_fields: tuple[str, ...]
+    fixed_values: tuple[Scalar, ...]
+    reads: tuple[str, ...]
+
+    @classmethod
+    def of(cls, pattern: Pattern) -> PatternLookup:
+        tests = pattern.tests
+        fixed = [(field, test.equals) for field, test in tests.items() if test.equals is not None]
+        reads = {
+            operand.var
+            for test in tests.values()
+            for _, operand in test.comparisons()
+            if isinstance(operand, VariableOperand | Spread)
+        } | {test.as_ for test in tests.values() if test.as_ is not None}
+        return cls(
+            pattern=pattern,
+            fact_type=pattern.fact_type,
+            fixed_fields=tuple(field for field, _ in fixed),
+            fixed_values=tuple(value for _, value in fixed),
+            reads=tuple(sorted(reads)),
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PreparedAtom:
+    atom: Atom
+    lookups: tuple[PatternLookup, ...]
+    reads_variables: bool
+
+
+def prepare(
+    atoms: Sequence[Atom], shared: dict[str, PatternLookup] | None = None
+) -> tuple[PreparedAtom, ...]:
+    """A branch ready to be searched on any number of runs. Branches prepared with the same
+    ``shared`` dictionary share one lookup per distinct pattern, so that a :class:`FactIndex`
+    answers it once for all of them (the shipped rules have about four patterns per
+    distinct one, such as the guards of rules written for one role)."""
+    lookups = {} if shared is None else shared
+
+    def lookup(pattern: Pattern) -> PatternLookup:
+        key = pattern.model_dump_json(by_alias=True)
+        if key not in lookups:
+            lookups[key] = PatternLookup.of(pattern)
+        return lookups[key]
+
+    prepared = []
+    for atom in atoms:
+        found = tuple(lookup(pattern) for pattern in atom.patterns)
+        prepared.append(PreparedAtom(atom, found, any(each.reads for each in found)))
+    return tuple(prepared)
+
 
 class FactIndex:
-    """A run's final facts, found by type and by any field a pattern requires a value of."""
+    """A run's final facts, found by type and by the values a pattern requires of fields."""
 
-    def __init__(self, facts: Sequence[FactRecord]) -> None:
+    def __init__(
+        self, facts: Sequence[FactRecord], verdicts: dict[object, bool] | None = None
+    ) -> None:
+        """``verdicts``: whether a pattern accepted a fact, shared by the indexes of several
+        runs (most facts, such as a culture's scores, recur from one scenario to the next)."""
         self.by_type: dict[str, list[FactRecord]] = {}
         for fact in facts:
             self.by_type.setdefault(fact.type, []).append(fact)
-        self._by_value: dict[tuple[str, str], dict[Scalar, list[FactRecord]]] = {}
+        self._grouped: dict[tuple[str, tuple[str, ...]], dict[tuple[Scalar, ...], Any]] = {}
+        # A lookup's answers, by the values of the variables it reads if it reads any.
+        self._answers: dict[object, list[FactRecord]] = {}
+        self._verdicts = verdicts
+        self._contents: dict[int, tuple[object, ...]] = {}
 
-    def candidates(self, pattern: Pattern) -> list[FactRecord]:
-        """The facts that can meet the pattern, in the run's order: those of its type, or, when
-        it requires a field to equal a value (a side, a dimension, a finding's name), only those
-        with that value, which is the same list filtered without looking at every fact."""
-        fact_type = pattern.fact_type
-        for field, test in pattern.tests.items():
-            if test.equals is not None:
-                return self._with_value(fact_type, field).get(test.equals, [])
-        return self.by_type.get(fact_type, [])
+    def candidates(self, lookup: PatternLookup) -> list[FactRecord]:
+        """The facts that can meet the pattern, in the run's order: those of its type with the
+        values it requires, the same list as filtering them all, without looking at each."""
+        if not lookup.fixed_fields:
+            return self.by_type.get(lookup.fact_type, [])
+        key = (lookup.fact_type, lookup.fixed_fields)
+        groups = self._grouped.get(key)
+        if groups is None:
+            groups = {}
+            for fact in self.by_type.get(lookup.fact_type, ()):
+                if all(field in fact.fields for field in lookup.fixed_fields):
+                    values = tuple(fact.fields[field] for field in lookup.fixed_fields)
+                    groups.setdefault(values, []).append(fact)
+            self._grouped[key] = groups
+        found: list[FactRecord] = groups.get(lookup.fixed_values, [])
+        return found
 
-    def _with_value(self, fact_type: str, field: str) -> dict[Scalar, list[FactRecord]]:
-        key = (fact_type, field)
-        if key not in self._by_value:
-            groups: dict[Scalar, list[FactRecord]] = {}
-            for fact in self.by_type.get(fact_type, ()):
-                if field in fact.fields:
-                    groups.setdefault(fact.fields[field], []).append(fact)
-            self._by_value[key] = groups
-        return self._by_value[key]
-
-    def matches(self, pattern: Pattern, bindings: Mapping[str, Any]) -> list[FactRecord]:
+    def matches(self, lookup: PatternLookup, bindings: Mapping[str, Any]) -> list[FactRecord]:
         """The first :data:`MAX_CANDIDATES` facts that meet the pattern, in the run's order."""
+        key: object = lookup
+        if lookup.reads:
+            key = (lookup, tuple([bindings.get(name, _UNBOUND) for name in lookup.reads]))
+        found = self._answers.get(key)
+        if found is not None:
+            return found
         found = []
-        for fact in self.candidates(pattern):
-            if pattern_accepts(pattern, fact.type, fact.fields, bindings):
+        for fact in self.candidates(lookup):
+            if self._accepts(key, lookup, fact, bindings):
                 found.append(fact)
                 if len(found) == MAX_CANDIDATES:
                     break
+        self._answers[key] = found
         return found
 
-    def first(self, pattern: Pattern, bindings: Mapping[str, Any]) -> FactRecord | None:
-        for fact in self.candidates(pattern):
-            if pattern_accepts(pattern, fact.type, fact.fields, bindings):
-                return fact
+    def _accepts(
+        self, key: object, lookup: PatternLookup, fact: FactRecord, bindings: Mapping[str, Any]
+    ) -> bool:
+        if self._verdicts is None:
+            return pattern_accepts(lookup.pattern, fact.type, fact.fields, bindings)
+        content = self._contents.get(fact.id)
+        if content is None:
+            # Each value's type too: 1, 1.0 and True are equal keys, but not equal to a test.
+            content = tuple((name, type(value), value) for name, value in fact.fields.items())
+            self._contents[fact.id] = content
+        verdict = self._verdicts.get((key, content))
+        if verdict is None:
+            verdict = pattern_accepts(lookup.pattern, fact.type, fact.fields, bindings)
+            self._verdicts[key, content] = verdict
+        return verdict
+
+    def first(self, lookup: PatternLookup, bindings: Mapping[str, Any]) -> FactRecord | None:
+        found = self.matches(lookup, bindings)
+        return found[0] if found else None
+
+
+def held_whatever_bound(index: FactIndex, prepared: PreparedAtom) -> bool | None:
+    """Whether a condition that reads no variable holds in this run, which is the same in every
+    way of matching its branch; ``None`` for a condition that reads one."""
+    if prepared.reads_variables:
         return None
+    if prepared.atom.kind == "not":
+        return not index.matches(prepared.lookups[0], _NO_BINDINGS)
+    return all(index.matches(lookup, _NO_BINDINGS) for lookup in prepared.lookups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,84 +179,88 @@ class Step:
     facts: tuple[FactRecord, ...] = ()
 
 
-def best_steps(index: FactIndex, atoms: Sequence[Atom]) -> list[Step]:
+def best_steps(index: FactIndex, branch: Sequence[PreparedAtom]) -> list[Step]:
     """One step per condition: the way of matching that satisfies the longest prefix (the
     first such way in fact order), then each condition after its first failure on its own."""
+    return list(steps_of_best(index, branch))
+
+
+def steps_of_best(index: FactIndex, branch: Sequence[PreparedAtom]) -> Iterator[Step]:
+    """:func:`best_steps` one at a time: the conditions after the first failure are checked
+    only as they are asked for, so a caller that has seen enough can stop."""
     best: tuple[Step, ...] = ()
     best_held = -1
-    for path in _explore(index, atoms, 0, {}, ()):
+    for path in _explore(index, branch, 0, {}, ()):
         held = len(path) if not path or path[-1].held else len(path) - 1
         if held > best_held:
             best, best_held = path, held
-            if held == len(atoms):
+            if held == len(branch):
                 break
+    yield from best
     if best and not best[-1].held:
-        return [*best, *_rest(index, atoms, len(best), best[-1].bindings)]
-    return list(best)
+        yield from _rest(index, branch, len(best), best[-1].bindings)
 
 
 def _explore(
     index: FactIndex,
-    atoms: Sequence[Atom],
+    branch: Sequence[PreparedAtom],
     position: int,
     bindings: Mapping[str, Any],
     path: tuple[Step, ...],
 ) -> Iterator[tuple[Step, ...]]:
     """Every way of matching, depth first: the steps up to the first failure, or all of them."""
-    if position == len(atoms):
+    if position == len(branch):
         yield path
         return
-    atom = atoms[position]
-    if atom.kind != "pattern":
-        step = _single(index, atom, bindings)
+    prepared = branch[position]
+    if prepared.atom.kind != "pattern":
+        step = _single(index, prepared, bindings)
         if step.held:
-            yield from _explore(index, atoms, position + 1, bindings, (*path, step))
+            yield from _explore(index, branch, position + 1, bindings, (*path, step))
         else:
             yield (*path, step)
         return
-    pattern = atom.patterns[0]
-    found = index.matches(pattern, bindings)
+    lookup = prepared.lookups[0]
+    found = index.matches(lookup, bindings)
     if not found:
-        yield (*path, Step(atom, False, bindings))
+        yield (*path, Step(prepared.atom, False, bindings))
         return
     for fact in found:
-        step = Step(atom, True, bindings, (fact,))
+        step = Step(prepared.atom, True, bindings, (fact,))
         yield from _explore(
-            index, atoms, position + 1, bind(pattern, fact.fields, bindings), (*path, step)
+            index, branch, position + 1, bind(lookup.pattern, fact.fields, bindings), (*path, step)
         )
 
 
 def _rest(
-    index: FactIndex, atoms: Sequence[Atom], start: int, bindings: Mapping[str, Any]
-) -> list[Step]:
+    index: FactIndex, branch: Sequence[PreparedAtom], start: int, bindings: Mapping[str, Any]
+) -> Iterator[Step]:
     """The conditions after a failure, each checked on its own with the bindings so far; a
     pattern that holds binds its variables on its first fact for the conditions after it."""
-    steps = []
-    for atom in atoms[start:]:
-        if atom.kind != "pattern":
-            steps.append(_single(index, atom, bindings))
+    for prepared in branch[start:]:
+        if prepared.atom.kind != "pattern":
+            yield _single(index, prepared, bindings)
             continue
-        pattern = atom.patterns[0]
-        fact = index.first(pattern, bindings)
+        lookup = prepared.lookups[0]
+        fact = index.first(lookup, bindings)
         if fact is None:
-            steps.append(Step(atom, False, bindings))
+            yield Step(prepared.atom, False, bindings)
             continue
-        bindings = bind(pattern, fact.fields, bindings)
-        steps.append(Step(atom, True, bindings, (fact,)))
-    return steps
+        bindings = bind(lookup.pattern, fact.fields, bindings)
+        yield Step(prepared.atom, True, bindings, (fact,))
 
 
-def _single(index: FactIndex, atom: Atom, bindings: Mapping[str, Any]) -> Step:
+def _single(index: FactIndex, prepared: PreparedAtom, bindings: Mapping[str, Any]) -> Step:
     """A negation or an existence test, which binds nothing."""
-    if atom.kind == "not":
-        blocking = index.first(atom.patterns[0], bindings)
+    if prepared.atom.kind == "not":
+        blocking = index.first(prepared.lookups[0], bindings)
         if blocking is None:
-            return Step(atom, True, bindings)
-        return Step(atom, False, bindings, (blocking,))
+            return Step(prepared.atom, True, bindings)
+        return Step(prepared.atom, False, bindings, (blocking,))
     witnesses = []
-    for pattern in atom.patterns:
-        witness = index.first(pattern, bindings)
+    for lookup in prepared.lookups:
+        witness = index.first(lookup, bindings)
         if witness is None:
-            return Step(atom, False, bindings)
+            return Step(prepared.atom, False, bindings)
         witnesses.append(witness)
-    return Step(atom, True, bindings, tuple(witnesses))
+    return Step(prepared.atom, True, bindings, tuple(witnesses))

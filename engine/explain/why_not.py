@@ -19,7 +19,7 @@ from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import Report
 from ..schemas.results import RunResult
 from ..schemas.rules import FieldTest, Pattern, Spread, VariableOperand
-from .condition_search import FactIndex, Step, best_steps
+from .condition_search import FactIndex, PatternLookup, Step, best_steps, prepare
 
 _CLOSEST = 3
 
@@ -195,7 +195,7 @@ class _Checker:
 
     def check(self, atoms: tuple[Atom, ...]) -> list[ConditionCheck]:
         """The author-order checks of the assignment that satisfies the longest prefix."""
-        return [self.describe(step) for step in best_steps(self.index, atoms)]
+        return [self.describe(step) for step in best_steps(self.index, prepare(atoms))]
 
     def describe(self, step: Step) -> ConditionCheck:
         atom, bindings = step.atom, step.bindings
@@ -211,7 +211,11 @@ class _Checker:
             if step.held:
                 detail = met
             else:  # the closest facts to the first pattern nothing met
-                missing = next(p for p in atom.patterns if self.index.first(p, bindings) is None)
+                missing = next(
+                    p
+                    for p in atom.patterns
+                    if not self.index.matches(PatternLookup.of(p), bindings)
+                )
                 detail = self.closest(missing, bindings)
         return ConditionCheck(
             condition=text,

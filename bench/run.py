@@ -9,7 +9,8 @@ What it measures, in order (bench/README.md explains each figure and the targets
    with experta's own RETE matcher beside ours);
 3. warm throughput on the shipped scenarios with one engine, and ``compass batch``;
 4. synthetic KBs of 50 to 1,000 rules and 10 to 1,000 facts, in our engine and in CLIPS;
-5. peak memory of each.
+5. peak memory of each;
+6. ``compass kb coverage`` on the shipped KB, beside ``compass kb stats`` (``kb_coverage.py``).
 
 This is a benchmark, not a test: nothing is asserted, but a run whose two engines disagree, or
 whose repeated results differ, says so in the table and in the JSON (``checks``).
@@ -37,6 +38,7 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing: the eng
 
 from clips_engine import ClipsEngine, Conclusions, translate  # noqa: E402
 from growth import bench_growth, growth_lines, growth_targets  # noqa: E402
+from kb_coverage import bench_coverage, coverage_lines, coverage_target  # noqa: E402
 from measure import (  # noqa: E402
     ProcessRun,
     environment,
@@ -653,6 +655,8 @@ def targets(results: dict[str, Any]) -> list[Target]:
     )
     if "growth" in results:  # issue 18 item 4, measured with --growth
         found += [Target(*target) for target in growth_targets(results["growth"])]
+    if "coverage" in results:  # issue 17 item 4
+        found.append(Target(*coverage_target(results["coverage"])))
     return found
 
 
@@ -721,6 +725,7 @@ def render(results: dict[str, Any]) -> str:
         _batch_lines(results["batch"]),
         _scaling_lines(results["scaling"]),
         growth_lines(results["growth"]) if "growth" in results else "",
+        coverage_lines(results["coverage"]) if "coverage" in results else "",
         _table(
             "\nTargets (issue 7)",
             ("target", "measured", "met"),
@@ -894,6 +899,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("warm", lambda: bench_warm(settings)),
             ("batch", lambda: bench_batch(settings, scratch)),
             ("scaling", lambda: bench_scaling(settings, scratch)),
+            ("coverage", lambda: bench_coverage(settings.kb_repeats)),
         ]
         if options.growth:
             steps.append(("growth", lambda: bench_growth(scratch)))
@@ -915,6 +921,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "clips_agrees": all(c["same_conclusions"] for r in results["scaling"] for c in r["runs"])
         and not results["warm"]["clips_reference"]["differing_scenarios"],
         "kb_unchanged_during_run": results["kb_digest_before"] == results["kb_digest_after"],
+        "coverage_same_output": results["coverage"]["ok"]
+        and results["coverage"]["same_output_every_run"],
     }
     print(render(results))
     print(f"\nchecks: {results['checks']}")

@@ -199,7 +199,7 @@ def evict_least_recently_used(folder: Path, cap: int) -> int:
 class CacheSummary(BaseModel):
     """One cache folder: where it is, what it holds and its cap."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     path: Path
@@ -211,7 +211,7 @@ class CacheSummary(BaseModel):
 class CacheReport(BaseModel):
     """Every cache under the root (None when caching is switched off)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     root: Path | None
     cap_bytes: int

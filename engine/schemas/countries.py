@@ -164,16 +164,36 @@ class CountryResolver:
         self.aliases = tuple(aliases)
         # normalized name -> (the name to offer for it, code, note); an alias offers itself
         # ("did you mean Russia?" for "Rusia", not "Russian Federation")
-        self._names = dict(_iso_index())
-        for alias in self.aliases:
-            self._names[normalized(alias.name)] = (alias.name, alias.country, alias.note)
+        self._alias_names = {
+            normalized(alias.name): (alias.name, alias.country, alias.note)
+            for alias in self.aliases
+        }
+        self._every_name: dict[str, tuple[str, str, str]] | None = None
+
+    @property
+    def _names(self) -> dict[str, tuple[str, str, str]]:
+        """Every name known: ISO 3166's, and the aliases, which win."""
+        if self._every_name is None:
+            self._every_name = {**_iso_index(), **self._alias_names}
+        return self._every_name
+
+    def _find(self, name: str) -> tuple[str, str, str] | None:
+        # Most scenarios write ISO codes; only codes have two letters in ISO 3166 (a test
+        # checks), so one is looked up alone, without indexing every name of every country.
+        found = self._alias_names.get(name)
+        if found is not None or self._every_name is not None:
+            return found or self._names.get(name)
+        if len(name) == 2 and name.isascii() and name.isalpha():
+            country = pycountry.countries.get(alpha_2=name)
+            return None if country is None else (_iso_names(country)[0], country.alpha_2, "")
+        return self._names.get(name)
 
     def match(self, text: object) -> CountryMatch:
         """What ``text`` names; :class:`UnknownCountryError` with suggestions if nothing."""
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"expected a country: {HOW_TO_WRITE}")
         written = text.strip()
-        found = self._names.get(normalized(written))
+        found = self._find(normalized(written))
         if found is None:
             raise UnknownCountryError(written, self.suggestions(written))
         _, code, note = found

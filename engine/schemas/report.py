@@ -43,9 +43,6 @@ class Evidence(Frozen):
     )
 
 
-HowStep.model_rebuild()
-
-
 class SourceReference(Frozen):
     id: str
     citation: str

@@ -216,7 +216,6 @@ Condition = Annotated[
     | Annotated[Alternatives, Tag("any")],
     Discriminator(_condition_kind),
 ]
-Alternatives.model_rebuild()
 
 
 class Consequences(Frozen):

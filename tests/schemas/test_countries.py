@@ -247,3 +247,13 @@ def test_ascii_names_are_normalized_as_any_other(text: str) -> None:
     # ASCII text skips decomposing and case folding; a leading combining accent (dropped as
     # any accent is) sends the same text the long way
     assert normalized(text) == normalized("\u0301" + text)
+
+
+def test_two_letters_are_looked_up_alone_as_in_the_whole_index() -> None:
+    """A resolver answers two letters from ISO's codes alone, without indexing every name:
+    that holds only while no other ISO name or code is two letters long."""
+    letters = [chr(code) for code in range(ord("a"), ord("z") + 1)]
+    indexed = CountryResolver()._names  # built in full
+    for pair in (first + second for first in letters for second in letters):
+        assert CountryResolver()._find(pair) == indexed.get(pair), pair
+    assert CountryResolver()._find("jp") == ("Japan", "JP", "")

@@ -14,7 +14,7 @@ from .. import pipeline
 from ..load.cache import FilesSignature, kb_files_signature
 from ..load.discovery import default_kb_root, kb_digest, resolve_roots
 from ..load.loader import load_knowledge_base
-from ..load.scenario import LoadedScenario, load_scenario, parse_scenario
+from ..load.scenario import LoadedScenario, load_scenario, parse_scenario, read_scenario_stream
 from ..pipeline import DEFAULT_STEP_LIMIT
 from ..run.compiler import CompiledKB, compile_knowledge_base
 from ..run.garbage_collection import collection_paused
@@ -85,7 +85,8 @@ def read_scenario(scenario_path: Path, kb_root: KBRoots = None) -> LoadedScenari
     """Load a scenario file; ``-`` reads standard input. Countries are read with the aliases
     of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
     if str(scenario_path) == "-":
-        return read_scenario_text(sys.stdin.buffer.read(), "<stdin>", kb_root)
+        raw = read_scenario_stream(sys.stdin.buffer, "<stdin>")
+        return read_scenario_text(raw, "<stdin>", kb_root)
     return load_scenario(scenario_path, _countries_of(kb_root))
 
 
@@ -105,7 +106,7 @@ def upgrade_scenario_file(scenario_path: Path) -> str:
     from ..load.scenario_upgrade import upgrade_scenario, upgrade_scenario_file
 
     if str(scenario_path) == "-":
-        return upgrade_scenario(sys.stdin.buffer.read(), "<stdin>")
+        return upgrade_scenario(read_scenario_stream(sys.stdin.buffer, "<stdin>"), "<stdin>")
     return upgrade_scenario_file(scenario_path)
 
 

@@ -6,11 +6,14 @@ stable order, and the digest of their bytes that keys every cache.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .yaml_source import YamlProblemError, read_yaml
+from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode, shorten
+from .yaml_source import YamlProblemError, read_file_bytes, read_yaml
 
 SCENARIO_DIRECTORY = "scenarios"
 MANIFEST_FILE = "kb.yaml"
@@ -28,27 +31,126 @@ def kb_files(root: Path) -> list[Path]:
 
 
 def named_kb_files(root: Path) -> list[tuple[str, Path]]:
-    """The KB's YAML files with their names relative to ``root``, in a stable order."""
+    """The KB's YAML files with their names relative to ``root``, in a stable order; raise
+    :class:`KnowledgeBaseError` if a folder cannot be read or a link leads outside ``root``."""
+    walk = walk_kb(root)
+    if walk.problems:
+        raise KnowledgeBaseError(walk.problems)
+    return walk.files
+
+
+@dataclass(frozen=True)
+class KBWalk:
+    """What a walk of one KB directory found: its YAML files (name relative to the root, path)
+    in a stable order, and every entry it had to refuse, located."""
+
+    files: list[tuple[str, Path]]
+    problems: list[Problem]
+
+
+def walk_kb(root: Path, prefix: str = "") -> KBWalk:
+    """Every YAML file below ``root`` (the scenario folder excepted), with a problem for each
+    folder that cannot be read and each link that leads outside ``root``; ``prefix`` starts
+    the names the problems are located at (see :func:`display_prefixes`).
+
+    A KB is often shared, so its links are not trusted: one to a file or folder outside the KB
+    would make the loader read (and its messages quote) whatever it points at. A link to a
+    file inside is read; a link to a folder inside is not entered, since that folder's files
+    are read where they are.
+    """
     # Every run hashes every file (the digest keys the caches), so the walk stays lean: the
-    # scenario folder is never entered and each relative name is worked out once.
-    found: list[tuple[str, Path]] = []
-    for child in root.iterdir():
-        if child.name == SCENARIO_DIRECTORY:
+    # scenario folder is never entered, only links are resolved, and each name is built once.
+    walk = KBWalk([], [])
+    _walk_folder(root, "", Path(os.path.realpath(root)), prefix, walk)
+    walk.files.sort()
+    walk.problems.sort(key=lambda problem: problem.location.path)
+    return walk
+
+
+def _walk_folder(folder: Path, relative: str, real_root: Path, prefix: str, walk: KBWalk) -> None:
+    try:
+        with os.scandir(folder) as scan:
+            entries = list(scan)
+    except OSError as error:
+        where = prefix + relative if relative else str(folder)
+        walk.problems.append(_refused(where, _cannot_read(error, "folder"), _PERMISSIONS))
+        return
+    for entry in entries:
+        if not relative and entry.name == SCENARIO_DIRECTORY:
             continue
-        for path in child.rglob("*") if child.is_dir() else [child]:
-            if path.suffix in (".yaml", ".yml") and path.is_file():
-                found.append((path.relative_to(root).as_posix(), path))
-    return sorted(found)
+        name = relative + entry.name
+        is_yaml = entry.name.endswith((".yaml", ".yml"))
+        try:
+            if entry.is_symlink():
+                target = Path(os.path.realpath(entry.path))
+                if not target.is_relative_to(real_root):
+                    if is_yaml or target.is_dir():
+                        walk.problems.append(_refused(prefix + name, _outside(target), _MOVE))
+                    continue
+                if target.is_dir():
+                    continue
+            if entry.is_dir(follow_symlinks=False):
+                _walk_folder(Path(entry.path), name + "/", real_root, prefix, walk)
+            elif is_yaml and entry.is_file():
+                walk.files.append((name, Path(entry.path)))
+            elif is_yaml and not entry.is_symlink():  # a pipe or a device: never opened
+                walk.problems.append(_refused(prefix + name, "this is not a regular file", _MOVE))
+        except OSError as error:
+            walk.problems.append(
+                _refused(prefix + name, _cannot_read(error, "entry"), _PERMISSIONS)
+            )
+
+
+def _outside(target: Path) -> str:
+    return (
+        f"this is a link to {shorten(str(target), 120)}, outside the knowledge base's folder; "
+        "links outside a knowledge base are not followed"
+    )
+
+
+def _cannot_read(error: OSError, what: str) -> str:
+    return f"cannot read the {what}: {error.strerror or error}"
+
+
+_PERMISSIONS = "Make it readable, or move it out of the knowledge base's folder."
+_MOVE = "Put a copy of the YAML file itself in the knowledge base's folder instead."
+
+
+def _refused(display: str, message: str, hint: str) -> Problem:
+    return Problem(Location(display), message, hint=hint, code=ProblemCode.yaml)
+
+
+def read_kb_file(path: Path, display_path: str) -> bytes:
+    """A KB file's bytes, within the YAML size limit; raise :class:`YamlProblemError` (located)
+    if it cannot be read, is not a regular file or is too large."""
+    return read_file_bytes(path, display_path)
+
+
+def display_prefixes(roots: Sequence[Path]) -> list[str]:
+    """What starts the names of each KB directory's files in messages: files of the first KB
+    are named relative to it; those of extensions carry the folder's name."""
+    return ["" if index == 0 else f"{root.name}/" for index, root in enumerate(roots)]
 
 
 def kb_digest(roots: Path | Sequence[Path]) -> str:
-    """A SHA-256 over every KB file's relative path and bytes, directory by directory."""
+    """A SHA-256 over every KB file's relative path and bytes, directory by directory; raise
+    :class:`KnowledgeBaseError` naming every entry that cannot be walked or read."""
+    directories = [roots] if isinstance(roots, Path) else list(roots)
     digest = hashlib.sha256()
-    for index, root in enumerate([roots] if isinstance(roots, Path) else roots):
+    problems: list[Problem] = []
+    prefixes = display_prefixes(directories)
+    for index, (root, prefix) in enumerate(zip(directories, prefixes, strict=True)):
         if not root.is_dir():
             continue
-        for name, path in named_kb_files(root):
-            digest_file(digest, index, name, path.read_bytes())
+        walk = walk_kb(root, prefix)
+        problems.extend(walk.problems)
+        for name, path in walk.files:
+            try:
+                digest_file(digest, index, name, read_kb_file(path, prefix + name))
+            except YamlProblemError as error:
+                problems.append(error.problem)
+    if problems:
+        raise KnowledgeBaseError(problems)
     return digest.hexdigest()
 
 

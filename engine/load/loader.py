@@ -39,7 +39,15 @@ from .cache import (
     retried_without_entries,
     write_checked_knowledge_base,
 )
-from .discovery import MANIFEST_FILE, digest_file, kb_digest, named_kb_files, resolve_roots
+from .discovery import (
+    MANIFEST_FILE,
+    digest_file,
+    display_prefixes,
+    kb_digest,
+    read_kb_file,
+    resolve_roots,
+    walk_kb,
+)
 from .problem_codes import describe
 from .validation_messages import problems_from_validation
 from .yaml_source import YamlProblemError
@@ -92,12 +100,21 @@ def _kind_of(document: YamlDocument) -> str:
     defaults = FILE_DEFAULTS.get(known[0], frozenset()) if len(known) == 1 else frozenset()
     if len(known) != 1 or any(key not in FILE_KINDS and key not in defaults for key in data):
         first = next(iter(data), "")
+        # A file with none of the kinds may not be a KB file at all (credentials, a config):
+        # its keys are counted, never quoted.
+        found = (
+            ", ".join(map(repr, data))
+            if known
+            else f"{len(data)} other key{'' if len(data) == 1 else 's'}"
+            if data
+            else "none"
+        )
         raise _InvalidFileError(
             [
                 Problem(
                     document.location(()),
                     "a knowledge-base file has exactly one top-level key naming its kind "
-                    f"({kinds}); found {', '.join(map(repr, data)) or 'none'}",
+                    f"({kinds}); found {found}",
                     hint=did_you_mean(str(first), FILE_KINDS) if not known else "",
                     code=ProblemCode.schema,
                 )
@@ -249,27 +266,16 @@ def _documents(
 ) -> Iterator[tuple[Path, YamlDocument]]:
     """Parse each file of one KB directory; ``digest`` hashes the very bytes parsed, so a KB's
     digest always names its content, even if a file is saved while it loads."""
-    for name, path in named_kb_files(root):
+    walk = walk_kb(root, prefix)
+    problems.extend(walk.problems)
+    for name, path in walk.files:
         display = prefix + name
         try:
-            raw = path.read_bytes()
+            raw = read_kb_file(path, display)
             digest_file(digest, index, name, raw)
             yield path, parse_cached(raw, display)
         except YamlProblemError as error:
             problems.append(error.problem)
-        except OSError as error:
-            problems.append(
-                Problem(
-                    Location(display),
-                    f"cannot read the file: {error.strerror}",
-                    code=ProblemCode.yaml,
-                )
-            )
-
-
-def _display_prefixes(roots: list[Path]) -> list[str]:
-    # Files of the first KB are named relative to it; those of extensions carry the folder name.
-    return ["" if index == 0 else f"{root.name}/" for index, root in enumerate(roots)]
 
 
 def inspect_knowledge_base(
@@ -302,7 +308,7 @@ def _inspect_once(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem]
                     code=ProblemCode.schema,
                 )
             )
-    prefixes = _display_prefixes(directories)
+    prefixes = display_prefixes(directories)
     digest = hashlib.sha256()
     for index, (root, prefix) in enumerate(zip(directories, prefixes, strict=True)):
         if not root.is_dir():

@@ -7,16 +7,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import ValidationError
 
-from ..errors import KnowledgeBaseError, Location, Problem, ScenarioError
+from ..errors import KnowledgeBaseError, Problem, ScenarioError
 from ..schemas.countries import COUNTRIES_CONTEXT, CountriesFile, CountryResolver
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario
 from .discovery import default_kb_root
 from .validation_messages import problems_from_validation
-from .yaml_source import YamlProblemError, parse_yaml, read_yaml
+from .yaml_source import (
+    YamlProblemError,
+    parse_yaml,
+    read_file_bytes,
+    read_stream_bytes,
+    read_yaml,
+)
 
 SHIPPED_COUNTRIES_FILE = "countries.yaml"
 
@@ -82,10 +89,22 @@ def validate_scenario(document: YamlDocument, countries: CountryResolver | None 
 
 def load_scenario(path: Path, countries: CountryResolver | None = None) -> LoadedScenario:
     """Read and validate a scenario file (countries as :func:`validate_scenario` reads them)."""
+    return parse_scenario(read_scenario_file(path), str(path), countries)
+
+
+def read_scenario_file(path: Path) -> bytes:
+    """A scenario file's bytes; a device, pipe or folder, or a file over the size limit, is
+    refused (:class:`ScenarioError`) before it is read."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ScenarioError(
-            [Problem(Location(str(path)), f"cannot read the scenario: {error.strerror}")]
-        ) from error
-    return parse_scenario(raw, str(path), countries)
+        return read_file_bytes(path, str(path), what="the scenario")
+    except YamlProblemError as error:
+        raise ScenarioError([error.problem]) from error
+
+
+def read_scenario_stream(stream: BinaryIO, display_path: str) -> bytes:
+    """A scenario's bytes from a stream (standard input), reading no more than the size limit
+    allows: ``/dev/zero`` piped in is refused (:class:`ScenarioError`), not read forever."""
+    try:
+        return read_stream_bytes(stream, display_path)
+    except YamlProblemError as error:
+        raise ScenarioError([error.problem]) from error

@@ -28,10 +28,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..errors import Location, Problem, ScenarioError
 from ..schemas.scenario import implied_role
 from ..schemas.vocabulary import Role
-from .scenario import parse_scenario
+from .scenario import parse_scenario, read_scenario_file
 
 
 def we_are_comment(role: Role) -> str:
@@ -221,11 +220,4 @@ def _is_json(text: str) -> bool:
 
 def upgrade_scenario_file(path: Path) -> str:
     """:func:`upgrade_scenario` of a file; an unreadable file is a located problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        where = Location(str(path))
-        raise ScenarioError(
-            [Problem(where, f"cannot read the scenario: {error.strerror}")]
-        ) from error
-    return upgrade_scenario(raw, str(path))
+    return upgrade_scenario(read_scenario_file(path), str(path))

@@ -8,9 +8,11 @@ errors, and alias expansion ("billion laughs") and nesting depth are bounded.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -20,6 +22,9 @@ from .problem_codes import describe
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+"""Values any document may expand to; a larger file may have one value per
+:data:`BYTES_PER_VALUE` of its text (see :func:`value_limit`)."""
+BYTES_PER_VALUE = 8
 MAX_DEPTH = 64
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,7 +50,8 @@ _Loader.add_implicit_resolver(
 
 describe(
     ProblemCode.yaml,
-    "A file is not valid, safe YAML (or is empty, too large, "
+    "A file cannot be read (a folder or file without permission, a device or pipe, a link "
+    "outside the KB's folder) or is not valid, safe YAML (or is empty, too large, "
     "not UTF-8, or uses tags, merge keys or duplicate keys).",
 )
 
@@ -62,9 +68,18 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def value_limit(size: int) -> int:
+    """The values a document of ``size`` bytes may expand to. Alias bombs are small files that
+    expand a thousandfold, so a fixed count stops them; a large KB file written out in full
+    (10,000 rules in one file: about 300,000 values in 4.4 MB, 15 bytes a value) needs more,
+    and gets one value per 8 bytes it actually holds, which no alias can stretch."""
+    return max(MAX_NODES, size // BYTES_PER_VALUE)
+
+
 class _Builder:
-    def __init__(self, display_path: str) -> None:
+    def __init__(self, display_path: str, max_nodes: int = MAX_NODES) -> None:
         self.display_path = display_path
+        self.max_nodes = max_nodes
         self.values: dict[PathKey, tuple[int, int]] = {}
         self.keys: dict[PathKey, tuple[int, int]] = {}
         self.nodes_seen = 0
@@ -80,10 +95,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.nodes_seen += 1
-        if self.nodes_seen > MAX_NODES:
+        if self.nodes_seen > self.max_nodes:
             raise self.fail(
                 node,
-                f"the document expands to more than {MAX_NODES} values",
+                f"the document expands to more than {self.max_nodes} values",
                 "Aliases that repeat large blocks are refused; write the values out.",
             )
         if len(path) > MAX_DEPTH:
@@ -151,27 +166,98 @@ _TEXT_TAGS = frozenset(("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"))
 
 def read_yaml(path: Path, display_path: str) -> YamlDocument:
     """Read one YAML file safely; raise :class:`YamlProblemError` with a location if unusable."""
+    return parse_yaml(read_file_bytes(path, display_path), display_path)
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_CHUNK = 1024 * 1024
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_file_bytes(
+    path: Path, display_path: str, limit: int = MAX_FILE_BYTES, what: str = "the file"
+) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    A device, pipe or folder is refused before anything is read (``/dev/zero`` would never
+    end, a named pipe would wait for a writer forever), a file whose size is over the limit is
+    refused from its size alone, and at most ``limit + 1`` bytes are ever read, so a file
+    growing while it is read cannot exhaust memory either. Raises :class:`YamlProblemError`.
+    """
     try:
-        raw = path.read_bytes()
+        # Non-blocking, so that opening a named pipe cannot wait for a writer.
+        descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as error:
-        problem = Problem(
-            Location(display_path), f"cannot read the file: {error.strerror}", code=ProblemCode.yaml
+        raise _unreadable(display_path, what, error) from error
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)  # before fdopen, which refuses a folder with an error of its own
+        kind = next((name for test, name in _FILE_KINDS if test(status.st_mode)), "special")
+        raise YamlProblemError(
+            Problem(
+                Location(display_path),
+                f"{what} is {kind}, not a regular file, so it is not read",
+                hint="Give the path of a YAML file ('-' reads standard input).",
+                code=ProblemCode.yaml,
+            )
         )
-        raise YamlProblemError(problem) from error
-    return parse_yaml(raw, display_path)
+    with os.fdopen(descriptor, "rb", buffering=0) as stream:
+        if status.st_size > limit:
+            raise _too_large(display_path, f"{what} is {status.st_size} bytes", limit)
+        try:
+            return read_stream_bytes(stream, display_path, limit, what)
+        except OSError as error:
+            raise _unreadable(display_path, what, error) from error
+
+
+def read_stream_bytes(
+    stream: BinaryIO, display_path: str, limit: int = MAX_FILE_BYTES, what: str = "the input"
+) -> bytes:
+    """At most ``limit`` bytes from a stream (standard input, a pipe); a stream with more is
+    refused after ``limit + 1`` bytes, without waiting for its end."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(_READ_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise _too_large(display_path, f"{what} is more than {limit} bytes", limit)
+    return b"".join(chunks)
+
+
+def _unreadable(display_path: str, what: str, error: OSError) -> YamlProblemError:
+    reason = error.strerror or str(error)
+    return YamlProblemError(
+        Problem(Location(display_path), f"cannot read {what}: {reason}", code=ProblemCode.yaml)
+    )
+
+
+def _too_large(display_path: str, found: str, limit: int) -> YamlProblemError:
+    return YamlProblemError(
+        Problem(
+            Location(display_path, 1, 1),
+            f"{found}; the limit is {limit} bytes",
+            hint="Split it into smaller files, or check that this is the file you meant.",
+            code=ProblemCode.yaml,
+        )
+    )
 
 
 def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
     """Parse YAML bytes; see :func:`read_yaml`."""
     where = Location(display_path, 1, 1)
     if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblemError(
-            Problem(
-                where,
-                f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} bytes",
-                code=ProblemCode.yaml,
-            )
-        )
+        raise _too_large(display_path, f"the file is {len(raw)} bytes", MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -216,7 +302,7 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
                 where, "the file is empty", hint="Expected a YAML mapping.", code=ProblemCode.yaml
             )
         )
-    builder = _Builder(display_path)
+    builder = _Builder(display_path, value_limit(len(raw)))
     try:
         data = builder.build(node, ())
     except RecursionError as error:

@@ -10,7 +10,7 @@ from typing import Any, Union
 
 from pydantic.fields import FieldInfo
 
-from .scenario import CountryCode
+from .country_code import CountryCode
 
 
 def concrete_types(annotation: Any) -> list[Any]:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from .base import Frozen
-from .countries import CountryCode
+from .country_code import CountryCode
 
 PROFILE_FORMAT_VERSION = 1
 """The version of the profile file format written by ``compass profile``."""

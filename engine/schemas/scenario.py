@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from .base import Frozen
-from .countries import COUNTRIES_CONTEXT, iso_only
+from .country_code import CountryCode
 from .shorthand import OrBareField, OrSingle
 from .vocabulary import (
     ROLE_DESCRIPTIONS,
@@ -57,21 +57,6 @@ MAX_ACTIONS = 200
 """Entries of ``we_are_doing``."""
 MAX_OBSERVATIONS = 200
 """Entries of ``we_observe``."""
-
-
-def _country_code(value: object, info: ValidationInfo) -> str:
-    """The ISO code of a written country, read by the knowledge base's resolver when the
-    loader passes one (its aliases: "Holland", "UK"), else by ISO 3166 alone."""
-    resolver = (info.context or {}).get(COUNTRIES_CONTEXT) or iso_only()
-    code: str = resolver.code(value)
-    return code
-
-
-CountryCode = Annotated[
-    str,
-    BeforeValidator(_country_code),
-    Field(description="ISO 3166 code (JP, USA), English name (Japan) or common name (Holland)"),
-]
 
 
 _Value = TypeVar("_Value", bound=StrEnum)

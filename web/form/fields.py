@@ -20,8 +20,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ...engine.schemas.country_code import CountryCode
 from ...engine.schemas.field_types import item_type, only_type, takes_country
-from ...engine.schemas.scenario import CountryCode, Scenario
+from ...engine.schemas.scenario import Scenario
 
 Kind = Literal["text", "long_text", "number", "date", "yes_no", "country", "choice", "choices",
                "group", "rows"]  # fmt: skip

@@ -124,7 +124,8 @@ class FactIndex:
         """The first :data:`MAX_CANDIDATES` facts that meet the pattern, in the run's order."""
         key: object = lookup
         if lookup.reads:
-            key = (lookup, tuple([bindings.get(name, _UNBOUND) for name in lookup.reads]))
+            values = [bindings.get(name, _UNBOUND) for name in lookup.reads]
+            key = (lookup, tuple([(type(value), value) for value in values]))
         found = self._answers.get(key)
         if found is not None:
             return found
@@ -144,7 +145,8 @@ class FactIndex:
             return pattern_accepts(lookup.pattern, fact.type, fact.fields, bindings)
         content = self._contents.get(fact.id)
         if content is None:
-            # Each value's type too: 1, 1.0 and True are equal keys, but not equal to a test.
+            # With each value's type, as the bindings in ``key``: 1, 1.0 and True are equal
+            # keys, but a numeric test accepts 1 and 1.0, not True.
             content = tuple((name, type(value), value) for name, value in fact.fields.items())
             self._contents[fact.id] = content
         verdict = self._verdicts.get((key, content))

@@ -97,3 +97,16 @@ def test_a_verdict_reused_across_runs_tells_true_from_one() -> None:
     assert FactIndex([one], verdicts).matches(lookup, {}) == [one]
     assert FactIndex([true], verdicts).matches(lookup, {}) == []
     assert FactIndex([true]).matches(lookup, {}) == []
+
+
+def test_an_answer_kept_for_a_variables_value_tells_true_from_one() -> None:
+    lookup = PatternLookup.of(
+        Pattern.model_validate({"person": {"rank": {"at_least": {"var": "r"}}}})
+    )
+    fact = FactRecord(
+        id=0, type="person", fields={"rank": 2}, origin=ScenarioOrigin(paths=("they.rank",))
+    )
+    index = FactIndex([fact], {})
+    assert index.matches(lookup, {"r": 1}) == [fact]
+    assert index.matches(lookup, {"r": True}) == []
+    assert index.matches(lookup, {}) == [fact]  # unbound: the comparison waits for a value

@@ -1380,7 +1380,7 @@ def audit_show(
     """
     shown = api.audit_show(audit_db or api.audit_database(), run_id, kept_head)
     if shown.stored is None:
-        if shown.warning:
+        if shown.warning and output_format == "text":
             click.echo(shown.warning)
         raise AuditStoreError(shown.problem)
     stored = shown.stored

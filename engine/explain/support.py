@@ -17,18 +17,19 @@ from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS
 
 
 def _nodes(evidence: list[Evidence]) -> Iterator[HowNode]:
-    """Every node under the evidence that counts for the item (not evidence against it)."""
-
-    def visit(node: HowNode) -> Iterator[HowNode]:
+    """Every node under the evidence that counts for the item (not evidence against it), each
+    once, in no particular order. A fact's node is shared by every tree that uses it, so a
+    walk that went down each use again visited the same nodes many times over."""
+    pending = [node for item in evidence if item.certainty > 0 for node in item.how]
+    seen: set[int] = set()
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         yield node
         for step in node.concluded_by:
-            for used in step.facts:
-                yield from visit(used)
-
-    for item in evidence:
-        if item.certainty > 0:
-            for node in item.how:
-                yield from visit(node)
+            pending.extend(step.facts)
 
 
 def dates_of(evidence: list[Evidence]) -> tuple[str, ...]:

@@ -1305,8 +1305,10 @@ def _who(user: str | None, host: str | None) -> str:
 @_AUDIT_DB
 @_format_option("text", "json")
 def audit_list(audit_db: Path | None, output_format: str) -> None:
-    """List recorded runs, oldest first; exit 1 when a record cannot be read back (it is
-    listed, marked BROKEN).
+    """List recorded runs, oldest first.
+
+    A record that cannot be read back is listed all the same, marked BROKEN, and the command
+    exits 1.
 
     \b
     Examples:
@@ -1451,8 +1453,10 @@ def audit_verify(audit_db: Path | None, output_format: str, kept_head: str | Non
 @_output_option("Write the JSON Lines to this file ('-': standard output, the default).")
 @_FORCE
 def audit_export(audit_db: Path | None, output: Path | None, force: bool) -> None:
-    """Write the chain as JSON Lines: one record a line, every stored field, then a trailer
-    line with the head hash; exit 1 when the chain does not verify (exported as stored).
+    """Write the chain as JSON Lines, ending with its head hash.
+
+    One record a line with every stored field, then a trailer line with the head hash; exit 1
+    when the chain does not verify (it is exported as stored).
 
     Anyone can recompute the hashes from the export (SECURITY.md says how); keep the head
     hash from the trailer somewhere the database's writers cannot change.
@@ -1506,9 +1510,11 @@ def _layer_lines(replay: Any) -> str:
 def audit_replay(
     run_id: str, audit_db: Path | None, kb_root: tuple[Path, ...] | None, output_format: str
 ) -> None:
-    """Re-run recorded run RUN_ID on today's version of the KB layers it used (the same
-    folders) and show which layer changed and how the advice drifted. --kb replays on other
-    folders instead (every layer, in order, as for `compass advise`).
+    """Re-run recorded run RUN_ID on today's KB and show how the advice drifted.
+
+    The run is replayed on today's version of the KB layers it used (the same folders; the
+    shipped KB as installed now), and each layer is said to be unchanged or changed since. --kb
+    replays on other folders instead, as for `compass advise`.
 
     \b
     Examples:

@@ -23,6 +23,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "notes": NoteHintsFile,
     "manifest": kb_files.ManifestFile,
     "lint": kb_files.LintFile,
+    "questionnaire": kb_files.QuestionnairesFile,
     "scenario": Scenario,
 }
 

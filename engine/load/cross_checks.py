@@ -20,6 +20,7 @@ from ..schemas.knowledge_base import KnowledgeBase, Located
 from ..schemas.rules import FieldTest, Pattern, RuleSpec, VariableOperand
 from .note_hint_checks import check_note_hints
 from .problem_codes import describe
+from .questionnaire_checks import check_questionnaires
 
 describe(
     ProblemCode.unknown_reference,
@@ -89,6 +90,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
                 key=True,
             )
         problems += _check_conditions(rule, knowledge_base)
+    problems += check_questionnaires(knowledge_base)
     return problems + check_note_hints(knowledge_base.note_hints)
 
 

@@ -29,6 +29,7 @@ from ..schemas.kb_files import (
 )
 from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
 from ..schemas.note_hints import NoteHintsFile, PhraseHint
+from ..schemas.questionnaire import Questionnaire
 from ..schemas.rules import RuleSpec
 from . import cross_checks
 from .cache import (
@@ -68,6 +69,7 @@ class _Collected:
     note_hints: list[Located[PhraseHint]] = field(default_factory=list)
     lint_role_words: list[str] = field(default_factory=list)
     country_aliases: dict[str, Located[CountryAlias]] = field(default_factory=dict)
+    questionnaires: dict[str, Located[Questionnaire]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -170,6 +172,7 @@ _ITEM_KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "findings": (Finding, "finding"),
     "sources": (Source, "source"),
     "dimensions": (Dimension, "dimension"),
+    "questionnaires": (Questionnaire, "questionnaire"),
 }
 
 
@@ -194,12 +197,6 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
         except ValidationError as error:
             collected.problems += problems_from_validation(error, RuleFileDefaults, document)
     model, label = _ITEM_KINDS[kind]
-    tables: dict[str, dict[str, Any]] = {
-        "advice": collected.advice,
-        "findings": collected.findings,
-        "sources": collected.sources,
-        "dimensions": collected.dimensions,
-    }
     seen_rules = {rule.value.id: rule for rule in collected.rules}
     for index, raw in enumerate(items):
         try:
@@ -212,7 +209,7 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
             _add_unique(seen_rules, located, label, collected.problems)
             collected.rules.append(located)
         else:
-            _add_unique(tables[kind], located, label, collected.problems)
+            _add_unique(getattr(collected, kind), located, label, collected.problems)
 
 
 def _collect_checked(document: YamlDocument, collected: _Collected) -> None:
@@ -357,6 +354,7 @@ def _assembled(directories: list[Path], collected: _Collected, digest: str) -> K
         note_hints=tuple(collected.note_hints),
         lint_role_words=tuple(collected.lint_role_words),
         country_aliases=tuple(collected.country_aliases.values()),
+        questionnaires=collected.questionnaires,
     )
 
 

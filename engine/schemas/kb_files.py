@@ -14,6 +14,7 @@ from .base import Frozen
 from .countries import CountriesFile
 from .kb import Advice, CultureProfile, Dimension, Finding, LintExclusion, Manifest, Source
 from .note_hints import NoteHintsFile
+from .questionnaire import Questionnaire
 from .rules import RuleSpec
 from .vocabulary import Role
 
@@ -50,6 +51,10 @@ class RulesFile(RuleFileDefaults):
     rules: tuple[RuleSpec, ...]
 
 
+class QuestionnairesFile(Frozen):
+    questionnaires: tuple[Questionnaire, ...]
+
+
 class ManifestFile(Frozen):
     knowledge_base: Manifest
 
@@ -84,4 +89,5 @@ FILE_KINDS: dict[str, type[Frozen]] = {
     "lint": LintFile,
     "note_hints": NoteHintsFile,
     "countries": CountriesFile,
+    "questionnaires": QuestionnairesFile,
 }

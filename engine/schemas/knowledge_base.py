@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +22,7 @@ from .kb import (
     Source,
 )
 from .note_hints import PhraseHint
+from .questionnaire import Questionnaire
 from .rules import RuleSpec
 
 Item = TypeVar("Item")
@@ -92,6 +93,8 @@ class KnowledgeBase:
     note_hints: tuple[Located[PhraseHint], ...] = ()  # kb/notes.yaml: words in free text
     lint_role_words: tuple[str, ...] = ()  # from the lint files; see LintConfig
     country_aliases: tuple[Located[CountryAlias], ...] = ()  # kb/countries.yaml and extensions
+    # kb/questionnaire.yaml (compass profile), and any an extension adds, by id in load order
+    questionnaires: Mapping[str, Located[Questionnaire]] = field(default_factory=dict)
 
     @cached_property
     def countries(self) -> CountryResolver:

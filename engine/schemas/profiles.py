@@ -23,6 +23,11 @@ SCALE_MAXIMUM = 100.0
 WIDEST_BAND = 50.0
 """A band this wide or wider says the position is not known at all; none may be wider."""
 
+PRACTICAL_FRAMEWORK = "The Culture Map (Meyer)"
+"""The framework of the practical scales, the dimensions a person can be placed on: they
+describe how people work (give feedback, decide, schedule); Hofstede's and GLOBE's scores
+describe societies' averages, not any one person."""
+
 
 class PositionBasis(StrEnum):
     """How a person's position on a scale was obtained, from the strongest evidence down."""

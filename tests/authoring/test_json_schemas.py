@@ -29,6 +29,7 @@ KIND_OF_KEY = {
     "note_hints": "notes",
     "knowledge_base": "manifest",
     "lint": "lint",
+    "questionnaires": "questionnaire",
 }
 
 SHIPPED_FILES = sorted(KB_DIRECTORY.rglob("*.yaml"))

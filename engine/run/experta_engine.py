@@ -69,9 +69,16 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
             }
             context.update(match.bindings)
             activation = Activation(self.rules[match.branch], match.facts, context)
+            activation.synergy_match = (match.branch, match.key)
             self.activations[(match.branch, match.key)] = activation
             added.append(activation)
         return added, removed
+
+    def fired(self, activation: Any) -> None:
+        """The runner took ``activation`` off the agenda: nothing can cancel it any more, so
+        it is forgotten (a large run would otherwise keep every activation it fired, with its
+        context, to the end). Its match stays in the network state, so it does not fire again."""
+        self.activations.pop(activation.synergy_match, None)
 
 
 # ---------------------------------------------------------------------------- the class

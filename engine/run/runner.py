@@ -22,6 +22,9 @@ from .experta_rules import PATTERN_PREFIX
 from .network_state import MatchBoundExceededError
 
 _LOOP_WINDOW = 50
+_FIRING_FIELDS = set(Firing.model_fields)
+"""Every firing sets every field: one set shared by all instead of one each (pydantic changes
+a model's set only when a field is assigned, which a frozen model refuses)."""
 
 MIN_STEP_LIMIT = 10_000
 """The automatic step limit is never lower than this many firings."""
@@ -134,6 +137,21 @@ def _limit_and_why(
     return automatic_step_limit(compiled, facts), why
 
 
+def _read_activation(
+    context: dict[str, Any], our_id: dict[int, int]
+) -> tuple[tuple[int, ...], dict[str, Scalar]]:
+    """The ids of the facts an activation matched, in pattern order, and its bindings."""
+    matched: list[int] = []
+    position = 0
+    while f"{PATTERN_PREFIX}{position}" in context:
+        matched.append(our_id[context[f"{PATTERN_PREFIX}{position}"]["__factid__"]])
+        position += 1
+    bindings = {
+        name: _plain(value) for name, value in sorted(context.items()) if not name.startswith("_")
+    }
+    return tuple(matched), bindings
+
+
 def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> RunResult:
     step_limit, how_limited = _limit_and_why(compiled, facts, given_limit)
     engine = compiled.engine()
@@ -153,6 +171,8 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     rules = compiled.knowledge_base.rules
     index_of = compiled.branch_at
 
+    # our matcher can forget what fired (experta's RETE keeps it: it has no such method)
+    release = getattr(engine.matcher, "fired", None)
     engine.running = True  # conclusions then wait for the next agenda update, as in experta
     try:
         while True:
@@ -168,17 +188,9 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
             branch = index_of[(activation.rule.synergy_rule_index, activation.rule.synergy_branch)]
             rule = rules[branch.rule_index].value
             number = len(firings) + 1
-            matched: list[int] = []
-            position = 0
-            while f"{PATTERN_PREFIX}{position}" in activation.context:
-                fact = activation.context[f"{PATTERN_PREFIX}{position}"]
-                matched.append(our_id[fact["__factid__"]])
-                position += 1
-            bindings = {
-                name: _plain(value)
-                for name, value in sorted(activation.context.items())
-                if not name.startswith("_")
-            }
+            matched, bindings = _read_activation(activation.context, our_id)
+            if release is not None:
+                release(activation)
             concluded: list[int] = []
             for finding in rule.then.conclude:
                 if finding not in finding_ids:
@@ -196,12 +208,15 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
                 concluded.append(finding_ids[finding])
                 concluded_by.setdefault(finding_ids[finding], []).append(number)
             witnesses = _witnesses(branch, records, bindings)
+            # built from values made just above, of the model's types: validating each of
+            # hundreds of thousands of firings again would double a large run's memory
             firings.append(
-                Firing(
+                Firing.model_construct(
+                    _FIRING_FIELDS,
                     number=number,
                     rule=rule.id,
                     branch=branch.branch,
-                    facts=tuple(matched),
+                    facts=matched,
                     bindings=bindings,
                     witnesses=witnesses,
                     concluded=tuple(concluded),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -36,6 +37,7 @@ with collection_paused():
         Problem,
         RunError,
     )
+    from .engine.render.safe_text import json_text, plain_text, terminal_line
     from .engine.render.text import render_json, render_text
     from .engine.schemas.branding import ReportBranding
     from .engine.schemas.config import ConfigFile
@@ -165,10 +167,11 @@ class _Compass(click.Group):
         try:
             return super().invoke(ctx)
         except (InputError, RunError, AuditStoreError) as error:
-            click.echo(f"error: {error}", err=True)
+            # Messages quote file names and values from shared files: no terminal controls.
+            click.echo(plain_text(f"error: {error}"), err=True)
             ctx.exit(EXIT_INVALID)
         except CompassError as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(plain_text(f"error: {error}"), err=True)
             ctx.exit(EXIT_PROBLEMS)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -245,9 +248,10 @@ def _format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[...
 
 def _echo_json(model: BaseModel | list[Any]) -> None:
     if isinstance(model, list):
-        click.echo(json.dumps([item.model_dump(mode="json") for item in model], indent=2))
+        items = [item.model_dump(mode="json") for item in model]
+        click.echo(json_text(json.dumps(items, indent=2)))
     else:
-        click.echo(model.model_dump_json(indent=2))
+        click.echo(json_text(model.model_dump_json(indent=2)))
 
 
 def _show(result: Any, output_format: str, render: Callable[[Any], str]) -> None:
@@ -329,9 +333,9 @@ def _defaults_from(config: ConfigFile, command: click.Command) -> dict[str, Any]
 @click.option(
     "--step-limit",
     type=click.IntRange(min=1),
-    default=api.DEFAULT_STEP_LIMIT,
-    show_default=True,
-    help="Stop a run whose rules keep triggering each other after this many firings.",
+    default=None,
+    help="Stop a run whose rules keep triggering each other after this many firings "
+    "[default: 50 per rule branch and per scenario fact, at least 10,000].",
 )
 @_AUDIT_DB
 @click.option("--no-audit", is_flag=True, help="Do not record this run in the audit database.")
@@ -349,7 +353,7 @@ def advise(
     prepared_for: str | None,
     logo: Path | None,
     appendix: bool | None,
-    step_limit: int,
+    step_limit: int | None,
     audit_db: Path | None,
     no_audit: bool,
     quiet: bool,
@@ -524,10 +528,42 @@ def _write(text: str, target: Path | None, *, quiet: bool = False) -> None:
         click.echo(f"wrote {target}", err=True)
 
 
+EXIT_INTERRUPTED = 128 + 2  # what a shell reports for a command stopped by Ctrl-C (SIGINT)
+
+
+class _RunningCount:
+    """A progress line for an input whose length is not known before it is read (a JSONL or
+    CSV stream): how many are done and failed, redrawn a few times a second."""
+
+    def __init__(self) -> None:
+        self.done = self.failed = 0
+        self.started = self.drawn = time.monotonic()
+
+    def show(self, result: Any, *, force: bool = False) -> None:
+        self.done += 1
+        self.failed += not result.ok
+        if not result.ok:
+            click.echo(f"\r\x1b[Kfailed: {result.error}", err=True)
+        now = time.monotonic()
+        if force or not result.ok or now - self.drawn >= 0.2:
+            self.drawn = now
+            rate = self.done / max(now - self.started, 1e-6)
+            click.echo(
+                f"\r\x1b[Kadvising: {self.done:,} done, {self.failed:,} failed, {rate:,.0f}/s",
+                err=True,
+                nl=False,
+            )
+
+    def finish(self) -> None:
+        if self.done:
+            click.echo("", err=True)
+
+
 @contextmanager
-def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
-    """What to show of each batch result: a progress bar on a terminal and failures, or, with
-    --quiet, nothing at all."""
+def _batch_progress(total: int | None, quiet: bool) -> Iterator[Callable[[Any], None]]:
+    """What to show of each batch result: on a terminal, a bar when the number of scenarios
+    is known (a folder), otherwise a running count, and failures; elsewhere the failures;
+    with --quiet, nothing at all."""
     if quiet:
         yield lambda _result: None
         return
@@ -538,6 +574,13 @@ def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
                 click.echo(f"failed: {result.error}", err=True)
 
         yield report_failures
+        return
+    if total is None:
+        counter = _RunningCount()
+        try:
+            yield counter.show
+        finally:
+            counter.finish()
         return
     with click.progressbar(
         length=total, label="advising", file=sys.stderr, show_pos=True, show_eta=False
@@ -552,7 +595,11 @@ def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
 
 
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "input_path",
+    metavar="INPUT",
+    type=click.Path(exists=True, allow_dash=True, path_type=Path),
+)
 @_output_option(
     "JSONL file to write, one result per scenario, in input order (default or '-': "
     "standard output)."
@@ -566,6 +613,11 @@ def _batch_progress(total: int, quiet: bool) -> Iterator[Callable[[Any], None]]:
     show_default=True,
     help="Parallel worker processes.",
 )
+@click.option(
+    "--input-format",
+    type=click.Choice(["jsonl", "csv"]),
+    help="What INPUT holds, whatever its name says (standard input is JSONL without it).",
+)
 @_KB_OPTION
 @_QUIET
 def batch(
@@ -574,32 +626,51 @@ def batch(
     output: Path | None,
     force: bool,
     workers: int,
+    input_format: str | None,
     kb_root: tuple[Path, ...] | None,
     quiet: bool,
 ) -> None:
-    """Advise on every scenario in INPUT: a folder of scenario files, a .jsonl or a .csv file.
+    """Advise on every scenario in INPUT: a folder of scenario files, a .jsonl or a .csv file,
+    or '-' for JSONL (or, with --input-format csv, CSV) on standard input.
 
-    A scenario that fails validation is reported with its error and the rest go on; the
-    command exits 1 if any failed.
+    The input is read as the work goes: results are written as they come, in input order,
+    from the first scenario on. A scenario that fails validation is reported with its error
+    and the rest go on; the command exits 1 if any failed, 130 if interrupted (Ctrl-C), what
+    was written until then kept.
 
     \b
     Examples:
       compass batch kb/scenarios -o results.jsonl --workers 2
       compass batch cases.csv -o results.jsonl
       compass batch cases.jsonl -q | jq .title
+      jq -c . cases/*.json | compass batch - -o results.jsonl
     """
-    from .engine.consult.batch import summarise
+    from .engine.consult.batch import BatchTally
     from .engine.render.consulting import render_summary_text
 
+    tally = BatchTally()
     target = _output_file(output, force=force)
-    total, results = api.batch(input_path, kb_root, workers)
-    collected = []
-    with _opened_output(target) as handle, _batch_progress(total, quiet) as show:
-        for result in results:
-            handle.write(result.model_dump_json() + "\n")
-            collected.append(result)
-            show(result)
-    summary = summarise(collected)
+    try:
+        total, results = api.batch(
+            input_path, kb_root, workers, input_format=input_format, output=target
+        )
+        with _opened_output(target) as handle, _batch_progress(total, quiet) as show:
+            for result in results:
+                handle.write(result.model_dump_json() + "\n")
+                # Each result is out as soon as it is known: a reader of a pipe (`| jq`) or
+                # of the file sees the work go, and an interrupted batch keeps all it did.
+                handle.flush()
+                tally.add(result)
+                show(result)
+    except KeyboardInterrupt:
+        written = f" to {target}" if target is not None else ""
+        click.echo(
+            f"\ninterrupted: {tally.ran} results written{written}, in input order; "
+            "the scenarios after them were not advised",
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+    summary = tally.summary()
     if not quiet:
         if target is not None:
             click.echo(f"wrote {target}", err=True)
@@ -683,7 +754,7 @@ def interview(
         api.advise_and_record(
             session.scenario(),
             kb_root,
-            api.DEFAULT_STEP_LIMIT,
+            None,
             audit_path,
             lambda report: _write(_render_report(report, output_format, kb_root), target),
         )
@@ -717,6 +788,58 @@ def new_command(example: str | None, output: Path | None, force: bool, list_exam
     _write(api.new_scenario(example), target)
     if target is not None and not _quiet():
         click.echo(f"next: edit it, then run: compass advise {target}", err=True)
+
+
+@cli.command(name="profile")
+@_output_option("Write the profile file here ('-': standard output).  [default: my-profile.yaml]")
+@_FORCE
+@click.option("--name", default="", help="Whose profile it is, as the file should name them.")
+@click.option(
+    "--culture",
+    default=None,
+    help="The culture you grew up or mostly worked in: a country (US, Japan, Holland).",
+)
+@click.option(
+    "--list-questions",
+    is_flag=True,
+    help="Print the questions, numbered, in the order they are asked (the order piped "
+    "answers follow), with the scale each statement is about, and stop.",
+)
+@_KB_OPTION
+def profile_command(
+    *,
+    output: Path | None,
+    force: bool,
+    name: str,
+    culture: str | None,
+    list_questions: bool,
+    kb_root: tuple[Path, ...] | None,
+) -> None:
+    """Place yourself on the eight practical scales by answering a short questionnaire, and
+    write your profile file for the scenarios you take part in.
+
+    Answer each statement from 1 (strongly disagree) to 5 (strongly agree), or skip it; the
+    last question asks how sure you are. Answers can be piped in, one a line, in the order
+    --list-questions prints; a wrong one stops with its line number.
+
+    \b
+    Examples:
+      compass profile --name "Ann Lee" --culture US -o ann-lee.yaml
+      compass profile --list-questions
+      compass profile -o - < answers.txt > my-profile.yaml
+    """
+    from .engine.render.profile import render_profile_text
+
+    session = api.start_profile(kb_root, name=name, culture=culture)
+    if list_questions:
+        click.echo(session.question_list(), nl=False)
+        return
+    target = _output_file(output or Path("my-profile.yaml"), force=force)
+    session.run(sys.stdin, lambda text: click.echo(text, err=True, nl=False))
+    result = session.result()
+    _write(api.profile_file_text(result, target.name if target else "my-profile.yaml"), target)
+    # The summary goes where the file does not: beside a file, or to the terminal's other stream.
+    click.echo(render_profile_text(result), err=target is None, nl=False)
 
 
 @cli.command()
@@ -847,8 +970,8 @@ def explain_command(
       compass explain kb/scenarios/allen-japan.yaml --near-misses
       compass explain kb/scenarios/allen-japan.yaml --graph mermaid > support.mmd
     """
-    from .engine.explain.graph import to_dot, to_mermaid
     from .engine.render.explanations import render_near_misses_text, render_why_not_text
+    from .engine.render.support_graph import to_dot, to_mermaid
 
     result = api.explain_file(scenario, kb_root, why_not_ids, near_misses)
     if graph:
@@ -951,6 +1074,15 @@ def _roots(directories: tuple[Path, ...]) -> tuple[Path, ...] | None:
     return directories or None
 
 
+_ALL_LAYERS = click.option(
+    "--all",
+    "all_layers",
+    is_flag=True,
+    help="Report on every layer of a stacked KB. Without it, only on the outermost: the "
+    "directory named last (an extension, with the shipped KB below it).",
+)
+
+
 @kb.command()
 @_KB_DIRECTORIES
 @_format_option("text", "json")
@@ -989,6 +1121,7 @@ def stats(directories: tuple[Path, ...], output_format: str) -> None:
     help="The lowest severity that makes the command exit 1.",
 )
 @click.option("--list-checks", is_flag=True, help="List every check with its severity.")
+@_ALL_LAYERS
 def lint(
     directories: tuple[Path, ...],
     *,
@@ -997,6 +1130,7 @@ def lint(
     force: bool,
     fail_on: str,
     list_checks: bool,
+    all_layers: bool,
 ) -> None:
     """Report every problem in a KB at once, as path:line:col: severity[check] message.
 
@@ -1020,10 +1154,10 @@ def lint(
         click.echo(render_checks_text(), nl=False)
         return
     target = _output_file(output, force=force)
-    report = api.kb_lint(_roots(directories))
+    report = api.kb_lint(_roots(directories), all_layers=all_layers)
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: render_lint_text(report),
-        "json": lambda: report.model_dump_json(indent=2) + "\n",
+        "json": lambda: json_text(report.model_dump_json(indent=2)) + "\n",
         "sarif": lambda: render_lint_sarif(
             report, api.kb_directories(_roots(directories)), api.tool_version()
         ),
@@ -1043,8 +1177,13 @@ def lint(
     help="Also write the results as JUnit XML to this file, for CI test reports.",
 )
 @_FORCE
+@_ALL_LAYERS
 def kb_test(
-    directories: tuple[Path, ...], output_format: str, junit_xml: Path | None, force: bool
+    directories: tuple[Path, ...],
+    output_format: str,
+    junit_xml: Path | None,
+    force: bool,
+    all_layers: bool,
 ) -> None:
     """Run the expectations of the KB's example scenarios; exit 1 if any fails.
 
@@ -1058,7 +1197,7 @@ def kb_test(
     from .engine.render.ci_formats import render_test_junit
 
     junit_target = _output_file(junit_xml, force=force, option="--junit-xml")
-    report = api.kb_test(_roots(directories))
+    report = api.kb_test(_roots(directories), all_layers=all_layers)
     _show(report, output_format, render_test_text)
     if junit_target is not None:
         _write(render_test_junit(report), junit_target)
@@ -1076,8 +1215,9 @@ def kb_test(
     help="Exit 1 when the share of rules that fire in at least one scenario (the first line "
     "of the text report) is below PERCENT.",
 )
+@_ALL_LAYERS
 def kb_coverage(
-    directories: tuple[Path, ...], output_format: str, fail_under: float | None
+    directories: tuple[Path, ...], output_format: str, fail_under: float | None, all_layers: bool
 ) -> None:
     """Show what the example scenarios leave untested.
 
@@ -1089,7 +1229,7 @@ def kb_coverage(
     """
     from .engine.render.authoring import render_coverage_text
 
-    report = api.kb_coverage(_roots(directories))
+    report = api.kb_coverage(_roots(directories), all_layers=all_layers)
     _show(report, output_format, render_coverage_text)
     if fail_under is not None and report.rule_coverage_percent < fail_under:
         click.echo(
@@ -1322,8 +1462,10 @@ def audit_list(audit_db: Path | None, output_format: str) -> None:
         for run in runs:
             advice = "BROKEN   " if run.problem else f"{run.recommendations:>2} advice"
             click.echo(
-                f"{run.sequence:>5}  {run.run_id[:12]}  {run.recorded_at}  KB {run.kb_version}"
-                f"  {advice}  {_who(run.user, run.host)}  {run.scenario_title}"
+                terminal_line(
+                    f"{run.sequence:>5}  {run.run_id[:12]}  {run.recorded_at}  KB {run.kb_version}"
+                    f"  {advice}  {_who(run.user, run.host)}  {run.scenario_title}"
+                )
             )
     broken = [run.sequence for run in runs if run.problem]
     if broken:
@@ -1389,7 +1531,7 @@ def audit_show(
     if output_format == "json":
         report = json.loads(render_json(stored.report, trace=trace))
         facts = {"audit": _audit_facts(shown)}
-        click.echo(json.dumps(facts | report, indent=2, ensure_ascii=False))
+        click.echo(json_text(json.dumps(facts | report, indent=2, ensure_ascii=False)))
     else:
         if shown.warning:
             click.echo(shown.warning + "\n")
@@ -1398,10 +1540,12 @@ def audit_show(
             f"by Synergy Compass {stored.tool_version}"
         )
         if stored.summary.user is not None or stored.summary.host is not None:
-            click.echo(f"Run by {_who(stored.summary.user, stored.summary.host)}")
+            click.echo(terminal_line(f"Run by {_who(stored.summary.user, stored.summary.host)}"))
         for layer in stored.layers:
             click.echo(
-                f"KB layer {layer.name} {layer.version} ({layer.digest[:12]}) at {layer.path}"
+                terminal_line(
+                    f"KB layer {layer.name} {layer.version} ({layer.digest[:12]}) at {layer.path}"
+                )
             )
         click.echo()
         _print_text_report(stored.report, explain=explain)

@@ -10,19 +10,29 @@ one (for CSV after the header line). Big lines are generated here. Known engine 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 from conftest import MINI_KB
-from hostile_support import HOSTILE, MARKER, assert_no_traceback, invoke
+from hostile_support import (
+    DOCUMENTED_FILE_LIMIT,
+    HOSTILE,
+    MARKER,
+    assert_no_traceback,
+    invoke,
+)
 
 BATCH = HOSTILE / "batch"
 GOOD = '{"title": "Good", "we": {"culture": "US"}, "they": {"culture": "JP"}, "goal": {"kind": "expand_scope"}}'
 CSV_HEADER = "title,we.culture,they.culture,goal.kind"
 CSV_GOOD = "Good,US,JP,expand_scope"
+COMMAND = [sys.executable, "-c", "from synergy_compass.cli import main; main()"]
 
 # file -> (line of the bad scenario, part of its error message, reason it is a known bug or "")
 CASES: dict[str, tuple[int, str, str]] = {
@@ -334,3 +344,88 @@ def test_each_failure_is_one_line_on_standard_error(
         line.startswith(f"failed: {source}:2") and "unknown key 'relashionship'" in line
         for line in result.stderr.splitlines()
     ), result.stderr
+
+
+# --- issue 19: what a folder holds that is not a file, quotes, and the output over the input --
+
+
+@pytest.mark.parametrize("kind", ["named-pipe", "device"])
+def test_a_folder_entry_that_is_not_a_regular_file_is_skipped_with_a_message(
+    kind: str, tmp_path: Path
+) -> None:
+    """A named pipe would wait for a writer forever, /dev/zero would never end: both are
+    skipped without being read (run as a process, so a hang fails instead of blocking)."""
+    folder = _folder(tmp_path)
+    entry = folder / "b.yaml"
+    if kind == "named-pipe":
+        os.mkfifo(entry)
+    else:
+        entry.symlink_to("/dev/zero")
+    out = tmp_path / "out.jsonl"
+    argv = [*COMMAND, "batch", str(folder), "-o", str(out), "--kb", str(MINI_KB)]
+    finished = subprocess.run(argv, capture_output=True, timeout=120, check=False)
+    assert finished.returncode == 1, finished.stderr[-2000:]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [row["ok"] for row in rows] == [True, False, True]
+    kinds = {"named-pipe": "a named pipe", "device": "a device"}
+    assert rows[1]["error"] == f"{entry}: skipped: this is {kinds[kind]}, not a regular file"
+
+
+def test_a_file_over_the_limit_in_a_folder_is_refused_from_its_size(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    big = folder / "b.yaml"
+    with big.open("wb") as stream:
+        stream.truncate(DOCUMENTED_FILE_LIMIT + 1)  # sparse: its size says it all
+    result, rows = run_batch(folder, tmp_path / "out.jsonl")
+    assert result.exit_code == 1
+    assert rows[1]["error"] == (
+        f"{big}: the file is {DOCUMENTED_FILE_LIMIT + 1} bytes; "
+        f"the limit is {DOCUMENTED_FILE_LIMIT} bytes"
+    )
+
+
+def test_an_unclosed_quote_is_reported_at_its_line_and_the_next_rows_still_run(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "cases.csv"
+    source.write_text(f'{CSV_HEADER}\n{CSV_GOOD}\n"Bad,US,JP,expand_scope\n{CSV_GOOD}\n')
+    result, rows = run_batch(source, tmp_path / "out.jsonl")
+    assert_bad_line_reported(
+        result, rows, source=source, line=3, fragment="a quote opened on this line is never closed"
+    )
+
+
+def test_a_quoted_value_over_the_limit_is_reported_at_its_line(tmp_path: Path) -> None:
+    source = tmp_path / "cases.csv"
+    endless = "x" * 1024 + "\n"
+    body = endless * (DOCUMENTED_FILE_LIMIT // len(endless) + 10)
+    source.write_text(f'{CSV_HEADER}\n{CSV_GOOD}\n"{body}",US,JP,expand_scope\n{CSV_GOOD}\n')
+    result, rows = run_batch(source, tmp_path / "out.jsonl")
+    assert_no_traceback(result)
+    failed = [row for row in rows if not row["ok"]]
+    assert failed[0]["source"] == f"{source}:3"
+    assert "longer than the limit" in str(failed[0]["error"])
+    assert rows[0]["ok"]
+    assert rows[-1]["ok"]
+    assert rows[-1]["source"] == f"{source}:{body.count(chr(10)) + 4}"
+
+
+@pytest.mark.parametrize("same", ["the-file", "a-relative-path", "a-link", "into-the-folder"])
+def test_an_output_over_the_input_is_refused_and_the_input_kept(same: str, tmp_path: Path) -> None:
+    source = tmp_path / "cases.jsonl"
+    source.write_text(GOOD + "\n")
+    output = source
+    if same == "a-relative-path":  # the tests run from tmp_path / "cwd"
+        output = Path("..") / "cases.jsonl"
+    elif same == "a-link":
+        output = tmp_path / "results.jsonl"
+        output.symlink_to(source)
+    elif same == "into-the-folder":
+        source = _folder(tmp_path)
+        output = source / "results.json"
+    before = sorted(source.rglob("*")) if source.is_dir() else source.read_bytes()
+    result = invoke("batch", source, "-o", output, "--force", "--kb", MINI_KB)
+    assert_no_traceback(result)
+    assert result.exit_code == 2, result.stderr
+    assert f"{output}: the output would overwrite the batch's input" in result.stderr
+    assert (sorted(source.rglob("*")) if source.is_dir() else source.read_bytes()) == before

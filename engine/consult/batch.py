@@ -11,7 +11,7 @@ the input nor the results are ever held whole.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -113,7 +113,7 @@ def run_batch(
     items: Iterable[BatchItem],
     loader: Callable[[], CompiledKB],
     workers: int = 1,
-) -> Iterator[BatchResult]:
+) -> Generator[BatchResult, None, None]:
     """Results in input order, each as soon as it is next; ``loader`` builds the compiled KB
     (once per worker process). ``items`` is read as the work goes, a bounded way ahead."""
     if workers <= 1:

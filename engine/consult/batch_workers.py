@@ -192,7 +192,7 @@ def run_in_workers(
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_read, False)
     pool = _Pool(workers, loader, runner)
-    reader = _Reader(items, AHEAD_PER_WORKER * workers, wake_write)
+    reader = _Reader(items, CHUNK, wake_write)
     reader.start()
     finished = False
     try:
@@ -220,8 +220,6 @@ def _results(
             while written in ready:
                 yield ready.pop(written)
                 written += 1
-            if input_done and written == read:
-                return
             while not input_done and read - written < AHEAD_PER_WORKER * len(pool.workers):
                 try:
                     value = reader.queue.get_nowait()
@@ -235,6 +233,8 @@ def _results(
                 assert isinstance(value, BatchItem)
                 waiting.append((read, value))
                 read += 1
+            if input_done and written == read:
+                return
             _dispatch(pool, waiting)
             for key, _events in selector.select():
                 if key.fileobj == wake:

@@ -51,6 +51,8 @@ from .consulting import (
     comparison_for,
     countries,
     explain_file,
+    profile_file_text,
+    start_profile,
     whatif_file,
 )
 from .core import (
@@ -120,9 +122,11 @@ __all__ = [
     "load_scenario",
     "new_scenario",
     "parse_scenario",
+    "profile_file_text",
     "read_scenario",
     "read_scenario_text",
     "start_interview",
+    "start_profile",
     "tool_version",
     "upgrade_scenario_file",
     "whatif_file",

@@ -17,6 +17,8 @@ from ..schemas.report import Report
 if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
     from ..consult.batch import BatchResult
     from ..consult.compare import CountrySummary, CultureComparison
+    from ..consult.profile import ProfileResult
+    from ..consult.profile_session import ProfileSession
     from ..explain.diff import ReportDiff
     from ..explain.why_not import Explanation
 
@@ -118,3 +120,51 @@ def whatif_file(
 
 def _loaded(scenario: Path | LoadedScenario, kb_root: KBRoots) -> LoadedScenario:
     return scenario if isinstance(scenario, LoadedScenario) else read_scenario(scenario, kb_root)
+
+
+def start_profile(
+    roots: KBRoots = None,
+    *,
+    name: str = "",
+    culture: str | None = None,
+    questionnaire: str | None = None,
+) -> ProfileSession:
+    """A self-assessment on the KB's questionnaire (its first, or the one whose id is
+    ``questionnaire``) for the person ``name`` from ``culture`` (a country as
+    :func:`compare` reads it, checked now, before any question is asked). Answer it with
+    ``run`` (lines of text) or ``answer``; ``result()`` gives the profile and its file text
+    comes from :func:`profile_file_text`."""
+    from ..consult.profile_session import ProfileSession
+    from ..errors import InputError, Location, Problem, did_you_mean
+    from ..schemas.countries import UnknownCountryError
+
+    knowledge_base = compiled_knowledge_base(roots).knowledge_base
+    found = knowledge_base.questionnaires
+    chosen = found.get(questionnaire) if questionnaire else next(iter(found.values()), None)
+    if chosen is None:
+        hint = (
+            did_you_mean(questionnaire, found)
+            if questionnaire and found
+            else "Add kb/questionnaire.yaml (`compass kb schema questionnaire` describes it), "
+            "or use the shipped knowledge base."
+        )
+        what = f"no questionnaire {questionnaire!r}" if questionnaire else "no questionnaire"
+        problem = Problem(Location("questionnaire"), f"the knowledge base has {what}", hint=hint)
+        raise InputError([problem])
+    code = None
+    if culture is not None and culture.strip():
+        try:
+            code = knowledge_base.countries.code(culture)
+        except UnknownCountryError as error:
+            problem = Problem(Location("culture"), error.what, hint=error.advice)
+            raise InputError([problem]) from None
+    dimensions = {key: located.value for key, located in knowledge_base.dimensions.items()}
+    return ProfileSession(chosen.value, dimensions, name=" ".join(name.split()), culture=code)
+
+
+def profile_file_text(result: ProfileResult, file_name: str = "my-profile.yaml") -> str:
+    """The profile file for a scored self-assessment: a comment header saying how a scenario
+    uses it (naming ``file_name``), then the profile."""
+    from ..consult.profile import profile_file_text as file_text
+
+    return file_text(result, file_name)

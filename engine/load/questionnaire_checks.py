@@ -40,8 +40,8 @@ def check_questionnaires(knowledge_base: KnowledgeBase) -> list[Problem]:
                 problems.append(
                     Problem(
                         questionnaire.location("scales", index, "id"),
-                        f"{found}; a questionnaire places people on the {PRACTICAL_FRAMEWORK} "
-                        "scales of 0 to 100",
+                        f"{found}; a questionnaire places people on the scales of "
+                        f"{PRACTICAL_FRAMEWORK}, 0 to 100",
                         f"scales.{index}.id",
                         did_you_mean(scale.id, practical) if not dimension else "",
                         code=ProblemCode.unknown_reference,

@@ -15,7 +15,6 @@ from ..load.cache import FilesSignature, kb_files_signature
 from ..load.discovery import default_kb_root, kb_digest, resolve_roots
 from ..load.loader import load_knowledge_base
 from ..load.scenario import LoadedScenario, load_scenario, parse_scenario, read_scenario_stream
-from ..pipeline import DEFAULT_STEP_LIMIT
 from ..run.compiler import CompiledKB, compile_knowledge_base
 from ..run.garbage_collection import collection_paused
 from ..schemas.countries import CountryResolver
@@ -68,7 +67,7 @@ def _current_digest(directories: tuple[Path, ...]) -> str:
 def advise(
     scenario: Scenario,
     compiled: CompiledKB,
-    step_limit: int = DEFAULT_STEP_LIMIT,
+    step_limit: int | None = None,
 ) -> Report:
     """Diagnose a scenario and build its staged plan with explanations.
 
@@ -113,7 +112,7 @@ def upgrade_scenario_file(scenario_path: Path) -> str:
 def advise_file(
     scenario_path: Path,
     kb_root: KBRoots = None,
-    step_limit: int = DEFAULT_STEP_LIMIT,
+    step_limit: int | None = None,
 ) -> Report:
     """Load a scenario file (``-`` reads standard input) and advise on it."""
     loaded = read_scenario(scenario_path, kb_root)
@@ -133,7 +132,7 @@ def tool_version() -> str:
 def advise_and_record(
     scenario_path: Path | Scenario,
     kb_root: KBRoots = None,
-    step_limit: int = DEFAULT_STEP_LIMIT,
+    step_limit: int | None = None,
     audit_path: Path | None = None,
     deliver: Callable[[Report], object] | None = None,
 ) -> tuple[Report, RunSummary | None]:

@@ -24,6 +24,7 @@ from .pages import pages
 NAVIGATION = (
     ("form.new_scenario", "Describe a case"),
     ("browse.compare", "Compare cultures"),
+    ("profile.questionnaire", "Your profile"),
     ("browse.knowledge_base", "Knowledge base"),
     ("audit.runs", "Audit"),
 )
@@ -69,9 +70,10 @@ def _blueprints() -> list[Blueprint]:
     from .audit import audit  # noqa: PLC0415
     from .browse import browse  # noqa: PLC0415
     from .form import form  # noqa: PLC0415
+    from .profile import profile  # noqa: PLC0415
     from .result import result  # noqa: PLC0415
 
-    return [pages, form, result, browse, audit]
+    return [pages, form, result, browse, profile, audit]
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from ..consult.profile import ProfileResult
 
 _CELLS = 20
-_WIDE_BAND = 25.0
+WIDE_BAND = 25.0
 """From this band on (a quarter of the scale either way), the summary says the place is rough."""
 
 
@@ -38,7 +38,7 @@ def render_profile_text(result: ProfileResult) -> str:
     ]
     for scale in result.scales:
         answered = f"{scale.answered} of {scale.items} answered"
-        rough = "; a rough place" if scale.band >= _WIDE_BAND else ""
+        rough = "; a rough place" if scale.band >= WIDE_BAND else ""
         lines += [
             f"  {scale.name}: {scale.low_pole} -> {scale.high_pole}",
             f"    {band_bar(scale.position, scale.band)} {scale.position:g} "

@@ -330,3 +330,22 @@ def test_a_consultant_compares_cultures_and_an_auditor_browses_the_knowledge_bas
     browser.click_and_wait(browser.find("advise-on-example"))
     assert browser.find("plan").text
     assert TITLE in browser.text()
+
+
+def test_a_consultant_answers_the_questionnaire_and_downloads_the_profile(
+    browser: Browser,
+) -> None:
+    """Issue 20 item 1 in the browser: a few statements answered by clicking, the result page
+    with a band for each scale answered, and the profile file downloaded from it."""
+    browser.open("/profile")
+    browser.type_into("profile-name", "Ann Lee")
+    for radio in browser.driver.find_elements(By.CSS_SELECTOR, 'input[type=radio][value="4"]')[:8]:
+        radio.click()
+    browser.click_and_wait(browser.find("score-button"))
+    assert "Where you land" in browser.text()
+    assert len(browser.driver.find_elements(By.CSS_SELECTOR, "svg.band")) == 8
+    browser.screenshot("profile-result")
+    browser.find("profile-download-button").click()
+    downloaded = wait_for_download(browser.downloads, ".yaml")
+    assert downloaded.name == "ann-lee-profile.yaml"
+    assert "questionnaire: compass-self-assessment 1" in downloaded.read_text(encoding="utf-8")

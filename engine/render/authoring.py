@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..authoring.lint import CHECKS
+from .safe_text import plain_text
 
 if TYPE_CHECKING:
     from ..authoring.coverage import CoverageReport
@@ -38,7 +39,7 @@ def render_test_text(report: KBTestReport) -> str:
         else ""
     )
     lines.append(f"{report.passed} passed, {report.failed} failed{untested}")
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def render_coverage_text(report: CoverageReport) -> str:
@@ -60,7 +61,7 @@ def render_coverage_text(report: CoverageReport) -> str:
     ):
         if items:
             lines += ["", f"{title}:"] + [f"  {item}" for item in items]
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def render_stats_text(stats: KnowledgeBaseStats) -> str:
@@ -80,7 +81,7 @@ def render_stats_text(stats: KnowledgeBaseStats) -> str:
         "  rules by topic",
     ]
     lines += [f"    {topic:<16} {count}" for topic, count in stats.topics.items()]
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def render_lint_text(report: LintReport) -> str:
@@ -94,7 +95,7 @@ def render_lint_text(report: LintReport) -> str:
         f"; {report.excluded} switched off by the KB's lint settings" if report.excluded else ""
     )
     lines.append(f"{summary}{excluded}")
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def render_checks_text() -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..authoring.lint import CHECKS, Severity
+from .safe_text import json_text, plain_text
 
 if TYPE_CHECKING:
     from ..authoring.lint import LintFinding, LintReport
@@ -120,12 +121,13 @@ def render_lint_sarif(report: LintReport, roots: Sequence[Path], tool_version: s
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2) + "\n"
+    return json_text(json.dumps(log, indent=2)) + "\n"
 
 
 def _escape_data(text: str) -> str:
     # GitHub's workflow-command escaping: '%' first, so the escapes themselves are not escaped.
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Other controls are dropped: an escape sequence would reach the log viewer of the CI run.
+    return plain_text(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -204,4 +206,5 @@ def render_test_junit(report: KBTestReport, suite_name: str = "compass kb test")
         if open_todo:
             ET.SubElement(case, "system-out").text = f"todo, still open: {open_todo}"
     ET.indent(suite)
-    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+    # XML 1.0 has no place for most control characters: a parser would refuse the file.
+    return plain_text(ET.tostring(suite, encoding="unicode", xml_declaration=True)) + "\n"

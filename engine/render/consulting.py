@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .safe_text import plain_text
+
 if TYPE_CHECKING:
     from ..consult.batch import BatchSummary
     from ..consult.compare import CountrySummary, CultureComparison
@@ -43,7 +45,7 @@ def render_culture_comparison_text(comparison: CultureComparison) -> str:
     if comparison.data_caveats:
         lines += ["What the data cannot show:", *(f"  - {c}" for c in comparison.data_caveats), ""]
     lines.append(comparison.caveat)
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 # Beyond this many countries the list shows a mark per thin profile, not every caveat.
@@ -67,7 +69,7 @@ def render_countries_text(countries: list[CountrySummary]) -> str:
             "[thin data]: few of the country's Hofstede and GLOBE scores are measured; advice "
             "drawing on its profile carries lower certainty (`compass countries CODE` says more)."
         )
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def render_summary_text(summary: BatchSummary) -> str:
@@ -77,4 +79,4 @@ def render_summary_text(summary: BatchSummary) -> str:
             "most frequent advice: "
             + ", ".join(f"{advice} ({count})" for advice, count in summary.most_frequent_advice)
         )
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .safe_text import plain_text
+
 if TYPE_CHECKING:
     from ..explain.diff import ReportDiff
     from ..explain.why_not import BranchCheck, WhyNot
@@ -16,7 +18,7 @@ def render_why_not_text(answer: WhyNot) -> str:
     for branch in answer.branches:
         lines += ["", _branch_heading(branch)]
         lines += _branch_lines(branch)
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def render_near_misses_text(misses: list[BranchCheck]) -> str:
@@ -27,7 +29,7 @@ def render_near_misses_text(misses: list[BranchCheck]) -> str:
     for branch in misses:
         lines += ["", _branch_heading(branch)]
         lines += _branch_lines(branch)
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")
 
 
 def _branch_heading(branch: BranchCheck) -> str:
@@ -58,7 +60,7 @@ def render_diff_text(diff: ReportDiff, before_label: str, after_label: str) -> s
         lines.append("Changed: " + ", ".join(diff.settings))
     if diff.unchanged:
         lines.append("No difference: the same advice, findings and rules.")
-        return "\n".join(lines) + "\n"
+        return plain_text("\n".join(lines) + "\n")
     for heading, changes in (("ADVICE", diff.advice), ("DIAGNOSIS", diff.diagnosis)):
         if not changes:
             continue
@@ -82,4 +84,4 @@ def render_diff_text(diff: ReportDiff, before_label: str, after_label: str) -> s
             lines.append("  now firing: " + ", ".join(diff.rules_now_firing))
         if diff.rules_no_longer_firing:
             lines.append("  no longer firing: " + ", ".join(diff.rules_no_longer_firing))
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")

@@ -13,6 +13,7 @@ from . import report_parts as parts
 from .appendix import appendix
 from .chart import chart_pieces, charted_frameworks
 from .report_parts import certainty
+from .safe_text import link_address, plain_text
 from .text import note_hint_intro, particulars
 
 _CSS = """
@@ -239,8 +240,8 @@ def _sources(report: Report) -> list[str]:
     out = [f'<section><h2>{parts.SOURCES}</h2><ol class="sources">']
     for source in listed:
         citation = escape(source.citation)
-        if source.url:
-            citation = f'<a href="{escape(source.url)}">{citation}</a>'
+        if address := link_address(source.url):
+            citation = f'<a href="{escape(address)}">{citation}</a>'
         out.append(f"<li>{citation}</li>")
     out.append("</ol></section>")
     return out
@@ -299,4 +300,5 @@ def render_html(
         f"{escape(report.kb.version)} ({report.kb.digest[:12]}) · scenario "
         f"{report.scenario.digest[:12]}</footer></body></html>",
     ]
-    return "\n".join(page) + "\n"
+    # Escaped text is still text: controls and direction overrides go before anyone sees it.
+    return plain_text("\n".join(page) + "\n")

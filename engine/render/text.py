@@ -17,6 +17,7 @@ from ..rules.certainty import in_words
 from ..schemas.kb import PlanStage
 from ..schemas.note_hints import NoteHint
 from ..schemas.report import DiagnosisItem, Evidence, HowNode, Recommendation, Report
+from .safe_text import json_text, plain_text
 
 WIDTH = 88
 """The width of text output when it does not go to a terminal: files, pipes, golden files."""
@@ -34,10 +35,10 @@ def render_json(report: Report, *, trace: bool = True) -> str:
     fired for it, their certainty and the facts they matched.
     """
     if trace:
-        return report.model_dump_json(indent=2) + "\n"
+        return json_text(report.model_dump_json(indent=2)) + "\n"
     without_how = {"__all__": {"supported_by": {"__all__": {"how"}}}}
     exclude: dict[str, Any] = {"trace": True} | dict.fromkeys(_EXPLAINED_ITEMS, without_how)
-    return report.model_dump_json(indent=2, exclude=exclude) + "\n"
+    return json_text(report.model_dump_json(indent=2, exclude=exclude)) + "\n"
 
 
 def _wrap(text: str, indent: int, width: int) -> list[str]:
@@ -296,7 +297,7 @@ def render_text(
     lines = [line for section in sections for line in [*section, ""]][:-1]
     if wrap_every_line:
         lines = [part for line in lines for part in _fitted(line, width)]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return plain_text("\n".join(line.rstrip() for line in lines) + "\n")
 
 
 # ANSI select-graphic-rendition codes: bold, and the foreground colours used

@@ -1,6 +1,8 @@
-"""Export a report's support graph (facts -> rules -> findings and advice) for documents.
+"""A report's support graph (facts -> rules -> findings and advice) for documents.
 
-Mermaid renders in Markdown viewers; Graphviz DOT renders with ``dot -Tsvg``.
+Mermaid renders in Markdown viewers; Graphviz DOT renders with ``dot -Tsvg``. Labels carry
+text from the scenario and the KB, so each is made safe for its format (see
+:mod:`.safe_text`): in Mermaid a newline in a label would start a statement of its own.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import json
 from collections.abc import Iterator
 
 from ..schemas.report import Report
+from .safe_text import mermaid_label, plain_text
 
 
 def _edges(report: Report) -> Iterator[tuple[str, str, str, str]]:
@@ -44,7 +47,7 @@ def to_mermaid(report: Report) -> str:
         for node, label in ((source, source_label), (target, target_label)):
             if node not in seen:
                 seen.add(node)
-                text = label.replace('"', "'")
+                text = mermaid_label(label)
                 shape = f'(["{text}"])' if node.startswith("rule_") else f'["{text}"]'
                 lines.append(f"  {_safe(node)}{shape}")
         lines.append(f"  {_safe(source)} --> {_safe(target)}")
@@ -60,7 +63,10 @@ def to_dot(report: Report) -> str:
             if node not in seen:
                 seen.add(node)
                 shape = "ellipse" if node.startswith("rule_") else "box"
-                lines.append(f"  {json.dumps(node)} [label={json.dumps(label)}, shape={shape}];")
+                # A JSON string is a valid DOT string; DOT reads its escaped newline as a line
+                # break inside the label, never as the end of the statement.
+                label_text = json.dumps(plain_text(label))
+                lines.append(f"  {json.dumps(node)} [label={label_text}, shape={shape}];")
         lines.append(f"  {json.dumps(source)} -> {json.dumps(target)};")
     lines.append("}")
     return "\n".join(dict.fromkeys(lines)) + "\n"

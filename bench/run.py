@@ -36,6 +36,7 @@ ROOT = BENCH.parent
 if str(ROOT) not in sys.path:  # run from a checkout without installing: the engine is beside us
     sys.path.insert(0, str(ROOT))
 
+from batch_stream import bench_stream, stream_lines, stream_targets  # noqa: E402
 from clips_engine import ClipsEngine, Conclusions, translate  # noqa: E402
 from growth import bench_growth, growth_lines, growth_targets  # noqa: E402
 from kb_coverage import bench_coverage, coverage_lines, coverage_target  # noqa: E402
@@ -686,6 +687,8 @@ def targets(results: dict[str, Any]) -> list[Target]:
         found += [Target(*target) for target in growth_targets(results["growth"])]
     if "coverage" in results:  # issue 17 item 4
         found.append(Target(*coverage_target(results["coverage"])))
+    if "batch_stream" in results:  # issue 18 item 6, measured with --stream
+        found += [Target(*target) for target in stream_targets(results["batch_stream"])]
     return found
 
 
@@ -792,6 +795,7 @@ def render(results: dict[str, Any]) -> str:
         _scaling_lines(results["scaling"]),
         growth_lines(results["growth"]) if "growth" in results else "",
         coverage_lines(results["coverage"]) if "coverage" in results else "",
+        stream_lines(results["batch_stream"]) if "batch_stream" in results else "",
         _table(
             "\nTargets (issue 7)",
             ("target", "measured", "met"),
@@ -940,6 +944,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="also the growth cells: 5,000 and 10,000 rules on 10,000 facts (several minutes)",
     )
+    parser.add_argument(
+        "--stream",
+        type=int,
+        metavar="LINES",
+        default=0,
+        help="also a streaming batch of LINES JSONL lines (200000 for issue 18), 1 and 2 "
+        "workers, each run stopped --stream-seconds after its first result",
+    )
+    parser.add_argument(
+        "--stream-seconds",
+        type=float,
+        default=60.0,
+        help="how long each streaming batch runs after its first result (0: to the end)",
+    )
     options = parser.parse_args(argv)
     settings = QUICK if options.quick else FULL
     # Cold starts are measured as an installed package runs, from compiled bytecode: the
@@ -969,6 +987,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         if options.growth:
             steps.append(("growth", lambda: bench_growth(scratch)))
+        if options.stream:
+            steps.append(
+                (
+                    "batch_stream",
+                    lambda: bench_stream(
+                        compass_command(), scratch, options.stream, options.stream_seconds
+                    ),
+                )
+            )
         for name, step in steps:
             print(f"running {name}...", file=sys.stderr, flush=True)
             with timed() as timer:

@@ -18,7 +18,7 @@ from ..schemas.facts import Scalar
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import Report
 from ..schemas.results import RunResult
-from ..schemas.rules import FieldTest, Pattern, Spread, VariableOperand
+from ..schemas.rules import FieldTest, Pattern, RuleSpec, Spread, VariableOperand
 from .condition_search import FactIndex, PatternLookup, Step, best_steps, prepare
 
 _CLOSEST = 3
@@ -243,27 +243,27 @@ def _candidates(target: str, knowledge_base: KnowledgeBase) -> tuple[str, list[s
 def branch_checks(rule_id: str, run: RunResult, knowledge_base: KnowledgeBase) -> list[BranchCheck]:
     """Every branch of one rule, checked against the run's final facts."""
     located = knowledge_base.rule(rule_id)
-    rule = located.value
     fired_branches = {f.branch for f in run.firings if f.rule == rule_id}
     checker = _Checker(FactIndex(run.facts), ConditionWords(knowledge_base))
-    results = []
-    for index, atoms in enumerate(rule_branches(located)):
-        checks = checker.check(atoms)
-        held = sum(1 for check in checks if check.held)
-        first = next((check.condition for check in checks if not check.held), None)
-        results.append(
-            BranchCheck(
-                rule=rule.id,
-                rule_title=rule.title,
-                branch=index,
-                fired=index in fired_branches,
-                held=held,
-                total=len(checks),
-                first_failure=first,
-                conditions=tuple(checks),
-            )
-        )
-    return results
+    return [
+        _branch_check(located.value, number, checker.check(atoms), number in fired_branches)
+        for number, atoms in enumerate(rule_branches(located))
+    ]
+
+
+def _branch_check(
+    rule: RuleSpec, number: int, checks: list[ConditionCheck], fired: bool
+) -> BranchCheck:
+    return BranchCheck(
+        rule=rule.id,
+        rule_title=rule.title,
+        branch=number,
+        fired=fired,
+        held=sum(1 for check in checks if check.held),
+        total=len(checks),
+        first_failure=next((check.condition for check in checks if not check.held), None),
+        conditions=tuple(checks),
+    )
 
 
 def why_not(target: str, run: RunResult, knowledge_base: KnowledgeBase) -> WhyNot:
@@ -290,15 +290,22 @@ def why_not(target: str, run: RunResult, knowledge_base: KnowledgeBase) -> WhyNo
 
 
 def near_misses(run: RunResult, knowledge_base: KnowledgeBase) -> list[BranchCheck]:
-    """Rule branches that did not fire although all but one of their conditions held."""
+    """Rule branches that did not fire although all but one of their conditions held: each
+    rule's first such branch. Branches are searched without words, one index for all, and
+    only the misses are described (the closest facts of every failure of every rule are most
+    of the cost otherwise)."""
     fired = {firing.rule for firing in run.firings}
+    checker = _Checker(FactIndex(run.facts), ConditionWords(knowledge_base))
+    lookups: dict[str, PatternLookup] = {}
     misses = []
     for located in knowledge_base.rules:
         if located.value.id in fired:
             continue
-        for branch in branch_checks(located.value.id, run, knowledge_base):
-            if branch.total > 1 and branch.held == branch.total - 1:
-                misses.append(branch)
+        for number, atoms in enumerate(rule_branches(located)):
+            steps = best_steps(checker.index, prepare(atoms, lookups))
+            if len(steps) > 1 and sum(step.held for step in steps) == len(steps) - 1:
+                checks = [checker.describe(step) for step in steps]
+                misses.append(_branch_check(located.value, number, checks, fired=False))
                 break
     return misses
 

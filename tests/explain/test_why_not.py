@@ -3,8 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from synergy_compass.engine.api import explain_file
+from synergy_compass.engine.api import compiled_knowledge_base, explain_file
 from synergy_compass.engine.errors import InputError
+from synergy_compass.engine.explain.why_not import branch_checks, near_misses
+from synergy_compass.engine.load.scenario import load_scenario
+from synergy_compass.engine.pipeline import scenario_run
 from synergy_compass.engine.render.explanations import render_why_not_text
 
 SAME_CULTURE = """title: T
@@ -77,3 +80,22 @@ def test_a_comparison_with_a_text_variable_reads_as_the_bound_text() -> None:
     answer = explain_file(scenario, why_not_ids=("parent-culture-overrides-profile",))
     text = render_why_not_text(answer.why_not[0])
     assert "anything but DE (parent_culture)" in text
+
+
+@pytest.mark.parametrize("name", ["allen-japan.yaml", "three-parties-*.yaml"])
+def test_near_misses_are_each_rules_first_branch_one_condition_short(name: str) -> None:
+    """Near misses are found without words and only then described: the same branches, in the
+    same words, as reading every rule's full branch checks."""
+    compiled = compiled_knowledge_base()
+    knowledge_base = compiled.knowledge_base
+    path = next(Path("kb/scenarios").glob(name))
+    result = scenario_run(load_scenario(path, knowledge_base.countries).scenario, compiled)
+    fired = {firing.rule for firing in result.firings}
+    expected = []
+    for rule in knowledge_base.rules:
+        if rule.value.id in fired:
+            continue
+        branches = branch_checks(rule.value.id, result, knowledge_base)
+        expected += [b for b in branches if b.total > 1 and b.held == b.total - 1][:1]
+    assert len(expected) > 20
+    assert near_misses(result, knowledge_base) == expected

@@ -495,6 +495,15 @@ def _output_file(output: Path | None, *, force: bool, option: str = "-o/--output
             "the file already exists",
             f"Add --force to overwrite it, or give {option} another name.",
         )
+    # The nearest folder that exists must take the file (or the folders leading to it) now,
+    # not after an interview's every answer has been given.
+    nearest = next(parent for parent in output.absolute().parents if parent.exists())
+    if not nearest.is_dir() or not os.access(nearest, os.W_OK | os.X_OK):
+        raise _output_problem(
+            output,
+            f"cannot write the file: {nearest} is not a folder that can be written to",
+            f"Give {option} a path in a folder you can write to.",
+        )
     return output
 
 
@@ -539,23 +548,26 @@ class _RunningCount:
         self.done = self.failed = 0
         self.started = self.drawn = time.monotonic()
 
-    def show(self, result: Any, *, force: bool = False) -> None:
+    def show(self, result: Any) -> None:
         self.done += 1
         self.failed += not result.ok
         if not result.ok:
             click.echo(f"\r\x1b[Kfailed: {result.error}", err=True)
-        now = time.monotonic()
-        if force or not result.ok or now - self.drawn >= 0.2:
-            self.drawn = now
-            rate = self.done / max(now - self.started, 1e-6)
-            click.echo(
-                f"\r\x1b[Kadvising: {self.done:,} done, {self.failed:,} failed, {rate:,.0f}/s",
-                err=True,
-                nl=False,
-            )
+        if not result.ok or time.monotonic() - self.drawn >= 0.2:
+            self._draw()
+
+    def _draw(self) -> None:
+        self.drawn = time.monotonic()
+        rate = self.done / max(self.drawn - self.started, 1e-6)
+        click.echo(
+            f"\r\x1b[Kadvising: {self.done:,} done, {self.failed:,} failed, {rate:,.0f}/s",
+            err=True,
+            nl=False,
+        )
 
     def finish(self) -> None:
         if self.done:
+            self._draw()
             click.echo("", err=True)
 
 

@@ -9,12 +9,18 @@ asked one at a time until "add another?" is answered no.
 Answers come from a terminal, where a wrong answer is asked again, or piped in one a line in
 the order ``--list-questions`` prints, where a wrong answer stops the interview with the line
 number, since asking a pipe again would only read the next answer as this one.
+
+Every limit the scenario file will be held to is applied to the answer that would break it,
+when it is given: a field's own bounds, how many people, parties or actions a list may hold,
+and the size of the file (no line is read past it, so ``/dev/zero`` piped in is refused, not
+read forever); a line that is not UTF-8 is refused too, as the loader would refuse the file.
 """
 
 from __future__ import annotations
 
+import copy
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import yaml
@@ -22,6 +28,7 @@ from pydantic import BaseModel
 
 from ..errors import Location, Problem, ScenarioError, shorten
 from ..load.scenario import shipped_countries, validate_scenario
+from ..load.yaml_source import MAX_FILE_BYTES
 from ..schemas.countries import CountryResolver
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario
@@ -33,6 +40,10 @@ _WIDTH = 88
 _LAST_OF_GROUP = {
     question.group: question.number for question in QUESTIONS if question.repeats_from
 }
+
+_SIZE_CHECKED_FROM = MAX_FILE_BYTES // 8
+"""Answers shorter than this in all cannot make a file near the size limit, whatever YAML
+adds around them; past it, the file each answer would make is measured."""
 
 _INTRO = (
     "Answer each question and press Enter. Enter alone takes the value in [brackets] or skips\n"
@@ -50,6 +61,7 @@ class Interview:
         self.answers: dict[str, Any] = {}
         self.items: dict[str, list[dict[str, Any]]] = {}
         self._next = 1  # the number of the next question to consider
+        self._answered_bytes = 0
 
     def next_question(self) -> Question | None:
         """The next question to ask, skipping those whose condition does not hold."""
@@ -76,10 +88,30 @@ class Interview:
         if question is None:
             raise ValueError("the interview has no question left to answer")
         value = parse_answer(question, text, self.countries)
-        self._record(question, value)
+        if question.repeats_from and value and question.group:
+            _check_room(question, len(self.items[question.group]))
+        self._answered_bytes += len(text.encode("utf-8", "surrogateescape"))
+        if self._answered_bytes > _SIZE_CHECKED_FROM:
+            self._record_within_size(question, value)
+        else:
+            self._record(question, value)
         if question.kind == "country" and value:
             return (self.countries or shipped_countries()).match(text).reading()
         return ""
+
+    def _record_within_size(self, question: Question, value: Any) -> None:
+        """Record an answer unless the scenario file would then be over the size limit."""
+        before = (copy.deepcopy(self.answers), copy.deepcopy(self.items), self._next)
+        self._record(question, value)
+        size = len(self.to_yaml().encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            self.answers, self.items, self._next = before
+            raise _problem(
+                question,
+                f"with this answer the scenario file would be {size} bytes, over the limit "
+                f"of {MAX_FILE_BYTES} bytes a scenario file may have",
+                "Give a shorter answer.",
+            )
 
     def _record(self, question: Question, value: Any) -> None:
         self._next += 1
@@ -106,7 +138,9 @@ class Interview:
         terminal = answers.isatty()
         if terminal:
             say(_INTRO)
-        lines = enumerate((line.rstrip("\r\n") for line in answers), start=1)
+        # The bytes under a text stream (standard input), so that a line that is not UTF-8 is
+        # a problem reported at its place, whatever the locale's decoding would have done.
+        lines = _answer_lines(getattr(answers, "buffer", answers))
         line_number, shown = 0, set()
         while (question := self.next_question()) is not None:
             if terminal and question.number not in shown:
@@ -117,6 +151,11 @@ class Interview:
             line_number, text = next(lines, (line_number, None))
             if text is None:
                 raise _ended(question, line_number)
+            if isinstance(text, Problem):  # not UTF-8, or longer than a scenario file may be
+                if not terminal:
+                    raise _wrong_line(question, line_number, ScenarioError([text]))
+                say(f"  {text.message}. {text.hint}\n")
+                continue
             if terminal and text.strip() == "?":
                 shown.discard(question.number)
                 continue
@@ -134,9 +173,13 @@ class Interview:
                 continue
             if reading:
                 say(f"  {reading}\n")
-        left_over = next(((number, text) for number, text in lines if text.strip()), None)
+        left_over = next(
+            ((number, text) for number, text in lines if not isinstance(text, str) or text.strip()),
+            None,
+        )
         if left_over and not terminal:
-            raise _left_over(*left_over)
+            number, text = left_over
+            raise _left_over(number, text if isinstance(text, str) else "")
 
     @staticmethod
     def question_list() -> str:
@@ -166,6 +209,50 @@ class Interview:
             "# again; `compass kb schema scenario` prints the JSON Schema for your editor.\n"
         )
         return header + yaml.safe_dump(self.data(), sort_keys=False, allow_unicode=True)
+
+
+def _answer_lines(answers: IO[Any]) -> Iterator[tuple[int, str | Problem]]:
+    """Each line of ``answers`` (text, or bytes decoded as UTF-8) with its number, or the
+    problem that makes it no answer. No line is read past the size limit of a scenario file."""
+    number = 0
+    while line := answers.readline(MAX_FILE_BYTES + 1):
+        number += 1
+        ending = b"\n" if isinstance(line, bytes) else "\n"
+        if len(line) > MAX_FILE_BYTES and not line.endswith(ending):
+            too_long = f"the answer is longer than the {MAX_FILE_BYTES} bytes a scenario may hold"
+            yield number, _line_problem(number, too_long)
+            # Asked again (on a terminal): the rest of the line is no answer either. Piped
+            # answers stop at the problem, so an endless line is never read to its end.
+            while (rest := answers.readline(MAX_FILE_BYTES)) and not rest.endswith(ending):
+                pass
+            continue
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                not_text = f"the answer is not UTF-8 text (its byte {error.start + 1} is not)"
+                yield number, _line_problem(number, not_text)
+                continue
+        yield number, line.rstrip("\r\n")
+
+
+def _line_problem(number: int, message: str) -> Problem:
+    return Problem(Location(_STDIN, number), message, hint="Give it as a line of UTF-8 text.")
+
+
+def _check_room(question: Question, count: int) -> None:
+    """Refuse "add another" when the scenario's list is full."""
+    if question.max_items is not None and count >= question.max_items:
+        noun = question.prompt.removeprefix("Add another ").rstrip("?")
+        raise _problem(
+            question,
+            f"a scenario holds at most {question.max_items} of these ({noun})",
+            "Answer no.",
+        )
+
+
+def _problem(question: Question, message: str, hint: str = "") -> ScenarioError:
+    return ScenarioError([Problem(Location(f"question {question.number}"), message, hint=hint)])
 
 
 def _ended(question: Question, line_number: int) -> ScenarioError:

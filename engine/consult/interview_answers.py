@@ -26,7 +26,7 @@ def _problem(question: Question, message: str, hint: str = "") -> ScenarioError:
 def _pick(question: Question, word: str) -> str:
     """The choice ``word`` names: its number, its name, or the start of exactly one name."""
     choices, word = question.choices, word.strip()
-    if word.isdigit():
+    if word.isdecimal():
         if 1 <= int(word) <= len(choices):
             return choices[int(word) - 1]
         raise _problem(question, f"there is no choice {word}", f"Pick 1 to {len(choices)}.")
@@ -99,7 +99,8 @@ def _scalar(question: Question, text: str, countries: CountryResolver) -> Any:
             return text.lower() in _YES
         raise _problem(question, f"expected yes or no; found {shorten(text)!r}")
     if question.kind == "number":
-        if not text.isdigit():
+        # isdigit() would take '²', which int() refuses; isdecimal() is exactly what int() reads.
+        if not text.isdecimal():
             raise _problem(question, f"expected a whole number; found {shorten(text)!r}")
         return _checked(question, int(text), text, countries)
     if question.kind == "date":

@@ -80,6 +80,8 @@ class Question:
     """For "add another?": the number of the group's first question."""
     item_key: str | None = None
     """For several choices that fill a list of mappings (goals): the key each choice goes to."""
+    max_items: int | None = None
+    """For "add another?": how many items the scenario's list may hold."""
     checker: type[BaseModel] | None = field(default=None, compare=False, repr=False)
     """Checks an answer exactly as the scenario schema checks the field."""
 
@@ -273,6 +275,14 @@ def _checker(info: FieldInfo) -> type[BaseModel]:
     return create_model("Answer", value=(annotation, info))
 
 
+def _max_items(info: FieldInfo) -> int | None:
+    """The longest list the schema lets a field hold, if it says."""
+    return next(
+        (limit for limit in (getattr(meta, "max_length", None) for meta in info.metadata) if limit),
+        None,
+    )
+
+
 def _build(script: tuple[Ask | Group, ...]) -> tuple[Question, ...]:
     questions: list[Question] = []
     numbers: dict[tuple[str | None, str], int] = {}
@@ -305,6 +315,7 @@ def _build(script: tuple[Ask | Group, ...]) -> tuple[Question, ...]:
                     default="no",
                     group=group,
                     repeats_from=first,
+                    max_items=_max_items(schema_field(Scenario, entry.key)[1]),
                 )
             )
     return tuple(questions)

@@ -69,14 +69,23 @@ def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[i
     facts = {fact.id: fact for fact in run.facts}
     profiles = _profile_values(run, knowledge_base)  # fixed for the run: computed once
     values = profiles
+    # What each round reads of a firing does not change between rounds: looked up once.
+    firings = [
+        (
+            firing.rule,
+            tuple(knowledge_base.rule(firing.rule).value.then.conclude.values()),
+            firing.concluded,
+            (*firing.facts, *firing.witnesses),
+        )
+        for firing in run.firings
+    ]
     for _ in range(_MAX_PROPAGATION_ROUNDS):
         strongest: dict[int, dict[str, float]] = defaultdict(dict)
-        for firing in run.firings:
-            conclude = knowledge_base.rule(firing.rule).value.then.conclude
-            weakest = _weakest((*firing.facts, *firing.witnesses), facts, values)
-            for stated, fact_id in zip(conclude.values(), firing.concluded, strict=True):
+        for rule, conclude, concluded, premises in firings:
+            weakest = _weakest(premises, facts, values)
+            for stated, fact_id in zip(conclude, concluded, strict=True):
                 by_rule = strongest[fact_id]
-                by_rule[firing.rule] = max(by_rule.get(firing.rule, 0.0), stated * weakest)
+                by_rule[rule] = max(by_rule.get(rule, 0.0), stated * weakest)
         updated = {
             **profiles,
             **{

@@ -30,6 +30,7 @@ from ..schemas.config import (
 )
 from ..schemas.document import PathKey, YamlDocument
 from .validation_messages import problems_from_validation
+from .yaml_source import YamlProblemError, read_file_bytes
 
 ENVIRONMENT_VARIABLE = "COMPASS_CONFIG"
 FILE_NAME = "config.toml"
@@ -105,14 +106,16 @@ def read_config(path: Path | None = None) -> LoadedConfig:
     """The config file at ``path`` (default :func:`config_path`), checked; empty if missing."""
     path = path or config_path()
     shown = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return LoadedConfig(path, exists=False)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+    try:
+        # Bounded like every input: COMPASS_CONFIG=/dev/zero is refused, not read forever.
+        text = read_file_bytes(path, shown, what="the config file").decode("utf-8")
+    except YamlProblemError as error:
+        raise ConfigError([error.problem]) from error
+    except UnicodeDecodeError as error:
         raise ConfigError(
-            [Problem(Location(shown), f"cannot read the config file: {reason}")]
+            [Problem(Location(shown), "cannot read the config file: it is not UTF-8 text")]
         ) from error
     try:
         data = tomllib.loads(text)

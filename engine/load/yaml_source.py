@@ -204,7 +204,7 @@ def read_file_bytes(
             Problem(
                 Location(display_path),
                 f"{what} is {kind}, not a regular file, so it is not read",
-                hint="Give the path of a YAML file ('-' reads standard input).",
+                hint="Give the path of a regular file.",
                 code=ProblemCode.yaml,
             )
         )

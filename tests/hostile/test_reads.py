@@ -17,7 +17,8 @@ from typing import IO, Any
 import pytest
 from conftest import MINI_KB
 from hostile_support import BASIC, DOCUMENTED_FILE_LIMIT, assert_located_failure, invoke
-from synergy_compass.engine.errors import KnowledgeBaseError, ScenarioError
+from synergy_compass.engine.errors import ConfigError, KnowledgeBaseError, ScenarioError
+from synergy_compass.engine.load.config import read_config
 from synergy_compass.engine.load.discovery import kb_digest
 from synergy_compass.engine.load.scenario import read_scenario_file, read_scenario_stream
 from synergy_compass.engine.load.yaml_source import (
@@ -208,3 +209,8 @@ def test_the_memory_ceiling_is_enough_for_a_real_run() -> None:
     # Otherwise the device tests above would pass for the wrong reason.
     completed = compass_with_little_memory("advise", BASIC, "--no-audit", "--kb", MINI_KB)
     assert completed.returncode == 0, completed.stderr[-2000:]
+
+
+def test_a_device_as_the_config_file_is_refused_unread() -> None:
+    with pytest.raises(ConfigError, match="the config file is a device, not a regular file"):
+        read_config(Path("/dev/zero"))

@@ -67,11 +67,6 @@ class BatchInput:
     items: Iterator[BatchItem]
     total: int | None = None
 
-    def close(self) -> None:
-        close = getattr(self.items, "close", None)
-        if close is not None:
-            close()
-
 
 def _failed(source: str, message: str) -> BatchItem:
     return BatchItem(source=source, content=b"", unreadable=f"{source}: {message}")

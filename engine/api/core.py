@@ -85,13 +85,17 @@ def read_scenario(scenario_path: Path, kb_root: KBRoots = None) -> LoadedScenari
     of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
     if str(scenario_path) == "-":
         raw = read_scenario_stream(sys.stdin.buffer, "<stdin>")
-        return read_scenario_text(raw, "<stdin>", kb_root)
+        # Profile files named in a scenario piped in are read from the working directory.
+        return read_scenario_text(raw, "<stdin>", kb_root, folder=Path.cwd())
     return load_scenario(scenario_path, _countries_of(kb_root))
 
 
-def read_scenario_text(raw: bytes, display_path: str, kb_root: KBRoots = None) -> LoadedScenario:
-    """Validate scenario text (pasted, uploaded, from a form) as :func:`read_scenario` does."""
-    return parse_scenario(raw, display_path, _countries_of(kb_root))
+def read_scenario_text(
+    raw: bytes, display_path: str, kb_root: KBRoots = None, *, folder: Path | None = None
+) -> LoadedScenario:
+    """Validate scenario text (pasted, uploaded, from a form) as :func:`read_scenario` does;
+    the profile files it names are read from ``folder`` (none: a profile file is a problem)."""
+    return parse_scenario(raw, display_path, _countries_of(kb_root), folder)
 
 
 def _countries_of(kb_root: KBRoots) -> CountryResolver | None:

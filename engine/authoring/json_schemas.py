@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from ..schemas import kb_files
 from ..schemas.countries import CountriesFile
 from ..schemas.note_hints import NoteHintsFile
+from ..schemas.profiles import PersonalProfile
 from ..schemas.scenario import Scenario
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -25,6 +26,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "lint": kb_files.LintFile,
     "questionnaire": kb_files.QuestionnairesFile,
     "scenario": Scenario,
+    "profile": PersonalProfile,
 }
 
 

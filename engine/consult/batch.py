@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from ..errors import CompassError, InputError, Location
@@ -66,8 +67,9 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
         return BatchResult(source=item.source, ok=False, error=item.unreadable)
     try:
         countries = compiled.knowledge_base.countries
-        scenario = parse_scenario(item.content, item.path or item.source, countries).scenario
-        report = advise(scenario, compiled)
+        folder = Path(item.path).parent if item.path else None  # for its profile files
+        loaded = parse_scenario(item.content, item.path or item.source, countries, folder)
+        report = advise(loaded.scenario, compiled)
     except InputError as error:
         return BatchResult(source=item.source, ok=False, error=str(_in_file(error, item)))
     except CompassError as error:
@@ -75,7 +77,7 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
     return BatchResult(
         source=item.source,
         ok=True,
-        title=scenario.title,
+        title=loaded.scenario.title,
         recommendations=tuple(
             {"id": r.id, "stage": r.stage.value, "certainty": r.certainty}
             for r in report.recommendations

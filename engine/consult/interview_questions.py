@@ -336,6 +336,13 @@ NOT_ASKED = {
     "we_observe.description": "free text no rule reads",
     "dates.description": "free text no rule reads",
     "expectations": "what a knowledge engineer expects of a test scenario, not a client case",
+    # A person's own positions take a questionnaire of their own (`compass profile`, 32
+    # statements) or a description of what was seen, per scale: more than an interview
+    # question can gather, and the interview asks about people one line each.
+    "we.people.profile": "a file `compass profile` writes; the interview cannot see files",
+    "we.people.positions": "self-assessed positions come from `compass profile`'s questionnaire",
+    "we.people.observed": "a position on a scale with what was seen: written in the file",
+    "they.people.observed": "a position on a scale with what was seen: written in the file",
 }
 """Scenario fields the interview leaves out, each with the reason (a test checks that every
 field is either asked or here, so a new field is a decision, not an oversight)."""

@@ -38,6 +38,17 @@ _EXAMPLES: dict[tuple[str, ...], str] = {
     ("we", "culture"): "US",
     ("they", "culture"): "JP",
     ("goal", "kind"): "win_first_deal",
+    # A person's own positions: the shapes are not plain values, so each gets an example.
+    ("we", "people", "profile"): "profiles/our-lead.yaml",
+    ("we", "people", "positions"): "{communicating: {position: 40, band: 10}}",
+    ("we", "people", "observed", "scale"): "disagreeing",
+    ("we", "people", "observed", "position"): "20",
+    ("we", "people", "observed", "band"): "15",
+    ("we", "people", "observed", "seen"): "disagreed openly with their director",
+    ("they", "people", "observed", "scale"): "disagreeing",
+    ("they", "people", "observed", "position"): "20",
+    ("they", "people", "observed", "band"): "15",
+    ("they", "people", "observed", "seen"): "disagreed openly with their director",
 }
 
 _HEADER = """\

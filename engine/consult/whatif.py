@@ -66,7 +66,9 @@ def changed_scenario(
     changes, since the document has no lines of its own."""
     data = apply_settings(loaded.document.data, settings)
     document = YamlDocument(data, f"{loaded.document.display_path} with {', '.join(settings)}")
-    return LoadedScenario(validate_scenario(document, countries), document)
+    # Profile files, named before or by a setting, are read beside the original file.
+    scenario = validate_scenario(document, countries, loaded.folder)
+    return LoadedScenario(scenario, document, loaded.folder)
 
 
 def _apply(data: dict[str, Any], setting: str) -> None:

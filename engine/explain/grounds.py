@@ -24,8 +24,9 @@ BASIS_ORDER: dict[Basis, int] = {"profiles": 0, "situation": 1, "observed": 2}
 SITUATION_FACTS = frozenset(
     {"observation", "preference", "action", "person", "our_person", "party", "organisation"}
 )
-# What holds for a whole country: its profile scores, and the culture fact that names it.
-NATIONAL_FACTS = frozenset({"score", "score_spread", "culture"})
+# What holds for a whole country: its profile scores, and the culture fact that names it (a
+# score fact that is a person's own position is told apart by its origin).
+NATIONAL_FACTS = frozenset({"score", "national_score", "score_spread", "culture"})
 _SEVERITY_ORDER = (Severity.risk, Severity.problem, Severity.tendency)
 
 
@@ -56,6 +57,7 @@ class Grounds:
         self.knowledge_base = knowledge_base
         self._situation: dict[int, bool] = {}
         self._national: dict[int, bool] = {}
+        self._self_assessed: dict[int, bool] = {}
         self._goal: dict[int, bool] = {}
 
     def _used(self, firing: Firing) -> list[FactRecord]:
@@ -66,7 +68,7 @@ class Grounds:
         reads_relationship = _tests_relationship(rule.when)
         return any(
             fact.type in SITUATION_FACTS
-            or fact.origin.kind == "calendar"
+            or fact.origin.kind in ("calendar", "position")
             or (fact.type == "relationship" and reads_relationship)
             or (fact.type == "finding" and self._fact_on_situation(fact.id))
             for fact in self._used(firing)
@@ -86,7 +88,7 @@ class Grounds:
         """Whether a national profile or a country's rules are anywhere below the firing."""
         return any(
             fact.origin.kind == "profile"
-            or fact.type in NATIONAL_FACTS
+            or (fact.type in NATIONAL_FACTS and fact.origin.kind != "position")
             or (fact.type == "finding" and self._fact_on_national_data(fact.id))
             for fact in self._used(firing)
         )
@@ -101,15 +103,37 @@ class Grounds:
             )
         return self._national[fact_id]
 
+    def firing_rests_on_self_assessment(self, firing: Firing) -> bool:
+        """Whether a person's own answers to the questionnaire are anywhere below the firing."""
+        return any(
+            (fact.origin.kind == "position" and fact.origin.basis != "observed")
+            or (fact.type == "finding" and self._fact_on_self_assessment(fact.id))
+            for fact in self._used(firing)
+        )
+
+    def _fact_on_self_assessment(self, fact_id: int) -> bool:
+        if fact_id not in self._self_assessed:
+            self._self_assessed[fact_id] = False
+            fact = self.facts[fact_id]
+            self._self_assessed[fact_id] = fact.origin.kind == "rule" and any(
+                self.firing_rests_on_self_assessment(self.firings[number])
+                for number in fact.origin.firings
+            )
+        return self._self_assessed[fact_id]
+
     def basis(self, firings: Iterable[Firing]) -> Basis:
         """The most specific ground among the firings: 'observed' for one resting on what the
-        user stated about these people alone, 'situation' for one reading that through national
-        data, else 'profiles'."""
+        user stated about these people alone (what was seen of a person's position included),
+        'situation' for one reading that through national data or through a person's
+        self-assessment (their view of themselves, not something seen), else 'profiles'."""
         found: Basis = "profiles"
         for firing in firings:
             if not self.firing_rests_on_situation(firing):
                 continue
-            if not self.firing_rests_on_national_data(firing):
+            if not (
+                self.firing_rests_on_national_data(firing)
+                or self.firing_rests_on_self_assessment(firing)
+            ):
                 return "observed"
             found = "situation"
         return found

@@ -106,6 +106,12 @@ def _profile_values(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, 
     """Profile facts that count as less than certain premises (thinly measured countries)."""
     certainty_of = profile_premise_certainty(knowledge_base)
     values = {fact.id: certainty_of(fact) for fact in run.facts if fact.origin.kind == "profile"}
+    # A person's position counts as sure as its band allows (rules.certainty.band_certainty).
+    values |= {
+        fact.id: certainty.band_certainty(fact.origin.band)
+        for fact in run.facts
+        if fact.origin.kind == "position"
+    }
     return {fact_id: value for fact_id, value in values.items() if value < 1.0}
 
 
@@ -129,6 +135,8 @@ def _grounded_in_situation(
         return True  # a date the scenario gives, checked against their calendar
     if fact.origin.kind == "profile":
         return False
+    if fact.origin.kind == "position":
+        return True  # this person, as seen or as they placed themselves
     return any(
         _grounded_in_situation(facts[used], facts, firings, seen | {number})
         for number in fact.origin.firings

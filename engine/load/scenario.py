@@ -16,6 +16,7 @@ from ..schemas.countries import COUNTRIES_CONTEXT, CountriesFile, CountryResolve
 from ..schemas.document import YamlDocument
 from ..schemas.scenario import Scenario
 from .discovery import default_kb_root
+from .personal_profiles import with_profiles
 from .validation_messages import problems_from_validation
 from .yaml_source import (
     YamlProblemError,
@@ -50,25 +51,35 @@ class LoadedScenario:
 
     scenario: Scenario
     document: YamlDocument
+    folder: Path | None = None
+    """Where the profile files it names were read from: the scenario file's folder, None for
+    a scenario from no file (the web form), whose profile files cannot be named."""
 
 
 def parse_scenario(
-    raw: bytes, display_path: str, countries: CountryResolver | None = None
+    raw: bytes,
+    display_path: str,
+    countries: CountryResolver | None = None,
+    folder: Path | None = None,
 ) -> LoadedScenario:
-    """Validate scenario bytes (YAML or JSON); raise :class:`ScenarioError` with locations."""
+    """Validate scenario bytes (YAML or JSON); raise :class:`ScenarioError` with locations.
+    Profile files named by our people are read from ``folder`` (none: they cannot be)."""
     try:
         document = parse_yaml(raw, display_path)
     except YamlProblemError as error:
         raise ScenarioError([error.problem]) from error
-    return LoadedScenario(validate_scenario(document, countries), document)
+    return LoadedScenario(validate_scenario(document, countries, folder), document, folder)
 
 
-def validate_scenario(document: YamlDocument, countries: CountryResolver | None = None) -> Scenario:
+def validate_scenario(
+    document: YamlDocument, countries: CountryResolver | None = None, folder: Path | None = None
+) -> Scenario:
     """The scenario in a document, read from a file or put together by what-if or the
     interview; raise :class:`ScenarioError` with every problem at its place in the document.
 
     Countries are read with ``countries`` (the KB's resolver, :attr:`KnowledgeBase.countries`),
-    by default with the shipped KB's aliases."""
+    by default with the shipped KB's aliases. Profile files named by our people are read from
+    ``folder``, the scenario file's folder (none: they cannot be)."""
     if not isinstance(document.data, dict):
         raise ScenarioError(
             [
@@ -80,16 +91,17 @@ def validate_scenario(document: YamlDocument, countries: CountryResolver | None 
                 )
             ]
         )
+    resolver = countries or shipped_countries()
     try:
-        context = {COUNTRIES_CONTEXT: countries or shipped_countries()}
-        return Scenario.model_validate(document.data, context=context)
+        scenario = Scenario.model_validate(document.data, context={COUNTRIES_CONTEXT: resolver})
     except ValidationError as error:
         raise ScenarioError(problems_from_validation(error, Scenario, document)) from error
+    return with_profiles(scenario, document, folder, resolver)
 
 
 def load_scenario(path: Path, countries: CountryResolver | None = None) -> LoadedScenario:
     """Read and validate a scenario file (countries as :func:`validate_scenario` reads them)."""
-    return parse_scenario(read_scenario_file(path), str(path), countries)
+    return parse_scenario(read_scenario_file(path), str(path), countries, path.parent)
 
 
 def read_scenario_file(path: Path) -> bytes:

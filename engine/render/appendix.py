@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from ..consult.compare import CultureComparison
-from ..schemas.facts import ProfileOrigin
+from ..schemas.facts import PositionOrigin, ProfileOrigin
 from ..schemas.report import Evidence, HowNode, Report
 from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS, OBSERVATION_DESCRIPTIONS
 from .report_parts import country_names, possessive, short_sources, words
@@ -50,13 +50,22 @@ class _Sentences:
         country = self.countries.get(origin.country, origin.country)
         source = self.sources.get(origin.source, f"source {origin.source}")
         cited = f"{source}, our estimate" if origin.estimated else source
-        if kind == "score":
-            dimension = self.dimensions.get(
-                origin.dimension, words(origin.dimension).replace("-", " ")
-            )
+        if kind in ("score", "national_score"):
+            dimension = self.dimension(origin.dimension)
             value = fields.get("value", "?")
             return f"{possessive(country)} score on '{dimension}' is {value} ({cited})."
         return f"{possessive(country)} profile gives {self.plain(kind, fields)} ({cited})."
+
+    def dimension(self, dimension: str) -> str:
+        return self.dimensions.get(dimension, words(dimension).replace("-", " "))
+
+    def position(self, fields: dict[str, str], origin: PositionOrigin) -> str:
+        """A person's own position, with what it rests on: 'Ms Sato's own position on
+        'Disagreeing' is 20, give or take 15 (observed: 'she disagreed openly ...').'"""
+        return (
+            f"{possessive(origin.person)} own position on '{self.dimension(origin.dimension)}' "
+            f"is {fields.get('value', '?')}, give or take {origin.band:g} ({origin.describe()})."
+        )
 
     def plain(self, kind: str, fields: dict[str, str]) -> str:
         shown = ", ".join(f"{words(name)} {words(value)}" for name, value in fields.items())
@@ -94,6 +103,8 @@ class _Sentences:
             return self.stated(kind, fields, origin.paths)
         if origin.kind == "calendar":
             return f"The calendar: {origin.describe()}."
+        if origin.kind == "position":
+            return self.position(fields, origin)
         return self.concluded(kind, fields)
 
 

@@ -69,6 +69,8 @@ def _origin(node: HowNode) -> str:
         return f"{origin.country} profile ({origin.file}), source {origin.source}{estimated}"
     if origin.kind == "calendar":
         return f"calendar: {origin.describe()}"
+    if origin.kind == "position":
+        return f"{origin.person}'s own position ({origin.describe()}), give or take {origin.band:g}"
     return "concluded by:"
 
 

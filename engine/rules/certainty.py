@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import reduce
 
+from ..schemas.profiles import WIDEST_BAND
+
 
 def combine(first: float, second: float) -> float:
     """Combine two certainty factors for the same conclusion."""
@@ -30,6 +32,16 @@ def combine_all(certainties: Iterable[float]) -> float:
 def premise(certainties: Iterable[float]) -> float:
     """A conjunction is as certain as its weakest part (1 when nothing uncertain is matched)."""
     return min(certainties, default=1.0)
+
+
+def band_certainty(band: float) -> float:
+    """How certain a premise resting on a person's position counts, from its band (how far
+    either side of the position they may really stand): 1 for an exact position, as a
+    well-measured country's score counts, falling in step with the band to 0 at the widest
+    band, which says the position is not known. A practical scale's country scores are good to
+    about +/-10 points (kb/dimensions.yaml), so a person placed to +/-10 counts 0.8: no more
+    than the countries' placement itself could claim."""
+    return max(0.0, 1.0 - band / WIDEST_BAND)
 
 
 HIGH = 0.7

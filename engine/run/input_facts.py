@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..errors import ScenarioError
+from ..load.personal_profiles import position_scale_problems, practical_scales
 from ..schemas.facts import (
     FACT_TYPES,
     CalendarOrigin,
     FactRecord,
     InputFacts,
+    PositionOrigin,
     ProfileOrigin,
     Scalar,
     ScenarioOrigin,
@@ -20,10 +23,13 @@ from ..schemas.facts import (
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.scenario import Scenario
 from .calendar import calendar_facts
+from .personal_positions import Positions, personal_positions
 
 _TYPE_ORDER = {name: position for position, name in enumerate(FACT_TYPES)}
 
-Draft = tuple[str, dict[str, Scalar], ScenarioOrigin | ProfileOrigin | CalendarOrigin]
+Draft = tuple[
+    str, dict[str, Scalar], ScenarioOrigin | ProfileOrigin | CalendarOrigin | PositionOrigin
+]
 
 
 def _scenario_facts(scenario: Scenario) -> Iterator[Draft]:
@@ -126,7 +132,14 @@ def _at(path: str) -> ScenarioOrigin:
     return ScenarioOrigin(paths=(path,))
 
 
-def _profile_facts(knowledge_base: KnowledgeBase, side: str, country: str) -> Iterator[Draft]:
+def _profile_facts(
+    knowledge_base: KnowledgeBase, side: str, country: str, people: Positions | None = None
+) -> Iterator[Draft]:
+    """A culture's profile scores; on a scale where ``people`` places the side's person, the
+    score fact is the person's position and the culture's value is a ``national_score``."""
+    personal = dict(people or {})
+    for dimension, position in sorted(personal.items()):
+        yield "score", _personal_fields(side, dimension, position), position
     located = knowledge_base.cultures.get(country)
     if located is None:
         return
@@ -147,7 +160,7 @@ def _profile_facts(knowledge_base: KnowledgeBase, side: str, country: str) -> It
             "value": value,
             "estimated": score.estimated,
         }
-        yield "score", fields, origin
+        yield ("national_score" if dimension in personal else "score"), fields, origin
         if score.other_readings:
             values = [score.value, *(reading.value for reading in score.other_readings)]
             low, high = _number(min(values)), _number(max(values))
@@ -166,12 +179,31 @@ def _number(value: float) -> Scalar:
     return int(value) if float(value).is_integer() else value
 
 
+def _personal_fields(side: str, dimension: str, origin: PositionOrigin) -> dict[str, Scalar]:
+    return {
+        "side": side,
+        "dimension": dimension,
+        "value": _number(origin.position),
+        "estimated": False,
+        "basis": origin.basis.value,
+        "person": origin.person,
+        "band": _number(origin.band),
+    }
+
+
 def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> InputFacts:
     """The scenario's facts and both sides' profile scores, deduplicated, in canonical order."""
     drafts = list(_scenario_facts(scenario))
     drafts += calendar_facts(scenario)  # the dates, checked against their country's calendar
-    drafts += _profile_facts(knowledge_base, "home", scenario.we.culture)
-    drafts += _profile_facts(knowledge_base, "counterpart", scenario.they.culture)
+    scales = practical_scales(
+        {dim: located.value.framework for dim, located in knowledge_base.dimensions.items()}
+    )
+    problems = position_scale_problems(scenario, scales)
+    if problems:
+        raise ScenarioError(problems)
+    ours, theirs = personal_positions(scenario)
+    drafts += _profile_facts(knowledge_base, "home", scenario.we.culture, ours)
+    drafts += _profile_facts(knowledge_base, "counterpart", scenario.they.culture, theirs)
     for party in scenario.parties:
         drafts += _profile_facts(knowledge_base, party.kind.value, party.culture)
     unique: dict[tuple[str, tuple[tuple[str, Scalar], ...]], Draft] = {}

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from . import vocabulary
 from .base import Frozen
+from .profiles import PositionBasis
 
 Scalar = str | int | float | bool
 
@@ -52,12 +53,22 @@ FACT_TYPES: dict[str, FactType] = {
         {"side": _SIDE, "country": FieldSpec("country", "ISO 3166 alpha-2 code")},
     ),
     "score": FactType(
-        "one culture's score on one dimension, from its profile",
+        "one side's score on one dimension: its culture's profile value, or, on a practical "
+        "scale, the position of the person who meets for that side when one is known",
         {
             "side": _SIDE,
             "dimension": FieldSpec("dimension", "a dimension id from the knowledge base"),
             "value": FieldSpec("number", "the score on the dimension's scale"),
             "estimated": FieldSpec("bool", "true when the source marks the score as estimated"),
+            "basis": _enum(
+                PositionBasis,
+                "for a person's position only: how it was obtained (a culture's score has "
+                "no basis field; it is national)",
+            ),
+            "person": FieldSpec("text", "for a person's position: who (name, else role)"),
+            "band": FieldSpec(
+                "number", "for a person's position: how far either side they may really stand"
+            ),
         },
     ),
     "score_spread": FactType(
@@ -68,6 +79,16 @@ FACT_TYPES: dict[str, FactType] = {
             "low": FieldSpec("number", "the lowest reading"),
             "high": FieldSpec("number", "the highest reading"),
             "spread": FieldSpec("number", "high minus low"),
+        },
+    ),
+    "national_score": FactType(
+        "a side's culture's profile score on a practical scale, kept when the side's person's "
+        "own position replaces it in the score fact (to compare the person with compatriots)",
+        {
+            "side": _SIDE,
+            "dimension": FieldSpec("dimension", "a dimension id from the knowledge base"),
+            "value": FieldSpec("number", "the culture's score on the dimension's scale"),
+            "estimated": FieldSpec("bool", "true when the source marks the score as estimated"),
         },
     ),
     "organisation": FactType(
@@ -254,6 +275,30 @@ class CalendarOrigin(Frozen):
         return f"{self.day()} ({self.path}) {said}"
 
 
+class PositionOrigin(Frozen):
+    """The fact is one person's own position on a practical scale: what was seen of them
+    (``seen``, at ``path`` of the scenario) or their answers to the questionnaire (``file``,
+    the profile file, or positions written at ``path``)."""
+
+    kind: Literal["position"] = "position"
+    basis: PositionBasis
+    person: str = Field(description="who: their name, else their role")
+    path: str = Field(description="the scenario field the position was read from")
+    dimension: str
+    position: float
+    band: float
+    seen: str = ""
+    file: str = ""
+
+    def describe(self) -> str:
+        """'observed: "she disagreed openly in front of her boss"', 'self-assessed, profile
+        profiles/allen.yaml': what the position rests on, as explanations quote it."""
+        if self.basis is PositionBasis.observed:
+            return f"observed: '{self.seen}'"
+        where = f"profile {self.file}" if self.file else f"scenario {self.path}"
+        return f"self-assessed, {where}"
+
+
 class RuleOrigin(Frozen):
     """The fact was concluded by rule firings (by number, in firing order)."""
 
@@ -262,7 +307,8 @@ class RuleOrigin(Frozen):
 
 
 Origin = Annotated[
-    ScenarioOrigin | ProfileOrigin | CalendarOrigin | RuleOrigin, Field(discriminator="kind")
+    ScenarioOrigin | ProfileOrigin | CalendarOrigin | PositionOrigin | RuleOrigin,
+    Field(discriminator="kind"),
 ]
 
 

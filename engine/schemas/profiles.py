@@ -82,8 +82,8 @@ class PersonalProfile(Frozen):
 
 
 class ObservedPosition(Frozen):
-    """A person on their side placed on one scale from what was seen of them: the observation is
-    the position's origin, and what the explanation quotes."""
+    """A person placed on one scale from what was seen of them (on their side, or ours): the
+    observation is the position's origin, and what the explanation quotes."""
 
     scale: str = Field(description="A practical dimension of the KB, e.g. disagreeing")
     position: float = Field(

@@ -16,10 +16,17 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from .base import Frozen
 from .country_code import CountryCode
+from .profiles import ObservedPosition, ScalePosition
 from .shorthand import OrBareField, OrSingle
 from .vocabulary import (
     ROLE_DESCRIPTIONS,
@@ -57,6 +64,9 @@ MAX_ACTIONS = 200
 """Entries of ``we_are_doing``."""
 MAX_OBSERVATIONS = 200
 """Entries of ``we_observe``."""
+MAX_POSITIONS = 50
+"""A person's observed or stated positions (the KB has eight practical scales; a few
+observations on each fit)."""
 
 
 _Value = TypeVar("_Value", bound=StrEnum)
@@ -85,7 +95,24 @@ def _as_item(value: Any) -> Any:
     return {"kind": value} if isinstance(value, str) else value
 
 
-class Person(Frozen):
+_PERSONAL_FIELDS = ("profile", "positions", "observed")
+
+
+class _PlacedPerson(Frozen):
+    """A person who may be placed on the practical scales (issue 20). Unplaced, they serialise
+    as before those fields existed, so a scenario's digest and its audit record do not change."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_positions(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in _PERSONAL_FIELDS:
+                if name in data and not data[name]:
+                    del data[name]
+        return data
+
+
+class Person(_PlacedPerson):
     """A person on either side: who they are in the organisation and in the decision."""
 
     role: str = Field(description="Their job title or role, in your words")
@@ -108,9 +135,15 @@ class Person(Frozen):
     age: RelativeAge | None = Field(
         default=None, description="Their age compared with the person who leads for us"
     )
+    observed: tuple[ObservedPosition, ...] = Field(
+        default=(),
+        max_length=MAX_POSITIONS,
+        description="Where what you saw of them places them on a practical scale (Culture Map, "
+        "0 to 100): it beats their country's score when they are the person we deal with most",
+    )
 
 
-class OurPerson(Frozen):
+class OurPerson(_PlacedPerson):
     """A person on our side, for example who leads for us."""
 
     role: str = Field(description="Their job title or role, in your words")
@@ -122,6 +155,26 @@ class OurPerson(Frozen):
         default=None, description="Their own culture, when it differs from ours"
     )
     years_in_other_culture: int | None = Field(default=None, ge=0, le=80)
+    profile: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Their profile file (written by `compass profile`), relative to the "
+        "scenario file: their self-assessed positions on the practical scales",
+    )
+    positions: dict[str, ScalePosition] = Field(
+        default_factory=dict,
+        max_length=MAX_POSITIONS,
+        description="Self-assessed positions written here (scale id to position and band, as "
+        "in a profile file); the profile file's positions are added for the scales not "
+        "written here when the scenario is read",
+    )
+    observed: tuple[ObservedPosition, ...] = Field(
+        default=(),
+        max_length=MAX_POSITIONS,
+        description="Where what was seen of them places them on a practical scale; it beats "
+        "a self-assessed position on the same scale",
+    )
 
 
 class We(Frozen):

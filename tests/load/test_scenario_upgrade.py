@@ -186,6 +186,8 @@ def test_the_readme_example_is_version_2_and_uses_every_field() -> None:
         "we.people.name",
         "we.people.years_in_other_culture",
         "they.people.name",
+        # a file beside the scenario, which a README cannot hold; `positions:` shows its content
+        "we.people.profile",
     }
 
 

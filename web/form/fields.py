@@ -27,12 +27,22 @@ from ...engine.schemas.scenario import Scenario
 Kind = Literal["text", "long_text", "number", "date", "yes_no", "country", "choice", "choices",
                "group", "rows"]  # fmt: skip
 
+_PERSONAL_POSITIONS = (
+    "a person's own positions on the practical scales come from the questionnaire (`compass "
+    "profile`; the workspace is to offer it on a page of its own, issue 20) or are written in "
+    "the scenario file; the form neither shows them nor, yet, keeps them from a loaded file"
+)
 NOT_IN_FORM = {
     "expectations": "what a knowledge engineer expects a test scenario to produce, not part of "
     "a client's case; a loaded scenario's expectations are carried through unchanged",
+    "we.people.profile": "a path to a profile file beside the scenario file, and a scenario "
+    "made in the form has no folder; " + _PERSONAL_POSITIONS,
+    "we.people.positions": _PERSONAL_POSITIONS,
+    "we.people.observed": _PERSONAL_POSITIONS,
+    "they.people.observed": _PERSONAL_POSITIONS,
 }
-"""Scenario fields the form has no control for, each with the reason (a test fails on a field
-that is neither in the form nor here)."""
+"""Scenario fields the form has no control for, by their dotted path (``we.people.profile``),
+each with the reason (a test fails on a field that is neither in the form nor here)."""
 
 # Headings in a consultant's words where a field's name is too terse; the rest are the name.
 _LABELS = {
@@ -138,8 +148,9 @@ _SCALAR_KINDS: dict[Any, Kind] = {
 }
 
 
-def form_field(name: str, info: FieldInfo) -> FormField:
-    """The control for one field of a model."""
+def form_field(name: str, info: FieldInfo, within: str = "") -> FormField:
+    """The control for one field of a model; ``within`` is the dotted path of the model that
+    holds it (``we.people.``), which :data:`NOT_IN_FORM` entries below the top are keyed by."""
     concrete, item = only_type(info.annotation), item_type(info.annotation)
     inner = item if item is not None else concrete
     own_doc = inner.__doc__ if _is_model(inner) or _is_enum(inner) else None
@@ -147,7 +158,12 @@ def form_field(name: str, info: FieldInfo) -> FormField:
     label = _LABELS.get(name, name.replace("_", " ").capitalize())
     base = FormField(name, label, hint, "text", info.is_required())
     if _is_model(inner):
-        children = tuple(form_field(child, field) for child, field in inner.model_fields.items())
+        inside = f"{within}{name}."
+        children = tuple(
+            form_field(child, field, inside)
+            for child, field in inner.model_fields.items()
+            if inside + child not in NOT_IN_FORM
+        )
         if item is not None:
             noun = _NOUNS.get(inner.__name__, inner.__name__.lower())
             return replace(base, kind="rows", children=children, noun=noun)

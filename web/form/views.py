@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from ...engine import api
 from ...engine.errors import InputError, Problem, ScenarioError
+from ...engine.load.discovery import SCENARIO_DIRECTORY, default_kb_root
 from ..app import workspace
 from . import values
 from .fields import NOT_IN_FORM, FormField, scenario_form
@@ -53,7 +54,10 @@ def new_scenario() -> tuple[str, int]:
     commented template of ``compass new``."""
     example = request.args.get("example", "")
     if example:
-        return _render(_loaded(api.new_scenario(example), f"{example}.yaml", f"Example {example}"))
+        text = api.new_scenario(example)
+        # A shipped example may name profile files, which lie beside it in the shipped KB.
+        folder = default_kb_root() / SCENARIO_DIRECTORY
+        return _render(_loaded(text, f"{example}.yaml", f"Example {example}", folder))
     if request.args.get("template"):
         return _render(_loaded(api.new_scenario(), "template.yaml", "The blank template"))
     return _render(Page(values.blank(scenario_form())))
@@ -102,12 +106,14 @@ def _render(page: Page) -> tuple[str, int]:
     return html, 400 if page.checked and not page.valid else 200
 
 
-def _loaded(text: str, display_path: str, notice: str) -> Page:
+def _loaded(text: str, display_path: str, notice: str, folder: Path | None = None) -> Page:
     """A page filled from scenario text: from the validated scenario when it is valid (with
     what validation fills in, such as the role a goal implies), else from what was written."""
     fields = scenario_form()
     try:
-        loaded = api.read_scenario_text(text.encode("utf-8"), display_path, _kb_roots())
+        loaded = api.read_scenario_text(
+            text.encode("utf-8"), display_path, _kb_roots(), folder=folder
+        )
     except InputError as error:
         # Fields the form does not show are carried only from a scenario that validates.
         page = Page(values.from_data(fields, _plain_yaml(text)), pasted=text)

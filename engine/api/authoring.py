@@ -27,11 +27,12 @@ def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
     return knowledge_base_stats(load_knowledge_base(roots))
 
 
-def kb_lint(roots: KBRoots = None) -> LintReport:
-    """Every problem in a knowledge base, loadable or not."""
+def kb_lint(roots: KBRoots = None, *, all_layers: bool = False) -> LintReport:
+    """Every problem in a knowledge base, loadable or not: for an extension, those in its
+    files or caused by them, unless ``all_layers``."""
     from ..authoring.lint import lint_knowledge_base
 
-    return lint_knowledge_base(roots)
+    return lint_knowledge_base(roots, all_layers=all_layers)
 
 
 def kb_directories(roots: KBRoots = None) -> list[Path]:
@@ -40,18 +41,36 @@ def kb_directories(roots: KBRoots = None) -> list[Path]:
     return resolve_roots(roots)
 
 
-def kb_test(roots: KBRoots = None) -> KBTestReport:
-    """Run the example scenarios' expectations."""
+def kb_test(roots: KBRoots = None, *, all_layers: bool = False) -> KBTestReport:
+    """Run the example scenarios' expectations: for an extension, its own scenarios, unless
+    ``all_layers``."""
+    from ..authoring.layers import layer_scope
     from ..authoring.scenario_tests import run_kb_tests
 
-    return run_kb_tests(compiled_knowledge_base(roots))
+    compiled = compiled_knowledge_base(roots)
+    return run_kb_tests(compiled, layer_scope(compiled.knowledge_base, all_layers=all_layers))
 
 
-def kb_coverage(roots: KBRoots = None) -> CoverageReport:
-    """What the example scenarios leave untested."""
+def kb_coverage(roots: KBRoots = None, *, all_layers: bool = False) -> CoverageReport:
+    """What the example scenarios leave untested: for an extension, what its scenarios leave
+    untested of its rules and advice, unless ``all_layers``."""
     from ..authoring.coverage import coverage
+    from ..authoring.layers import layer_scope
 
-    return coverage(compiled_knowledge_base(roots))
+    compiled = compiled_knowledge_base(roots)
+    scope = layer_scope(compiled.knowledge_base, all_layers=all_layers)
+    if scope.reported is None:
+        return coverage(compiled)
+    knowledge_base = compiled.knowledge_base
+    rules = {rule.value.id for rule in knowledge_base.rules if scope.covers(rule)}
+    report = coverage(
+        compiled,
+        only_rules=rules,
+        only_advice={id_ for id_, advice in knowledge_base.advice.items() if scope.covers(advice)},
+        scenarios=scope.scenario_files(),
+    )
+    left_out = len(knowledge_base.rules) - len(rules)
+    return report.model_copy(update={"layer": scope.label, "left_out": left_out})
 
 
 def kb_catalogue(roots: KBRoots = None) -> KBCatalogue:

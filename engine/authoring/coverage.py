@@ -12,6 +12,9 @@ without putting them in words.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+
+from pydantic import Field
 
 from ..errors import ScenarioError
 from ..explain.condition_search import (
@@ -46,6 +49,12 @@ class CoverageReport(Frozen):
     conditions_never_deciding: tuple[str, ...]
     rule_coverage_percent: float
     condition_coverage_percent: float
+    layer: str = Field(
+        default="",
+        description="the KB directory whose rules and advice are counted, as its scenarios "
+        "exercise them; empty when every layer's are",
+    )
+    left_out: int = Field(default=0, description="rules of the other layers not counted")
 
 
 def coverage(
@@ -53,20 +62,21 @@ def coverage(
     *,
     only_rules: Collection[str] | None = None,
     only_advice: Collection[str] | None = None,
+    scenarios: Sequence[Path] | None = None,
 ) -> CoverageReport:
     """What the scenario suite leaves untested.
 
     ``only_rules`` and ``only_advice`` restrict what is counted to those ids (an extension
-    layer's own items); every scenario still runs on the whole KB, because a base layer's
-    scenarios may exercise an extension's rules. ``None`` counts everything. A scenario that
-    cannot be read is left out here; ``kb test`` reports it.
+    layer's own items), and ``scenarios`` the suite that runs (each on the whole KB; None:
+    every layer's scenarios). ``None`` counts everything. A scenario that cannot be read is
+    left out here; ``kb test`` reports it.
     """
     knowledge_base = compiled.knowledge_base
     rules = [
         rule for rule in knowledge_base.rules if only_rules is None or rule.value.id in only_rules
     ]
     advice_ids = [a for a in knowledge_base.advice if only_advice is None or a in only_advice]
-    runs = _scenario_runs(compiled)
+    runs = _scenario_runs(compiled, scenario_files(compiled) if scenarios is None else scenarios)
     rule_ids = [rule.value.id for rule in rules]
     fired = {firing.rule for _, result in runs for firing in result.firings} & set(rule_ids)
     expected_advice = {a for scenario, _ in runs for a in scenario.expectations.must_advise}
@@ -91,9 +101,9 @@ def coverage(
     )
 
 
-def _scenario_runs(compiled: CompiledKB) -> list[tuple[Scenario, RunResult]]:
+def _scenario_runs(compiled: CompiledKB, paths: Sequence[Path]) -> list[tuple[Scenario, RunResult]]:
     runs = []
-    for path in scenario_files(compiled):
+    for path in paths:
         try:
             scenario = load_scenario(path, compiled.knowledge_base.countries).scenario
         except ScenarioError:
@@ -116,6 +126,8 @@ def deciding_conditions(
     conditions = {name for branch in branches for name in branch.names} if results else set()
     deciding: set[str] = set()
     verdicts: dict[object, bool] = {}
+    # Hundreds of thousands of short-lived keys and steps, none in a cycle: a collection
+    # would only walk them (see engine.run.garbage_collection).
     with collection_paused():
         for result in results:
             index = FactIndex(result.facts, verdicts)
@@ -129,6 +141,8 @@ def deciding_conditions(
 
 
 class _Branch:
+    """A rule branch prepared once for every run, its conditions' names beside them."""
+
     def __init__(self, atoms: tuple[PreparedAtom, ...], names: list[str]) -> None:
         self.atoms = atoms
         self.names = names

@@ -22,6 +22,7 @@ def render_test_text(report: KBTestReport) -> str:
         lines.append(f"{mark}  {outcome.scenario}  {outcome.title}")
         if outcome.error:
             lines.append(f"      {outcome.error}")
+        lines += [f"      {message}" for message in outcome.unknown_ids]
         for label, items in (
             ("advice that should have been given", outcome.missing_advice),
             ("advice that should not have been given", outcome.unexpected_advice),
@@ -39,7 +40,16 @@ def render_test_text(report: KBTestReport) -> str:
         else ""
     )
     lines.append(f"{report.passed} passed, {report.failed} failed{untested}")
+    if report.layer:
+        lines.append(_layer_note(report.layer, report.left_out, "scenarios", "runs"))
     return plain_text("\n".join(lines) + "\n")
+
+
+def _layer_note(layer: str, left_out: int, what: str, verb: str) -> str:
+    """The last line of a report on one layer of a stacked KB: which, and what it leaves out."""
+    where = "in this folder" if layer == "." else layer
+    others = f", not the {left_out} {what} of the layers below it" if left_out else ""
+    return f"(only the layer {where}{others}; --all {verb} every layer's)"
 
 
 def render_coverage_text(report: CoverageReport) -> str:
@@ -61,6 +71,8 @@ def render_coverage_text(report: CoverageReport) -> str:
     ):
         if items:
             lines += ["", f"{title}:"] + [f"  {item}" for item in items]
+    if report.layer:
+        lines += ["", _layer_note(report.layer, report.left_out, "rules", "counts")]
     return plain_text("\n".join(lines) + "\n")
 
 
@@ -95,6 +107,8 @@ def render_lint_text(report: LintReport) -> str:
         f"; {report.excluded} switched off by the KB's lint settings" if report.excluded else ""
     )
     lines.append(f"{summary}{excluded}")
+    if report.layer:
+        lines.append(_layer_note(report.layer, report.left_out, "findings", "shows"))
     return plain_text("\n".join(lines) + "\n")
 
 

@@ -163,7 +163,7 @@ def render_lint_github(report: LintReport, roots: Sequence[Path]) -> str:
 
 
 def _failure_text(outcome: ScenarioOutcome) -> str:
-    lines = []
+    lines = list(outcome.unknown_ids)
     for label, items in (
         ("advice that should have been given", outcome.missing_advice),
         ("advice that should not have been given", outcome.unexpected_advice),

@@ -1,14 +1,19 @@
-"""Run every check over a KB, apply its lint settings, and render the report."""
+"""Run every check over a KB, apply its lint settings, and keep what the chosen layer owns."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import Field
+
 from ...errors import Problem, ProblemCode
+from ...load.discovery import resolve_roots
 from ...load.loader import inspect_knowledge_base
 from ...load.problem_codes import load_checks
 from ...schemas.base import Frozen
+from ..layers import shown_path
 from . import configuration, conflicts, gaps, overlaps, reachability, roles
 from .registry import Check, LintFinding, Severity
 
@@ -45,6 +50,12 @@ class LintReport(Frozen):
     findings: tuple[LintFinding, ...]
     counts: dict[str, int]
     excluded: int
+    layer: str = Field(
+        default="",
+        description="the KB directory reported on (findings in its files or caused by them); "
+        "empty when every layer is",
+    )
+    left_out: int = Field(default=0, description="findings of the other layers not reported")
 
     def fails(self, fail_on: Severity) -> bool:
         levels = (
@@ -66,26 +77,68 @@ def finding_of_problem(problem: Problem) -> LintFinding:
     return check.finding(problem.location, problem.message + field, problem.hint)
 
 
-def lint_knowledge_base(roots: Path | Sequence[Path] | None = None) -> LintReport:
-    """Every problem in the KB directories, minus what the KB's lint exclusions switch off."""
-    knowledge_base, problems = inspect_knowledge_base(roots)
+def lint_knowledge_base(
+    roots: Path | Sequence[Path] | None = None, *, all_layers: bool = False
+) -> LintReport:
+    """Every problem in the KB directories, minus what the KB's lint exclusions switch off.
+
+    For a stacked KB, unless ``all_layers``, only what the outermost layer brings: the findings
+    the layers below it do not have on their own. That is every finding in its files, and
+    those it causes in theirs (its rule giving their advice a conflict, say), while what it
+    fixes there (their advice no rule supported) is gone from both.
+    """
+    directories = resolve_roots(roots)
+    kept, excluded = _lint(directories)
+    if all_layers or len(directories) < 2:
+        return _report(kept, len(excluded))
+    below_kept, below_excluded = _lint(directories[:-1])
+    own = _without(kept, below_kept)
+    return _report(
+        own,
+        len(_without(excluded, below_excluded)),
+        layer=str(shown_path(directories[-1])),
+        left_out=len(kept) - len(own),
+    )
+
+
+def _without(findings: list[LintFinding], others: list[LintFinding]) -> list[LintFinding]:
+    """``findings`` less one of each equal finding in ``others`` (equal in every field)."""
+    remaining = Counter(others)
+    kept = []
+    for finding in findings:
+        if remaining[finding]:
+            remaining[finding] -= 1
+        else:
+            kept.append(finding)
+    return kept
+
+
+def _report(
+    findings: list[LintFinding], excluded: int, layer: str = "", left_out: int = 0
+) -> LintReport:
+    counts = {
+        severity.value: sum(1 for f in findings if f.severity == severity) for severity in Severity
+    }
+    return LintReport(
+        findings=tuple(findings), counts=counts, excluded=excluded, layer=layer, left_out=left_out
+    )
+
+
+def _lint(directories: list[Path]) -> tuple[list[LintFinding], list[LintFinding]]:
+    """The findings kept, in report order, and those the KB's exclusions switch off."""
+    knowledge_base, problems = inspect_knowledge_base(directories)
     findings = [finding_of_problem(problem) for problem in problems]
     for family in _FAMILIES:
         for check, look in family.whole_kb:
             findings.extend(look(check, knowledge_base))
     exclusions, config_problems = configuration.usable_exclusions(knowledge_base, CHECKS)
     findings.extend(config_problems)
-    kept, excluded = [], 0
+    kept: list[LintFinding] = []
+    excluded: list[LintFinding] = []
     for finding in findings:
-        if configuration.excluded(finding, exclusions):
-            excluded += 1
-        else:
-            kept.append(finding)
+        (excluded if configuration.excluded(finding, exclusions) else kept).append(finding)
     kept.sort(key=lambda f: (_location_key(f.location), f.check))
-    counts = {
-        severity.value: sum(1 for f in kept if f.severity == severity) for severity in Severity
-    }
-    return LintReport(findings=tuple(kept), counts=counts, excluded=excluded)
+    return kept, excluded
 
 
 def _location_key(location: str) -> tuple[str, int, int]:

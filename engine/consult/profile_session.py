@@ -116,7 +116,10 @@ class ProfileSession:
             if terminal:
                 if number == total:
                     say("\n" + _choice_lines(self.sureness_choices))
-                say(f"{number}/{total}. {self.prompt(number)} {self._hint(number)}: ")
+                asked = f"{number}/{total}. {self.prompt(number)} {self._hint(number)}"
+                # two columns kept for the ": " the answer is typed after
+                wrapped = _wrapped(asked, hanging=len(f"{number}/{total}. "), width=_WIDTH - 2)
+                say(wrapped.rstrip("\n") + ": ")
             line_number, text = next(numbered, (line_number, None))
             if text is None:
                 raise _problem(
@@ -142,8 +145,10 @@ class ProfileSession:
                 say(f"  {error}\n")
                 continue
             number += 1
+        if terminal:  # reading on would wait for a line the person has no reason to type
+            return
         left_over = next(((n, text) for n, text in numbered if text.strip()), None)
-        if left_over and not terminal:
+        if left_over:
             raise _problem(
                 left_over[0],
                 f"an answer after the last question: {shorten(left_over[1])!r}",
@@ -155,8 +160,11 @@ class ProfileSession:
         return (
             f"{questionnaire.title}\n\n"
             + _wrapped(questionnaire.introduction)
-            + "\nAnswer each statement with a number (or its words) and press Enter; Enter "
-            "alone skips it, '?' shows the answers again.\n"
+            + "\n"
+            + _wrapped(
+                "Answer each statement with a number (or its words) and press Enter; Enter "
+                "alone skips it, '?' shows the answers again."
+            )
             + _choice_lines(self.answer_choices)
             + "\n"
         )
@@ -221,6 +229,6 @@ def _choice_lines(choices: Sequence[tuple[int, str]]) -> str:
     return "".join(f"    {value} {label}\n" for value, label in choices)
 
 
-def _wrapped(text: str, hanging: int = 0) -> str:
-    """``text`` in lines of at most 88 columns, continued ``hanging`` columns in."""
-    return "\n".join(textwrap.wrap(text, _WIDTH, subsequent_indent=" " * hanging)) + "\n"
+def _wrapped(text: str, hanging: int = 0, width: int = _WIDTH) -> str:
+    """``text`` in lines of at most ``width`` columns, continued ``hanging`` columns in."""
+    return "\n".join(textwrap.wrap(text, width, subsequent_indent=" " * hanging)) + "\n"

@@ -94,6 +94,18 @@ def test_a_terminal_asks_again_after_a_wrong_answer(session: ProfileSession) -> 
     assert session.sureness_answer == 5
 
 
+def test_a_terminal_session_ends_at_the_last_answer_without_reading_on(
+    session: ProfileSession,
+) -> None:
+    count = len(session.questionnaire.items)
+    typed = Terminal("".join([*["3\n"] * count, "\n", "typed later\n"]))
+    said: list[str] = []
+    session.run(typed, said.append)
+    assert typed.readline() == "typed later\n"  # a real terminal would have waited for it
+    # each thing said is whole lines, or a prompt the typed answer then ends
+    assert all(len(line) <= 88 for chunk in said for line in chunk.splitlines())
+
+
 def test_the_question_list_numbers_every_statement_with_its_scale_and_pole(
     session: ProfileSession,
 ) -> None:

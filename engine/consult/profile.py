@@ -112,6 +112,7 @@ def score_answers(
         if found is None:
             continue
         dimension = dimensions[scale.id]
+        on_scale = [item for item in questionnaire.items if item.scale == scale.id]
         results.append(
             ScaleResult(
                 scale=scale.id,
@@ -120,10 +121,8 @@ def score_answers(
                 high_pole=dimension.high_pole,
                 position=found.position,
                 band=found.band,
-                answered=sum(
-                    1 for i in questionnaire.items if i.scale == scale.id and i.id in answers
-                ),
-                items=sum(1 for item in questionnaire.items if item.scale == scale.id),
+                answered=sum(1 for item in on_scale if item.id in answers),
+                items=len(on_scale),
             )
         )
     if not results:

@@ -26,7 +26,7 @@ _NAMED_BY_COUNTRY_ALONE = frozenset({"home", "counterpart"})
 def _side_of(fact: FactRecord) -> Side | None:
     if fact.type == "culture":
         return str(fact.fields["side"]), str(fact.fields["country"])
-    if fact.type in ("score", "score_spread") and fact.origin.kind == "profile":
+    if fact.type in ("score", "national_score", "score_spread") and fact.origin.kind == "profile":
         # Two parties of one kind may have different cultures: the profile says whose it is.
         return str(fact.fields["side"]), fact.origin.country
     return None

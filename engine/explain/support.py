@@ -7,6 +7,7 @@ which person this time, from the facts that actually supported it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..schemas.facts import CalendarOrigin
@@ -53,19 +54,51 @@ def _positions(evidence: list[Evidence], list_path: str) -> list[int]:
     return sorted(found)
 
 
+_PLACED_PERSON = re.compile(r"(they\.people|we\.people)\[(\d+)\]")
+
+
+def _placements(evidence: list[Evidence]) -> dict[tuple[str, int], dict[str, list[str]]]:
+    """The people whose own positions an item rests on, by (list, index): what each position
+    rests on ('observed: ...', 'self-assessed, profile ...') and the scales it was on."""
+    found: dict[tuple[str, int], dict[str, list[str]]] = {}
+    for node in _nodes(evidence):
+        origin = node.origin
+        if origin.kind != "position":
+            continue
+        match = _PLACED_PERSON.match(origin.path)
+        if match is None:
+            continue
+        scales = found.setdefault((match[1], int(match[2])), {})
+        scales.setdefault(origin.describe(), []).append(origin.dimension)
+    return found
+
+
+def _listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def people_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
     """The people an item is about: those of either side whose facts it rests on, by name and
-    role as the scenario gives them; theirs first, each side in the scenario's order."""
+    role as the scenario gives them; theirs first, each side in the scenario's order. A person
+    whose own position on a scale it rests on is named with the scale and how the position is
+    known ('on disagreeing, observed: ...'): the reader sees that this person, not their
+    country, was used."""
     sides: tuple[tuple[str, tuple[Person | OurPerson, ...], str], ...] = (
         ("they.people", scenario.they.people, ""),
-        ("we.people", scenario.we.people, " (ours)"),
+        ("we.people", scenario.we.people, "ours"),
     )
+    placed = _placements(evidence)
     labels = []
-    for list_path, people, suffix in sides:
-        for index in _positions(evidence, list_path):
+    for list_path, people, ours in sides:
+        stated = _positions(evidence, list_path)
+        for index in sorted({*stated, *(i for (path, i) in placed if path == list_path)}):
             person = people[index]
             label = f"{person.name}, {person.role}" if person.name else person.role
-            labels.append(label + suffix)
+            notes = [ours] if ours else []
+            for basis, scales in placed.get((list_path, index), {}).items():
+                notes.append(f"on {_listed(sorted(set(scales)))}, {basis}")
+            labels.append(f"{label} ({'; '.join(notes)})" if notes else label)
     return tuple(labels)
 
 

@@ -136,7 +136,7 @@ def position_scale_problems(scenario: Scenario, scales: tuple[str, ...]) -> list
             Location(f"scenario {path}"),
             f"{scale!r} is not a practical scale of the knowledge base, so no one can be "
             "placed on it",
-            hint=did_you_mean(scale, scales) or f"The practical scales are {', '.join(scales)}.",
+            hint=did_you_mean(scale, scales),
         )
         for path, scale in _position_scales(scenario)
         if scale not in scales

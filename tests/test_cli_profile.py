@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import assert_golden
+from conftest import REPOSITORY, assert_golden
 from synergy_compass.cli import cli
 from synergy_compass.engine.schemas.profiles import PersonalProfile
 
@@ -104,3 +104,21 @@ def test_nothing_answered_is_exit_2(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["profile", "-o", "-"], input=_answers(blank))
     assert result.exit_code == 2
     assert "no statement was answered" in result.stderr
+
+
+def test_a_scenario_uses_the_written_profile_for_the_person_who_leads(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    written = runner.invoke(
+        cli, ["profile", "-o", str(tmp_path / "ann.yaml")], input=_answers(ANSWERS)
+    )
+    assert written.exit_code == 0, written.output
+    founding = (REPOSITORY / "kb" / "scenarios" / "allen-japan.yaml").read_text(encoding="utf-8")
+    person = "  people:\n    - {name: Ann Lee, role: Partner, rank: senior, leads: true, profile: ann.yaml}\n"
+    scenario = founding.replace("they:\n", person + "they:\n", 1)
+    (tmp_path / "case.yaml").write_text(scenario, encoding="utf-8")
+    advised = runner.invoke(
+        cli, ["advise", str(tmp_path / "case.yaml"), "--format", "json", "--no-audit"]
+    )
+    assert advised.exit_code == 0, advised.output
+    assert "self-assessed, profile ann.yaml" in advised.stdout

@@ -841,13 +841,15 @@ def profile_command(
       compass profile -o - < answers.txt > my-profile.yaml
     """
     from .engine.render.profile import render_profile_text
+    from .engine.render.safe_text import plain_text
 
     session = api.start_profile(kb_root, name=name, culture=culture)
     if list_questions:
-        click.echo(session.question_list(), nl=False)
+        click.echo(plain_text(session.question_list()), nl=False)
         return
     target = _output_file(output or Path("my-profile.yaml"), force=force)
-    session.run(sys.stdin, lambda text: click.echo(text, err=True, nl=False))
+    # The statements come from a KB file that may be shared: shown as plain text.
+    session.run(sys.stdin, lambda text: click.echo(plain_text(text), err=True, nl=False))
     result = session.result()
     _write(api.profile_file_text(result, target.name if target else "my-profile.yaml"), target)
     # The summary goes where the file does not: beside a file, or to the terminal's other stream.

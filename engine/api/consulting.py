@@ -136,6 +136,7 @@ def start_profile(
     comes from :func:`profile_file_text`."""
     from ..consult.profile_session import ProfileSession
     from ..errors import InputError, Location, Problem, did_you_mean
+    from ..render.safe_text import one_line
     from ..schemas.countries import UnknownCountryError
 
     knowledge_base = compiled_knowledge_base(roots).knowledge_base
@@ -159,7 +160,9 @@ def start_profile(
             problem = Problem(Location("culture"), error.what, hint=error.advice)
             raise InputError([problem]) from None
     dimensions = {key: located.value for key, located in knowledge_base.dimensions.items()}
-    return ProfileSession(chosen.value, dimensions, name=" ".join(name.split()), culture=code)
+    # the name goes into a file and onto terminals: one line, no control characters
+    name = " ".join(one_line(name).split())
+    return ProfileSession(chosen.value, dimensions, name=name, culture=code)
 
 
 def profile_file_text(result: ProfileResult, file_name: str = "my-profile.yaml") -> str:

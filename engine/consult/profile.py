@@ -183,5 +183,6 @@ def profile_file_text(result: ProfileResult, file_name: str = "my-profile.yaml")
 
 
 def _comment(text: str) -> str:
-    # A line break in a name (the user's, or a pole's from the KB) would end the comment.
-    return " ".join(text.split())
+    # A line break in a name (the user's, or a pole's from the KB) would end the comment, and
+    # a control or direction character would act on the terminal of whoever prints the file.
+    return " ".join("".join(char if char.isprintable() else " " for char in text).split())

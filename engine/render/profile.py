@@ -5,33 +5,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .safe_text import one_line, plain_text
+
 if TYPE_CHECKING:
     from ..consult.profile import ProfileResult
 
-_CELLS = 20
+_STEP = 5.0
+"""Points per cell of the bar: 21 cells mark 0, 5, ... 100."""
 WIDE_BAND = 25.0
 """From this band on (a quarter of the scale either way), the summary says the place is rough."""
 
 
-def _cell(value: float) -> int:
-    return max(0, min(_CELLS - 1, int(value / (100 / _CELLS))))
-
-
 def band_bar(position: float, band: float) -> str:
-    """The scale in 20 cells of 5 points: ``●`` the position, ``━`` the band, ``·`` the rest."""
-    low, here, high = _cell(position - band), _cell(position), _cell(position + band)
+    """The scale in 21 cells, one each 5 points: ``●`` the position, ``━`` the band (as many
+    cells either side, so a band looks as even as it is), ``·`` the rest."""
+    cells = int(100 / _STEP) + 1
+    here, reach = int(position / _STEP + 0.5), int(band / _STEP + 0.5)
     return "".join(
-        "●" if cell == here else "━" if low <= cell <= high else "·" for cell in range(_CELLS)
+        "●" if cell == here else "━" if abs(cell - here) <= reach else "·" for cell in range(cells)
     )
 
 
 def render_profile_text(result: ProfileResult) -> str:
+    """The summary ``compass profile`` prints; the person's name and the KB's words are
+    printed as plain text, on one line each."""
     profile = result.profile
-    who = profile.name or "You"
+    who = one_line(profile.name) or "You"
     culture = f" ({profile.culture})" if profile.culture else ""
     lines = [
-        f"{result.title}: {who}{culture}, {profile.assessed_on or ''}".rstrip(", "),
-        f"How sure of the answers: {result.sureness_label}.",
+        f"{one_line(result.title)}: {who}{culture}, {profile.assessed_on or ''}".rstrip(", "),
+        f"How sure of the answers: {one_line(result.sureness_label)}.",
         "Each bar runs from the scale's first pole (0) to its second (100): ● is where the",
         "answers place you, ━ the band you may really stand anywhere within.",
         "",
@@ -40,7 +43,7 @@ def render_profile_text(result: ProfileResult) -> str:
         answered = f"{scale.answered} of {scale.items} answered"
         rough = "; a rough place" if scale.band >= WIDE_BAND else ""
         lines += [
-            f"  {scale.name}: {scale.low_pole} -> {scale.high_pole}",
+            f"  {one_line(scale.name)}: {one_line(scale.low_pole)} -> {one_line(scale.high_pole)}",
             f"    {band_bar(scale.position, scale.band)} {scale.position:g} "
             f"(give or take {scale.band:g}; {answered}{rough})",
             "",
@@ -49,4 +52,4 @@ def render_profile_text(result: ProfileResult) -> str:
         "A self-assessment says how you see your own way of working; colleagues may see it",
         "differently. It is not a measure of ability.",
     ]
-    return "\n".join(lines) + "\n"
+    return plain_text("\n".join(lines) + "\n")

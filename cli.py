@@ -817,6 +817,7 @@ def new_command(example: str | None, output: Path | None, force: bool, list_exam
     help="Print the questions, numbered, in the order they are asked (the order piped "
     "answers follow), with the scale each statement is about, and stop.",
 )
+@_format_option("text", "json")
 @_KB_OPTION
 def profile_command(
     *,
@@ -825,6 +826,7 @@ def profile_command(
     name: str,
     culture: str | None,
     list_questions: bool,
+    output_format: str,
     kb_root: tuple[Path, ...] | None,
 ) -> None:
     """Place yourself on the eight practical scales by answering a short questionnaire, and
@@ -839,9 +841,9 @@ def profile_command(
       compass profile --name "Ann Lee" --culture US -o ann-lee.yaml
       compass profile --list-questions
       compass profile -o - < answers.txt > my-profile.yaml
+      compass profile --format json < answers.txt
     """
     from .engine.render.profile import render_profile_text
-    from .engine.render.safe_text import plain_text
 
     session = api.start_profile(kb_root, name=name, culture=culture)
     if list_questions:
@@ -852,8 +854,13 @@ def profile_command(
     session.run(sys.stdin, lambda text: click.echo(plain_text(text), err=True, nl=False))
     result = session.result()
     _write(api.profile_file_text(result, target.name if target else "my-profile.yaml"), target)
+    summary = (
+        json_text(result.model_dump_json(indent=2)) + "\n"
+        if output_format == "json"
+        else render_profile_text(result)
+    )
     # The summary goes where the file does not: beside a file, or to the terminal's other stream.
-    click.echo(render_profile_text(result), err=target is None, nl=False)
+    click.echo(summary, err=target is None, nl=False)
 
 
 @cli.command()

@@ -4,6 +4,7 @@ summary it prints (golden files), --list-questions, and the exit codes of wrong 
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,16 @@ def test_a_scenario_uses_the_written_profile_for_the_person_who_leads(
     )
     assert advised.exit_code == 0, advised.output
     assert "self-assessed, profile ann.yaml" in advised.stdout
+
+
+def test_format_json_gives_the_result_to_programs(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "ann.yaml"
+    result = runner.invoke(
+        cli, ["profile", "--format", "json", "-o", str(target)], input=_answers(ANSWERS)
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    written = PersonalProfile.model_validate(yaml.safe_load(target.read_text(encoding="utf-8")))
+    assert summary["profile"] == written.model_dump(mode="json")
+    assert [scale["scale"] for scale in summary["scales"]][:2] == ["communicating", "evaluating"]
+    assert summary["scales"][2]["answered"] == 3

@@ -64,7 +64,7 @@ def score() -> Response | tuple[str, int]:
         response = Response(text, mimetype="application/yaml")
         response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
         return response
-    carried = {_field(item_id): value for item_id, value in session.answers.items()}
+    carried = {_field(item_id): str(value) for item_id, value in session.answers.items()}
     carried |= {"sureness": str(session.sureness_answer), "name": name, "culture": culture}
     page = render_template(
         "profile_result.html",

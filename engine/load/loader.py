@@ -71,6 +71,7 @@ class _Collected:
     country_aliases: dict[str, Located[CountryAlias]] = field(default_factory=dict)
     questionnaires: dict[str, Located[Questionnaire]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    manifest_written: bool = False  # a kb.yaml was found, valid or not
 
 
 def _validate(model: type[BaseModel], document: YamlDocument) -> BaseModel:
@@ -234,6 +235,7 @@ def _collect_checked(document: YamlDocument, collected: _Collected) -> None:
 
 def _collect(document: YamlDocument, collected: _Collected) -> None:
     kind = _kind_of(document)
+    collected.manifest_written |= kind == "knowledge_base"
     if kind in _ITEM_KINDS:
         _collect_items(kind, document, collected)
         return
@@ -325,7 +327,8 @@ describe(ProblemCode.missing_manifest, "The KB has no kb.yaml naming it.")
 
 
 def _assembled(directories: list[Path], collected: _Collected, digest: str) -> KnowledgeBase:
-    if collected.manifest is None:
+    # A kb.yaml that is there but invalid has its own problems; "no manifest" would mislead.
+    if collected.manifest is None and not collected.manifest_written:
         collected.problems.append(
             Problem(
                 Location(MANIFEST_FILE),

@@ -294,3 +294,22 @@ def test_the_extension_is_found_from_any_folder(
     lint = _kb("lint", "acme")
     assert "acme/rules/acme.yaml" in lint.stdout
     assert "(only the layer acme," in lint.stdout
+
+
+def test_an_extends_path_is_one_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # extends names no folder (a KB someone sends cannot pull in others' files): the user who
+    # tries one reads that error alone, not also that the KB "has no manifest".
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "kb.yaml").write_text(
+        "knowledge_base: {name: Mine, version: 1.0.0, extends: ../base}\n"
+    )
+    monkeypatch.chdir(tmp_path / "mine")
+    result = _kb("lint", ".")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "kb.yaml:1:55: error[schema] Input should be 'shipped'; found '../base' "
+        "(at knowledge_base.extends).",
+        "1 error, 0 warnings, 0 info",
+    ]

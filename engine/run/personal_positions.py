@@ -1,6 +1,7 @@
 """Which person's own position stands for a side on each practical scale.
 
-For our side it is the person who leads for us; for theirs, on each scale, the person placed on
+For our side it is the person who leads for us (the only one named, when none is marked as
+leading); for theirs, on each scale, the person placed on
 it whom we deal with most (by ``contact``; the first listed on a tie), because the gap that
 matters is the one between the people who actually meet. What was seen of a person beats what
 they said of themselves; several observations on one scale count as their average, each quoted.
@@ -47,8 +48,10 @@ def _observed(
 
 
 def _our_lead(scenario: Scenario) -> Positions:
+    # A scenario that names one person on our side and marks no one as leading means them.
+    alone = len(scenario.we.people) == 1
     for index, person in enumerate(scenario.we.people):
-        if not person.leads:
+        if not (person.leads or alone):
             continue
         path = f"we.people[{index}]"
         stated = {

@@ -65,10 +65,13 @@ def test_the_leads_position_is_our_score_and_the_countrys_a_national_score() -> 
     assert not [fact for fact in facts if fact.type == "national_score" and fact is not national]
 
 
-def test_someone_who_does_not_lead_stands_for_no_one() -> None:
-    facts = _facts(f"[{LEAD.replace('leads: true', 'leads: false')}]")
+def test_someone_who_does_not_lead_stands_for_no_one_unless_named_alone() -> None:
+    other = "{role: Associate, rank: working, leads: true}"
+    facts = _facts(f"[{LEAD.replace('leads: true', 'leads: false')}, {other}]")
     assert _score(facts, "score", "home", "communicating").origin.kind == "profile"
     assert not [fact for fact in facts if fact.type == "national_score"]
+    alone = _facts(f"[{LEAD.replace('leads: true, ', '')}]")
+    assert _score(alone, "score", "home", "communicating").fields["person"] == "Mr Allen"
 
 
 def test_what_was_seen_beats_a_self_assessment_and_two_sightings_average() -> None:

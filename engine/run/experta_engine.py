@@ -56,6 +56,8 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
         ]
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        if not adding and not deleting:  # most firings conclude nothing new
+            return [], []
         gained, lost = self.state.changes(self._described(adding), self._described(deleting))
         removed = [
             self.activations.pop((match.branch, match.key))

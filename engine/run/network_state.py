@@ -45,7 +45,7 @@ class MatchBoundExceededError(Exception):
         super().__init__(f"branch {branch}: {count} partial matches, more than {limit}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large run holds hundreds of thousands
 class Match:
     """One complete match of a branch: its positive facts in pattern order, and bindings."""
 

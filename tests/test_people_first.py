@@ -83,3 +83,16 @@ def test_self_assessed_positions_ground_advice_as_the_situation_observed_ones_do
         (firing,) = [firing for firing in run.firings if firing.rule == rule]
         assert grounds.firing_rests_on_situation(firing)
         assert grounds.firing_rests_on_self_assessment(firing) is self_assessed
+
+
+def test_batch_reads_profile_files_beside_each_scenario(tmp_path: Path) -> None:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "allen-indirect.yaml").write_bytes(
+        (SCENARIOS / "profiles" / "allen-indirect.yaml").read_bytes()
+    )
+    (tmp_path / "case.yaml").write_bytes(INDIRECT.read_bytes())
+    code, out, err = invoke("batch", tmp_path)
+    assert code == 0, out + err
+    (line,) = [json.loads(row) for row in out.splitlines() if row.startswith("{")]
+    assert line["ok"]
+    assert "our-lead-more-indirect-than-compatriots" in {d["id"] for d in line["diagnosis"]}

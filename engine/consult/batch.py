@@ -67,7 +67,9 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
         return BatchResult(source=item.source, ok=False, error=item.unreadable)
     try:
         countries = compiled.knowledge_base.countries
-        folder = Path(item.path).parent if item.path else None  # for its profile files
+        # Profile files are read beside the scenario file, or beside the JSONL or CSV file
+        # that holds it (a line of standard input: the working directory).
+        folder = Path(item.path or item.source).parent
         loaded = parse_scenario(item.content, item.path or item.source, countries, folder)
         report = advise(loaded.scenario, compiled)
     except InputError as error:

@@ -45,11 +45,10 @@ class LayerScope(Frozen):
         return item.document.display_path in self.layers[self.reported].files
 
     def scenario_files(self) -> list[Path]:
-        """The example scenarios of the reported layers, named from the current folder where
-        they lie below it (so messages about them can be opened from there)."""
+        """The example scenarios of the reported layers."""
         chosen = self.layers if self.reported is None else (self.layers[self.reported],)
         return sorted(
-            shown_path(path)
+            path
             for layer in chosen
             for path in (Path(layer.directory) / SCENARIO_DIRECTORY).glob("*.yaml")
         )

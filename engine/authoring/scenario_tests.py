@@ -12,6 +12,7 @@ unless every layer is asked for (:mod:`.layers`).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from ..schemas.base import Frozen
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import RunResult
 from ..schemas.scenario import Expectations, Scenario
-from .layers import LayerScope
+from .layers import LayerScope, shown_path
 
 
 class ScenarioOutcome(Frozen):
@@ -105,12 +106,14 @@ def _run_suite(
         try:
             loaded = load_scenario(path, compiled.knowledge_base.countries)
         except ScenarioError as error:
+            problems = [_named_from_here(problem, path) for problem in error.problems]
+            message = "\n".join(map(str, problems))
             broken.append(
-                ScenarioOutcome(scenario=path.name, title="", passed=False, error=str(error))
+                ScenarioOutcome(scenario=path.name, title="", passed=False, error=message)
             )
             continue
         explained = explained_run(loaded.scenario, compiled)
-        unknown = _unknown_ids(loaded, compiled.knowledge_base)
+        unknown = _unknown_ids(loaded, compiled.knowledge_base, path)
         runs.append(
             _SuiteRun(
                 path=path.name,
@@ -139,7 +142,18 @@ _OTHER_LIST = {
 _ID_SHAPE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
 
 
-def _unknown_ids(loaded: LoadedScenario, knowledge_base: KnowledgeBase) -> list[tuple[str, str]]:
+def _named_from_here(problem: Problem, path: Path) -> Problem:
+    """A problem in the scenario file ``path``, its file named from the current folder (the
+    file is read by its full path, the name is for the reader to open)."""
+    if problem.location.path != str(path):
+        return problem
+    location = dataclasses.replace(problem.location, path=str(shown_path(path)))
+    return dataclasses.replace(problem, location=location)
+
+
+def _unknown_ids(
+    loaded: LoadedScenario, knowledge_base: KnowledgeBase, path: Path
+) -> list[tuple[str, str]]:
     """Each id in a scenario's expectations that names no advice or finding of the KB, with a
     located message naming the closest ids: reported as "should have been given", a misspelt
     id would send the engineer looking for a fault in the rules."""
@@ -173,7 +187,8 @@ def _unknown_ids(loaded: LoadedScenario, knowledge_base: KnowledgeBase) -> list[
             candidates = known["advice"] | known["finding"] if " or " in kind else known[kind]
             hint = did_you_mean(name, candidates)
         location = loaded.document.location(("expectations", field, index))
-        found.append((location, name, str(Problem(location, message, hint=hint))))
+        problem = _named_from_here(Problem(location, message, hint=hint), path)
+        found.append((location, name, str(problem)))
     found.sort(key=lambda item: (item[0].line, item[0].column))
     return [(name, message) for _, name, message in found]
 

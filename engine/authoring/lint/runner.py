@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pydantic import Field
 
-from ...errors import Problem, ProblemCode
-from ...load.discovery import resolve_roots
+from ...errors import KnowledgeBaseError, Problem, ProblemCode
+from ...load.cache import code_stamp, knowledge_base_key, read_derived, write_derived
+from ...load.discovery import kb_digest, resolve_roots
 from ...load.loader import inspect_knowledge_base
 from ...load.problem_codes import load_checks
 from ...schemas.base import Frozen
@@ -91,7 +92,7 @@ def lint_knowledge_base(
     kept, excluded = _lint(directories)
     if all_layers or len(directories) < 2:
         return _report(kept, len(excluded))
-    below_kept, below_excluded = _lint(directories[:-1])
+    below_kept, below_excluded = _lint_below(directories[:-1])
     own = _without(kept, below_kept)
     return _report(
         own,
@@ -99,6 +100,38 @@ def lint_knowledge_base(
         layer=str(shown_path(directories[-1])),
         left_out=len(kept) - len(own),
     )
+
+
+# The code whose change may change a finding: the loader's (in the KB key), the checks, and what
+# the checks read of the explainer and the condition language.
+_CODE_THAT_FINDS = ("authoring", "explain", "rules")
+
+
+def _lint_below(directories: list[Path]) -> tuple[list[LintFinding], list[LintFinding]]:
+    """:func:`_lint` of the layers under the one reported on, kept in the cache under their
+    digest: they are the shipped KB nearly always, the same on every save of an extension."""
+    try:
+        key = [
+            code_stamp(*_CODE_THAT_FINDS),
+            knowledge_base_key(directories, kb_digest(directories)),
+        ]
+    except KnowledgeBaseError:  # a folder that cannot be walked: its findings say so
+        return _lint(directories)
+    stored = read_derived("lint-below", key)
+    try:
+        return (
+            [LintFinding.model_validate(item) for item in stored["kept"]],
+            [LintFinding.model_validate(item) for item in stored["excluded"]],
+        )
+    except (TypeError, KeyError, ValueError):  # none stored, or not what this code writes
+        pass
+    kept, excluded = _lint(directories)
+    payload = {
+        "kept": [finding.model_dump(mode="json") for finding in kept],
+        "excluded": [finding.model_dump(mode="json") for finding in excluded],
+    }
+    write_derived("lint-below", key, payload)
+    return kept, excluded
 
 
 def _without(findings: list[LintFinding], others: list[LintFinding]) -> list[LintFinding]:

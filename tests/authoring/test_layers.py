@@ -6,6 +6,7 @@ forms (SARIF, GitHub annotations, JUnit, --fail-under)."""
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -313,3 +314,28 @@ def test_an_extends_path_is_one_located_error(
         "(at knowledge_base.extends).",
         "1 error, 0 warnings, 0 info",
     ]
+
+
+def test_the_lower_layers_findings_are_remembered_only_while_their_files_are_the_same(
+    mini_kb: Path, tmp_path: Path
+) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(mini_kb, base)
+    extension = tmp_path / "extra"
+    extension.mkdir()
+    (extension / "advice.yaml").write_text(
+        "advice:\n  - id: extra-advice\n    title: Extra\n    advice: Nobody gives it.\n"
+        "    topic: time\n    stage: now\n    sources: [test-source]\n"
+    )
+    first = lint_knowledge_base([base, extension])
+    assert lint_knowledge_base([base, extension]) == first  # now from the cache
+    # A new problem in the lower layer is its own, not the extension's: it is left out, and
+    # counted as left out, which a stale cache entry would not know.
+    (base / "advice.yaml").write_text(
+        (base / "advice.yaml").read_text()
+        + "  - id: lonely\n    title: Lonely\n    advice: Nobody gives it.\n"
+        "    topic: time\n    stage: now\n    sources: [test-source]\n"
+    )
+    after = lint_knowledge_base([base, extension])
+    assert after.findings == first.findings
+    assert after.left_out == first.left_out + 1

@@ -918,22 +918,87 @@ def serve(
 @cli.command(name="compare")
 @click.argument("first")
 @click.argument("second")
+@click.argument("more", nargs=-1)
 @_KB_OPTION
 @_format_option("text", "json")
 def compare_command(
-    first: str, second: str, kb_root: tuple[Path, ...] | None, output_format: str
+    first: str,
+    second: str,
+    more: tuple[str, ...],
+    kb_root: tuple[Path, ...] | None,
+    output_format: str,
 ) -> None:
     """Show two cultures side by side: every dimension, the gap, and what it means both ways.
+    With three or more countries, all of them on one chart per scale first, then each beside
+    the first (JSON: a list of those pairs).
 
     \b
     Examples:
       compass compare US JP
       compass compare England Korea --format json
+      compass compare US JP Holland Brazil
     """
     from .engine.render.consulting import render_culture_comparison_text
+    from .engine.render.team import render_several_countries_text
 
-    result = api.compare(first, second, kb_root)
-    _show(result, output_format, render_culture_comparison_text)
+    if not more:
+        _show(api.compare(first, second, kb_root), output_format, render_culture_comparison_text)
+        return
+    several = api.compare_several((first, second, *more), kb_root)
+    _show(several, output_format, render_several_countries_text)
+
+
+@cli.command(name="team")
+@click.argument("team_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@_KB_OPTION
+@_format_option("text", "json", "markdown", "html", "pdf")
+@click.option(
+    "--top",
+    type=click.IntRange(1, 20),
+    default=2,
+    show_default=True,
+    help="How many of the widest gaps to explain (the widest pair on each scale).",
+)
+@_output_option("Write the map to this file ('-' or none: standard output).")
+@_FORCE
+def team_command(
+    *,
+    team_file: Path,
+    kb_root: tuple[Path, ...] | None,
+    output_format: str,
+    top: int,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Map a team: every member on every practical scale at once (their own position where
+    FILE or their profile file gives one, else their culture's score, marked as such), and
+    the widest gaps between two members with the advice that follows.
+
+    \b
+    Examples:
+      compass team kb/scenarios/teams/launch-team.yaml
+      compass team team.yaml --top 3
+      compass team team.yaml --format pdf -o team-map.pdf
+    """
+    from .engine.render.team import render_team_text
+    from .engine.render.team_documents import (
+        render_team_html,
+        render_team_markdown,
+        render_team_pdf,
+    )
+
+    target = _output_file(output, force=force)
+    result = api.team(team_file, kb_root, top)
+    if output_format == "pdf":
+        _write_pdf(render_team_pdf(result), target)
+        return
+    renderers = {
+        "json": lambda found: json_text(found.model_dump_json(indent=2)) + "\n",
+        "markdown": render_team_markdown,
+        "html": render_team_html,
+        "text": render_team_text,
+    }
+    _write(renderers[output_format](result), target)
 
 
 @cli.command()

@@ -53,6 +53,7 @@ from .consulting import (
     explain_file,
     profile_file_text,
     start_profile,
+    team,
     whatif_file,
 )
 from .core import (
@@ -127,6 +128,7 @@ __all__ = [
     "read_scenario_text",
     "start_interview",
     "start_profile",
+    "team",
     "tool_version",
     "upgrade_scenario_file",
     "whatif_file",

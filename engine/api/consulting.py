@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the modules behind the other commands are imported when fir
     from ..consult.compare import CountrySummary, CultureComparison
     from ..consult.profile import ProfileResult
     from ..consult.profile_session import ProfileSession
+    from ..consult.team import TeamMap
     from ..explain.diff import ReportDiff
     from ..explain.why_not import Explanation
 
@@ -35,6 +36,17 @@ def compare_several(names: Sequence[str], roots: KBRoots = None) -> list[Culture
     from ..consult.compare import compare_several as compare_all
 
     return compare_all(names, compiled_knowledge_base(roots).knowledge_base)
+
+
+def team(path: Path, roots: KBRoots = None, top: int = 2) -> TeamMap:
+    """A team file's map: every member on every practical scale (their own position where the
+    file or their profile file gives one, else their culture's national score, labelled so),
+    and the ``top`` widest gaps, one per scale, with the advice that follows."""
+    from ..consult.team import team_map
+    from ..consult.team_file import read_team_file
+
+    knowledge_base = compiled_knowledge_base(roots).knowledge_base
+    return team_map(read_team_file(path, knowledge_base), knowledge_base, top)
 
 
 def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:

@@ -12,6 +12,7 @@ from ..schemas.countries import CountriesFile
 from ..schemas.note_hints import NoteHintsFile
 from ..schemas.profiles import PersonalProfile
 from ..schemas.scenario import Scenario
+from ..schemas.team import Team
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "rule": kb_files.RulesFile,
@@ -27,6 +28,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "questionnaire": kb_files.QuestionnairesFile,
     "scenario": Scenario,
     "profile": PersonalProfile,
+    "team": Team,
 }
 
 

@@ -12,6 +12,7 @@ A few dozen lines of our own instead of a plotting library: a plain install stay
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from html import escape
 
 from ..consult.compare import CultureComparison, DimensionComparison
@@ -199,3 +200,99 @@ def chart_svgs(comparison: CultureComparison) -> list[tuple[str, str]]:
         (framework, chart_svg(comparison, framework, f"chart-{position}"))
         for position, framework in enumerate(charted_frameworks(comparison), 1)
     ]
+
+
+# --- Several people or countries on one scale (team maps, compare with three or more) --------
+
+_LANE = 20  # one lane per member, so no two labels ever overlap however close the positions
+_LANE_LEFT = 190  # the names' column; the track starts after it
+_PALETTE = ("#1f5f8b", "#b86e12", "#2e7d32", "#8e3b8e", "#a12a2a", "#00796b", "#5d4037", "#455a64")
+
+
+@dataclass(frozen=True, slots=True)
+class LaneMark:
+    """One member (or country) on a scale: ``band`` None for a national score, drawn hollow."""
+
+    label: str
+    letter: str
+    value: float
+    band: float | None
+
+
+def _lane_x(value: float, minimum: float, maximum: float) -> float:
+    share = min(max((value - minimum) / ((maximum - minimum) or 1), 0.0), 1.0)
+    return round(_LANE_LEFT + share * (_RIGHT - _LANE_LEFT), 1)
+
+
+def lanes_svg(
+    scale: tuple[str, str, str, float, float],
+    marks: list[LaneMark],
+    chart_id: str,
+    title: str,
+) -> str:
+    """One scale (name, low pole, high pole, minimum, maximum) with every member on a lane of
+    their own: a filled dot with its band for a member's own position, a hollow dot for a
+    national score standing in for them; both poles named under the track."""
+    name, low_pole, high_pole, minimum, maximum = scale
+    top = 30
+    height = top + _LANE * len(marks) + 34
+    body = [_text(_LEFT, 16, name, size=13, font_weight="bold", fill=_TEXT)]
+    scale_note = f"scale {_number(minimum)} to {_number(maximum)}"
+    body.append(_text(_RIGHT, 16, scale_note, size=11, anchor="end", fill=_MUTED))
+    bottom = top + _LANE * len(marks)
+    for end in (_LANE_LEFT, _RIGHT):
+        body.append(f'<line x1="{end}" y1="{top - 6}" x2="{end}" y2="{bottom}" stroke="#9aa5ad"/>')
+    described = []
+    for lane, mark in enumerate(marks):
+        colour = _PALETTE[lane % len(_PALETTE)]
+        y = top + _LANE * lane + _LANE // 2
+        x = _lane_x(mark.value, minimum, maximum)
+        body.append(f'<line x1="{_LANE_LEFT}" y1="{y}" x2="{_RIGHT}" y2="{y}" stroke="#e1e5e8"/>')
+        body.append(_text(_LEFT, y + 4, f"{mark.letter}  {mark.label}", size=11, fill=colour))
+        if mark.band is not None:
+            low = _lane_x(mark.value - mark.band, minimum, maximum)
+            high = _lane_x(mark.value + mark.band, minimum, maximum)
+            body.append(
+                f'<line x1="{low}" y1="{y}" x2="{high}" y2="{y}" stroke="{colour}" '
+                'stroke-width="4" stroke-opacity="0.35"/>'
+            )
+        fill = colour if mark.band is not None else "white"
+        body.append(
+            f'<circle cx="{x}" cy="{y}" r="6" fill="{fill}" stroke="{colour}" stroke-width="2"/>'
+        )
+        value = f"{_number(mark.value)}" + (f" ±{_number(mark.band)}" if mark.band else "")
+        beside = x + 10 if x < _RIGHT - 60 else x - 10
+        side = "start" if beside > x else "end"
+        body.append(_text(beside, y + 4, value, size=10, anchor=side, fill=_MUTED))
+        how = (
+            f"{_number(mark.value)} ±{_number(mark.band)}"
+            if mark.band is not None
+            else f"{_number(mark.value)} (national score)"
+        )
+        described.append(f"{mark.label} {how}")
+    poles = bottom + 18
+    body.append(_text(_LANE_LEFT, poles, f"{_number(minimum)}: {low_pole}", size=11, fill=_MUTED))
+    high_end = f"{high_pole}: {_number(maximum)}"
+    body.append(_text(_RIGHT, poles, high_end, size=11, anchor="end", fill=_MUTED))
+    description = f"{name} ({low_pole} {_number(minimum)} to {high_pole} {_number(maximum)}): "
+    return _svg(height, chart_id, title, description + "; ".join(described), body)
+
+
+def lanes_legend_svg(chart_id: str, title: str) -> str:
+    """The key shared by every scale's drawing of a map."""
+    body = [
+        f'<circle cx="{_LEFT + 6}" cy="14" r="6" fill="{_PALETTE[0]}" stroke="{_PALETTE[0]}" '
+        'stroke-width="2"/>',
+        _text(_LEFT + 18, 18, "own position, with its band", size=12, fill=_TEXT),
+        f'<circle cx="{_LEFT + 236}" cy="14" r="6" fill="white" stroke="{_PALETTE[0]}" '
+        'stroke-width="2"/>',
+        _text(_LEFT + 248, 18, "national score standing in for the person", size=12, fill=_TEXT),
+    ]
+    return _svg(
+        28,
+        chart_id,
+        title,
+        "legend: a filled dot with a band is a person's own position; a hollow dot is their "
+        "culture's national score",
+        body,
+    )

@@ -48,8 +48,10 @@ def _load(path: Path) -> Any:
 def _kind(path: Path, data: Any) -> str:
     if path.parent == SCENARIO_DIRECTORY or path.name.startswith("scenario-"):
         return "scenario"
-    if path.parent == SCENARIO_DIRECTORY / "profiles":
-        return "profile"  # the self-assessments the example scenarios name
+    if path.parent in (SCENARIO_DIRECTORY / "profiles", SCENARIO_DIRECTORY / "teams" / "profiles"):
+        return "profile"  # the self-assessments the example scenarios and team files name
+    if path.parent == SCENARIO_DIRECTORY / "teams":
+        return "team"  # the example team files of `compass team`
     keys = [key for key in data if key != "roles"]
     assert len(keys) == 1, f"{_relative(path)}: cannot tell its kind from the keys {keys}"
     return KIND_OF_KEY[keys[0]]

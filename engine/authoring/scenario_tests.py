@@ -174,10 +174,10 @@ def _unknown_ids(
     found = []
     for field, index, name, kind in wanted:
         message = f"expectations.{field} names {name!r}, which is no {kind} of the knowledge base"
-        other = next((k for k in ("advice", "finding") if k not in kind and name in known[k]), "")
+        other = next((k for k in known if k != kind and name in known[k]), "")
         if other:
-            hint = f"{name!r} is {'an' if other == 'advice' else 'a'} {other}: list it under "
-            hint += f"{_OTHER_LIST[other]}."
+            hint = f"{name!r} is {'advice' if other == 'advice' else 'a finding'}: list it "
+            hint += f"under {_OTHER_LIST[other]}."
         elif name in rules:
             then = rules[name].value.then
             gives = sorted(then.conclude) + sorted(a for a, c in then.support.items() if c > 0)

@@ -6,7 +6,8 @@ memory grows with the input; when a worker dies it cannot say which scenario was
 breaks the whole pool; and its workers outlive a parent killed by a signal. Here each worker
 has its own pipe, the parent knows which scenarios each one holds, a dead worker costs the
 one scenario it was advising on (reported as failed, its queued ones go to a new worker), and
-a worker dies with its parent (``PR_SET_PDEATHSIG`` on Linux, and the end of its pipe).
+a worker dies with its parent: a thread of the worker watches whether its parent is still the
+same process, and the end of its pipe ends it between scenarios.
 
 The input is read by a thread of the parent, so a slow input (a pipe written line by line)
 never holds back results that are ready.
@@ -15,7 +16,6 @@ never holds back results that are ready.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import queue
@@ -23,6 +23,7 @@ import selectors
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
@@ -37,8 +38,9 @@ CHUNK = 8
 """Scenarios sent to a worker at once: fewer messages, and still a short wait for the first."""
 AHEAD_PER_WORKER = 4 * CHUNK
 """Scenarios read but not yet written, per worker: what bounds memory whatever the input."""
-_PR_SET_PDEATHSIG = 1
 _STOP_WAIT = 1.0
+_PARENT_CHECK_S = 0.25
+"""How often a worker checks that its parent is alive: how long it may outlive it."""
 
 Work = tuple[int, BatchItem]
 Runner = Callable[[BatchItem, CompiledKB], Any]
@@ -46,13 +48,17 @@ _END = object()
 
 
 def _die_with_parent(parent: int) -> None:
-    """Ask the kernel to kill this process when its parent dies, however it dies (Linux);
-    elsewhere the closed pipe ends the worker at its next scenario."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the request took effect
+    """End this process within a moment of its parent's death, however the parent died (a
+    SIGKILL leaves it no time to stop anyone), even in the middle of a scenario: an orphan is
+    given another parent, so a changed parent id is the sign. (The kernel's own way,
+    ``PR_SET_PDEATHSIG``, would need ctypes, which the engine does not import.)"""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_S)
         os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _worker(

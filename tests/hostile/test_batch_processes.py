@@ -94,7 +94,9 @@ def _stderr(out: Path) -> str:
     return (out.parent / "stderr").read_text(errors="replace")
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=str)
+@pytest.mark.parametrize(
+    "stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL], ids=str
+)
 def test_the_workers_do_not_outlive_a_signal_to_the_parent(
     running_batch: tuple[subprocess.Popen[bytes], Path], stop: signal.Signals
 ) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import assert_golden
+from pypdf import PdfReader
 from synergy_compass.cli import cli
 from synergy_compass.engine.render.pdf import BROWSERS
 
@@ -50,7 +51,8 @@ def test_a_five_person_four_culture_team_is_mapped_with_its_two_widest_gaps() ->
     assert "d 10 (NL national" in communicating  # Daan de Vries: his culture's score, so marked
     gaps = text.split("The 2 widest gaps", 1)[1]
     assert gaps.count("points apart") == 2
-    assert "1. Communicating: Daan de Vries" in gaps and "2. Evaluating: Daan de Vries" in gaps
+    assert "1. Communicating: Daan de Vries" in gaps
+    assert "2. Evaluating: Daan de Vries" in gaps
     assert gaps.count("Team advice from the knowledge base:") == 2
     assert "[confirm-agreements-in-writing-after-calls]" in gaps
     assert "Why: rule 'context-gap-within-the-team'" in gaps
@@ -96,13 +98,12 @@ def test_the_html_map_has_a_drawing_per_scale_and_the_gaps(tmp_path: Path) -> No
     assert page.count("<circle") == 2 + 5 * 7 + 2  # the key's two, persuading has two members
     assert page.count('<section class="gap">') == 2
     markdown = _run("team", TEAM, "--format", "markdown")[1]
-    assert "## The 2 widest gaps" in markdown and "```text" in markdown
+    assert "## The 2 widest gaps" in markdown
+    assert "```text" in markdown
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium installed")
 def test_the_pdf_map_carries_the_map_and_the_gaps_as_text(tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
     target = tmp_path / "team.pdf"
     code, text = _run("team", TEAM, "--format", "pdf", "-o", str(target))
     assert code == 0, text
@@ -137,15 +138,18 @@ def test_problems_in_a_team_file_are_located(tmp_path: Path) -> None:
     )
     code, text = _run("team", path)
     assert code == 2
-    assert f"{path}:5:17: 'leadin' (member Bo" in text and "Did you mean 'leading'" in text
+    assert f"{path}:5:17: 'leadin' (member Bo" in text
+    assert "Did you mean 'leading'" in text
     assert f"{path}:8:14: the profile file '../elsewhere.yaml' is outside" in text
     twice = _team_file(
         tmp_path, "name: S\nmembers:\n  - {name: Bo, culture: JP}\n  - {name: bo, culture: US}\n"
     )
     code, text = _run("team", twice)
-    assert code == 2 and "two members are called 'bo'" in text
+    assert code == 2
+    assert "two members are called 'bo'" in text
     code, text = _run("team", str(tmp_path / "none.yaml"))
-    assert code == 2 and "cannot read the team file" in text
+    assert code == 2
+    assert "cannot read the team file" in text
 
 
 def test_compare_with_three_countries_draws_them_on_one_line_per_scale() -> None:
@@ -166,4 +170,5 @@ def test_compare_with_two_countries_is_unchanged() -> None:
     code, text = _run("compare", "US", "JP")
     assert code == 0
     assert text.startswith("United States (US) and Japan (JP)\n")
-    assert "on one line per scale" not in text and "Marks:" not in text
+    assert "on one line per scale" not in text
+    assert "Marks:" not in text

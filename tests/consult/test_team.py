@@ -43,7 +43,8 @@ def test_positions_written_in_the_team_file_win_over_the_profile_file(tmp_path: 
     ann_deciding, bo_deciding = marks["deciding"]
     assert (ann_deciding.position, ann_deciding.band) == (90, 5)
     assert ann_deciding.basis is PositionBasis.self_assessed
-    assert bo_deciding.basis is PositionBasis.national and bo_deciding.band is None
+    assert bo_deciding.basis is PositionBasis.national
+    assert bo_deciding.band is None
     assert marks["communicating"][0].basis is PositionBasis.national  # placed on two scales only
     assert found.members[0].origin == "profile people/ann.yaml, positions in the team file"
 
@@ -51,7 +52,9 @@ def test_positions_written_in_the_team_file_win_over_the_profile_file(tmp_path: 
 def test_every_member_gets_a_letter_of_their_own() -> None:
     marks = member_marks(["Ann Lee", "Anna Li", "Al", "Ünal", "李"])
     assert len(set(marks.values())) == 5
-    assert marks["Ann Lee"] == "A" and marks["Anna Li"] == "N" and marks["Al"] == "L"
+    assert marks["Ann Lee"] == "A"
+    assert marks["Anna Li"] == "N"
+    assert marks["Al"] == "L"
     assert all(len(mark) == 1 and mark.isascii() for mark in marks.values())
 
 

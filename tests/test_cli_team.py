@@ -172,3 +172,16 @@ def test_compare_with_two_countries_is_unchanged() -> None:
     assert text.startswith("United States (US) and Japan (JP)\n")
     assert "on one line per scale" not in text
     assert "Marks:" not in text
+
+
+def test_the_readmes_team_file_maps(tmp_path: Path) -> None:
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\n", readme.index("**Team maps.**")) + len("```yaml\n")
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(
+        Path(TEAM).parent / "profiles" / "ana-souza.yaml", tmp_path / "profiles" / "ana-souza.yaml"
+    )
+    path = _team_file(tmp_path, readme[start : readme.index("```", start)])
+    code, text = _run("team", path)
+    assert code == 0, text
+    assert "Y 40 ±15" in text

@@ -15,8 +15,9 @@ from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 
 from ..engine import api
+from ..engine.consult.team import countries_on_scales
 from ..engine.errors import InputError
-from ..engine.render.chart import chart_svg, charted_frameworks
+from ..engine.render.chart import LaneMark, chart_svg, charted_frameworks, lanes_svg
 from .app import workspace
 
 browse = Blueprint("browse", __name__)
@@ -57,6 +58,7 @@ def compare() -> tuple[str, int]:
         comparisons=comparisons,
         pairs=[_pair_view(position, c) for position, c in enumerate(comparisons, 1)],
         table=_side_by_side(comparisons) if len(comparisons) > 1 else None,
+        together=_all_on_one_chart(comparisons) if len(comparisons) > 1 else [],
         readings=list(dict.fromkeys(r for c in comparisons for r in c.readings)),
         data_caveats=list(dict.fromkeys(s for c in comparisons for s in c.data_caveats)),
     )
@@ -72,6 +74,26 @@ def _pair_view(position: int, comparison: Any) -> dict[str, Any]:
         if svg:
             charts.append((framework, Markup(svg)))
     return {"comparison": comparison, "charts": charts}
+
+
+def _all_on_one_chart(comparisons: list[Any]) -> list[tuple[str, list[Markup]]]:
+    """For three or more countries, every country on one drawing per scale, by framework (SVG
+    written by engine/render/chart.py, which escapes every text it puts in)."""
+    names = {comparisons[0].a: comparisons[0].a_name, **{c.b: c.b_name for c in comparisons}}
+    frameworks: dict[str, list[Markup]] = {}
+    for number, scale in enumerate(countries_on_scales(comparisons), 1):
+        marks = [
+            LaneMark(f"{names[mark.member]} ({mark.member})", mark.mark, mark.position, None)
+            for mark in scale.marks
+        ]
+        drawing = lanes_svg(
+            (scale.name, scale.low_pole, scale.high_pole, scale.minimum, scale.maximum),
+            marks,
+            f"together-{number}",
+            f"All {len(names)} countries on {scale.name}",
+        )
+        frameworks.setdefault(scale.framework, []).append(Markup(drawing))
+    return list(frameworks.items())
 
 
 def _side_by_side(comparisons: Sequence[Any]) -> dict[str, Any]:

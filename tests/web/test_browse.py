@@ -196,3 +196,15 @@ def test_advising_on_an_example_through_its_page_gives_the_result(client: FlaskC
     )
     assert result.status_code == 200
     assert "They see us as a vendor" in _text(result)
+
+
+def test_three_countries_are_drawn_together_on_each_scale(client: FlaskClient) -> None:
+    body = client.get("/compare?country=UK&country=Japan&country=Holland").get_data(as_text=True)
+    assert "The Culture Map (Meyer): all 3 countries on each scale" in body
+    together = re.findall(r'<title id="together-\d+-title">([^<]*)</title>', body)
+    assert "All 3 countries on Leading" in together
+    # one lane (a hollow dot: national scores) per country on each drawing
+    leading = body.split('<title id="together-', 1)[1].split("</svg>", 1)[0]
+    assert leading.count("<circle") == 3
+    two = client.get("/compare?country=UK&country=Japan").get_data(as_text=True)
+    assert "together-" not in two

@@ -217,6 +217,7 @@ class LaneMark:
     letter: str
     value: float
     band: float | None
+    slot: int | None = None  # who this is in the whole team, so they keep one colour throughout
 
 
 def _lane_x(value: float, minimum: float, maximum: float) -> float:
@@ -244,7 +245,7 @@ def lanes_svg(
         body.append(f'<line x1="{end}" y1="{top - 6}" x2="{end}" y2="{bottom}" stroke="#9aa5ad"/>')
     described = []
     for lane, mark in enumerate(marks):
-        colour = _PALETTE[lane % len(_PALETTE)]
+        colour = _PALETTE[(lane if mark.slot is None else mark.slot) % len(_PALETTE)]
         y = top + _LANE * lane + _LANE // 2
         x = _lane_x(mark.value, minimum, maximum)
         body.append(f'<line x1="{_LANE_LEFT}" y1="{y}" x2="{_RIGHT}" y2="{y}" stroke="#e1e5e8"/>')

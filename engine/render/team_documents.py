@@ -45,8 +45,15 @@ def _lane_label(mark: TeamMark, cultures: dict[str, str]) -> str:
 
 
 def _scale_figure(scale: TeamScale, cultures: dict[str, str], number: int) -> str:
+    slots = {name: slot for slot, name in enumerate(cultures)}
     marks = [
-        LaneMark(_lane_label(mark, cultures), mark_letter(mark), mark.position, mark.band)
+        LaneMark(
+            _lane_label(mark, cultures),
+            mark_letter(mark),
+            mark.position,
+            mark.band,
+            slots[mark.member],
+        )
         for mark in scale.marks
     ]
     drawing = lanes_svg(

@@ -30,12 +30,14 @@ _NO_BINDINGS: Mapping[str, Any] = {}
 @dataclass(frozen=True, slots=True, eq=False)
 class PatternLookup:
     """A pattern with what finding its facts needs, worked out once: the fields it requires
-    to equal a value (to look facts up by) and the variables its tests compare with."""
+    to equal a value (to look facts up by), the fields it keeps as a variable (equal to the
+    variable's value once bound), and the variables its tests compare with."""
 
     pattern: Pattern
     fact_type: str
     fixed_fields: tuple[str, ...]
     fixed_values: tuple[Scalar, ...]
+    kept: tuple[tuple[str, str], ...]
     reads: tuple[str, ...]
 
     @classmethod
@@ -53,6 +55,7 @@ class PatternLookup:
             fact_type=pattern.fact_type,
             fixed_fields=tuple(field for field, _ in fixed),
             fixed_values=tuple(value for _, value in fixed),
+            kept=tuple((field, test.as_) for field, test in tests.items() if test.as_ is not None),
             reads=tuple(sorted(reads)),
         )
 
@@ -103,21 +106,26 @@ class FactIndex:
         self._verdicts = verdicts
         self._contents: dict[int, tuple[object, ...]] = {}
 
-    def candidates(self, lookup: PatternLookup) -> list[FactRecord]:
+    def candidates(self, lookup: PatternLookup, bindings: Mapping[str, Any]) -> list[FactRecord]:
         """The facts that can meet the pattern, in the run's order: those of its type with the
-        values it requires, the same list as filtering them all, without looking at each."""
-        if not lookup.fixed_fields:
+        values it requires, and with the bound value of each variable it keeps (a kept field
+        must equal it), the same list as filtering them all, without looking at each."""
+        fields, values = lookup.fixed_fields, lookup.fixed_values
+        for field, name in lookup.kept:
+            if name in bindings:
+                fields, values = (*fields, field), (*values, bindings[name])
+        if not fields:
             return self.by_type.get(lookup.fact_type, [])
-        key = (lookup.fact_type, lookup.fixed_fields)
+        key = (lookup.fact_type, fields)
         groups = self._grouped.get(key)
         if groups is None:
             groups = {}
             for fact in self.by_type.get(lookup.fact_type, ()):
-                if all(field in fact.fields for field in lookup.fixed_fields):
-                    values = tuple(fact.fields[field] for field in lookup.fixed_fields)
-                    groups.setdefault(values, []).append(fact)
+                if all(field in fact.fields for field in fields):
+                    found_values = tuple(fact.fields[field] for field in fields)
+                    groups.setdefault(found_values, []).append(fact)
             self._grouped[key] = groups
-        found: list[FactRecord] = groups.get(lookup.fixed_values, [])
+        found: list[FactRecord] = groups.get(values, [])
         return found
 
     def matches(self, lookup: PatternLookup, bindings: Mapping[str, Any]) -> list[FactRecord]:
@@ -130,7 +138,7 @@ class FactIndex:
         if found is not None:
             return found
         found = []
-        for fact in self.candidates(lookup):
+        for fact in self.candidates(lookup, bindings):
             if self._accepts(key, lookup, fact, bindings):
                 found.append(fact)
                 if len(found) == MAX_CANDIDATES:

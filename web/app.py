@@ -25,6 +25,7 @@ NAVIGATION = (
     ("form.new_scenario", "Describe a case"),
     ("browse.compare", "Compare cultures"),
     ("profile.questionnaire", "Your profile"),
+    ("team.team_form", "Team map"),
     ("browse.knowledge_base", "Knowledge base"),
     ("audit.runs", "Audit"),
 )
@@ -72,8 +73,9 @@ def _blueprints() -> list[Blueprint]:
     from .form import form  # noqa: PLC0415
     from .profile import profile  # noqa: PLC0415
     from .result import result  # noqa: PLC0415
+    from .team import team  # noqa: PLC0415
 
-    return [pages, form, result, browse, profile, audit]
+    return [pages, form, result, browse, profile, team, audit]
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -54,6 +54,7 @@ from .consulting import (
     profile_file_text,
     start_profile,
     team,
+    team_from_text,
     whatif_file,
 )
 from .core import (
@@ -129,6 +130,7 @@ __all__ = [
     "start_interview",
     "start_profile",
     "team",
+    "team_from_text",
     "tool_version",
     "upgrade_scenario_file",
     "whatif_file",

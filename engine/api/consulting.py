@@ -49,6 +49,19 @@ def team(path: Path, roots: KBRoots = None, top: int = 2) -> TeamMap:
     return team_map(read_team_file(path, knowledge_base), knowledge_base, top)
 
 
+def team_from_text(
+    text: str, roots: KBRoots = None, top: int = 2, display_path: str = "team file"
+) -> TeamMap:
+    """:func:`team` of a team file's text (pasted into the workspace), which has no folder, so
+    its members' own positions must be written in it rather than named as profile files."""
+    from ..consult.team import team_map
+    from ..consult.team_file import read_team_text
+
+    knowledge_base = compiled_knowledge_base(roots).knowledge_base
+    read = read_team_text(text.encode("utf-8"), display_path, None, knowledge_base)
+    return team_map(read, knowledge_base, top)
+
+
 def countries(query: str = "", roots: KBRoots = None) -> list[CountrySummary]:
     """The countries the KB has profiles for: those matching ``query``, or the one it names."""
     from ..consult.compare import list_countries

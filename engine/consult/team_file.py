@@ -41,7 +41,19 @@ def read_team_file(path: Path, knowledge_base: KnowledgeBase) -> ReadTeam:
     place (in the team file, or in a profile file for what that file holds)."""
     display = str(path)
     try:
-        document = parse_yaml(read_file_bytes(path, display, what="the team file"), display)
+        raw = read_file_bytes(path, display, what="the team file")
+    except YamlProblemError as error:
+        raise InputError([error.problem]) from error
+    return read_team_text(raw, display, path.parent, knowledge_base)
+
+
+def read_team_text(
+    raw: bytes, display: str, folder: Path | None, knowledge_base: KnowledgeBase
+) -> ReadTeam:
+    """A team file's content read as :func:`read_team_file` reads the file; its profile files
+    are read from ``folder`` (None, for text pasted into the workspace: they cannot be)."""
+    try:
+        document = parse_yaml(raw, display)
     except YamlProblemError as error:
         raise InputError([error.problem]) from error
     if not isinstance(document.data, dict):
@@ -69,7 +81,7 @@ def read_team_file(path: Path, knowledge_base: KnowledgeBase) -> ReadTeam:
         if member.profile is not None:
             try:
                 profile_positions = _profile(
-                    member.profile, path.parent, document, index, knowledge_base
+                    member.profile, folder, document, index, knowledge_base
                 ).positions
             except InputError as error:
                 problems += error.problems
@@ -85,9 +97,17 @@ def read_team_file(path: Path, knowledge_base: KnowledgeBase) -> ReadTeam:
 
 
 def _profile(
-    written: str, folder: Path, document: YamlDocument, index: int, knowledge_base: KnowledgeBase
+    written: str,
+    folder: Path | None,
+    document: YamlDocument,
+    index: int,
+    knowledge_base: KnowledgeBase,
 ) -> PersonalProfile:
     at = document.location(("members", index, "profile"))
+    if folder is None:
+        message = f"the profile file {written!r} cannot be read: this team file has no folder"
+        hint = "Write the positions under `positions:` instead, as the profile file holds them."
+        raise InputError([Problem(at, message, hint=hint)])
     relative = Path(written)
     resolved = (folder / relative).resolve()
     # A team file handed over by someone else must not make us read, and quote, any file.

@@ -96,9 +96,24 @@ def _gap_html(number: int, gap: TeamGap, cultures: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
+def scale_figures(team: TeamMap) -> list[str]:
+    """The key and one drawing per practical scale, each in its figure (the workspace's team
+    page shows them too)."""
+    cultures = {member.name: member.culture for member in team.members}
+    return [
+        f'<figure class="scale">{lanes_legend_svg("legend", "Key to the drawings")}</figure>',
+        *(_scale_figure(scale, cultures, n) for n, scale in enumerate(team.scales, 1)),
+    ]
+
+
+def gap_sections(team: TeamMap) -> list[str]:
+    """Each of the widest gaps as a section: who, how far, what it means, the advice."""
+    cultures = {member.name: member.culture for member in team.members}
+    return [_gap_html(n, gap, cultures) for n, gap in enumerate(team.gaps, 1)]
+
+
 def render_team_html(team: TeamMap) -> str:
     """The team map as one self-contained, printable HTML page."""
-    cultures = {member.name: member.culture for member in team.members}
     members = "".join(
         f"<tr><td>{escape(m.mark)}</td><td>{escape(m.name)}</td><td>{escape(m.role)}</td>"
         f"<td>{escape(m.culture_name)} ({escape(m.culture)})</td>"
@@ -117,10 +132,9 @@ def render_team_html(team: TeamMap) -> str:
         '<th scope="col">Role</th><th scope="col">Culture</th>'
         f'<th scope="col">Own positions</th></tr></thead><tbody>{members}</tbody></table>',
         '<h2 id="map">The team on every practical scale</h2>',
-        f'<figure class="scale">{lanes_legend_svg("legend", "Key to the drawings")}</figure>',
-        *(_scale_figure(scale, cultures, n) for n, scale in enumerate(team.scales, 1)),
+        *scale_figures(team),
         f'<h2 id="gaps">The {len(team.gaps)} widest gaps</h2>',
-        *(_gap_html(n, gap, cultures) for n, gap in enumerate(team.gaps, 1)),
+        *gap_sections(team),
         '<h2 id="sources">Sources</h2><ol class="sources">',
         *(
             f"<li>{escape(source.citation)}"

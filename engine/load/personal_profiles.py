@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import Location, Problem, ScenarioError, did_you_mean
+from ..errors import Location, Problem, ScenarioError, did_you_mean, shorten
 from ..schemas.countries import COUNTRIES_CONTEXT, CountryResolver
 from ..schemas.document import YamlDocument
 from ..schemas.profiles import PRACTICAL_FRAMEWORK, PersonalProfile
@@ -134,7 +134,7 @@ def position_scale_problems(scenario: Scenario, scales: tuple[str, ...]) -> list
     return [
         Problem(
             Location(f"scenario {path}"),
-            f"{scale!r} is not a practical scale of the knowledge base, so no one can be "
+            f"{shorten(scale)!r} is not a practical scale of the knowledge base, so no one can be "
             "placed on it",
             hint=did_you_mean(scale, scales),
         )
@@ -147,7 +147,7 @@ def _position_scales(scenario: Scenario) -> Iterator[tuple[str, str]]:
     for index, ours in enumerate(scenario.we.people):
         at = f"we.people[{index}]"
         for scale in ours.positions:
-            yield f"{at}.positions.{scale} (or its profile file)", scale
+            yield f"{at}.positions.{shorten(scale)} (or its profile file)", scale
         for number, seen in enumerate(ours.observed):
             yield f"{at}.observed[{number}].scale", seen.scale
     for index, theirs in enumerate(scenario.they.people):

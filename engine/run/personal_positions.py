@@ -1,10 +1,10 @@
 """Which person's own position stands for a side on each practical scale.
 
 For our side it is the person who leads for us (the only one named, when none is marked as
-leading); for theirs, on each scale, the person placed on
-it whom we deal with most (by ``contact``; the first listed on a tie), because the gap that
-matters is the one between the people who actually meet. What was seen of a person beats what
-they said of themselves; several observations on one scale count as their average, each quoted.
+leading); for theirs, on each scale, the person placed on it whom we deal with most (by
+``contact``; the first listed on a tie), because the gap that matters is the one between the
+people who actually meet. What was seen of a person beats what they said of themselves;
+several observations on one scale count as their average, each quoted.
 """
 
 from __future__ import annotations

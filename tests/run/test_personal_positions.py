@@ -125,3 +125,10 @@ def test_a_band_lowers_certainty_from_certain_to_unknown() -> None:
     assert band_certainty(0) == 1.0
     assert band_certainty(15) == pytest.approx(0.7)
     assert band_certainty(50) == 0.0
+
+
+def test_a_huge_scale_name_makes_a_short_message() -> None:
+    person = f"[{{role: R, rank: top, positions: {{{'x' * 10_000}: {{position: 1, band: 1}}}}}}]"
+    with pytest.raises(ScenarioError) as caught:
+        _facts(person)
+    assert len(str(caught.value)) < 400

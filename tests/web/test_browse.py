@@ -110,7 +110,9 @@ def test_the_knowledge_base_front_page_counts_each_kind_and_searches(client: Fla
     text = _text(found)
     assert "Found for “indirect”" in text
     assert "counterpart-indirect-feedback" in text
-    assert "allen-japan" not in text  # a scenario without the word in its name or title
+    assert "allen-japan-indirect-lawyer" in text  # "indirect" in its name
+    # the founding case has the word in neither its name nor its title
+    assert 'scenarios/allen-japan"' not in found.get_data(as_text=True)
 
 
 def test_a_search_is_shown_as_text(client: FlaskClient) -> None:

@@ -157,7 +157,7 @@ def render_several_countries_text(comparisons: list[CultureComparison]) -> str:
     names = {first.a: first.a_name, **{c.b: c.b_name for c in comparisons}}
     scales = countries_on_scales(comparisons)
     marks = {mark.member: mark.mark for scale in scales for mark in scale.marks}
-    lines = [one_line(", ".join(f"{name} ({code})" for code, name in names.items())), ""]
+    lines = [*_wrapped(", ".join(f"{name} ({code})" for code, name in names.items()), ""), ""]
     lines += [*dict.fromkeys(r for c in comparisons for r in c.readings)]
     lines += _wrapped(
         "Marks: "

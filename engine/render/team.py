@@ -61,6 +61,18 @@ def _wrapped(text: str, indent: str, following: str | None = None) -> list[str]:
     )
 
 
+def _value_lines(values: list[str]) -> list[str]:
+    """The values under a scale's line, three spaces apart, none split across lines."""
+    lines: list[str] = []
+    line = ""
+    for value in values:
+        if line and len(line) + 3 + len(value) > WIDTH:
+            lines.append(line)
+            line = ""
+        line = f"{line}   {value}" if line else f"  {value}"
+    return [*lines, line]
+
+
 def _scale_lines(scale: TeamScale, cultures: dict[str, str]) -> list[str]:
     heading = (
         f"{scale.name}: {scale.low_pole} ({scale.minimum:g}) -> "
@@ -68,14 +80,7 @@ def _scale_lines(scale: TeamScale, cultures: dict[str, str]) -> list[str]:
     )
     ordered = sorted(scale.marks, key=lambda mark: mark.position)
     lines = [heading, f"  {track(scale)}"]
-    line = ""
-    for value in (mark_value(mark, cultures[mark.member]) for mark in ordered):
-        # a member's value is never split across lines
-        if line and len(line) + 3 + len(value) > WIDTH:
-            lines.append(line)
-            line = ""
-        line = f"{line}   {value}" if line else f"  {value}"
-    lines.append(line)
+    lines += _value_lines([mark_value(mark, cultures[mark.member]) for mark in ordered])
     if scale.unplaced:
         lines += _wrapped("not on this scale (no position, no national score): "
                           + ", ".join(scale.unplaced), "  ")  # fmt: skip
@@ -175,9 +180,9 @@ def render_several_countries_text(comparisons: list[CultureComparison]) -> str:
         lines += [
             f"{scale.name}{estimated}: {scale.low_pole} -> {scale.high_pole}",
             f"  {track(scale, people=False)}",
-            "  " + "   ".join(f"{mark.mark} {mark.member} {mark.position:g}" for mark in sorted(
-                scale.marks, key=lambda mark: mark.position)),
-        ]  # fmt: skip
+        ]
+        ordered = sorted(scale.marks, key=lambda mark: mark.position)
+        lines += _value_lines([f"{mark.mark} {mark.member} {mark.position:g}" for mark in ordered])
         if scale.unplaced:
             lines.append("  no score: " + ", ".join(scale.unplaced))
         lines.append("")

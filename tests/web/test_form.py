@@ -365,3 +365,14 @@ def test_malformed_text_pasted_or_carried_is_a_400_never_a_500(
     shown = page.get_data(as_text=True)
     assert 'value="remove:goal.99"' in shown  # row counts are capped, not trusted
     assert 'value="remove:goal.100"' not in shown
+
+
+def test_a_scenario_placing_people_says_the_form_does_not_keep_their_positions(
+    client: FlaskClient,
+) -> None:
+    placed = html.unescape(
+        client.get("/scenario?example=allen-japan-indirect-lawyer").get_data(as_text=True)
+    )
+    assert "which this form does not keep" in placed
+    plain = html.unescape(client.get("/scenario?example=allen-japan").get_data(as_text=True))
+    assert "which this form does not keep" not in plain

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from ...engine import api
 from ...engine.errors import InputError, Problem, ScenarioError
 from ...engine.load.discovery import SCENARIO_DIRECTORY, default_kb_root
+from ...engine.schemas.scenario import OurPerson, Person, Scenario
 from ..app import workspace
 from . import values
 from .fields import NOT_IN_FORM, FormField, scenario_form
@@ -124,7 +125,21 @@ def _loaded(text: str, display_path: str, notice: str, folder: Path | None = Non
     page = Page(values.from_data(fields, dumped), carried=_carried(loaded.document.data))
     _check(page)
     page.notice = f"{notice} is loaded." if notice and page.valid else ""
+    if _places_people(loaded.scenario):
+        # The form has no controls for them yet (NOT_IN_FORM): say so rather than lose them.
+        page.notice = (
+            f"{page.notice} It places people on the practical scales (a profile file, "
+            "positions or what was observed), which this form does not keep: advise the file "
+            "itself (`compass advise`) to use them."
+        ).strip()
     return page
+
+
+def _places_people(scenario: Scenario) -> bool:
+    people: tuple[OurPerson | Person, ...] = (*scenario.we.people, *scenario.they.people)
+    return any(person.observed for person in people) or any(
+        person.positions or person.profile for person in scenario.we.people
+    )
 
 
 def _check(page: Page) -> None:

@@ -169,6 +169,9 @@ def profile_file_text(result: ProfileResult, file_name: str = "my-profile.yaml")
         "#   we:",
         "#     people:",
         f"#       - name: {_comment(profile.name) or 'Ann Lee'}",
+        "#         role: Partner        # their role, in your words",
+        "#         rank: senior         # top, senior, middle or working",
+        "#         leads: true          # the person who leads for us",
         f"#         profile: {file_name}",
     ]
     fields = profile.model_dump(exclude={"positions"}, exclude_none=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from synergy_compass.cli import cli
 from synergy_compass.engine import api
@@ -63,8 +64,8 @@ def test_the_how_tree_and_the_report_name_the_self_assessed_basis() -> None:
 def test_an_observed_position_is_quoted_and_its_band_lowers_certainty() -> None:
     report = api.advise_file(OBSERVED)
     (item,) = [d for d in report.diagnosis if d.id == "their-person-nearer-than-compatriots"]
-    # the rule's 0.7 times the observation's band of 15 (0.7), not the rule's 0.7 alone
-    assert item.certainty == 0.49
+    # the rule's 0.7 times the observation's band of 15 (0.875), not the rule's 0.7 alone
+    assert item.certainty == pytest.approx(0.6125)
     assert item.people == (
         "Ms Sato, Project lead (on disagreeing, observed: 'she disagreed openly with her "
         "director in the steering meeting, and he let it stand')",

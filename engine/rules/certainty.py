@@ -13,6 +13,9 @@ from functools import reduce
 
 from ..schemas.profiles import WIDEST_BAND
 
+COUNTRY_PLACEMENT_BAND = 10.0
+"""How closely our coding places a country on a practical scale (kb/dimensions.yaml)."""
+
 
 def combine(first: float, second: float) -> float:
     """Combine two certainty factors for the same conclusion."""
@@ -36,12 +39,16 @@ def premise(certainties: Iterable[float]) -> float:
 
 def band_certainty(band: float) -> float:
     """How certain a premise resting on a person's position counts, from its band (how far
-    either side of the position they may really stand): 1 for an exact position, as a
-    well-measured country's score counts, falling in step with the band to 0 at the widest
-    band, which says the position is not known. A practical scale's country scores are good to
-    about +/-10 points (kb/dimensions.yaml), so a person placed to +/-10 counts 0.8: no more
-    than the countries' placement itself could claim."""
-    return max(0.0, 1.0 - band / WIDEST_BAND)
+    either side of the position they may really stand).
+
+    A country's score on a practical scale is itself good to about +/-10 points
+    (kb/dimensions.yaml) and counts as certain, so a person placed as closely counts as
+    certain too: knowing the person must never make the advice less sure than guessing from
+    their country did. A wider band falls in step to 0 at the widest band, which says the
+    position is not known (a single observation's default band of 15 counts 0.875)."""
+    if band <= COUNTRY_PLACEMENT_BAND:
+        return 1.0
+    return max(0.0, 1.0 - (band - COUNTRY_PLACEMENT_BAND) / (WIDEST_BAND - COUNTRY_PLACEMENT_BAND))
 
 
 HIGH = 0.7

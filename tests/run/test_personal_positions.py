@@ -123,7 +123,10 @@ def test_a_scale_that_is_not_practical_is_a_located_error(scale: str, hint: str)
 
 def test_a_band_lowers_certainty_from_certain_to_unknown() -> None:
     assert band_certainty(0) == 1.0
-    assert band_certainty(15) == pytest.approx(0.7)
+    # as close as our coding places a country: as certain as the country's score
+    assert band_certainty(10) == 1.0
+    assert band_certainty(15) == pytest.approx(0.875)
+    assert band_certainty(30) == pytest.approx(0.5)
     assert band_certainty(50) == 0.0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..load.discovery import SCENARIO_DIRECTORY, display_prefixes, named_kb_files
+from ..load.discovery import display_prefixes, example_scenarios, named_kb_files
 from ..schemas.base import Frozen
 from ..schemas.knowledge_base import KnowledgeBase, Located
 
@@ -46,12 +46,7 @@ class LayerScope(Frozen):
 
     def scenario_files(self) -> list[Path]:
         """The example scenarios of the reported layers."""
-        chosen = self.layers if self.reported is None else (self.layers[self.reported],)
-        return sorted(
-            path
-            for layer in chosen
-            for path in (Path(layer.directory) / SCENARIO_DIRECTORY).glob("*.yaml")
-        )
+        return example_scenarios([Path(layer.directory) for layer in self.layers], self.reported)
 
 
 def shown_path(path: Path) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import Field
 
 from ..errors import Problem, ScenarioError, did_you_mean
-from ..load.discovery import SCENARIO_DIRECTORY
+from ..load.discovery import example_scenarios
 from ..load.scenario import LoadedScenario, load_scenario
 from ..pipeline import explained_run
 from ..run.compiler import CompiledKB
@@ -91,11 +91,7 @@ class _SuiteRun(Frozen):
 
 
 def scenario_files(compiled: CompiledKB) -> list[Path]:
-    return sorted(
-        path
-        for root in compiled.knowledge_base.roots
-        for path in (Path(root) / SCENARIO_DIRECTORY).glob("*.yaml")
-    )
+    return example_scenarios([Path(root) for root in compiled.knowledge_base.roots])
 
 
 def _run_suite(

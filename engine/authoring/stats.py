@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..load.discovery import SCENARIO_DIRECTORY
+from ..load.discovery import example_scenarios
 from ..schemas.base import Frozen
 from ..schemas.kb import Topic
 from ..schemas.knowledge_base import KnowledgeBase
@@ -42,11 +42,7 @@ def knowledge_base_stats(knowledge_base: KnowledgeBase) -> KnowledgeBaseStats:
         }
         frameworks.update(present)
     topics = Counter(rule.topic.value for rule in rules)
-    scenarios = [
-        path
-        for root in knowledge_base.roots
-        for path in (Path(root) / SCENARIO_DIRECTORY).glob("*.yaml")
-    ]
+    scenarios = example_scenarios([Path(root) for root in knowledge_base.roots])
     return KnowledgeBaseStats(
         name=knowledge_base.manifest.name,
         version=knowledge_base.manifest.version,

@@ -67,7 +67,16 @@ def walk_kb(root: Path, prefix: str = "") -> KBWalk:
     return walk
 
 
-def _walk_folder(folder: Path, relative: str, real_root: Path, prefix: str, walk: KBWalk) -> None:
+def _walk_folder(
+    folder: Path,
+    relative: str,
+    real_root: Path,
+    prefix: str,
+    walk: KBWalk,
+    *,
+    suffixes: tuple[str, ...] = (".yaml", ".yml"),
+    descend: bool = True,
+) -> None:
     try:
         with os.scandir(folder) as scan:
             entries = list(scan)
@@ -79,7 +88,7 @@ def _walk_folder(folder: Path, relative: str, real_root: Path, prefix: str, walk
         if not relative and entry.name == SCENARIO_DIRECTORY:
             continue
         name = relative + entry.name
-        is_yaml = entry.name.endswith((".yaml", ".yml"))
+        is_yaml = entry.name.endswith(suffixes)
         try:
             if entry.is_symlink():
                 target = Path(os.path.realpath(entry.path))
@@ -90,7 +99,8 @@ def _walk_folder(folder: Path, relative: str, real_root: Path, prefix: str, walk
                 if target.is_dir():
                     continue
             if entry.is_dir(follow_symlinks=False):
-                _walk_folder(Path(entry.path), name + "/", real_root, prefix, walk)
+                if descend:
+                    _walk_folder(Path(entry.path), name + "/", real_root, prefix, walk)
             elif is_yaml and entry.is_file():
                 walk.files.append((name, Path(entry.path)))
             elif is_yaml and not entry.is_symlink():  # a pipe or a device: never opened
@@ -99,6 +109,48 @@ def _walk_folder(folder: Path, relative: str, real_root: Path, prefix: str, walk
             walk.problems.append(
                 _refused(prefix + name, _cannot_read(error, "entry"), _PERMISSIONS)
             )
+
+
+def walk_scenarios(root: Path, prefix: str = "") -> KBWalk:
+    """The example scenarios of one KB directory (``scenarios/*.yaml``; its subfolders hold
+    profiles and teams, not scenarios), with the same refusals as :func:`walk_kb`.
+
+    ``kb test`` and ``kb coverage`` read every scenario and quote what is wrong in it, so a
+    link there to a file outside the KB would show that file's keys as readily as one among
+    the rules would.
+    """
+    walk = KBWalk([], [])
+    real_root = Path(os.path.realpath(root))
+    folder = root / SCENARIO_DIRECTORY
+    name = SCENARIO_DIRECTORY + "/"
+    if folder.is_symlink():
+        target = Path(os.path.realpath(folder))
+        if not target.is_relative_to(real_root):
+            walk.problems.append(_refused(prefix + name, _outside(target), _MOVE))
+            return walk
+    if folder.is_dir():
+        _walk_folder(folder, name, real_root, prefix, walk, suffixes=(".yaml",), descend=False)
+    walk.files.sort()
+    walk.problems.sort(key=lambda problem: problem.location.path)
+    return walk
+
+
+def example_scenarios(roots: Sequence[Path], only: int | None = None) -> list[Path]:
+    """The example scenarios of every KB directory in ``roots`` (or of the ``only``-th one),
+    sorted by path; raise :class:`KnowledgeBaseError` naming each one refused, located as the
+    loader names that directory's files."""
+    chosen = list(zip(roots, display_prefixes(roots), strict=True))
+    if only is not None:
+        chosen = [chosen[only]]
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for root, prefix in chosen:
+        walk = walk_scenarios(root, prefix)
+        files.extend(path for _, path in walk.files)
+        problems.extend(walk.problems)
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return sorted(files)
 
 
 def _outside(target: Path) -> str:

@@ -668,7 +668,9 @@ def batch(
         )
         with _opened_output(target) as handle, _batch_progress(total, quiet) as show:
             for result in results:
-                handle.write(result.model_dump_json() + "\n")
+                # Titles and sources are the scenarios' own text: a terminal shown the lines
+                # (`| jq`, `tail -f`) must act on none of their controls.
+                handle.write(json_text(result.model_dump_json()) + "\n")
                 # Each result is out as soon as it is known: a reader of a pipe (`| jq`) or
                 # of the file sees the work go, and an interrupted batch keeps all it did.
                 handle.flush()

@@ -120,6 +120,23 @@ def test_json_keeps_the_data_and_escapes_the_controls(
     assert json.loads(output)["scenario"]["title"] == HOSTILE  # a program reads it all
 
 
+def test_batch_jsonl_keeps_the_data_and_escapes_the_controls(
+    hostile_kb: Path, tmp_path: Path
+) -> None:
+    written = tmp_path / "results.jsonl"
+    outputs = []
+    for args in ((), ("-o", written)):
+        result = invoke("batch", hostile_kb / "scenarios", "--kb", hostile_kb, "-q", *args)
+        assert_no_traceback(result)
+        assert result.exit_code == 0, result.output[-2000:]
+        outputs.append(result.stdout or written.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    for output in outputs:
+        assert_no_terminal_controls(output)
+        titles = [json.loads(line)["title"] for line in output.splitlines()]
+        assert HOSTILE in titles
+
+
 @pytest.mark.parametrize("appendix", [False, True])
 def test_markdown(scenario: Path, hostile_kb: Path, appendix: bool) -> None:
     output = advise(

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, render_template
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from ..engine import api
 from ..engine.errors import CompassError
+from ..engine.render.safe_text import plain_text
 from . import security
 from .pages import pages
 
@@ -53,6 +55,8 @@ def create_app(
 ) -> Flask:
     """The workspace as a WSGI application (``compass serve`` runs it; tests call it)."""
     app = Flask(__name__)
+    # Set before any template is compiled: Jinja builds the call into each template it compiles.
+    app.jinja_env.finalize = shown_value
     app.config["WORKSPACE"] = Workspace(kb_roots, audit_db, token)
     security.install(app, token)
     app.jinja_env.globals["tool_version"] = api.tool_version()
@@ -63,6 +67,22 @@ def create_app(
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     return app
+
+
+def shown_value(value: object) -> object:
+    """What a template writes for ``{{ value }}``, before Jinja escapes it for HTML.
+
+    Scenarios and knowledge bases are shared files, and escaping for HTML leaves their control
+    characters and direction overrides in the page, where a right-to-left override makes a
+    title read backwards and whatever is copied from the page carries them on. So every value,
+    on every page, loses what :func:`plain_text` removes from the terminal's output; markup the
+    workspace built itself (a drawing) stays markup.
+    """
+    if isinstance(value, Markup):
+        return Markup(plain_text(value))
+    if isinstance(value, str):
+        return plain_text(value)
+    return value
 
 
 def _blueprints() -> list[Blueprint]:

@@ -18,6 +18,7 @@ from itertools import combinations
 from typing import Any
 
 from ..explain.citations import reference
+from ..load.personal_profiles import practical_scales
 from ..schemas.base import Frozen
 from ..schemas.kb import Dimension
 from ..schemas.knowledge_base import KnowledgeBase
@@ -147,9 +148,8 @@ def team_map(read: ReadTeam, knowledge_base: KnowledgeBase, top: int = DEFAULT_G
 
 
 def _practical(knowledge_base: KnowledgeBase) -> Iterator[tuple[str, Dimension]]:
-    for dimension_id, located in knowledge_base.dimensions.items():
-        if located.value.framework == PRACTICAL_FRAMEWORK:
-            yield dimension_id, located.value
+    for dimension_id in practical_scales(knowledge_base):
+        yield dimension_id, knowledge_base.dimensions[dimension_id].value
 
 
 def _culture_name(code: str, knowledge_base: KnowledgeBase) -> str:

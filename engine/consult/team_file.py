@@ -10,19 +10,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem, did_you_mean
-from ..load.personal_profiles import practical_scales
+from ..load.personal_profiles import practical_scales, read_profile_file
 from ..load.validation_messages import problems_from_validation
 from ..load.yaml_source import YamlProblemError, parse_yaml, read_file_bytes
 from ..schemas.countries import COUNTRIES_CONTEXT
 from ..schemas.document import YamlDocument
 from ..schemas.knowledge_base import KnowledgeBase
-from ..schemas.profiles import PersonalProfile, ScalePosition
+from ..schemas.profiles import ScalePosition
 from ..schemas.team import Team, TeamMember
-
-_HOW_TO_NAME_A_PROFILE = (
-    "Write the path of a profile file beside the team file or in a folder below it, for "
-    "example profiles/ana.yaml (`compass profile` writes one)."
-)
 
 
 @dataclass(frozen=True)
@@ -80,8 +75,9 @@ def read_team_text(
         profile_positions: dict[str, ScalePosition] = {}
         if member.profile is not None:
             try:
-                profile_positions = _profile(
-                    member.profile, folder, document, index, knowledge_base
+                at = document.location(("members", index, "profile"))
+                profile_positions = read_profile_file(
+                    member.profile, folder, at, knowledge_base.countries, owner="team file"
                 ).positions
             except InputError as error:
                 problems += error.problems
@@ -96,46 +92,10 @@ def read_team_text(
     return ReadTeam(read, tuple(from_profile), display)
 
 
-def _profile(
-    written: str,
-    folder: Path | None,
-    document: YamlDocument,
-    index: int,
-    knowledge_base: KnowledgeBase,
-) -> PersonalProfile:
-    at = document.location(("members", index, "profile"))
-    if folder is None:
-        message = f"the profile file {written!r} cannot be read: this team file has no folder"
-        hint = "Write the positions under `positions:` instead, as the profile file holds them."
-        raise InputError([Problem(at, message, hint=hint)])
-    relative = Path(written)
-    resolved = (folder / relative).resolve()
-    # A team file handed over by someone else must not make us read, and quote, any file.
-    if relative.is_absolute() or not resolved.is_relative_to(folder.resolve()):
-        message = f"the profile file {written!r} is outside the team file's folder"
-        raise InputError([Problem(at, message, hint=_HOW_TO_NAME_A_PROFILE)])
-    try:
-        raw = read_file_bytes(resolved, str(resolved), what="the profile file")
-        profile_document = parse_yaml(raw, str(resolved))
-    except YamlProblemError as error:
-        message = f"the profile file {written!r} cannot be read: {error.problem.message}"
-        hint = error.problem.hint or _HOW_TO_NAME_A_PROFILE
-        raise InputError([Problem(at, message, hint=hint)]) from error
-    try:
-        return PersonalProfile.model_validate(
-            profile_document.data, context={COUNTRIES_CONTEXT: knowledge_base.countries}
-        )
-    except ValidationError as error:
-        found = problems_from_validation(error, PersonalProfile, profile_document)
-        raise InputError(found) from error
-
-
 def _scale_problems(
     members: list[TeamMember], document: YamlDocument, knowledge_base: KnowledgeBase
 ) -> list[Problem]:
-    scales = practical_scales(
-        {key: located.value.framework for key, located in knowledge_base.dimensions.items()}
-    )
+    scales = practical_scales(knowledge_base)
     return [
         Problem(
             document.location(("members", index, "positions", scale), key=True),

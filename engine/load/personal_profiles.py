@@ -9,23 +9,19 @@ that may have changed or gone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import Location, Problem, ScenarioError, did_you_mean, shorten
+from ..errors import InputError, Location, Problem, ScenarioError, did_you_mean, shorten
 from ..schemas.countries import COUNTRIES_CONTEXT, CountryResolver
 from ..schemas.document import YamlDocument
-from ..schemas.profiles import PRACTICAL_FRAMEWORK, PersonalProfile
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.profiles import PRACTICAL_FRAMEWORK, SCALE_MAXIMUM, SCALE_MINIMUM, PersonalProfile
 from ..schemas.scenario import OurPerson, Scenario
 from .validation_messages import problems_from_validation
 from .yaml_source import YamlProblemError, parse_yaml, read_file_bytes
-
-_HOW_TO_WRITE = (
-    "Write the path of a file beside the scenario or in a folder below it, for example "
-    "profiles/allen.yaml (`compass profile` writes one)."
-)
 
 
 def with_profiles(
@@ -50,8 +46,8 @@ def with_profiles(
             continue
         at = document.location(("we", "people", index, "profile"))
         try:
-            profile = _read_profile(person.profile, folder, at, countries)
-        except ScenarioError as error:
+            profile = read_profile_file(person.profile, folder, at, countries, owner="scenario")
+        except InputError as error:
             problems += error.problems
             people.append(person)
             continue
@@ -63,73 +59,60 @@ def with_profiles(
     return scenario.model_copy(update={"we": we})
 
 
-def _read_profile(
-    written: str, folder: Path | None, at: Location, countries: CountryResolver
+def read_profile_file(
+    written: str, folder: Path | None, at: Location, countries: CountryResolver, *, owner: str
 ) -> PersonalProfile:
+    """The profile file a scenario or team file names at ``at`` (``written``, relative to
+    ``folder``, the folder of the ``owner`` file: "scenario", "team file"); raise
+    :class:`InputError` located there for a path that cannot be read, and in the profile file
+    for what it holds. A path outside ``folder`` is refused, so a file handed over by someone
+    else cannot make us read (and quote) any file we can read."""
     if folder is None:
-        raise ScenarioError(
-            [
-                Problem(
-                    at,
-                    f"the profile file {written!r} cannot be read: this scenario has no folder "
-                    "of its own (it was not read from a file)",
-                    hint="Write the positions under `positions:` instead, as the profile file "
-                    "holds them.",
-                )
-            ]
+        message = (
+            f"the profile file {written!r} cannot be read: this {owner} has no folder of its "
+            "own (it was not read from a file)"
         )
-    path = _inside(written, folder, at)
+        hint = "Write the positions under `positions:` instead, as the profile file holds them."
+        raise InputError([Problem(at, message, hint=hint)])
+    how_to_name = (
+        f"Write the path of a profile file beside the {owner} or in a folder below it, for "
+        "example profiles/allen.yaml (`compass profile` writes one)."
+    )
+    relative = Path(written)
+    path = (folder / relative).resolve()
+    base = folder.resolve()
+    if relative.is_absolute() or not path.is_relative_to(base):
+        message = f"the profile file {written!r} is outside the {owner}'s folder {base}"
+        raise InputError([Problem(at, message, hint=how_to_name)])
     try:
         raw = read_file_bytes(path, str(path), what="the profile file")
         profile_document = parse_yaml(raw, str(path))
     except YamlProblemError as error:
-        raise ScenarioError(
-            [
-                Problem(
-                    at,
-                    f"the profile file {written!r} cannot be read: {error.problem.message}",
-                    hint=error.problem.hint or _HOW_TO_WRITE,
-                )
-            ]
-        ) from error
+        message = f"the profile file {written!r} cannot be read: {error.problem.message}"
+        hint = error.problem.hint or how_to_name
+        raise InputError([Problem(at, message, hint=hint)]) from error
     try:
         return PersonalProfile.model_validate(
             profile_document.data, context={COUNTRIES_CONTEXT: countries}
         )
     except ValidationError as error:
-        raise ScenarioError(
+        raise InputError(
             problems_from_validation(error, PersonalProfile, profile_document)
         ) from error
 
 
-def _inside(written: str, folder: Path, at: Location) -> Path:
-    """The profile file's path; one outside the scenario's folder is refused, so a scenario
-    handed over by someone else cannot make us read (and quote) any file we can read."""
-    relative = Path(written)
-    resolved = (folder / relative).resolve()
-    base = folder.resolve()
-    if relative.is_absolute() or not resolved.is_relative_to(base):
-        raise ScenarioError(
-            [
-                Problem(
-                    at,
-                    f"the profile file {written!r} is outside the scenario's folder {base}",
-                    hint=_HOW_TO_WRITE,
-                )
-            ]
-        )
-    return resolved
+def practical_scales(knowledge_base: KnowledgeBase) -> list[str]:
+    """The dimensions a person can be placed on, in the KB's order: the practical framework's
+    scales that run from 0 to 100, as positions and questionnaire answers do."""
+    return [
+        dimension_id
+        for dimension_id, located in knowledge_base.dimensions.items()
+        if located.value.framework == PRACTICAL_FRAMEWORK
+        and (located.value.minimum, located.value.maximum) == (SCALE_MINIMUM, SCALE_MAXIMUM)
+    ]
 
 
-def practical_scales(dimensions: Mapping[str, str]) -> tuple[str, ...]:
-    """The scale ids a person can be placed on: the KB's dimensions of the practical framework
-    (``dimensions`` maps each dimension id to its framework)."""
-    return tuple(
-        sorted(dim for dim, framework in dimensions.items() if framework == PRACTICAL_FRAMEWORK)
-    )
-
-
-def position_scale_problems(scenario: Scenario, scales: tuple[str, ...]) -> list[Problem]:
+def position_scale_problems(scenario: Scenario, scales: Sequence[str]) -> list[Problem]:
     """A problem for each personal position on a scale that is not one of ``scales``."""
     return [
         Problem(

@@ -8,18 +8,8 @@ from __future__ import annotations
 
 from ..errors import Problem, ProblemCode, did_you_mean
 from ..schemas.knowledge_base import KnowledgeBase
-from ..schemas.profiles import PRACTICAL_FRAMEWORK, SCALE_MAXIMUM, SCALE_MINIMUM
-
-
-def practical_scales(knowledge_base: KnowledgeBase) -> list[str]:
-    """The dimensions a person can be placed on, in the KB's order: the practical framework's
-    scales that run from 0 to 100, as profile positions do."""
-    return [
-        dimension_id
-        for dimension_id, located in knowledge_base.dimensions.items()
-        if located.value.framework == PRACTICAL_FRAMEWORK
-        and (located.value.minimum, located.value.maximum) == (SCALE_MINIMUM, SCALE_MAXIMUM)
-    ]
+from ..schemas.profiles import PRACTICAL_FRAMEWORK
+from .personal_profiles import practical_scales
 
 
 def check_questionnaires(knowledge_base: KnowledgeBase) -> list[Problem]:

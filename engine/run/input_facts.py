@@ -195,9 +195,7 @@ def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> Inpu
     """The scenario's facts and both sides' profile scores, deduplicated, in canonical order."""
     drafts = list(_scenario_facts(scenario))
     drafts += calendar_facts(scenario)  # the dates, checked against their country's calendar
-    scales = practical_scales(
-        {dim: located.value.framework for dim, located in knowledge_base.dimensions.items()}
-    )
+    scales = practical_scales(knowledge_base)
     problems = position_scale_problems(scenario, scales)
     if problems:
         raise ScenarioError(problems)

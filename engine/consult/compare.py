@@ -82,7 +82,7 @@ def _side(dimension: Dimension, score: float) -> str | None:
     return None
 
 
-def _meaning(dimension: Dimension, *, mine: float, theirs: float, clear: bool) -> str:
+def gap_meaning(dimension: Dimension, *, mine: float, theirs: float, clear: bool) -> str:
     """What the gap means for someone at `mine` working with someone at `theirs`.
 
     The practice texts of a dimension describe its poles. When both scores sit in the same half
@@ -129,8 +129,8 @@ def compare_cultures(a: str, b: str, knowledge_base: KnowledgeBase) -> CultureCo
                 gap=round(gap, 2),
                 estimated=score_a.estimated or score_b.estimated,
                 clear=clear,
-                for_a=_meaning(dimension, mine=score_a.value, theirs=score_b.value, clear=clear),
-                for_b=_meaning(dimension, mine=score_b.value, theirs=score_a.value, clear=clear),
+                for_a=gap_meaning(dimension, mine=score_a.value, theirs=score_b.value, clear=clear),
+                for_b=gap_meaning(dimension, mine=score_b.value, theirs=score_a.value, clear=clear),
             )
         )
     scored = {d for d, s in first.scores.items() if s.value is not None}

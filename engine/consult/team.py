@@ -24,7 +24,7 @@ from ..schemas.kb import Dimension
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.profiles import PRACTICAL_FRAMEWORK, PositionBasis
 from ..schemas.report import SourceReference
-from .compare import CultureComparison, DimensionComparison, _meaning
+from .compare import CultureComparison, DimensionComparison, gap_meaning
 from .team_advice import team_advice_index
 from .team_file import ReadTeam
 
@@ -272,8 +272,8 @@ def _explained(
         lower=lower,
         higher=higher,
         distance=round(higher.position - lower.position, 2),
-        for_lower=_meaning(dimension, mine=lower.position, theirs=higher.position, clear=True),
-        for_higher=_meaning(dimension, mine=higher.position, theirs=lower.position, clear=True),
+        for_lower=gap_meaning(dimension, mine=lower.position, theirs=higher.position, clear=True),
+        for_higher=gap_meaning(dimension, mine=higher.position, theirs=lower.position, clear=True),
         advice=tuple(advice),
         sources=tuple(dict.fromkeys(cited)),
     )

@@ -21,6 +21,9 @@ TRACEBACK = "Traceback (most recent call last)"
 MARKER = "hostile-pwned"
 """The file the corpus's code-execution payloads try to create, relative to the working directory."""
 
+SECRET_KEYS = b"AWS_SECRET_ACCESS_KEY: AKIAEXAMPLE\npassword: hunter2\n"
+"""What a file a KB walk must never quote looks like: keys that may be credentials."""
+
 DOCUMENTED_FILE_LIMIT = 5 * 1024 * 1024
 """SECURITY.md: 'files larger than 5 MiB ... are refused'."""
 
@@ -99,3 +102,21 @@ def kb_with(root: Path, relative: str, content: bytes) -> Path:
     (root / relative).parent.mkdir(parents=True, exist_ok=True)
     (root / relative).write_bytes(content)
     return root
+
+
+def mini_kb_copy(tmp_path: Path) -> Path:
+    """A copy of the mini KB to make hostile, under ``tmp_path/kb``."""
+    root = tmp_path / "kb"
+    shutil.copytree(MINI_KB, root)
+    return root
+
+
+def folder_outside(tmp_path: Path, *mini_kb_files: str) -> Path:
+    """A folder beside the KB, for links to lead out to: a file of secret-looking keys and
+    copies of the named mini-KB files (valid content, refused for where it is)."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "credentials.yaml").write_bytes(SECRET_KEYS)
+    for relative in mini_kb_files:
+        shutil.copy(MINI_KB / relative, folder / Path(relative).name)
+    return folder

@@ -14,30 +14,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINI_KB
-from hostile_support import assert_located_failure, invoke
+from hostile_support import assert_located_failure, folder_outside, invoke, mini_kb_copy
 from synergy_compass.engine.authoring.layers import KBLayer, LayerScope
 from synergy_compass.engine.errors import KnowledgeBaseError
 from synergy_compass.engine.load.discovery import example_scenarios, walk_scenarios
 
-SECRET_KEYS = b"AWS_SECRET_ACCESS_KEY: AKIAEXAMPLE\npassword: hunter2\n"
 OUTSIDE = "outside the knowledge base's folder"
 
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Path:
-    root = tmp_path / "kb"
-    shutil.copytree(MINI_KB, root)
-    return root
+    return mini_kb_copy(tmp_path)
 
 
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    (folder / "credentials.yaml").write_bytes(SECRET_KEYS)
-    shutil.copy(MINI_KB / "scenarios" / "basic.yaml", folder / "basic.yaml")
-    return folder
+    return folder_outside(tmp_path, "scenarios/basic.yaml")
 
 
 @pytest.mark.parametrize("command", ["test", "coverage", "stats"])

@@ -13,35 +13,34 @@ import builtins
 import errno
 import io
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import MINI_KB
-from hostile_support import BASIC, assert_located_failure, assert_no_traceback, invoke
+from hostile_support import (
+    BASIC,
+    SECRET_KEYS,
+    assert_located_failure,
+    assert_no_traceback,
+    folder_outside,
+    invoke,
+    mini_kb_copy,
+)
 from synergy_compass.engine.errors import KnowledgeBaseError
 from synergy_compass.engine.load.discovery import kb_digest, kb_files, walk_kb
 from synergy_compass.engine.load.loader import inspect_knowledge_base
 
-SECRET_KEYS = b"AWS_SECRET_ACCESS_KEY: AKIAEXAMPLE\npassword: hunter2\n"
-
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Path:
-    root = tmp_path / "kb"
-    shutil.copytree(MINI_KB, root)
-    return root
+    return mini_kb_copy(tmp_path)
 
 
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    (folder / "credentials.yaml").write_bytes(SECRET_KEYS)
-    shutil.copy(MINI_KB / "rules.yaml", folder / "rules.yaml")
-    return folder
+    return folder_outside(tmp_path, "rules.yaml")
 
 
 def _denied(path: object) -> PermissionError:

@@ -7,7 +7,7 @@ value, and a variable must be bound before a negation or comparison uses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import Any
 
 import pycountry
@@ -37,12 +37,12 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
         item: Located[Any],
         subpath: PathKey,
         found: str,
-        table: Iterable[str],
+        table: Collection[str],
         what: str,
         *,
         key: bool = False,
     ) -> None:
-        table = list(table)
+        # Looked up in the table itself: a copy per reference made a 10,000-rule KB quadratic.
         if found not in table:
             problems.append(
                 Problem(
@@ -312,7 +312,7 @@ class _BranchChecker:
             newly_bound.add(test.as_)
 
     def value(self, value: object, spec: FieldSpec, path: PathKey) -> None:
-        allowed: Iterable[str] = ()
+        allowed: Collection[str] = ()
         if spec.kind == "enum":
             allowed = spec.values
         elif spec.kind == "dimension":
@@ -337,8 +337,7 @@ class _BranchChecker:
             return
         else:
             return
-        allowed = list(allowed)
-        if value not in allowed:
+        if value not in allowed:  # the KB's own tables: every value a condition names is hashable
             self.problem(
                 path,
                 f"unknown value {value!r} for a {spec.kind} field",

@@ -15,9 +15,16 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .engine.run.garbage_collection import collection_paused, freeze_long_lived
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .engine.schemas.branding import ReportBranding
+    from .engine.schemas.config import ConfigFile
+    from .engine.schemas.report import Report
 
 # Importing the engine creates objects that live as long as the process; the garbage
 # collector, run again and again meanwhile, would find nothing to free. So it waits until the
@@ -25,7 +32,6 @@ from .engine.run.garbage_collection import collection_paused, freeze_long_lived
 with collection_paused():
     import click
     from click.core import ParameterSource
-    from pydantic import BaseModel
 
     from .engine import api
     from .engine.authoring.json_schemas import SCHEMAS, json_schema_text
@@ -39,9 +45,6 @@ with collection_paused():
     )
     from .engine.render.safe_text import json_text, plain_text, terminal_line
     from .engine.render.text import render_json, render_text
-    from .engine.schemas.branding import ReportBranding
-    from .engine.schemas.config import ConfigFile
-    from .engine.schemas.report import Report
 
 # Commands import what only they use inside their bodies: `compass advise` is started far more
 # often than any other, and every module it does not need is time before its first line.
@@ -373,8 +376,11 @@ def advise(
       compass advise - --format json --no-audit < my-case.yaml
     """
     target = _output_file(output, force=force)
-    branding = ReportBranding(
-        prepared_by=prepared_by or "", prepared_for=prepared_for or "", logo=logo
+    # Only the client documents print the branding; text and JSON need not import its model.
+    branding = (
+        None
+        if output_format in ("text", "json")
+        else _branding(prepared_by or "", prepared_for or "", logo)
     )
     audit_path = _audit_path(audit_db, no_audit=no_audit)
 
@@ -399,6 +405,12 @@ def advise(
     _report, recorded = api.advise_and_record(scenario, kb_root, step_limit, audit_path, deliver)
     if recorded is not None and not quiet:
         click.echo(f"recorded as run {recorded.run_id} in {audit_path}", err=True)
+
+
+def _branding(prepared_by: str, prepared_for: str, logo: Path | None) -> ReportBranding:
+    from .engine.schemas.branding import ReportBranding
+
+    return ReportBranding(prepared_by=prepared_by, prepared_for=prepared_for, logo=logo)
 
 
 def _on_terminal() -> bool:
@@ -439,18 +451,21 @@ def _render_report(
     branding: ReportBranding | None = None,
     appendix: bool = False,
 ) -> str:
-    from .engine.render.documents import render_html, render_markdown
-
     if output_format == "json":
         return render_json(report, trace=trace)
     if output_format in ("markdown", "html"):
+        from .engine.render.documents import render_html, render_markdown
+
         render = render_markdown if output_format == "markdown" else render_html
         return render(report, api.comparison_for(report, kb_root), branding, with_appendix=appendix)
     return render_text(report, explain=explain)
 
 
 def _render_pdf(
-    report: Report, kb_root: tuple[Path, ...] | None, branding: ReportBranding, appendix: bool
+    report: Report,
+    kb_root: tuple[Path, ...] | None,
+    branding: ReportBranding | None,
+    appendix: bool,
 ) -> bytes:
     from .engine.render.documents import render_pdf
 

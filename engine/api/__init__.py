@@ -7,7 +7,6 @@ advise_file``); errors raised are the ones listed here, all subclasses of ``Comp
 
 from __future__ import annotations
 
-from ..consult.template import example_scenarios
 from ..errors import (
     AuditStoreError,
     CompassError,
@@ -65,6 +64,7 @@ from .core import (
     compiled_knowledge_base,
     config_settings,
     configured,
+    example_scenarios,
     new_scenario,
     read_scenario,
     read_scenario_text,

@@ -179,6 +179,13 @@ def new_scenario(example: str | None = None) -> str:
     return scenario_template() if example is None else example_scenario(example)
 
 
+def example_scenarios() -> list[tuple[str, str]]:
+    """(name, title) of every shipped example scenario, by name."""
+    from ..consult.template import example_scenarios as shipped_examples
+
+    return shipped_examples()
+
+
 def configured() -> ConfigFile:
     """The user's config file, checked (every default when there is none)."""
     from ..load.config import read_config

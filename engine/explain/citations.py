@@ -7,6 +7,7 @@ from ..schemas.kb import Source
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import SourceReference
 from ..schemas.results import RunResult
+from .kb_cache import memo_of
 
 
 def _is_person(author: str) -> bool:
@@ -38,11 +39,17 @@ def short_cite(source: Source) -> str:
 
 
 def reference(source_id: str, knowledge_base: KnowledgeBase) -> SourceReference:
-    """A source of the knowledge base as a report cites it."""
-    source = knowledge_base.sources[source_id].value
-    return SourceReference(
-        id=source_id, citation=cite(source), short=short_cite(source), url=source.url
-    )
+    """A source of the knowledge base as a report cites it (worked out once per knowledge base:
+    reports cite the same few sources over and over)."""
+    references = memo_of(knowledge_base).references
+    found = references.get(source_id)
+    if found is None:
+        source = knowledge_base.sources[source_id].value
+        found = SourceReference(
+            id=source_id, citation=cite(source), short=short_cite(source), url=source.url
+        )
+        references[source_id] = found
+    return found
 
 
 def profile_sources(run: RunResult, knowledge_base: KnowledgeBase) -> tuple[SourceReference, ...]:

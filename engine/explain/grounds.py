@@ -16,6 +16,7 @@ from ..schemas.kb import Severity
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import Alternatives, Condition, Existence, Negation, Pattern
+from .kb_cache import memo_of
 
 Basis = Literal["observed", "situation", "profiles"]
 BASIS_ORDER: dict[Basis, int] = {"profiles": 0, "situation": 1, "observed": 2}
@@ -59,13 +60,24 @@ class Grounds:
         self._national: dict[int, bool] = {}
         self._self_assessed: dict[int, bool] = {}
         self._goal: dict[int, bool] = {}
+        self._used_by: dict[int, tuple[FactRecord, ...]] = {}
+        self._memo = memo_of(knowledge_base)
 
-    def _used(self, firing: Firing) -> list[FactRecord]:
-        return [self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses))]
+    def _used(self, firing: Firing) -> tuple[FactRecord, ...]:
+        used = self._used_by.get(firing.number)
+        if used is None:
+            used = tuple(self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses)))
+            self._used_by[firing.number] = used
+        return used
+
+    def _reads_relationship(self, rule_id: str) -> bool:
+        known = self._memo.reads_relationship
+        if rule_id not in known:
+            known[rule_id] = _tests_relationship(self.knowledge_base.rule(rule_id).value.when)
+        return known[rule_id]
 
     def firing_rests_on_situation(self, firing: Firing) -> bool:
-        rule = self.knowledge_base.rule(firing.rule).value
-        reads_relationship = _tests_relationship(rule.when)
+        reads_relationship = self._reads_relationship(firing.rule)
         return any(
             fact.type in SITUATION_FACTS
             or fact.origin.kind in ("calendar", "position")
@@ -156,7 +168,10 @@ class Grounds:
         return self._goal[fact_id]
 
     def firing_is_for_our_role(self, firing: Firing) -> bool:
-        return bool(applies_to(self.knowledge_base.rule(firing.rule)))
+        known = self._memo.for_our_role
+        if firing.rule not in known:
+            known[firing.rule] = bool(applies_to(self.knowledge_base.rule(firing.rule)))
+        return known[firing.rule]
 
     def gravest(self, firings: Iterable[Firing]) -> Severity:
         """The most serious severity among the shown findings these firings matched."""

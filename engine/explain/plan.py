@@ -25,7 +25,7 @@ from itertools import combinations
 from ..schemas.kb import Advice, PlanPolicy, PlanStage, Severity
 from ..schemas.report import Recommendation, Report, TradeOff
 from ..schemas.stances import AXES, Axis
-from .grounds import BASIS_ORDER
+from .grounds import BASIS_ORDER, Basis
 
 _SEVERITY_WEIGHT = {Severity.risk: 0.3, Severity.problem: 0.15, Severity.tendency: 0.0}
 _GOAL_WEIGHT = 0.15
@@ -44,12 +44,19 @@ class Plan:
     trade_offs: tuple[TradeOff, ...]
 
 
-def rank(item: Recommendation, severity: Severity) -> float:
+def rank(
+    certainty: float,
+    severity: Severity,
+    *,
+    serves_primary_goal: bool,
+    basis: Basis,
+    for_our_role: bool,
+) -> float:
     """The plan's ordering value for one item; see the module docs for the weights."""
-    value = item.certainty + _SEVERITY_WEIGHT[severity]
-    value += _GOAL_WEIGHT if item.serves_primary_goal else 0.0
-    value += _BASIS_WEIGHT[item.basis]
-    value += _ROLE_WEIGHT if item.for_our_role else 0.0
+    value = certainty + _SEVERITY_WEIGHT[severity]
+    value += _GOAL_WEIGHT if serves_primary_goal else 0.0
+    value += _BASIS_WEIGHT[basis]
+    value += _ROLE_WEIGHT if for_our_role else 0.0
     return round(value, 4)
 
 
@@ -153,15 +160,7 @@ def build_plan(
             update={"set_aside_because": _why_set_aside(loser, winner, clash)}
         )
     kept = [
-        item.model_copy(
-            update={
-                "trade_off_with": tuple(
-                    sorted(other for other in partners.get(item.id, ()) if other not in set_aside)
-                )
-            }
-        )
-        for item in ordered
-        if item.id not in set_aside
+        _with_trade_offs(item, partners, set_aside) for item in ordered if item.id not in set_aside
     ]
     trade_offs = [
         trade
@@ -177,6 +176,15 @@ def build_plan(
         set_aside=tuple(set_aside.values()),
         trade_offs=tuple(trade_offs),
     )
+
+
+def _with_trade_offs(
+    item: Recommendation, partners: dict[str, set[str]], set_aside: dict[str, Recommendation]
+) -> Recommendation:
+    """The item naming the advice it must be weighed against that the plan keeps (most items
+    have none, and stay as they are)."""
+    weigh = tuple(sorted(other for other in partners.get(item.id, ()) if other not in set_aside))
+    return item.model_copy(update={"trade_off_with": weigh}) if weigh else item
 
 
 def placement(advice_id: str, report: Report, policy: PlanPolicy) -> str:

@@ -1,9 +1,14 @@
 """Turn a run into a diagnosis and a staged plan, each item with the evidence behind it.
 
-Certainties are computed in firing order: a rule's contribution is its stated certainty times
-the certainty of the weakest finding it matched at the moment it fired (scenario and profile
-facts count as certain), and contributions to the same finding or advice combine by MYCIN's
-rule (:mod:`engine.rules.certainty`).
+A rule's contribution is its stated certainty times the certainty of the weakest finding it
+matched (scenario and profile facts count as certain), and contributions to the same finding or
+advice combine by MYCIN's rule (:mod:`engine.rules.certainty`); :mod:`.certainties` computes
+them over the whole run.
+
+Every part of a report is built from the run's own validated records and the knowledge base's
+validated items, with the exact types of the fields, so the items are made without validating
+them again (``model_construct``): validating thousands of tree nodes and evidence records was a
+large part of explaining a run. The report itself is still validated as a whole.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 import pycountry
 
@@ -33,12 +39,13 @@ from ..schemas.report import (
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
-from .caveats import caveats, could_not_check, profile_premise_certainty
+from .caveats import caveats, could_not_check
+from .certainties import Certainties, grounded_in_situation
 from .citations import profile_sources, reference
 from .grounds import Grounds
 from .pairs import PairFinder
 from .plan import build_plan, rank
-from .support import dates_of, people_of, planned_of
+from .support import SupportFinder, dates_of, people_of, planned_of
 
 _SEVERITY_ORDER = {severity: position for position, severity in enumerate(Severity)}
 
@@ -56,108 +63,32 @@ def _country_name(code: str, knowledge_base: KnowledgeBase) -> str:
     return str(country.name) if country else code
 
 
-def finding_certainties(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, float]:
-    """The certainty of every finding fact, as the fixed point of MYCIN propagation.
-
-    A finding's certainty combines, over the rules that concluded it, each rule's certainty
-    times the weakest finding its firing matched. A rule counts once, with its strongest
-    firing: a rule that holds in two alternatives, or on two people, is one piece of evidence,
-    not two. Computing this over the whole run (rather than when each rule fired) makes
-    certainties independent of firing order and salience. Conclusions are never negative, so
-    the iteration only rises and converges.
-    """
-    facts = {fact.id: fact for fact in run.facts}
-    profiles = _profile_values(run, knowledge_base)  # fixed for the run: computed once
-    values = profiles
-    # What each round reads of a firing does not change between rounds: looked up once.
-    firings = [
-        (
-            firing.rule,
-            tuple(knowledge_base.rule(firing.rule).value.then.conclude.values()),
-            firing.concluded,
-            (*firing.facts, *firing.witnesses),
-        )
-        for firing in run.firings
-    ]
-    for _ in range(_MAX_PROPAGATION_ROUNDS):
-        strongest: dict[int, dict[str, float]] = defaultdict(dict)
-        for rule, conclude, concluded, premises in firings:
-            weakest = _weakest(premises, facts, values)
-            for stated, fact_id in zip(conclude, concluded, strict=True):
-                by_rule = strongest[fact_id]
-                by_rule[rule] = max(by_rule.get(rule, 0.0), stated * weakest)
-        updated = {
-            **profiles,
-            **{
-                fact_id: certainty.combine_all(by_rule.values())
-                for fact_id, by_rule in strongest.items()
-            },
-        }
-        if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in updated):
-            return updated
-        values = updated
-    return values
-
-
-_MAX_PROPAGATION_ROUNDS = 200
-
-
-def _profile_values(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, float]:
-    """Profile facts that count as less than certain premises (thinly measured countries)."""
-    certainty_of = profile_premise_certainty(knowledge_base)
-    values = {fact.id: certainty_of(fact) for fact in run.facts if fact.origin.kind == "profile"}
-    # A person's position counts as sure as its band allows (rules.certainty.band_certainty).
-    values |= {
-        fact.id: certainty.band_certainty(fact.origin.band)
-        for fact in run.facts
-        if fact.origin.kind == "position"
-    }
-    return {fact_id: value for fact_id, value in values.items() if value < 1.0}
-
-
-def _weakest(
-    fact_ids: tuple[int, ...], facts: dict[int, FactRecord], values: dict[int, float]
-) -> float:
-    return certainty.premise(
-        values.get(i, 0.0 if facts[i].type == "finding" else 1.0)
-        for i in fact_ids
-        if facts[i].type == "finding" or i in values
-    )
-
-
-def _grounded_in_situation(
-    fact: FactRecord, facts: dict[int, FactRecord], firings: dict[int, Firing], seen: frozenset[int]
-) -> bool:
-    """Whether a fact rests, anywhere below it, on what the scenario says beyond the cultures."""
-    if fact.origin.kind == "scenario":
-        return fact.type != "culture"
-    if fact.origin.kind == "calendar":
-        return True  # a date the scenario gives, checked against their calendar
-    if fact.origin.kind == "profile":
-        return False
-    if fact.origin.kind == "position":
-        return True  # this person, as seen or as they placed themselves
-    return any(
-        _grounded_in_situation(facts[used], facts, firings, seen | {number})
-        for number in fact.origin.firings
-        if number not in seen
-        for used in (*firings[number].facts, *firings[number].witnesses)
-    )
-
-
 class _HowBuilder:
-    """Builds HOW trees, sharing each fact's subtree between the items that use it."""
+    """Builds HOW trees, sharing each fact's subtree between the items that use it, and the
+    evidence records, sharing each firing's matched facts and trees between its conclusions."""
 
-    def __init__(self, run: RunResult, knowledge_base: KnowledgeBase) -> None:
+    def __init__(
+        self, run: RunResult, knowledge_base: KnowledgeBase, support: SupportFinder
+    ) -> None:
         self.facts = {fact.id: fact for fact in run.facts}
         self.firings = {firing.number: firing for firing in run.firings}
         self.knowledge_base = knowledge_base
+        self.support = support
         self.built: dict[tuple[int, frozenset[int]], HowNode] = {}
+        self._below: dict[int, set[int]] = {}
+        self._evidence: dict[tuple[int, float], Evidence] = {}
 
     def node(self, fact_id: int, seen: frozenset[int] = frozenset()) -> HowNode:
         fact = self.facts[fact_id]
         if fact.origin.kind != "rule":
             seen = frozenset()  # a scenario or profile fact's node is the same everywhere
+        elif seen:
+            # A tree only leaves out the firings above it that also lie below it; the others
+            # make no difference, and one node serves every tree they differ in.
+            below = self._below.get(fact_id)
+            if below is None:
+                below = self._below[fact_id] = self.support.firings_below(fact_id)
+            seen = seen & below
         key = (fact_id, seen)
         if key not in self.built:
             self.built[key] = self._build(fact, seen)
@@ -183,31 +114,37 @@ class _HowBuilder:
                         ),
                     )
                 )
-        # Built from the run's own validated records, with the exact types of the fields:
-        # validating each of the thousands of nodes again was a tenth of an explanation.
         return HowNode.model_construct(
             fact=fact.describe(), origin=fact.origin, concluded_by=tuple(steps)
         )
 
     def evidence(
-        self, rule: RuleSpec, firing: int, contribution: float, facts: tuple[FactRecord, ...]
+        self, rule: RuleSpec, firing: Firing, contribution: float, facts: tuple[FactRecord, ...]
     ) -> Evidence:
-        return Evidence(
-            rule=rule.id,
-            rule_title=rule.title,
-            firing=firing,
-            certainty=round(contribution, 4),
-            facts=facts,
-            how=tuple(self.node(fact.id, frozenset({firing})) for fact in facts),
-        )
+        """One firing's contribution; a firing that concludes or supports several things with
+        the same contribution gives each the same record."""
+        key = (firing.number, round(contribution, 4))
+        found = self._evidence.get(key)
+        if found is None:
+            found = Evidence.model_construct(
+                rule=rule.id,
+                rule_title=rule.title,
+                firing=firing.number,
+                certainty=key[1],
+                facts=facts,
+                how=tuple(self.node(fact.id, frozenset({firing.number})) for fact in facts),
+            )
+            self._evidence[key] = found
+        return found
 
 
 def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
     """Build the report for one run; see the module docs for how certainty is computed."""
     facts = {fact.id: fact for fact in run.facts}
-    firings = {firing.number: firing for firing in run.firings}
-    values = finding_certainties(run, knowledge_base)
-    how = _HowBuilder(run, knowledge_base)
+    certainties = Certainties(run, knowledge_base)
+    values = certainties.values
+    support_finder = SupportFinder(run)
+    how = _HowBuilder(run, knowledge_base, support_finder)
 
     def name(code: str) -> str:
         return _country_name(code, knowledge_base)
@@ -215,43 +152,46 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     pairs = PairFinder(run, name)
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
+    supporters: dict[str, list[Firing]] = defaultdict(list)
+    rule_titles: dict[str, str] = {}
     for firing in run.firings:
         rule = knowledge_base.rule(firing.rule).value
+        rule_titles[firing.rule] = rule.title
         matched = tuple(
             facts[fact_id] for fact_id in dict.fromkeys((*firing.facts, *firing.witnesses))
         )
-        weakest = _weakest((*firing.facts, *firing.witnesses), facts, values)
+        weakest = certainties.weakest(firing.number)
 
         for finding_id, stated in rule.then.conclude.items():
             finding_evidence[finding_id].append(
-                how.evidence(rule, firing.number, stated * weakest, matched)
+                how.evidence(rule, firing, stated * weakest, matched)
             )
         for advice_id, stated in rule.then.support.items():
-            advice_evidence[advice_id].append(
-                how.evidence(rule, firing.number, stated * weakest, matched)
-            )
+            advice_evidence[advice_id].append(how.evidence(rule, firing, stated * weakest, matched))
+            if stated > 0:
+                supporters[advice_id].append(firing)
 
     finding_facts = {str(f.fields["name"]): f for f in run.facts if f.type == "finding"}
+    grounded = grounded_in_situation(run)
     diagnosis = []
     for finding_id, evidence_list in finding_evidence.items():
         finding = knowledge_base.findings[finding_id].value
         if finding.show_in_diagnosis:
             fact = finding_facts[finding_id]
+            support = support_finder.rests_on(evidence_list)
             diagnosis.append(
-                DiagnosisItem(
+                DiagnosisItem.model_construct(
                     id=finding.id,
                     title=finding.title,
                     explanation=finding.explanation,
                     certainty=round(values[fact.id], 4),
                     certainty_in_words=in_words(values[fact.id]),
                     severity=finding.severity.value,
-                    basis="situation"
-                    if _grounded_in_situation(fact, facts, firings, frozenset())
-                    else "profiles",
+                    basis="situation" if fact.id in grounded else "profiles",
                     caveat=finding.caveat,
-                    dates=dates_of(evidence_list),
-                    people=people_of(evidence_list, scenario),
-                    before_you=planned_of(evidence_list, scenario),
+                    dates=dates_of(support),
+                    people=people_of(support, scenario),
+                    before_you=planned_of(support, scenario),
                     between=pairs.between(fact.id),
                     supported_by=tuple(evidence_list),
                 )
@@ -266,34 +206,25 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     )
 
     grounds = Grounds(run, knowledge_base)
-    supporters: dict[str, list[Firing]] = defaultdict(list)
-    for firing in run.firings:
-        for advice_id, stated in knowledge_base.rule(firing.rule).value.then.support.items():
-            if stated > 0:
-                supporters[advice_id].append(firing)
+    totals = {advice_id: _total(evidence) for advice_id, evidence in advice_evidence.items()}
+    given_ids = {
+        knowledge_base.advice[advice_id].value.id
+        for advice_id, total in totals.items()
+        if total > 0
+    }
     given: list[Recommendation] = []
     against: list[Recommendation] = []
     for advice_id, evidence_list in advice_evidence.items():
         advice = knowledge_base.advice[advice_id].value
-        item = _recommendation(advice, evidence_list, knowledge_base)
-        behind = supporters[advice_id]
-        item = item.model_copy(
-            update={
-                "people": people_of(evidence_list, scenario),
-                "before_you": planned_of(evidence_list, scenario),
-                "certainty_in_words": in_words(item.certainty),
-                "basis": grounds.basis(behind),
-                "for_our_role": any(grounds.firing_is_for_our_role(f) for f in behind),
-                "serves_primary_goal": any(grounds.firing_serves_primary_goal(f) for f in behind),
-            }
+        item = _recommendation(
+            advice,
+            evidence_list,
+            totals[advice_id],
+            # only advice the run gives is said to conflict with other advice given
+            _conflicts(advice.id, given_ids, knowledge_base) if totals[advice_id] > 0 else (),
+            _Context(knowledge_base, scenario, grounds, support_finder, supporters[advice_id]),
         )
-        item = item.model_copy(update={"rank": rank(item, grounds.gravest(behind))})
         (given if item.certainty > 0 else against).append(item)
-    given_ids = {item.id for item in given}
-    given = [
-        item.model_copy(update={"conflicts_with": _conflicts(item.id, given_ids, knowledge_base)})
-        for item in given
-    ]
     plan = build_plan(
         given,
         knowledge_base.manifest.plan,
@@ -322,13 +253,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         caveats=caveats(run, name),
         profile_sources=profile_sources(run, knowledge_base),
         could_not_check=could_not_check(run, knowledge_base, name),
-        trace=Trace(
-            facts=run.facts,
-            firings=run.firings,
-            rule_titles={
-                firing.rule: knowledge_base.rule(firing.rule).value.title for firing in run.firings
-            },
-        ),
+        trace=Trace(facts=run.facts, firings=run.firings, rule_titles=rule_titles),
     )
 
 
@@ -349,9 +274,26 @@ def _total(evidence: list[Evidence]) -> float:
     return round(certainty.combine_all(strongest.values()), 4)
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a recommendation is read against: the KB, the scenario, the run's grounds and the
+    firings that support the advice."""
+
+    knowledge_base: KnowledgeBase
+    scenario: Scenario
+    grounds: Grounds
+    support_finder: SupportFinder
+    behind: list[Firing]
+
+
 def _recommendation(
-    advice: Advice, evidence: list[Evidence], knowledge_base: KnowledgeBase
+    advice: Advice,
+    evidence: list[Evidence],
+    total: float,
+    conflicts_with: tuple[str, ...],
+    context: _Context,
 ) -> Recommendation:
+    knowledge_base, grounds, behind = context.knowledge_base, context.grounds, context.behind
     reasons: list[str] = []
     for item in evidence:
         if item.certainty <= 0:
@@ -373,18 +315,36 @@ def _recommendation(
             ]
         )
     )
-    return Recommendation(
+    support = context.support_finder.rests_on(evidence)
+    basis = grounds.basis(behind)
+    for_our_role = any(grounds.firing_is_for_our_role(f) for f in behind)
+    serves_primary_goal = any(grounds.firing_serves_primary_goal(f) for f in behind)
+    return Recommendation.model_construct(
         id=advice.id,
         title=advice.title,
         advice=advice.advice,
         steps=advice.steps,
         topic=advice.topic,
         stage=advice.stage,
-        certainty=_total(evidence),
+        certainty=total,
         because=because,
-        dates=dates_of(evidence),
+        dates=dates_of(support),
+        people=people_of(support, context.scenario),
+        before_you=planned_of(support, context.scenario),
         supported_by=tuple(evidence),
         sources=sources,
+        certainty_in_words=in_words(total),
+        basis=basis,
+        for_our_role=for_our_role,
+        serves_primary_goal=serves_primary_goal,
+        rank=rank(
+            total,
+            grounds.gravest(behind),
+            serves_primary_goal=serves_primary_goal,
+            basis=basis,
+            for_our_role=for_our_role,
+        ),
+        conflicts_with=conflicts_with,
     )
 
 

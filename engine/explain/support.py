@@ -8,69 +8,123 @@ which person this time, from the facts that actually supported it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-from ..schemas.facts import CalendarOrigin
-from ..schemas.report import Evidence, HowNode
+from ..schemas.facts import (
+    CalendarOrigin,
+    FactRecord,
+    PositionOrigin,
+    RuleOrigin,
+    ScenarioOrigin,
+)
+from ..schemas.report import Evidence
+from ..schemas.results import Firing, RunResult
 from ..schemas.scenario import OurPerson, Person, Scenario
 from ..schemas.vocabulary import ActionStatus
 from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS
 
-
-def _nodes(evidence: list[Evidence]) -> Iterator[HowNode]:
-    """Every node under the evidence that counts for the item (not evidence against it), each
-    once, in no particular order. A fact's node is shared by every tree that uses it, so a
-    walk that went down each use again visited the same nodes many times over."""
-    pending = [node for item in evidence if item.certainty > 0 for node in item.how]
-    seen: set[int] = set()
-    while pending:
-        node = pending.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        for step in node.concluded_by:
-            pending.extend(step.facts)
-
-
-def dates_of(evidence: list[Evidence]) -> tuple[str, ...]:
-    """The scenario's dated events an item rests on, in date order."""
-    found = {node.origin for node in _nodes(evidence) if isinstance(node.origin, CalendarOrigin)}
-    in_order = sorted(found, key=lambda origin: (origin.date, origin.path))
-    return tuple(dict.fromkeys(origin.day() for origin in in_order))
-
-
-def _positions(evidence: list[Evidence], list_path: str) -> list[int]:
-    """Which items of a scenario list (``they.people``, ``we_are_doing``) the evidence's
-    scenario facts came from, in the list's order."""
-    found: set[int] = set()
-    for node in _nodes(evidence):
-        if node.origin.kind != "scenario":
-            continue
-        for path in node.origin.paths:
-            head, _, rest = path.partition("[")
-            if head == list_path and rest.rstrip("]").isdigit():
-                found.add(int(rest.rstrip("]")))
-    return sorted(found)
-
-
 _PLACED_PERSON = re.compile(r"(they\.people|we\.people)\[(\d+)\]")
 
 
-def _placements(evidence: list[Evidence]) -> dict[tuple[str, int], dict[str, list[str]]]:
-    """The people whose own positions an item rests on, by (list, index): what each position
-    rests on ('observed: ...', 'self-assessed, profile ...') and the scales it was on."""
-    found: dict[tuple[str, int], dict[str, list[str]]] = {}
-    for node in _nodes(evidence):
-        origin = node.origin
-        if origin.kind != "position":
-            continue
-        match = _PLACED_PERSON.match(origin.path)
-        if match is None:
-            continue
-        scales = found.setdefault((match[1], int(match[2])), {})
-        scales.setdefault(origin.describe(), []).append(origin.dimension)
-    return found
+@dataclass(slots=True)
+class Support:
+    """Everything the people, dates and plans of one item are read from."""
+
+    dates: set[CalendarOrigin] = field(default_factory=set)
+    positions: dict[str, set[int]] = field(default_factory=dict)
+    """Which items of a scenario list (``they.people``, ``we_are_doing``) stated facts came from."""
+    placements: dict[tuple[str, int], dict[str, list[str]]] = field(default_factory=dict)
+    """The people whose own positions the item rests on, by (list, index): what each position
+    rests on ('observed: ...', 'self-assessed, profile ...'), in the order the run lists the
+    positions, and the scales it was on."""
+
+
+class SupportFinder:
+    """Answers, for the evidence of any item of one run, what it rests on.
+
+    An item's HOW trees reach, below the facts its firings matched, every fact a firing that
+    concluded one of them matched, and so on down to the scenario's and the profiles' facts: a
+    tree leaves out a firing only where it already shows it further up, so the facts the trees
+    reach are exactly those the run's support reaches. This walks the run, not the trees (which
+    repeat shared parts), once for each firing, whatever number of items it supports.
+    """
+
+    def __init__(self, run: RunResult) -> None:
+        self._facts = {fact.id: fact for fact in run.facts}
+        self._firings = {firing.number: firing for firing in run.firings}
+        self._stated_below: dict[int, tuple[FactRecord, ...]] = {}
+
+    def firings_below(self, fact_id: int) -> set[int]:
+        """The firings anywhere under a fact: those that concluded it, those that concluded the
+        facts they matched, and so on."""
+        found: set[int] = set()
+        seen = {fact_id}
+        waiting = [fact_id]
+        while waiting:
+            origin = self._facts[waiting.pop()].origin
+            if not isinstance(origin, RuleOrigin):
+                continue
+            for number in origin.firings:
+                found.add(number)
+                firing = self._firings[number]
+                for used in (*firing.facts, *firing.witnesses):
+                    if used not in seen:
+                        seen.add(used)
+                        waiting.append(used)
+        return found
+
+    def _stated_under(self, firing: Firing) -> tuple[FactRecord, ...]:
+        """The facts no rule concluded under a firing (the scenario's, the calendar's, the
+        profiles', people's positions), in the run's order."""
+        found = self._stated_below.get(firing.number)
+        if found is None:
+            seen: set[int] = set()
+            waiting = [*firing.facts, *firing.witnesses]
+            stated = []
+            while waiting:
+                fact_id = waiting.pop()
+                if fact_id in seen:
+                    continue
+                seen.add(fact_id)
+                fact = self._facts[fact_id]
+                if not isinstance(fact.origin, RuleOrigin):
+                    stated.append(fact)
+                    continue
+                for number in fact.origin.firings:
+                    below = self._firings[number]
+                    waiting.extend((*below.facts, *below.witnesses))
+            found = tuple(sorted(stated, key=lambda fact: fact.id))
+            self._stated_below[firing.number] = found
+        return found
+
+    def rests_on(self, evidence: list[Evidence]) -> Support:
+        """What the evidence that counts for an item (not evidence against it) rests on."""
+        facts: dict[int, FactRecord] = {}
+        for item in evidence:
+            if item.certainty > 0:
+                facts |= {fact.id: fact for fact in self._stated_under(self._firings[item.firing])}
+        found = Support()
+        for fact_id in sorted(facts):
+            origin = facts[fact_id].origin
+            if isinstance(origin, ScenarioOrigin):
+                for path in origin.paths:
+                    head, _, rest = path.partition("[")
+                    if rest.rstrip("]").isdigit():
+                        found.positions.setdefault(head, set()).add(int(rest.rstrip("]")))
+            elif isinstance(origin, CalendarOrigin):
+                found.dates.add(origin)
+            elif isinstance(origin, PositionOrigin):
+                placed = _PLACED_PERSON.match(origin.path)
+                if placed is not None:
+                    scales = found.placements.setdefault((placed[1], int(placed[2])), {})
+                    scales.setdefault(origin.describe(), []).append(origin.dimension)
+        return found
+
+
+def dates_of(support: Support) -> tuple[str, ...]:
+    """The scenario's dated events an item rests on, in date order."""
+    in_order = sorted(support.dates, key=lambda origin: (origin.date, origin.path))
+    return tuple(dict.fromkeys(origin.day() for origin in in_order))
 
 
 def _listed(names: list[str]) -> str:
@@ -78,7 +132,7 @@ def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def people_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
+def people_of(support: Support, scenario: Scenario) -> tuple[str, ...]:
     """The people an item is about: those of either side whose facts it rests on, by name and
     role as the scenario gives them; theirs first, each side in the scenario's order. A person
     whose own position on a scale it rests on is named with the scale and how the position is
@@ -88,10 +142,10 @@ def people_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
         ("they.people", scenario.they.people, ""),
         ("we.people", scenario.we.people, "ours"),
     )
-    placed = _placements(evidence)
+    placed = support.placements
     labels = []
     for list_path, people, ours in sides:
-        stated = _positions(evidence, list_path)
+        stated = support.positions.get(list_path, set())
         for index in sorted({*stated, *(i for (path, i) in placed if path == list_path)}):
             person = people[index]
             label = f"{person.name}, {person.role}" if person.name else person.role
@@ -102,11 +156,11 @@ def people_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
     return tuple(labels)
 
 
-def planned_of(evidence: list[Evidence], scenario: Scenario) -> tuple[str, ...]:
+def planned_of(support: Support, scenario: Scenario) -> tuple[str, ...]:
     """The actions we only plan that an item rests on, in words: advice about them is advice
     to weigh before doing them, not a judgement of something done."""
     planned = []
-    for index in _positions(evidence, "we_are_doing"):
+    for index in sorted(support.positions.get("we_are_doing", ())):
         action = scenario.we_are_doing[index]
         if action.status is ActionStatus.planned:
             when = f" (planned for {action.date:%d %B %Y})" if action.date else ""

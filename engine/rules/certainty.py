@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import reduce
+from typing import Literal
 
 from ..schemas.profiles import WIDEST_BAND
 
@@ -55,7 +56,7 @@ HIGH = 0.7
 MEDIUM = 0.4
 
 
-def in_words(value: float) -> str:
+def in_words(value: float) -> Literal["high", "medium", "low"]:
     """A certainty as a client reads it: 'high' from 0.7, 'medium' from 0.4, else 'low'.
 
     The thresholds are the ones ``docs/kb-authoring.md`` documents; 0.4 is also the default

@@ -1,0 +1,141 @@
+"""How certain each finding of a run is, how strongly each firing counts, and which facts rest
+on what the scenario says beyond the cultures: what the report reads for every item, computed
+once per run.
+
+Certainties are the fixed point of MYCIN propagation: a finding combines, over the rules that
+concluded it, each rule's certainty times the weakest finding its firing matched (scenario and
+profile facts count as certain, or as sure as a thin profile or a person's band allows). A rule
+counts once, with its strongest firing: a rule that holds in two alternatives, or on two people,
+is one piece of evidence, not two. Computing this over the whole run (rather than when each
+rule fired) makes certainties independent of firing order and salience. Conclusions are never
+negative, so the iteration only rises and converges.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..rules import certainty
+from ..schemas.facts import FactRecord
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.results import RunResult
+from .caveats import profile_premise_certainty
+
+_MAX_PROPAGATION_ROUNDS = 200
+
+
+class Certainties:
+    """The certainty of every finding fact of one run, and of every firing's premises."""
+
+    def __init__(self, run: RunResult, knowledge_base: KnowledgeBase) -> None:
+        facts = {fact.id: fact for fact in run.facts}
+        profiles = _profile_values(run, knowledge_base)
+        # What a firing's premises weigh apart from the findings among them is fixed for the
+        # run, so each round of the propagation only reads the findings.
+        self._premises: dict[int, tuple[float, tuple[int, ...]]] = {}
+        for firing in run.firings:
+            premises = (*firing.facts, *firing.witnesses)
+            findings = tuple(i for i in premises if facts[i].type == "finding")
+            fixed = certainty.premise(
+                profiles[i] for i in premises if i in profiles and facts[i].type != "finding"
+            )
+            self._premises[firing.number] = (fixed, findings)
+        self.values = self._propagate(run, knowledge_base, profiles)
+        """Each finding fact's certainty, and each less-than-certain profile fact's."""
+
+    def weakest(self, firing: int) -> float:
+        """How certain a firing's premises are together: its weakest one."""
+        fixed, findings = self._premises[firing]
+        return _weakest(fixed, findings, self.values)
+
+    def _propagate(
+        self, run: RunResult, knowledge_base: KnowledgeBase, profiles: dict[int, float]
+    ) -> dict[int, float]:
+        # What each round reads of a firing does not change between rounds: looked up once.
+        firings = [
+            (
+                firing.rule,
+                tuple(
+                    zip(
+                        knowledge_base.rule(firing.rule).value.then.conclude.values(),
+                        firing.concluded,
+                        strict=True,
+                    )
+                ),
+                *self._premises[firing.number],
+            )
+            for firing in run.firings
+        ]
+        values = profiles
+        for _ in range(_MAX_PROPAGATION_ROUNDS):
+            strongest: dict[int, dict[str, float]] = defaultdict(dict)
+            for rule, conclusions, fixed, findings in firings:
+                weakest = _weakest(fixed, findings, values)
+                for stated, fact_id in conclusions:
+                    by_rule = strongest[fact_id]
+                    by_rule[rule] = max(by_rule.get(rule, 0.0), stated * weakest)
+            updated = {
+                **profiles,
+                **{
+                    fact_id: certainty.combine_all(by_rule.values())
+                    for fact_id, by_rule in strongest.items()
+                },
+            }
+            if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in updated):
+                return updated
+            values = updated
+        return values
+
+
+def _weakest(fixed: float, findings: tuple[int, ...], values: dict[int, float]) -> float:
+    """The weakest premise (:func:`certainty.premise`): ``fixed`` for the premises that are not
+    findings, and each finding's value (0 before it has one)."""
+    weakest = fixed
+    for fact_id in findings:
+        value = values.get(fact_id, 0.0)
+        weakest = min(weakest, value)
+    return weakest
+
+
+def _profile_values(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, float]:
+    """Profile facts that count as less than certain premises (thinly measured countries)."""
+    certainty_of = profile_premise_certainty(knowledge_base)
+    values = {fact.id: certainty_of(fact) for fact in run.facts if fact.origin.kind == "profile"}
+    # A person's position counts as sure as its band allows (rules.certainty.band_certainty).
+    values |= {
+        fact.id: certainty.band_certainty(fact.origin.band)
+        for fact in run.facts
+        if fact.origin.kind == "position"
+    }
+    return {fact_id: value for fact_id, value in values.items() if value < 1.0}
+
+
+def grounded_in_situation(run: RunResult) -> set[int]:
+    """The facts that rest, anywhere below them, on what the scenario says beyond the cultures:
+    its own statements but the culture facts, the dates it gives (checked against their
+    calendar) and a person's own position; then, upwards, every fact a firing concluded from
+    such a fact. One pass over the run answers every diagnosis item."""
+    concluded_from: dict[int, list[int]] = defaultdict(list)
+    facts: dict[int, FactRecord] = {fact.id: fact for fact in run.facts}
+    firings = {firing.number: firing for firing in run.firings}
+    for fact in run.facts:
+        if fact.origin.kind == "rule":
+            for number in fact.origin.firings:
+                firing = firings[number]
+                for used in (*firing.facts, *firing.witnesses):
+                    concluded_from[used].append(fact.id)
+    grounded = {fact_id for fact_id, fact in facts.items() if _states_the_situation(fact)}
+    waiting = list(grounded)
+    while waiting:
+        for above in concluded_from[waiting.pop()]:
+            if above not in grounded:
+                grounded.add(above)
+                waiting.append(above)
+    return grounded
+
+
+def _states_the_situation(fact: FactRecord) -> bool:
+    kind = fact.origin.kind
+    if kind == "scenario":
+        return fact.type != "culture"
+    return kind in ("calendar", "position")

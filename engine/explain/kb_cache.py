@@ -1,0 +1,57 @@
+"""Answers a report reads that depend on the knowledge base alone, worked out once for each
+knowledge base and forgotten with it.
+
+A warm process explains run after run on one knowledge base, and each report cited the same
+sources and asked the same questions of the same rules again. The memo is keyed by the knowledge
+base's identity (a knowledge base holds mappings, so it cannot be hashed) and dropped when the
+knowledge base is, so it never outlives what it describes nor grows with the runs.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.report import SourceReference
+
+
+@dataclass(slots=True)
+class KnowledgeBaseMemo:
+    """What has been worked out so far for one knowledge base, by source or rule id."""
+
+    references: dict[str, SourceReference] = field(default_factory=dict)
+    reads_relationship: dict[str, bool] = field(default_factory=dict)
+    for_our_role: dict[str, bool] = field(default_factory=dict)
+
+
+_MEMOS: dict[int, tuple[weakref.ref[KnowledgeBase], KnowledgeBaseMemo]] = {}
+# reentrant: a knowledge base collected while the lock is held forgets itself in this thread
+_LOCK = threading.RLock()
+
+
+def memo_of(knowledge_base: KnowledgeBase) -> KnowledgeBaseMemo:
+    """The memo of this knowledge base (a new, empty one the first time it is asked for)."""
+    key = id(knowledge_base)
+    entry = _MEMOS.get(key)
+    if entry is not None and entry[0]() is knowledge_base:
+        return entry[1]
+    with _LOCK:
+        entry = _MEMOS.get(key)
+        if entry is None or entry[0]() is not knowledge_base:
+            entry = (weakref.ref(knowledge_base, _forget(key)), KnowledgeBaseMemo())
+            _MEMOS[key] = entry
+        return entry[1]
+
+
+def _forget(key: int) -> Callable[[weakref.ref[KnowledgeBase]], None]:
+    def forget(reference: weakref.ref[KnowledgeBase]) -> None:
+        # only this knowledge base's entry: its id may already name a newer one's
+        with _LOCK:
+            entry = _MEMOS.get(key)
+            if entry is not None and entry[0] is reference:
+                del _MEMOS[key]
+
+    return forget

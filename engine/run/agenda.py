@@ -8,6 +8,7 @@ cancellation (see :class:`TotalOrderStrategy`).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
@@ -19,6 +20,18 @@ _ONE_BY_ONE = 16
 """Up to this many activations added at once are inserted one by one; more are appended and
 the agenda sorted once. Each insertion shifts the list, so adding thousands one at a time (the
 first update of a large scenario) is quadratic; the sort is linear on the sorted part."""
+
+
+def order_key(rule: Any, fact_ids: Iterable[int]) -> tuple[Any, ...]:
+    """An activation's place on the agenda: the last in this order fires first (see
+    :class:`TotalOrderStrategy`); ``fact_ids`` are experta's ids of its matched facts, in
+    pattern order."""
+    return (
+        rule.salience,
+        -rule.synergy_rule_index,
+        -rule.synergy_branch,
+        tuple([-fact_id for fact_id in fact_ids]),
+    )
 
 
 class TotalOrderStrategy(Strategy):  # type: ignore[misc]
@@ -33,31 +46,34 @@ class TotalOrderStrategy(Strategy):  # type: ignore[misc]
 
     @staticmethod
     def key(activation: Any) -> tuple[Any, ...]:
-        rule = activation.rule
+        """The order key of an activation from its context (experta's RETE gives no other way
+        to its matched facts); the network's activations come with theirs."""
+        context = activation.context
         matched = []
         index = 0
-        while f"{PATTERN_PREFIX}{index}" in activation.context:
-            matched.append(-activation.context[f"{PATTERN_PREFIX}{index}"]["__factid__"])
+        while f"{PATTERN_PREFIX}{index}" in context:
+            matched.append(context[f"{PATTERN_PREFIX}{index}"]["__factid__"])
             index += 1
-        return (rule.salience, -rule.synergy_rule_index, -rule.synergy_branch, tuple(matched))
+        return order_key(activation.rule, matched)
 
     def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
         activations = agenda.activations
         for activation in removed:
-            activation.key = self.key(activation)
+            if activation.key is None:
+                activation.key = self.key(activation)
             low = bisect.bisect_left(activations, activation)
             high = bisect.bisect_right(activations, activation)
             for position in range(low, high):
                 if activations[position] == activation:
                     del activations[position]
                     break
-        if len(added) > _ONE_BY_ONE:
-            for activation in added:
+        for activation in added:
+            if activation.key is None:
                 activation.key = self.key(activation)
+        if len(added) > _ONE_BY_ONE:
             activations.extend(added)
             # keys are unique (a rule, a branch and its facts), so the order is that of insort
             activations.sort(key=_BY_KEY)
             return
         for activation in added:
-            activation.key = self.key(activation)
             bisect.insort(activations, activation)

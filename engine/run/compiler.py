@@ -19,10 +19,10 @@ from typing import Any, Literal
 from ..load.cache import code_stamp, knowledge_base_key, read_derived, write_derived
 from ..schemas.facts import FACT_TYPES, Scalar
 from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.rules import Pattern
 from .agenda import TotalOrderStrategy
 from .branches import CompiledBranch, RuleExpansion
-from .experta_compat import Fact
-from .experta_engine import CompiledEngine, NetworkMatcher
+from .experta_engine import CompiledEngine, NetworkMatcher, PlainFact
 from .experta_rules import RuleBook, experta_rule
 from .network import MatchNetwork, NetworkBuilder
 from .network_storage import network_data, network_from_data
@@ -44,6 +44,19 @@ class CompiledKB:
     def branch_at(self) -> dict[tuple[int, int], CompiledBranch]:
         """Each branch by (rule index, branch number): how the runner finds an activation's."""
         return {(branch.rule_index, branch.branch): branch for branch in self.branches}
+
+    @cached_property
+    def _existence(self) -> dict[tuple[int, int], tuple[tuple[Pattern, ...], ...]]:
+        return {}
+
+    def existence_of(self, branch: CompiledBranch) -> tuple[tuple[Pattern, ...], ...]:
+        """The branch's ``exists`` patterns (:attr:`CompiledBranch.existence`), worked out
+        once per branch instead of at each of its firings."""
+        key = (branch.rule_index, branch.branch)
+        found = self._existence.get(key)
+        if found is None:
+            found = self._existence[key] = branch.existence
+        return found
 
     def reads(self, fact_type: str, fields: Mapping[str, Scalar]) -> bool:
         """Whether some pattern of some rule could match this fact. One that none can is
@@ -67,7 +80,7 @@ class CompiledKB:
 
 def fact_classes() -> dict[str, type[Any]]:
     """One experta Fact subclass per fact type (experta matches on the exact class)."""
-    return {name: type(f"{name.title()}Fact", (Fact,), {}) for name in FACT_TYPES}
+    return {name: type(f"{name.title()}Fact", (PlainFact,), {}) for name in FACT_TYPES}
 
 
 def compile_knowledge_base(

@@ -35,11 +35,13 @@ from experta import (  # noqa: E402
     KnowledgeEngine,
     P,
     Rule,
+    watchers,
 )
 from experta.abstract import Matcher, Strategy  # noqa: E402
 from experta.activation import Activation  # noqa: E402
 from experta.agenda import Agenda  # noqa: E402
 from experta.fact import InitialFact  # noqa: E402
+from experta.factlist import FactList  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
 for _handler in list(logging.getLogger().handlers):
@@ -61,10 +63,12 @@ __all__ = [
     "Agenda",
     "DepthStrategy",
     "Fact",
+    "FactList",
     "InitialFact",
     "KnowledgeEngine",
     "Matcher",
     "P",
     "Rule",
     "Strategy",
+    "watchers",
 ]

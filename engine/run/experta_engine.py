@@ -1,21 +1,125 @@
-"""The experta side of our match network: the matcher experta calls through its
-``__matcher__`` hook, and the base class of every compiled engine.
+"""The experta side of our match network: the facts, activations and matcher experta is given
+through its hooks, and the base class of every compiled engine.
 
 experta's ``Matcher`` and ``KnowledgeEngine`` are the two places where our network meets
 experta; keeping them together keeps the translation between our matches and experta's
 activations in one place, apart from the plain-Python network (:mod:`.network`) and from the
 compiler that puts a class together (:mod:`.compiler`).
+
+Most of a warm run's time outside matching used to be experta's general-purpose bookkeeping on
+facts and activations that we know more about than experta does: a fact whose fields are plain
+values needs no freezing and no check for patterns, and an activation made from our match
+already knows its facts and its place on the agenda. The classes here skip that work for those
+and leave everything else (experta's RETE, facts of other classes, anyone watching experta's
+logs) on experta's own path, with the same results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from .experta_compat import Activation, InitialFact, KnowledgeEngine, Matcher
+from .agenda import order_key
+from .experta_compat import (
+    Activation,
+    Agenda,
+    Fact,
+    FactList,
+    InitialFact,
+    KnowledgeEngine,
+    Matcher,
+    watchers,
+)
 from .experta_rules import PATTERN_PREFIX, RuleBook
 from .network import INITIAL, MatchNetwork
-from .network_state import NetworkState
+from .network_state import Match, NetworkState
+
+# ---------------------------------------------------------------------------- facts
+
+_PLAIN_VALUES = frozenset({str, int, float, bool})
+_PLAIN_NAMES: set[str] = set()
+"""Field names seen to be neither experta's own (``__factid__``) nor nested accessors."""
+
+
+def _plain_name(name: str) -> bool:
+    # experta refuses "a__b" (its syntax for nested fields) and reserves "__x__"
+    return not (Fact.is_special(name) or "__" in name.strip("_"))
+
+
+class PlainFact(Fact):  # type: ignore[misc]
+    """The base of our fact classes.
+
+    experta freezes every field value through a ``singledispatch`` call, which hands a string,
+    number or boolean back unchanged; a fact given only such values under ordinary names is
+    filled directly, with exactly the values experta would store, and marked ``synergy_plain``
+    so that :class:`CompiledEngine` knows it holds no pattern to refuse. Anything else (the
+    patterns experta's RETE is compiled from, positional fields, other values) goes through
+    experta's constructor.
+    """
+
+    def __init__(self, *args: Any, **fields: Any) -> None:
+        if args or not _is_plain(fields):
+            super().__init__(*args, **fields)
+            return
+        dict.update(self, fields)
+        self._Fact__defaults: dict[str, Any] = {}  # what experta's constructor sets up
+        self.synergy_plain = True
+
+
+def _is_plain(fields: Mapping[str, Any]) -> bool:
+    for value in fields.values():
+        if type(value) not in _PLAIN_VALUES:
+            return False
+    if fields.keys() <= _PLAIN_NAMES:
+        return True
+    if all(_plain_name(name) for name in fields):
+        _PLAIN_NAMES.update(fields)
+        return True
+    return False
+
+
+def _undeclared_plain(fact: Any) -> bool:
+    return getattr(fact, "synergy_plain", False) and "__factid__" not in fact
+
+
+# ---------------------------------------------------------------------------- activations
+
+
+class MatchActivation(Activation):  # type: ignore[misc]
+    """An experta activation made from one of our network's matches.
+
+    It carries the match and its agenda key (:func:`.agenda.order_key`), worked out from the
+    match's fact ids; experta's ``facts`` set and ``context`` dict (``_pN`` for the matched
+    facts, then the variables, as experta's RETE gives them) are made only when someone reads
+    them, which a run through our runner never does. Two are equal when they stand for the same
+    match, which is what experta's equality on rule, facts and context amounts to.
+    """
+
+    def __init__(self, rule: Any, match: Match) -> None:  # experta's sets attributes only
+        self.rule = rule
+        self.match = match
+        self.key = order_key(rule, match.key)
+
+    @property
+    def facts(self) -> set[Any]:
+        return set(self.match.facts)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            f"{PATTERN_PREFIX}{position}": fact for position, fact in enumerate(self.match.facts)
+        }
+        context.update(self.match.bindings)
+        return context
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MatchActivation):
+            return NotImplemented
+        return (self.match.branch, self.match.key) == (other.match.branch, other.match.key)
+
+    def __hash__(self) -> int:
+        return hash((self.match.branch, self.match.key))
+
 
 # ---------------------------------------------------------------------------- the matcher
 
@@ -37,7 +141,7 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
         self.state = NetworkState(self.network)
-        self.activations: dict[tuple[int, tuple[int, ...]], Any] = {}
+        self.activations: dict[tuple[int, tuple[int, ...]], MatchActivation] = {}
 
     def reset(self) -> None:
         self.state.reset()
@@ -65,13 +169,9 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
             if (match.branch, match.key) in self.activations
         ]
         added = []
+        rules = self.rules
         for match in gained:
-            context: dict[str, Any] = {
-                f"{PATTERN_PREFIX}{position}": fact for position, fact in enumerate(match.facts)
-            }
-            context.update(match.bindings)
-            activation = Activation(self.rules[match.branch], match.facts, context)
-            activation.synergy_match = (match.branch, match.key)
+            activation = MatchActivation(rules[match.branch], match)
             self.activations[(match.branch, match.key)] = activation
             added.append(activation)
         return added, removed
@@ -80,14 +180,67 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
         """The runner took ``activation`` off the agenda: nothing can cancel it any more, so
         it is forgotten (a large run would otherwise keep every activation it fired, with its
         context, to the end). Its match stays in the network state, so it does not fire again."""
-        self.activations.pop(activation.synergy_match, None)
+        self.activations.pop((activation.match.branch, activation.match.key), None)
 
 
 # ---------------------------------------------------------------------------- the class
 
 
 class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
-    """The base of every compiled engine class."""
+    """The base of every compiled engine class.
+
+    ``declare`` and ``reset`` do what experta's do, in the same order and with the same fact
+    ids, duplicate refusal and agenda updates; plain facts (:class:`PlainFact`) skip the checks
+    and the per-fact validation that cannot fail for them.
+    """
+
+    def declare(self, *facts: Any) -> Any:
+        if not self.facts or watchers.worth("FACTS", "INFO"):
+            return super().declare(*facts)  # its warning before a reset, or its fact log
+        return self._enter(facts)
+
+    def reset(self, **kwargs: Any) -> None:
+        if kwargs:  # experta hands each DefFacts the arguments its signature names
+            super().reset(**kwargs)
+            return
+        self.agenda = Agenda()
+        self.facts = FactList()
+        self.matcher.reset()
+        self._enter([fact for deffacts in self.get_deffacts() for fact in deffacts()])
+        self.running = False
+
+    def _enter(self, facts: Iterable[Any]) -> Any:
+        """experta's private declaration step: refuse patterns and nested accessors, put each
+        new fact in the fact list (a duplicate is refused and gives None), then update the
+        agenda unless a run is under way."""
+        facts = list(facts)
+        checked = [fact for fact in facts if not _undeclared_plain(fact)]
+        if any(fact.has_field_constraints() for fact in checked):
+            raise TypeError("Declared facts cannot contain conditional elements")
+        if any(fact.has_nested_accessor() for fact in checked):
+            raise KeyError("Cannot declare facts containing double underscores as keys.")
+        fact_list = self.facts
+        counter = fact_list.reference_counter
+        last = None
+        for fact in facts:
+            if not _undeclared_plain(fact) or fact.__fields__:
+                last = fact_list.declare(fact)
+                continue
+            # FactList._get_fact_id: a plain fact has no special keys before it is declared
+            identity = frozenset([fact.__class__, *dict.items(fact)])
+            if counter[identity] and not fact_list.duplication:
+                last = None
+                continue
+            fact.__factid__ = fact_list.last_index
+            fact_list[fact_list.last_index] = fact
+            fact_list.last_index += 1
+            fact_list.added.append(fact)
+            counter[identity] += 1
+            last = fact
+        if not self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+        return last
 
     def get_deffacts(self) -> list[Any]:
         # experta finds DefFacts by walking every attribute of the engine (every rule, too)

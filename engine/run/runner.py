@@ -9,15 +9,16 @@ it becomes one more firing that supports the existing fact.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import MatchBoundError, RunawayRulesError
 from ..rules.matching import pattern_accepts
 from ..schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
 from ..schemas.results import Firing, RunResult
-from .branches import CompiledBranch
+from ..schemas.rules import Pattern
 from .compiler import CompiledKB, make_fact
+from .experta_engine import MatchActivation
 from .experta_rules import PATTERN_PREFIX
 from .network_state import MatchBoundExceededError
 
@@ -55,17 +56,22 @@ def _plain(value: Any) -> Scalar:
 
 
 def _witnesses(
-    branch: CompiledBranch, records: list[FactRecord], bindings: dict[str, Scalar]
+    patterns: tuple[tuple[Pattern, ...], ...],
+    facts_of_type: Mapping[str, list[tuple[int, Mapping[str, Scalar]]]],
+    bindings: dict[str, Scalar],
 ) -> tuple[int, ...]:
-    """For each ``exists`` condition, the first fact (in canonical order) meeting each pattern."""
+    """For each ``exists`` condition, the first fact (in canonical order) meeting each pattern.
+
+    ``facts_of_type`` holds every fact so far by type, each list in canonical order: a pattern
+    can only meet facts of its type, so only those are tried."""
     found: list[int] = []
-    for patterns in branch.existence:
-        for pattern in patterns:
+    for existence in patterns:
+        for pattern in existence:
             witness = next(
                 (
-                    record.id
-                    for record in records
-                    if pattern_accepts(pattern, record.type, record.fields, bindings)
+                    fact_id
+                    for fact_id, fields in facts_of_type.get(pattern.fact_type, ())
+                    if pattern_accepts(pattern, pattern.fact_type, fields, bindings)
                 ),
                 None,
             )
@@ -138,38 +144,41 @@ def _limit_and_why(
 
 
 def _read_activation(
-    context: dict[str, Any], our_id: dict[int, int]
+    activation: Any, our_id: dict[int, int]
 ) -> tuple[tuple[int, ...], dict[str, Scalar]]:
     """The ids of the facts an activation matched, in pattern order, and its bindings."""
-    matched: list[int] = []
-    position = 0
-    while f"{PATTERN_PREFIX}{position}" in context:
-        matched.append(our_id[context[f"{PATTERN_PREFIX}{position}"]["__factid__"]])
-        position += 1
+    if isinstance(activation, MatchActivation):  # our network's: the match itself
+        experta_ids: Iterable[int] = activation.match.key
+        variables: Mapping[str, Any] = activation.match.bindings
+    else:  # experta's RETE: its context names the facts _p0, _p1, ... then the variables
+        context = activation.context
+        variables = context
+        matched_facts: list[Any] = []
+        while f"{PATTERN_PREFIX}{len(matched_facts)}" in context:
+            matched_facts.append(context[f"{PATTERN_PREFIX}{len(matched_facts)}"])
+        experta_ids = [fact["__factid__"] for fact in matched_facts]
+    matched = tuple([our_id[fact_id] for fact_id in experta_ids])
     bindings = {
-        name: _plain(value) for name, value in sorted(context.items()) if not name.startswith("_")
+        name: _plain(value) for name, value in sorted(variables.items()) if not name.startswith("_")
     }
-    return tuple(matched), bindings
+    return matched, bindings
 
 
 def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> RunResult:
     step_limit, how_limited = _limit_and_why(compiled, facts, given_limit)
     engine = compiled.engine()
-    engine.reset()
-    # One declare call: the input facts then enter the matcher together (DESIGN §5).
-    readable = [fact for fact in facts.facts if compiled.reads(fact.type, fact.fields)]
-    engine.declare(*(make_fact(compiled, fact.type, fact.fields) for fact in readable))
-    our_id: dict[int, int] = {}
-    declared = [fact for fact in engine.facts.values() if type(fact).__name__ != "InitialFact"]
-    for record, fact in zip(readable, declared, strict=True):
-        our_id[fact["__factid__"]] = record.id
-
-    records: list[FactRecord] = list(facts.facts)
+    our_id = _declare_inputs(compiled, engine, facts)
+    facts_of_type: dict[str, list[tuple[int, Mapping[str, Scalar]]]] = {}
+    for record in facts.facts:
+        facts_of_type.setdefault(record.type, []).append((record.id, record.fields))
+    next_id = len(facts.facts)
+    findings: list[str] = []
     finding_ids: dict[str, int] = {}
     concluded_by: dict[int, list[int]] = {}
     firings: list[Firing] = []
     rules = compiled.knowledge_base.rules
     index_of = compiled.branch_at
+    existence_of = compiled.existence_of
 
     # our matcher can forget what fired (experta's RETE keeps it: it has no such method)
     release = getattr(engine.matcher, "fired", None)
@@ -188,26 +197,22 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
             branch = index_of[(activation.rule.synergy_rule_index, activation.rule.synergy_branch)]
             rule = rules[branch.rule_index].value
             number = len(firings) + 1
-            matched, bindings = _read_activation(activation.context, our_id)
+            matched, bindings = _read_activation(activation, our_id)
             if release is not None:
                 release(activation)
             concluded: list[int] = []
             for finding in rule.then.conclude:
-                if finding not in finding_ids:
+                finding_id = finding_ids.get(finding)
+                if finding_id is None:
+                    finding_id = finding_ids[finding] = next_id + len(findings)
                     new = engine.declare(make_fact(compiled, "finding", {"name": finding}))
-                    finding_ids[finding] = len(records)
-                    our_id[new["__factid__"]] = len(records)
-                    records.append(
-                        FactRecord(
-                            id=len(records),
-                            type="finding",
-                            fields={"name": finding},
-                            origin=RuleOrigin(firings=(number,)),
-                        )
-                    )
-                concluded.append(finding_ids[finding])
-                concluded_by.setdefault(finding_ids[finding], []).append(number)
-            witnesses = _witnesses(branch, records, bindings)
+                    our_id[new["__factid__"]] = finding_id
+                    findings.append(finding)
+                    facts_of_type.setdefault("finding", []).append((finding_id, {"name": finding}))
+                concluded.append(finding_id)
+                concluded_by.setdefault(finding_id, []).append(number)
+            existence = existence_of(branch)
+            witnesses = _witnesses(existence, facts_of_type, bindings) if existence else ()
             # built from values made just above, of the model's types: validating each of
             # hundreds of thousands of firings again would double a large run's memory
             firings.append(
@@ -225,12 +230,27 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     finally:
         engine.running = False
 
-    final_records = tuple(
-        record.model_copy(update={"origin": RuleOrigin(firings=tuple(concluded_by[record.id]))})
-        if record.id in concluded_by
-        else record
-        for record in records
+    # a finding's record is made once its run is over, with every firing that concluded it
+    derived = tuple(
+        FactRecord(
+            id=next_id + position,
+            type="finding",
+            fields={"name": finding},
+            origin=RuleOrigin(firings=tuple(concluded_by[next_id + position])),
+        )
+        for position, finding in enumerate(findings)
     )
     return RunResult(
-        facts=final_records, firings=tuple(firings), missing_profiles=facts.missing_profiles
+        facts=facts.facts + derived, firings=tuple(firings), missing_profiles=facts.missing_profiles
     )
+
+
+def _declare_inputs(compiled: CompiledKB, engine: Any, facts: InputFacts) -> dict[int, int]:
+    """Reset the engine and declare the input facts some rule could read; returns our id of
+    each by experta's."""
+    engine.reset()
+    # One declare call: the input facts then enter the matcher together (DESIGN §5).
+    readable = [fact for fact in facts.facts if compiled.reads(fact.type, fact.fields)]
+    made = [make_fact(compiled, fact.type, fact.fields) for fact in readable]
+    engine.declare(*made)
+    return {fact["__factid__"]: record.id for record, fact in zip(readable, made, strict=True)}

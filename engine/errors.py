@@ -8,7 +8,6 @@ format anything itself.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -79,6 +78,8 @@ class Problem:
 
 def did_you_mean(found: str, known: Iterable[str]) -> str:
     """A hint naming the closest known names to ``found``, or the known names if few."""
+    import difflib  # noqa: PLC0415 - only a mistake needs it, not every start of the CLI
+
     candidates = sorted(set(known))
     # Names are short; comparing a huge value with every name would only waste time.
     close = (

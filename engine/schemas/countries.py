@@ -11,7 +11,6 @@ one, only ISO codes and names are known.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -211,6 +210,8 @@ class CountryResolver:
             return []
         # Codes are left out: two or three letters are close to too many others.
         names = [name for name in self._names if len(name) > 3]
+        import difflib  # noqa: PLC0415 - only an unknown country needs it, not every start
+
         close = difflib.get_close_matches(wanted, names, n=10, cutoff=_CLOSE_ENOUGH)
         found = _distinct((self._names[name][0], self._names[name][1]) for name in close)
         if found or len(wanted) < 4:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..schemas.facts import SIDES, FactRecord
+from ..schemas.facts import SIDES, FactRecord, RuleOrigin
 from ..schemas.report import CultureSide
-from ..schemas.results import Firing, RunResult
+from ..schemas.results import RunResult
+from .support import SupportFinder
 
 Side = tuple[str, str]
 """A side and the country of its culture, such as ``("their_parent", "DE")``."""
@@ -33,12 +34,14 @@ def _side_of(fact: FactRecord) -> Side | None:
 
 
 class PairFinder:
-    """Answers, for any fact of one run, the sides its support rests on."""
+    """Answers, for any finding of one run, the sides its support rests on."""
 
-    def __init__(self, run: RunResult, country_name: Callable[[str], str]) -> None:
+    def __init__(
+        self, run: RunResult, country_name: Callable[[str], str], support: SupportFinder
+    ) -> None:
         self._country_name = country_name
         self._facts = {fact.id: fact for fact in run.facts}
-        self._firings: dict[int, Firing] = {firing.number: firing for firing in run.firings}
+        self._support = support
         self._answers: dict[int, tuple[Side, ...]] = {}
 
     def sides(self, fact_id: int) -> tuple[Side, ...]:
@@ -55,25 +58,16 @@ class PairFinder:
         )
 
     def _collect(self, start: int) -> set[Side]:
-        # A finding can be concluded again by a firing that used it, so the walk keeps track
-        # of the facts it has seen instead of recursing.
-        found: set[Side] = set()
-        seen = {start}
-        waiting = [start]
-        while waiting:
-            fact = self._facts[waiting.pop()]
-            side = _side_of(fact)
-            if side is not None:
-                found.add(side)
-            if fact.origin.kind != "rule":
-                continue
-            for number in fact.origin.firings:
-                firing = self._firings[number]
-                for used in (*firing.facts, *firing.witnesses):
-                    if used not in seen:
-                        seen.add(used)
-                        waiting.append(used)
-        return found
+        # Only facts no rule concluded belong to a side: those under the firings that
+        # concluded the finding (a finding concluded again by a firing that used it is
+        # walked once).
+        origin = self._facts[start].origin
+        under = (
+            {fact_id for number in origin.firings for fact_id in self._support.stated_under(number)}
+            if isinstance(origin, RuleOrigin)
+            else {start}
+        )
+        return {side for fact_id in under if (side := _side_of(self._facts[fact_id])) is not None}
 
 
 def _ordered(sides: Iterable[Side]) -> tuple[Side, ...]:

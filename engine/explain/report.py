@@ -149,7 +149,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     def name(code: str) -> str:
         return _country_name(code, knowledge_base)
 
-    pairs = PairFinder(run, name)
+    pairs = PairFinder(run, name, support_finder)
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     supporters: dict[str, list[Firing]] = defaultdict(list)

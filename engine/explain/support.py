@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 
 from ..schemas.facts import (
     CalendarOrigin,
-    FactRecord,
     PositionOrigin,
     RuleOrigin,
     ScenarioOrigin,
 )
 from ..schemas.report import Evidence
-from ..schemas.results import Firing, RunResult
+from ..schemas.results import RunResult
 from ..schemas.scenario import OurPerson, Person, Scenario
 from ..schemas.vocabulary import ActionStatus
 from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS
@@ -52,7 +51,8 @@ class SupportFinder:
     def __init__(self, run: RunResult) -> None:
         self._facts = {fact.id: fact for fact in run.facts}
         self._firings = {firing.number: firing for firing in run.firings}
-        self._stated_below: dict[int, tuple[FactRecord, ...]] = {}
+        self._stated: dict[int, frozenset[int]] = {}
+        self._telling: dict[int, frozenset[int]] = {}
 
     def firings_below(self, fact_id: int) -> set[int]:
         """The firings anywhere under a fact: those that concluded it, those that concluded the
@@ -73,39 +73,51 @@ class SupportFinder:
                         waiting.append(used)
         return found
 
-    def _stated_under(self, firing: Firing) -> tuple[FactRecord, ...]:
-        """The facts no rule concluded under a firing (the scenario's, the calendar's, the
-        profiles', people's positions), in the run's order."""
-        found = self._stated_below.get(firing.number)
+    def stated_under(self, firing: int) -> frozenset[int]:
+        """The facts no rule concluded (the scenario's, the calendar's, the profiles', people's
+        positions) anywhere under a firing: those it matched, and those under the firings that
+        concluded the findings it matched, and so on."""
+        found = self._stated.get(firing)
         if found is None:
             seen: set[int] = set()
-            waiting = [*firing.facts, *firing.witnesses]
-            stated = []
+            used = self._firings[firing]
+            waiting = [*used.facts, *used.witnesses]
+            stated = set()
             while waiting:
                 fact_id = waiting.pop()
                 if fact_id in seen:
                     continue
                 seen.add(fact_id)
-                fact = self._facts[fact_id]
-                if not isinstance(fact.origin, RuleOrigin):
-                    stated.append(fact)
+                origin = self._facts[fact_id].origin
+                if not isinstance(origin, RuleOrigin):
+                    stated.add(fact_id)
                     continue
-                for number in fact.origin.firings:
+                for number in origin.firings:
                     below = self._firings[number]
                     waiting.extend((*below.facts, *below.witnesses))
-            found = tuple(sorted(stated, key=lambda fact: fact.id))
-            self._stated_below[firing.number] = found
+            found = self._stated[firing] = frozenset(stated)
+        return found
+
+    def _telling_under(self, firing: int) -> frozenset[int]:
+        # Most facts under a firing are profile scores, which name no person, date or plan.
+        found = self._telling.get(firing)
+        if found is None:
+            found = self._telling[firing] = frozenset(
+                fact_id
+                for fact_id in self.stated_under(firing)
+                if isinstance(self._facts[fact_id].origin, _TELLING)
+            )
         return found
 
     def rests_on(self, evidence: list[Evidence]) -> Support:
         """What the evidence that counts for an item (not evidence against it) rests on."""
-        facts: dict[int, FactRecord] = {}
+        telling: set[int] = set()
         for item in evidence:
             if item.certainty > 0:
-                facts |= {fact.id: fact for fact in self._stated_under(self._firings[item.firing])}
+                telling |= self._telling_under(item.firing)
         found = Support()
-        for fact_id in sorted(facts):
-            origin = facts[fact_id].origin
+        for fact_id in sorted(telling):
+            origin = self._facts[fact_id].origin
             if isinstance(origin, ScenarioOrigin):
                 for path in origin.paths:
                     head, _, rest = path.partition("[")
@@ -119,6 +131,9 @@ class SupportFinder:
                     scales = found.placements.setdefault((placed[1], int(placed[2])), {})
                     scales.setdefault(origin.describe(), []).append(origin.dimension)
         return found
+
+
+_TELLING = (ScenarioOrigin, CalendarOrigin, PositionOrigin)
 
 
 def dates_of(support: Support) -> tuple[str, ...]:

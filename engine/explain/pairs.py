@@ -37,11 +37,16 @@ class PairFinder:
     """Answers, for any finding of one run, the sides its support rests on."""
 
     def __init__(
-        self, run: RunResult, country_name: Callable[[str], str], support: SupportFinder
+        self,
+        run: RunResult,
+        country_name: Callable[[str], str],
+        support: SupportFinder | None = None,
     ) -> None:
+        """``support``: the run's support finder, when the caller has one already (it keeps
+        what it found under each firing)."""
         self._country_name = country_name
         self._facts = {fact.id: fact for fact in run.facts}
-        self._support = support
+        self._support = support or SupportFinder(run)
         self._answers: dict[int, tuple[Side, ...]] = {}
 
     def sides(self, fact_id: int) -> tuple[Side, ...]:

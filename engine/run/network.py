@@ -61,20 +61,6 @@ class AlphaTest:
                 return False
         return True
 
-    def equality_on(self, name: str) -> Any:
-        """The value ``name`` must equal, or ``_NO_VALUE``."""
-        return next(
-            (
-                operand
-                for field_name, operator, operand in self.checks
-                if field_name == name and operator == "equals"
-            ),
-            _NO_VALUE,
-        )
-
-
-_NO_VALUE = object()
-
 
 @dataclass(frozen=True)
 class VariableComparison:
@@ -146,14 +132,16 @@ class MatchNetwork:
     plans: tuple[BranchPlan, ...]
     readers: tuple[tuple[int, ...], ...]
     """For each alpha test, the branches that read it (positive, ``not`` or ``exists``)."""
-    dispatch: Mapping[str, tuple[str | None, Mapping[Any, tuple[int, ...]], tuple[int, ...]]]
-    """Per fact type: a key field, the alpha tests by the value they require of it, and the
-    tests that must be tried on every fact of the type."""
+    dispatch: Mapping[str, Sieve]
+    """Per fact type, the sieve that narrows its alpha tests to those a fact's values allow."""
     indexed_fields: tuple[tuple[str, ...], ...]
     """For each alpha test, the fields its memory keeps a value index on (for joins)."""
     initial: int
     """The alpha test that accepts experta's ``InitialFact``."""
     waiting_on: tuple[tuple[int, ...], ...] = ()
+    existence_reads: tuple[frozenset[int], ...] = ()
+    """For each branch, the alpha memories its ``exists`` patterns read: a new fact there
+    may complete matches the network did not keep, so the branch is worked out again."""
     """For each branch, the alpha memories its positive patterns read (experta's InitialFact
     for a branch without any): while one is empty, the branch cannot match."""
 
@@ -170,17 +158,42 @@ class MatchNetwork:
         return any(alphas[alpha].accepts(fields) for alpha in self._candidates(fact_type, fields))
 
     def _candidates(self, fact_type: str, fields: Fields) -> Sequence[int]:
-        entry = self.dispatch.get(fact_type)
-        if entry is None:
-            return ()
-        key, by_value, always = entry
-        if key is None or key not in fields:
-            return always
-        try:
-            keyed = by_value.get(fields[key], ())
-        except TypeError:  # an unhashable value can equal none of the constants
-            keyed = ()
-        return (*keyed, *always) if always else keyed
+        sieve = self.dispatch.get(fact_type)
+        return sieve.candidates(fields) if sieve is not None else ()
+
+
+@dataclass(frozen=True)
+class Sieve:
+    """Alpha tests sorted by the values they require, so that a fact meets only a few.
+
+    ``tests`` are tried on every fact that reaches this node. Tests that require one value of
+    ``key`` (``equals``, or ``one_of``: filed under each of its values) sit in ``by_value``
+    under it, so one lookup skips all the others; ``rest``, the tests that do not, are sorted
+    again on another field. A test names every field it reads in ``required``, so a fact
+    without ``key`` can pass none of the filed ones. The sieve only narrows: every candidate
+    is still checked whole by :meth:`AlphaTest.accepts`.
+    """
+
+    tests: tuple[int, ...] = ()
+    key: str | None = None
+    by_value: Mapping[Any, Sieve] = field(default_factory=dict)
+    rest: Sieve | None = None
+
+    def candidates(self, fields: Fields) -> list[int]:
+        found: list[int] = []
+        sieve: Sieve | None = self
+        while sieve is not None:
+            found += sieve.tests
+            key = sieve.key
+            if key is not None and key in fields:
+                try:
+                    filed = sieve.by_value.get(fields[key])
+                except TypeError:  # an unhashable value can equal none of the constants
+                    filed = None
+                if filed is not None:
+                    found += filed.candidates(fields)
+            sieve = sieve.rest
+        return found
 
 
 # ---------------------------------------------------------------------------- building
@@ -290,6 +303,9 @@ def assemble(alphas: Sequence[AlphaTest], plans: Sequence[BranchPlan]) -> MatchN
             tuple(dict.fromkeys(step.alpha for step in plan.positives)) or (initial,)
             for plan in plans
         ),
+        existence_reads=tuple(
+            frozenset(step.alpha for steps in plan.existence for step in steps) for plan in plans
+        ),
     )
 
 
@@ -313,33 +329,60 @@ def _constant_checks(
     return checks
 
 
-def _dispatch(
-    alphas: Sequence[AlphaTest],
-) -> dict[str, tuple[str | None, dict[Any, tuple[int, ...]], tuple[int, ...]]]:
-    """Per fact type, hash on the field most tests require a value of (a score's dimension,
-    a finding's name), so a fact meets only the tests that can accept it."""
+def _dispatch(alphas: Sequence[AlphaTest]) -> dict[str, Sieve]:
+    """Per fact type, the sieve of its alpha tests (a score's tests filed by dimension, then
+    by side; a finding's by name)."""
     by_type: dict[str, list[int]] = {}
     for alpha_id, alpha in enumerate(alphas):
         by_type.setdefault(alpha.fact_type, []).append(alpha_id)
-    dispatch: dict[str, tuple[str | None, dict[Any, tuple[int, ...]], tuple[int, ...]]] = {}
-    for fact_type, ids in by_type.items():
-        counts: dict[str, int] = {}
+    return {fact_type: _sieve(alphas, ids, frozenset()) for fact_type, ids in by_type.items()}
+
+
+_FEW = 3
+"""Tests that are simply tried one after the other: filing them would save nothing."""
+
+
+def _filing_values(alpha: AlphaTest, name: str) -> frozenset[Any] | None:
+    """The values of ``name`` that ``alpha`` can accept, when it names a finite set of them."""
+    for field_name, operator, operand in alpha.checks:
+        if field_name == name and operator in ("equals", "one_of"):
+            values = frozenset((operand,)) if operator == "equals" else operand
+            try:
+                hash(values)
+            except TypeError:  # a list in an equals: no fact value can be looked up as it
+                continue
+            return frozenset(values)
+    return None
+
+
+def _sieve(alphas: Sequence[AlphaTest], ids: Sequence[int], used: frozenset[str]) -> Sieve:
+    """Files ``ids`` on the field that leaves a fact the fewest tests to try at worst (the
+    tests filed under its most crowded value, plus those not filed), then each group again
+    on the fields left."""
+    if len(ids) <= _FEW:
+        return Sieve(tests=tuple(ids))
+    names = sorted({name for alpha_id in ids for name, _, _ in alphas[alpha_id].checks} - used)
+    best: tuple[int, str, dict[Any, list[int]], list[int]] | None = None
+    for name in names:
+        filed: dict[Any, list[int]] = {}
+        unfiled: list[int] = []
         for alpha_id in ids:
-            for name, operator, _ in alphas[alpha_id].checks:
-                if operator == "equals":
-                    counts[name] = counts.get(name, 0) + 1
-        key = max(sorted(counts), key=lambda name: counts[name]) if counts else None
-        by_value: dict[Any, list[int]] = {}
-        always: list[int] = []
-        for alpha_id in ids:
-            value = alphas[alpha_id].equality_on(key) if key is not None else _NO_VALUE
-            if value is _NO_VALUE:
-                always.append(alpha_id)
-            else:
-                by_value.setdefault(value, []).append(alpha_id)
-        dispatch[fact_type] = (
-            key,
-            {value: tuple(found) for value, found in by_value.items()},
-            tuple(always),
-        )
-    return dispatch
+            values = _filing_values(alphas[alpha_id], name)
+            if values is None:
+                unfiled.append(alpha_id)
+            for value in values or ():
+                filed.setdefault(value, []).append(alpha_id)
+        if not filed:
+            continue
+        worst = len(unfiled) + max(len(group) for group in filed.values())
+        if best is None or worst < best[0]:
+            best = (worst, name, filed, unfiled)
+    if best is None or best[0] >= len(ids):
+        return Sieve(tests=tuple(ids))
+    _, name, filed, unfiled = best
+    narrower = used | {name}
+    return Sieve(
+        key=name,
+        by_value={value: _sieve(alphas, group, narrower) for value, group in filed.items()},
+        rest=_sieve(alphas, unfiled, narrower) if unfiled else None,
+    )

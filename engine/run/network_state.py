@@ -101,43 +101,111 @@ class NetworkState:
         removed: Iterable[tuple[int, str, Fields]] = (),
     ) -> tuple[list[Match], list[Match]]:
         """Facts ``(id, type, fields)`` added and removed; returns matches gained and lost."""
-        touched: set[int] = set()
         readers = self.network.readers
+        recompute: set[int] = set()
         for fact_id, _, _ in removed:
             for alpha_id in self.where.pop(fact_id, ()):
                 self._forget(alpha_id, fact_id)
-                touched.update(readers[alpha_id])
+                recompute.update(readers[alpha_id])
+        fresh: dict[int, list[tuple[int, Fields]]] = {}
+        touched: set[int] = set()
         for fact_id, fact_type, fields in added:
             found = self.network.accepting(fact_type, fields)
             if found:
                 self.where[fact_id] = found
+                entry = (fact_id, fields)
                 for alpha_id in found:
-                    self._remember(alpha_id, fact_id, fields)
+                    self._remember(alpha_id, entry)
+                    fresh.setdefault(alpha_id, []).append(entry)
                     touched.update(readers[alpha_id])
         gained: list[Match] = []
         lost: list[Match] = []
-        memories, waiting_on = self.memories, self.network.waiting_on
-        for branch in touched:  # any order: the agenda orders activations totally
-            old = self.matches[branch]
-            # most touched branches still lack a fact for some positive pattern
-            if not old and any(not memories[alpha].facts for alpha in waiting_on[branch]):
+        fresh_ids = {entry[0] for entries in fresh.values() for entry in entries}
+        network, memories, matches = self.network, self.memories, self.matches
+        plans, waiting_on, existence_reads = (
+            network.plans,
+            network.waiting_on,
+            network.existence_reads,
+        )
+        for branch in touched | recompute:  # any order: the agenda orders activations totally
+            # most touched branches have no match and still lack a fact for some pattern
+            if not matches[branch] and any(not memories[a].facts for a in waiting_on[branch]):
                 continue
-            new = self._branch_matches(branch)
-            for key, match in new.items():
-                if key not in old:
-                    gained.append(match)
-                else:
-                    new[key] = old[key]
-            lost += [match for key, match in old.items() if key not in new]
-            self.matches[branch] = new
-            self.held += len(new) - len(old)
-            if new:
-                self.matched.add(branch)
+            if (
+                branch in recompute
+                or not plans[branch].positives
+                or not existence_reads[branch].isdisjoint(fresh)
+            ):
+                self._recompute(branch, gained, lost)
+            else:
+                self._add(branch, fresh, fresh_ids, gained, lost)
         return gained, lost
 
-    def _remember(self, alpha_id: int, fact_id: int, fields: Fields) -> None:
+    def _recompute(self, branch: int, gained: list[Match], lost: list[Match]) -> None:
+        """Work the branch's matches out again from every fact: after a retraction, for a
+        branch with no positive pattern, or when a new fact meets an ``exists`` (which
+        partial matches it completes was not kept)."""
+        old = self.matches[branch]
+        new = self._matches(branch, -1, {}, set(), len(old)) if self._ready(branch) else {}
+        for key, match in new.items():
+            if key not in old:
+                gained.append(match)
+            else:
+                new[key] = old[key]
+        lost += [match for key, match in old.items() if key not in new]
+        self.matches[branch] = new
+        self.held += len(new) - len(old)
+        if new:
+            self.matched.add(branch)
+
+    def _add(
+        self,
+        branch: int,
+        fresh: Mapping[int, list[tuple[int, Fields]]],
+        fresh_ids: set[int],
+        gained: list[Match],
+        lost: list[Match],
+    ) -> None:
+        """Facts were only added, and none meets an ``exists`` of the branch: a match it had
+        can only be lost to a ``not`` that a new fact meets, and a new match holds a new
+        fact. Each new match is found once, from the first pattern that holds a new fact
+        (the patterns before that one take only facts that were there already)."""
+        plan = self.network.plans[branch]
+        matches = self.matches[branch]
+        blocking = [step for step in plan.negations if step.alpha in fresh] if matches else []
+        if blocking:
+            for key, match in list(matches.items()):
+                if any(
+                    self._extend(step, fields, match.bindings) is not None
+                    for step in blocking
+                    for _, fields in fresh[step.alpha]
+                ):
+                    lost.append(matches.pop(key))
+                    self.held -= 1
+        if not self._ready(branch):
+            return
+        memories = self.memories
+        for position, step in enumerate(plan.positives):
+            entries = fresh.get(step.alpha)
+            if not entries:
+                continue
+            new = self._matches(branch, position, fresh, fresh_ids, 0)
+            gained += new.values()
+            matches.update(new)
+            self.held += len(new)
+            if len(entries) == len(memories[step.alpha].facts):
+                break  # no old fact for this pattern: no later pattern can hold the first new one
+        if matches:
+            self.matched.add(branch)
+
+    def _ready(self, branch: int) -> bool:
+        """Whether every positive pattern of the branch has some fact to match."""
+        memories = self.memories
+        return all(memories[alpha].facts for alpha in self.network.waiting_on[branch])
+
+    def _remember(self, alpha_id: int, entry: tuple[int, Fields]) -> None:
         memory = self.memories[alpha_id]
-        entry = (fact_id, fields)
+        fields = entry[1]
         memory.facts.append(entry)
         for name, index in memory.index.items():
             with contextlib.suppress(TypeError):
@@ -163,7 +231,7 @@ class NetworkState:
             return [entry for entry in memory.facts if entry[1][indexed[0]] == bindings[indexed[1]]]
 
     def _extend(
-        self, step: Step, fields: Fields, bindings: dict[str, Any]
+        self, step: Step, fields: Fields, bindings: Mapping[str, Any]
     ) -> dict[str, Any] | None:
         extended = dict(bindings)
         for name, variable, joins in step.variables:
@@ -177,8 +245,16 @@ class NetworkState:
                 return None
         return extended
 
-    def _satisfiable(self, steps: Sequence[Step], bindings: dict[str, Any]) -> bool:
-        """Whether some facts meet every step (an ``exists``, or a ``not`` that blocks)."""
+    def _blocked(self, negation: Step, bindings: Mapping[str, Any]) -> bool:
+        """Whether some fact meets a ``not``'s pattern, given the match's bindings."""
+        extend = self._extend
+        return any(
+            extend(negation, fields, bindings) is not None
+            for _, fields in self._candidates(negation, bindings)
+        )
+
+    def _satisfiable(self, steps: Sequence[Step], bindings: Mapping[str, Any]) -> bool:
+        """Whether some facts meet every step of an ``exists``."""
         if not steps:
             return True
         first, rest = steps[0], steps[1:]
@@ -188,39 +264,70 @@ class NetworkState:
                 return True
         return False
 
-    def _branch_matches(self, branch: int) -> dict[tuple[int, ...], Match]:
+    def _matches(
+        self,
+        branch: int,
+        fresh_at: int,
+        fresh: Mapping[int, list[tuple[int, Fields]]],
+        fresh_ids: set[int],
+        replaced: int,
+    ) -> dict[tuple[int, ...], Match]:
+        """The branch's matches whose first new fact (one in ``fresh_ids``, also listed by
+        alpha memory in ``fresh``) is at positive pattern ``fresh_at``; all of them when
+        ``fresh_at`` is -1. They take the place of ``replaced`` of the branch's matches."""
         plan = self.network.plans[branch]
-        memories = self.memories
-        if any(not memories[alpha].facts for alpha in self.network.waiting_on[branch]):
-            return {}
+        # the matches the branch keeps still count, against both bounds; replaced ones do not
+        kept = len(self.matches[branch]) - replaced
+        room = MATCHES_PER_RUN - self.held + replaced
+        limit = min(PARTIAL_MATCHES_PER_RULE - kept, room)
+        per_run = room < PARTIAL_MATCHES_PER_RULE - kept
+        extend = self._extend
         partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]] = [((), {})]
-        # this branch's own matches are replaced, not added to, so they do not count twice
-        room = MATCHES_PER_RUN - self.held + len(self.matches[branch])
-        limit, per_run = min(PARTIAL_MATCHES_PER_RULE, room), room < PARTIAL_MATCHES_PER_RULE
-        for joined, step in enumerate(plan.positives, start=1):
+        for position, step in enumerate(plan.positives):
             following = []
+            old_only = position < fresh_at
             for facts, bindings in partial:
-                for entry in self._candidates(step, bindings):
-                    extended = self._extend(step, entry[1], bindings)
+                if position == fresh_at:
+                    candidates: Sequence[tuple[int, Fields]] = fresh[step.alpha]
+                else:
+                    candidates = self._candidates(step, bindings)
+                for entry in candidates:
+                    if old_only and entry[0] in fresh_ids:
+                        continue
+                    extended = extend(step, entry[1], bindings)
                     if extended is not None:
                         following.append(((*facts, entry), extended))
                 # checked per partial match extended: one adds at most one alpha memory's facts
                 if len(following) > limit:
                     if per_run:
                         held = MATCHES_PER_RUN - room + len(following)
-                        raise MatchBoundExceededError(branch, joined, held, MATCHES_PER_RUN, True)
-                    raise MatchBoundExceededError(branch, joined, len(following), limit, False)
+                        raise MatchBoundExceededError(
+                            branch, position + 1, held, MATCHES_PER_RUN, True
+                        )
+                    raise MatchBoundExceededError(
+                        branch, position + 1, kept + len(following), PARTIAL_MATCHES_PER_RULE, False
+                    )
             partial = following
             if not partial:
                 return {}
+        return self._complete(branch, partial)
+
+    def _complete(
+        self, branch: int, partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]]
+    ) -> dict[tuple[int, ...], Match]:
+        """The matches among the joins of every positive pattern: those that meet the
+        branch's other comparisons, its ``exists`` and none of its ``not``."""
+        plan = self.network.plans[branch]
+        leftover, existence, negations = plan.leftover, plan.existence, plan.negations
+        satisfiable, blocked = self._satisfiable, self._blocked
         found: dict[tuple[int, ...], Match] = {}
         for facts, bindings in partial:
-            if not all(comparison.holds(bindings) for comparison in plan.leftover):
+            if leftover and not all(comparison.holds(bindings) for comparison in leftover):
                 continue
-            if not all(self._satisfiable(steps, bindings) for steps in plan.existence):
+            if existence and not all(satisfiable(steps, bindings) for steps in existence):
                 continue
-            if any(self._satisfiable((step,), bindings) for step in plan.negations):
+            if negations and any(blocked(step, bindings) for step in negations):
                 continue
-            key = tuple(fact_id for fact_id, _ in facts)
-            found[key] = Match(branch, key, tuple(fields for _, fields in facts), bindings)
+            key = tuple([fact_id for fact_id, _ in facts])
+            found[key] = Match(branch, key, tuple([fields for _, fields in facts]), bindings)
         return found

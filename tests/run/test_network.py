@@ -331,11 +331,49 @@ def test_a_fact_meets_only_the_tests_its_key_value_can_pass() -> None:
                 ),
             )
         )
+    builder.add_branch(  # a test on a fact type's other field is tried on every fact
+        (Atom("pattern", (pattern({"score": {"side": "home"}}),), ()),)
+    )
     network = builder.build()
-    key, by_value, always = network.dispatch["score"]
-    assert key == "dimension"
-    assert always == ()
-    assert {value: len(ids) for value, ids in by_value.items()} == {"pdi": 1, "idv": 1, "mas": 1}
+    sieve = network.dispatch["score"]
+    assert sieve.key == "dimension"
+    assert sieve.rest is not None
+    assert len(sieve.rest.tests) == 1
+    assert {value: len(filed.tests) for value, filed in sieve.by_value.items()} == {
+        "pdi": 1,
+        "idv": 1,
+        "mas": 1,
+    }
+    fact = {"dimension": "idv", "side": "home", "value": 60}
+    assert len(network.accepting("score", fact)) == 2
+    assert network.accepting("score", {**fact, "dimension": "uai"}) == list(sieve.rest.tests)
+
+
+def test_the_sieve_files_tests_under_every_value_they_allow_and_again_below() -> None:
+    """Dimension first, then side, and a ``one_of`` under each of its values: a score fact
+    is tried against the tests of its own dimension and side only."""
+    builder = NetworkBuilder()
+    for dimension in ("pdi", "idv", "mas", "uai"):
+        for side in ("home", "counterpart"):
+            for threshold in (30, 70):
+                score = {"dimension": dimension, "side": side, "value": {"at_least": threshold}}
+                builder.add_branch((Atom("pattern", (pattern({"score": score}),), ()),))
+    builder.add_branch(
+        (Atom("pattern", (pattern({"goal": {"kind": {"one_of": ["a", "b"]}}}),), ()),)
+    )
+    for kind in ("b", "c", "d", "e"):
+        builder.add_branch((Atom("pattern", (pattern({"goal": {"kind": kind}}),), ()),))
+    network = builder.build()
+    fact = {"dimension": "mas", "side": "home", "value": 50}
+    assert len(network.dispatch["score"].candidates(fact)) == 2
+    assert [network.alphas[a].checks for a in network.accepting("score", fact)] == [
+        (("dimension", "equals", "mas"), ("side", "equals", "home"), ("value", "at_least", 30.0))
+    ]
+    goal = network.dispatch["goal"]
+    assert len(goal.candidates({"kind": "b"})) == 2
+    assert len(goal.candidates({"kind": "a"})) == 1
+    assert goal.candidates({"kind": "z"}) == []
+    assert goal.candidates({"kind": ["unhashable"]}) == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ done or under way describes the past and is not checked.
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib.metadata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,13 +60,20 @@ def _dated(scenario: Scenario) -> Iterator[_Dated]:
         )
 
 
+@functools.cache
 def _version(distribution: str) -> str:
+    # Reading a distribution's metadata parses its METADATA file (3 ms); the version of the
+    # code this process imported cannot change while it runs.
     return importlib.metadata.version(distribution)
 
 
-def _public_holidays(country: str, years: set[int]) -> HolidayBase | None:
+@functools.lru_cache(maxsize=64)
+def _public_holidays(country: str, years: tuple[int, ...]) -> HolidayBase | None:
     """The country's public holidays for those years, named in English where the package has
-    English names; None when the package has no calendar for the country."""
+    English names; None when the package has no calendar for the country.
+
+    Kept for the next scenario with the same country and years (a batch has many): the table
+    holds every year asked for, so reading it never adds to it."""
     # The package's country tables take about a tenth of a second to import, and only
     # scenarios with dates need them; `advise` on other scenarios should not pay for it.
     import holidays  # noqa: PLC0415
@@ -76,7 +84,7 @@ def _public_holidays(country: str, years: set[int]) -> HolidayBase | None:
     english = [language for language in languages if language.startswith("en")]
     # An explicit language keeps holiday names the same on every machine, whatever its locale.
     language = "en_US" if "en_US" in english else (english[0] if english else None)
-    return holidays.country_holidays(country, years=sorted(years), language=language)
+    return holidays.country_holidays(country, years=list(years), language=language)
 
 
 def _hijri(day: datetime.date) -> tuple[int, str] | None:
@@ -95,7 +103,7 @@ def calendar_facts(scenario: Scenario) -> Iterator[CalendarDraft]:
     if not dated:
         return
     country = scenario.they.culture
-    calendar = _public_holidays(country, {item.day.year for item in dated})
+    calendar = _public_holidays(country, tuple(sorted({item.day.year for item in dated})))
     holidays_version = _version("holidays") if calendar is not None else ""
     hijridate_version = _version("hijridate")
     for item in dated:

@@ -7,6 +7,8 @@ gives the same fact ids, and so the same firing order, however the scenario file
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..errors import ScenarioError
 from ..load.personal_profiles import position_scale_problems, practical_scales
@@ -20,12 +22,14 @@ from ..schemas.facts import (
     Scalar,
     ScenarioOrigin,
 )
-from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.kb import CultureProfile
+from ..schemas.knowledge_base import KnowledgeBase, Located
 from ..schemas.scenario import Scenario
 from .calendar import calendar_facts
 from .personal_positions import Positions, personal_positions
 
 _TYPE_ORDER = {name: position for position, name in enumerate(FACT_TYPES)}
+_ORDER = attrgetter("order")
 
 Draft = tuple[
     str, dict[str, Scalar], ScenarioOrigin | ProfileOrigin | CalendarOrigin | PositionOrigin
@@ -132,17 +136,17 @@ def _at(path: str) -> ScenarioOrigin:
     return ScenarioOrigin(paths=(path,))
 
 
-def _profile_facts(
-    knowledge_base: KnowledgeBase, side: str, country: str, people: Positions | None = None
-) -> Iterator[Draft]:
-    """A culture's profile scores; on a scale where ``people`` places the side's person, the
-    score fact is the person's position and the culture's value is a ``national_score``."""
-    personal = dict(people or {})
-    for dimension, position in sorted(personal.items()):
+def _personal_facts(side: str, people: Positions | None) -> Iterator[Draft]:
+    """On each scale where ``people`` places the side's person, the score is their position."""
+    for dimension, position in sorted((people or {}).items()):
         yield "score", _personal_fields(side, dimension, position), position
-    located = knowledge_base.cultures.get(country)
-    if located is None:
-        return
+
+
+def _culture_facts(
+    located: Located[CultureProfile], side: str, country: str, personal: frozenset[str]
+) -> Iterator[Draft]:
+    """A culture's profile scores; on a scale in ``personal`` (where a person's own position
+    is the side's score) the culture's value is a ``national_score``."""
     for dimension, score in sorted(located.value.scores.items()):
         if score.value is None:  # a gap in the source is not a score of zero
             continue
@@ -175,6 +179,67 @@ def _profile_facts(
             yield "score_spread", spread_fields, origin.model_copy(update={"source": sources})
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A draft with what deduplication and the canonical order compare, worked out once."""
+
+    fact_type: str
+    fields: dict[str, Scalar]
+    """In field name order, as the fact record keeps them."""
+    origin: ScenarioOrigin | ProfileOrigin | CalendarOrigin | PositionOrigin
+    identity: tuple[str, tuple[tuple[str, Scalar], ...]]
+    """Equal for two drafts of one fact: the first one given is kept."""
+    order: tuple[int, tuple[tuple[str, str], ...]]
+    """The canonical order: by fact type, then by each field's name and written value."""
+    records: dict[int, FactRecord] = field(default_factory=dict)
+    """The fact's record at each position it has taken: a kept profile fact takes the same
+    few positions in scenario after scenario, and records are frozen, so they are shared."""
+
+    def record(self, index: int) -> FactRecord:
+        found = self.records.get(index)
+        if found is None:
+            found = self.records[index] = FactRecord(
+                id=index, type=self.fact_type, fields=self.fields, origin=self.origin
+            )
+        return found
+
+
+def _prepare(draft: Draft) -> _Prepared:
+    fact_type, fields, origin = draft
+    in_order = sorted(fields.items())
+    return _Prepared(
+        fact_type,
+        dict(in_order),
+        origin,
+        (fact_type, tuple(in_order)),
+        (_TYPE_ORDER[fact_type], tuple([(name, repr(value)) for name, value in in_order])),
+    )
+
+
+_PROFILES_KEPT = 512
+_profiles: dict[tuple[int, str, str, frozenset[str]], tuple[object, tuple[_Prepared, ...]]] = {}
+"""Each culture's prepared profile facts by side, kept between scenarios: they are most of a
+scenario's facts, and the same for every scenario on that culture. The key holds the profile's
+identity, and the entry the profile itself, so an id is never reused while it is kept."""
+
+
+def _profile_facts(
+    knowledge_base: KnowledgeBase, side: str, country: str, personal: frozenset[str]
+) -> tuple[_Prepared, ...]:
+    located = knowledge_base.cultures.get(country)
+    if located is None:
+        return ()
+    key = (id(located), side, country, personal)
+    kept = _profiles.get(key)
+    if kept is not None and kept[0] is located:
+        return kept[1]
+    prepared = tuple(_prepare(draft) for draft in _culture_facts(located, side, country, personal))
+    if len(_profiles) >= _PROFILES_KEPT:
+        _profiles.clear()
+    _profiles[key] = (located, prepared)
+    return prepared
+
+
 def _number(value: float) -> Scalar:
     return int(value) if float(value).is_integer() else value
 
@@ -200,25 +265,20 @@ def build_input_facts(scenario: Scenario, knowledge_base: KnowledgeBase) -> Inpu
     if problems:
         raise ScenarioError(problems)
     ours, theirs = personal_positions(scenario)
-    drafts += _profile_facts(knowledge_base, "home", scenario.we.culture, ours)
-    drafts += _profile_facts(knowledge_base, "counterpart", scenario.they.culture, theirs)
+    prepared = [_prepare(draft) for draft in drafts]
+    prepared += map(_prepare, _personal_facts("home", ours))
+    prepared += _profile_facts(knowledge_base, "home", scenario.we.culture, frozenset(ours))
+    prepared += map(_prepare, _personal_facts("counterpart", theirs))
+    prepared += _profile_facts(
+        knowledge_base, "counterpart", scenario.they.culture, frozenset(theirs)
+    )
     for party in scenario.parties:
-        drafts += _profile_facts(knowledge_base, party.kind.value, party.culture)
-    unique: dict[tuple[str, tuple[tuple[str, Scalar], ...]], Draft] = {}
-    for draft in drafts:
-        fact_type, fields, _origin = draft
-        unique.setdefault((fact_type, tuple(sorted(fields.items()))), draft)
-    ordered = sorted(
-        unique.values(),
-        key=lambda draft: (
-            _TYPE_ORDER[draft[0]],
-            sorted((k, repr(v)) for k, v in draft[1].items()),
-        ),
-    )
-    records = tuple(
-        FactRecord(id=index, type=fact_type, fields=dict(sorted(fields.items())), origin=origin)
-        for index, (fact_type, fields, origin) in enumerate(ordered)
-    )
+        prepared += _profile_facts(knowledge_base, party.kind.value, party.culture, frozenset())
+    unique: dict[tuple[str, tuple[tuple[str, Scalar], ...]], _Prepared] = {}
+    for fact in prepared:
+        unique.setdefault(fact.identity, fact)
+    ordered = sorted(unique.values(), key=_ORDER)
+    records = tuple(fact.record(index) for index, fact in enumerate(ordered))
     missing = tuple(
         sorted(
             {

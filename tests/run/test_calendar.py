@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import importlib.metadata
+from collections.abc import Iterator
 from pathlib import Path
 
 import holidays
@@ -18,6 +19,7 @@ from hijridate import Gregorian
 from synergy_compass.engine.api import CompiledKB, advise, compiled_knowledge_base
 from synergy_compass.engine.load.scenario import parse_scenario
 from synergy_compass.engine.render.text import render_text
+from synergy_compass.engine.run import calendar
 from synergy_compass.engine.run.calendar import calendar_facts
 from synergy_compass.engine.schemas.facts import CalendarOrigin, Scalar
 from synergy_compass.engine.schemas.scenario import Scenario
@@ -128,8 +130,18 @@ def test_a_date_beyond_the_hijri_tables_has_no_ramadan_field() -> None:
     assert fields["public_holiday"] is True
 
 
-def test_a_country_the_library_lacks_is_marked_unchecked(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def no_country_calendars(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The holidays package as if it had no country's calendar; the tables kept for earlier
+    scenarios are dropped before and after, so none is used here or outlives the pretence."""
     monkeypatch.setattr(holidays, "list_supported_countries", dict)
+    calendar._public_holidays.cache_clear()
+    yield
+    calendar._public_holidays.cache_clear()
+
+
+@pytest.mark.usefixtures("no_country_calendars")
+def test_a_country_the_library_lacks_is_marked_unchecked() -> None:
     fields, origin = only("JP", "2027-01-01")
     assert fields["checked"] is False
     assert "public_holiday" not in fields
@@ -186,10 +198,8 @@ def test_ramadan_advice_is_relative_to_our_own_calendar(shipped: CompiledKB) -> 
     assert "planned-date-in-ramadan" not in {item.id for item in from_egypt.diagnosis}
 
 
-def test_advise_says_when_a_date_could_not_be_checked(
-    shipped: CompiledKB, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(holidays, "list_supported_countries", dict)
+@pytest.mark.usefixtures("no_country_calendars")
+def test_advise_says_when_a_date_could_not_be_checked(shipped: CompiledKB) -> None:
     report = advise(scenario("JP", "[{kind: meeting, date: 2027-01-01}]"), shipped)
     found = {item.id: item for item in report.diagnosis}
     assert found["their-calendar-not-checked"].dates == ("meeting on Friday 1 January 2027",)

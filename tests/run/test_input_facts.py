@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.scenario import parse_scenario
+from synergy_compass.engine.run import input_facts
 from synergy_compass.engine.run.input_facts import build_input_facts
+from synergy_compass.engine.schemas.knowledge_base import KnowledgeBase
 
 CASE = b"""title: T
 we: {culture: US}
@@ -136,3 +139,34 @@ def test_every_party_with_a_profile_brings_its_scores(mini_kb: Path) -> None:
     assert sides == {"home", "counterpart", "their_parent"}
     missing = build_input_facts(parse_scenario(VERSION_2, "c.yaml").scenario, knowledge_base)
     assert missing.missing_profiles == ("DE",)
+
+
+def pdi_values(knowledge_base: KnowledgeBase) -> list[object]:
+    facts = build_input_facts(parse_scenario(CASE, "c.yaml").scenario, knowledge_base)
+    return [
+        fact.fields["value"]
+        for fact in facts.facts
+        if fact.type == "score" and fact.fields["dimension"] == "pdi"
+    ]
+
+
+def test_profile_facts_kept_between_scenarios_follow_their_knowledge_base(
+    mini_kb: Path, tmp_path: Path
+) -> None:
+    changed = tmp_path / "kb"
+    shutil.copytree(mini_kb, changed)
+    us = changed / "cultures" / "us.yaml"
+    us.write_text(us.read_text().replace("value: 40", "value: 41"))
+    first, second = load_knowledge_base(mini_kb), load_knowledge_base(changed)
+    assert pdi_values(first) == [54, 40]
+    assert pdi_values(second) == [54, 41]
+    assert pdi_values(first) == [54, 40]
+
+
+def test_kept_profile_facts_equal_fresh_ones(mini_kb: Path) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    scenario = parse_scenario(VERSION_2, "c.yaml").scenario
+    kept = build_input_facts(scenario, knowledge_base)
+    assert build_input_facts(scenario, knowledge_base) == kept
+    input_facts._profiles.clear()
+    assert build_input_facts(scenario, knowledge_base) == kept

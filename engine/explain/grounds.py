@@ -7,11 +7,11 @@ follows from a finding about an observation rests on that observation too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from ..schemas.conditions import applies_to
-from ..schemas.facts import FactRecord
+from ..schemas.facts import FactRecord, PositionOrigin, RuleOrigin
 from ..schemas.kb import Severity
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import Firing, RunResult
@@ -49,6 +49,41 @@ def _tests_relationship(conditions: Iterable[Condition]) -> bool:
     return False
 
 
+def _on_situation(fact: FactRecord, reads_relationship: bool) -> bool:
+    return (
+        fact.type in SITUATION_FACTS
+        or fact.origin.kind in ("calendar", "position")
+        or (fact.type == "relationship" and reads_relationship)
+    )
+
+
+def _on_national_data(fact: FactRecord, _reads_relationship: bool) -> bool:
+    # a national profile, or what holds for a whole country (a person's position does not)
+    return fact.origin.kind == "profile" or (
+        fact.type in NATIONAL_FACTS and fact.origin.kind != "position"
+    )
+
+
+def _on_self_assessment(fact: FactRecord, _reads_relationship: bool) -> bool:
+    # a person's own answers to the questionnaire
+    return isinstance(fact.origin, PositionOrigin) and fact.origin.basis != "observed"
+
+
+def _on_primary_goal(fact: FactRecord, _reads_relationship: bool) -> bool:
+    return fact.type == "goal" and fact.fields.get("primary") is True
+
+
+class _Question:
+    """One question asked of firings (does something of this kind lie below?) with what one
+    run has answered so far: by finding fact, and by firing, the findings it must ask about in
+    turn (the facts it matched, up to the first that answers it directly)."""
+
+    def __init__(self, direct: Callable[[FactRecord, bool], bool]) -> None:
+        self.direct = direct
+        self.by_fact: dict[int, bool] = {}
+        self.by_firing: dict[int, tuple[tuple[int, ...], bool]] = {}
+
+
 class Grounds:
     """Answers, for the facts a firing matched, what they rest on (memoised per fact)."""
 
@@ -56,19 +91,14 @@ class Grounds:
         self.facts = {fact.id: fact for fact in run.facts}
         self.firings = {firing.number: firing for firing in run.firings}
         self.knowledge_base = knowledge_base
-        self._situation: dict[int, bool] = {}
-        self._national: dict[int, bool] = {}
-        self._self_assessed: dict[int, bool] = {}
-        self._goal: dict[int, bool] = {}
-        self._used_by: dict[int, tuple[FactRecord, ...]] = {}
+        self._situation = _Question(_on_situation)
+        self._national = _Question(_on_national_data)
+        self._self_assessed = _Question(_on_self_assessment)
+        self._goal = _Question(_on_primary_goal)
         self._memo = memo_of(knowledge_base)
 
-    def _used(self, firing: Firing) -> tuple[FactRecord, ...]:
-        used = self._used_by.get(firing.number)
-        if used is None:
-            used = tuple(self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses)))
-            self._used_by[firing.number] = used
-        return used
+    def _used(self, firing: Firing) -> list[FactRecord]:
+        return [self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses))]
 
     def _reads_relationship(self, rule_id: str) -> bool:
         known = self._memo.reads_relationship
@@ -76,62 +106,45 @@ class Grounds:
             known[rule_id] = _tests_relationship(self.knowledge_base.rule(rule_id).value.when)
         return known[rule_id]
 
-    def firing_rests_on_situation(self, firing: Firing) -> bool:
-        reads_relationship = self._reads_relationship(firing.rule)
-        return any(
-            fact.type in SITUATION_FACTS
-            or fact.origin.kind in ("calendar", "position")
-            or (fact.type == "relationship" and reads_relationship)
-            or (fact.type == "finding" and self._fact_on_situation(fact.id))
-            for fact in self._used(firing)
-        )
+    def _firing_answers(self, firing: Firing, question: _Question) -> bool:
+        plan = question.by_firing.get(firing.number)
+        if plan is None:
+            reads_relationship = self._reads_relationship(firing.rule)
+            findings: list[int] = []
+            answered = False
+            for fact in self._used(firing):
+                if fact.type == "finding":
+                    findings.append(fact.id)
+                elif question.direct(fact, reads_relationship):
+                    answered = True
+                    break
+            plan = question.by_firing[firing.number] = (tuple(findings), answered)
+        findings_first, answered = plan
+        # the findings are asked in the order the firing matched them, as each answer is
+        # remembered on the way (and a cycle's first answer is what the others see)
+        return any(self._fact_answers(fact_id, question) for fact_id in findings_first) or answered
 
-    def _fact_on_situation(self, fact_id: int) -> bool:
-        if fact_id not in self._situation:
-            self._situation[fact_id] = False  # a cycle through this fact adds nothing
-            fact = self.facts[fact_id]
-            self._situation[fact_id] = fact.origin.kind == "rule" and any(
-                self.firing_rests_on_situation(self.firings[number])
-                for number in fact.origin.firings
+    def _fact_answers(self, fact_id: int, question: _Question) -> bool:
+        answers = question.by_fact
+        if fact_id not in answers:
+            answers[fact_id] = False  # a cycle through this fact adds nothing
+            origin = self.facts[fact_id].origin
+            answers[fact_id] = isinstance(origin, RuleOrigin) and any(
+                self._firing_answers(self.firings[number], question) for number in origin.firings
             )
-        return self._situation[fact_id]
+        return answers[fact_id]
+
+    def firing_rests_on_situation(self, firing: Firing) -> bool:
+        """Whether what the scenario says beyond the cultures is anywhere below the firing."""
+        return self._firing_answers(firing, self._situation)
 
     def firing_rests_on_national_data(self, firing: Firing) -> bool:
         """Whether a national profile or a country's rules are anywhere below the firing."""
-        return any(
-            fact.origin.kind == "profile"
-            or (fact.type in NATIONAL_FACTS and fact.origin.kind != "position")
-            or (fact.type == "finding" and self._fact_on_national_data(fact.id))
-            for fact in self._used(firing)
-        )
-
-    def _fact_on_national_data(self, fact_id: int) -> bool:
-        if fact_id not in self._national:
-            self._national[fact_id] = False
-            fact = self.facts[fact_id]
-            self._national[fact_id] = fact.origin.kind == "rule" and any(
-                self.firing_rests_on_national_data(self.firings[number])
-                for number in fact.origin.firings
-            )
-        return self._national[fact_id]
+        return self._firing_answers(firing, self._national)
 
     def firing_rests_on_self_assessment(self, firing: Firing) -> bool:
         """Whether a person's own answers to the questionnaire are anywhere below the firing."""
-        return any(
-            (fact.origin.kind == "position" and fact.origin.basis != "observed")
-            or (fact.type == "finding" and self._fact_on_self_assessment(fact.id))
-            for fact in self._used(firing)
-        )
-
-    def _fact_on_self_assessment(self, fact_id: int) -> bool:
-        if fact_id not in self._self_assessed:
-            self._self_assessed[fact_id] = False
-            fact = self.facts[fact_id]
-            self._self_assessed[fact_id] = fact.origin.kind == "rule" and any(
-                self.firing_rests_on_self_assessment(self.firings[number])
-                for number in fact.origin.firings
-            )
-        return self._self_assessed[fact_id]
+        return self._firing_answers(firing, self._self_assessed)
 
     def basis(self, firings: Iterable[Firing]) -> Basis:
         """The most specific ground among the firings: 'observed' for one resting on what the
@@ -151,21 +164,7 @@ class Grounds:
         return found
 
     def firing_serves_primary_goal(self, firing: Firing) -> bool:
-        return any(
-            (fact.type == "goal" and fact.fields.get("primary") is True)
-            or (fact.type == "finding" and self._fact_serves_goal(fact.id))
-            for fact in self._used(firing)
-        )
-
-    def _fact_serves_goal(self, fact_id: int) -> bool:
-        if fact_id not in self._goal:
-            self._goal[fact_id] = False
-            fact = self.facts[fact_id]
-            self._goal[fact_id] = fact.origin.kind == "rule" and any(
-                self.firing_serves_primary_goal(self.firings[number])
-                for number in fact.origin.firings
-            )
-        return self._goal[fact_id]
+        return self._firing_answers(firing, self._goal)
 
     def firing_is_for_our_role(self, firing: Firing) -> bool:
         known = self._memo.for_our_role

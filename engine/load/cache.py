@@ -37,6 +37,7 @@ from .cache_limits import (
     sweep_stale_writes,
 )
 from .discovery import SCENARIO_DIRECTORY
+from .plain_yaml import parse_yaml_plain
 from .yaml_source import YamlProblemError, parse_yaml
 
 _FORMAT = 1
@@ -106,18 +107,29 @@ def _decode(entries: list[list[Any]]) -> dict[PathKey, tuple[int, int]]:
     return {tuple(path): (int(line), int(column)) for path, line, column in entries}
 
 
-def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
-    """:func:`engine.yaml_source.parse_yaml`, answered from the cache when the bytes match."""
-    directory = cache_directory()
-    if directory is None:
-        return parse_yaml(raw, display_path)
-    entry = directory / f"{hashlib.sha256(raw).hexdigest()}.json"
+def _entry_for(directory: Path, raw: bytes) -> Path:
+    return directory / f"{hashlib.sha256(raw).hexdigest()}.json"
+
+
+def _cached_document(entry: Path, display_path: str) -> YamlDocument | None:
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError, RecursionError):
         stored = _read_entry(entry)
         cached = YamlDocument(
             stored["data"], display_path, _decode(stored["values"]), _decode(stored["keys"])
         )
         mark_used(entry)
+        return cached
+    return None
+
+
+def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
+    """:func:`engine.yaml_source.parse_yaml`, answered from the cache when the bytes match."""
+    directory = cache_directory()
+    if directory is None:
+        return parse_yaml(raw, display_path)
+    entry = _entry_for(directory, raw)
+    cached = _cached_document(entry, display_path)
+    if cached is not None:
         return cached
     document = parse_yaml(raw, display_path)  # errors are raised here and never cached
     payload = {
@@ -127,6 +139,22 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
     }
     _write_atomically(entry, payload)
     return document
+
+
+def parse_for_load(raw: bytes, display_path: str) -> YamlDocument:
+    """A KB file as a load reads it: its parsed-YAML entry (data and positions) when there is
+    one; otherwise read without positions (:mod:`.plain_yaml`), which are parsed, and their
+    entry written, the first time a message needs one. A file that loads without a problem
+    thus costs no entry: the checked-KB entry remembers the whole KB (writing an entry per
+    file was most of a new user's first run)."""
+    directory = cache_directory()
+    if directory is not None:
+        if _ignoring_entries.get():  # a load read again: replace whatever entry misled it
+            return parse_cached(raw, display_path)
+        cached = _cached_document(_entry_for(directory, raw), display_path)
+        if cached is not None:
+            return cached
+    return parse_yaml_plain(raw, display_path, parse_cached)
 
 
 def _write_atomically(entry: Path, payload: Any) -> None:

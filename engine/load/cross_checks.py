@@ -144,11 +144,11 @@ def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list
             )
         )
     for dimension_id, score in profile.scores.items():
-        where = culture.location("scores", dimension_id, key=True)
         if dimension_id not in knowledge_base.dimensions:
             problems.append(
                 Problem(
-                    where,
+                    # placed only when wrong: a file read without positions is parsed for them
+                    culture.location("scores", dimension_id, key=True),
                     f"unknown dimension {dimension_id!r}",
                     f"culture.scores.{dimension_id}",
                     did_you_mean(dimension_id, knowledge_base.dimensions),

@@ -35,7 +35,7 @@ from . import cross_checks
 from .cache import (
     CachedFile,
     DeferredDocument,
-    parse_cached,
+    parse_for_load,
     read_checked_knowledge_base,
     retried_without_entries,
     write_checked_knowledge_base,
@@ -272,7 +272,7 @@ def _documents(
         try:
             raw = read_kb_file(path, display)
             digest_file(digest, index, name, raw)
-            yield path, parse_cached(raw, display)
+            yield path, parse_for_load(raw, display)
         except YamlProblemError as error:
             problems.append(error.problem)
 

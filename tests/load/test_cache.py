@@ -181,7 +181,7 @@ def test_a_kb_digest_names_the_bytes_that_were_read(
     """A file saved while the KB loads: the KB and its cache entries describe what was read."""
     root = broken_kb("kb.yaml", (MINI_KB_ROOT / "kb.yaml").read_text())
     before = kb_digest([root])
-    real_parse = loader.parse_cached
+    real_parse = loader.parse_for_load
 
     def parse_then_edit(raw: bytes, display_path: str) -> Any:
         document = real_parse(raw, display_path)
@@ -189,7 +189,7 @@ def test_a_kb_digest_names_the_bytes_that_were_read(
             (root / "advice.yaml").write_text(raw.decode() + "# saved meanwhile\n")
         return document
 
-    monkeypatch.setattr(loader, "parse_cached", parse_then_edit)
+    monkeypatch.setattr(loader, "parse_for_load", parse_then_edit)
     knowledge_base = load_knowledge_base(root)
     after = kb_digest([root])
     assert knowledge_base.digest == before != after

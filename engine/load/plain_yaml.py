@@ -1,0 +1,207 @@
+"""Reading a KB file's YAML quickly, without positions, when nothing in it is unusual.
+
+Composing libyaml's events into a node graph and recording the ``line:col`` of every value and
+key is most of what :func:`parse_yaml` spends beyond libyaml's own parsing, and a KB that loads
+without a problem never shows a position. So a load reads each file here first: the same
+parser and the same rules (only plain mappings with text keys, lists and the scalars the safe
+loader knows; no tags, merge keys or duplicate keys; the same limits on nesting and on values),
+but the data is built from the events alone. Anything this reader does not accept as it is
+(an anchor, say), it hands to :func:`parse_yaml`, which then reads it or reports the problem
+exactly as it always has. The positions of a file read here are found from its bytes the first
+time a message needs one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+from ..schemas.document import PathKey, YamlDocument
+from .yaml_source import (
+    _SCALAR_TAGS,
+    _TEXT_TAGS,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    YamlProblemError,
+    _Loader,
+    parse_yaml,
+    value_limit,
+)
+
+_TEXT_TAG = "tag:yaml.org,2002:str"
+
+
+class _UnusualError(Exception):
+    """Something the quick reader leaves to :func:`parse_yaml`: an error, or a rare form."""
+
+
+class _EventReader:
+    """The data of one document, built straight from libyaml's events (no node graph, no
+    positions), under the limits :class:`yaml_source._Builder` sets; :class:`_UnusualError`
+    wherever that builder would fail or read differently, and wherever an anchor, an alias or
+    an explicit tag appears (rare in a KB: :func:`parse_yaml` reads those)."""
+
+    def __init__(self, loader: _Loader, max_nodes: int) -> None:
+        self.loader = loader
+        self.next_event = loader.get_event
+        self.nodes_left = max_nodes
+        # The tag each plain scalar resolves to depends on its text alone, and a KB repeats
+        # the same keys and values thousands of times: the resolver's patterns run once each.
+        self.plain_tags: dict[str, str] = {}
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def document(self) -> Any:
+        self._expect(StreamStartEvent)
+        self._expect(DocumentStartEvent)  # an empty file has none
+        data = self.value(self.next_event(), 0)
+        self._expect(DocumentEndEvent)
+        self._expect(StreamEndEvent)  # a second document is an error
+        return data
+
+    def _expect(self, kind: type[yaml.Event]) -> None:
+        if self.next_event().__class__ is not kind:
+            raise _UnusualError
+
+    def value(self, event: Any, depth: int) -> Any:
+        self.nodes_left -= 1
+        if self.nodes_left < 0 or depth > MAX_DEPTH:
+            raise _UnusualError
+        kind = event.__class__
+        if kind is ScalarEvent:
+            tag = self._scalar_tag(event)
+            if tag in _TEXT_TAGS:
+                return event.value
+            if tag not in _SCALAR_TAGS:
+                raise _UnusualError
+            # ints, floats, true/false and null as the safe loader reads them
+            return self.scalars.yaml_constructors[tag](self.scalars, ScalarNode(tag, event.value))
+        if kind is MappingStartEvent:
+            return self._mapping(event, depth)
+        if kind is SequenceStartEvent:
+            return self._sequence(event, depth)
+        raise _UnusualError  # an alias
+
+    def _scalar_tag(self, event: Any) -> str:
+        if event.anchor is not None or event.tag is not None:
+            raise _UnusualError
+        if not event.implicit[0]:  # quoted, or a block of text
+            return str(self.loader.resolve(ScalarNode, event.value, event.implicit))
+        tag = self.plain_tags.get(event.value)
+        if tag is None:
+            tag = str(self.loader.resolve(ScalarNode, event.value, event.implicit))
+            self.plain_tags[event.value] = tag
+        return tag
+
+    def _mapping(self, event: Any, depth: int) -> dict[str, Any]:
+        if event.anchor is not None or event.tag is not None:
+            raise _UnusualError
+        result: dict[str, Any] = {}
+        while True:
+            key = self.next_event()
+            if key.__class__ is not ScalarEvent:
+                if key.__class__ is MappingEndEvent:
+                    return result
+                raise _UnusualError  # a key that is not a name
+            # numbers and true/false as keys, merge keys, and duplicates are parse_yaml's
+            if self._scalar_tag(key) != _TEXT_TAG or key.value in result:
+                raise _UnusualError
+            result[key.value] = self.value(self.next_event(), depth + 1)
+
+    def _sequence(self, event: Any, depth: int) -> list[Any]:
+        if event.anchor is not None or event.tag is not None:
+            raise _UnusualError
+        items: list[Any] = []
+        while True:
+            item = self.next_event()
+            if item.__class__ is SequenceEndEvent:
+                return items
+            items.append(self.value(item, depth + 1))
+
+
+class PositionsOnDemand(YamlDocument):
+    """A document whose data is known and whose positions are found from the file's bytes,
+    by ``find_positions`` (:func:`parse_yaml` or a cached form of it), when first asked for."""
+
+    def __init__(
+        self,
+        data: Any,
+        display_path: str,
+        raw: bytes,
+        find_positions: Callable[[bytes, str], YamlDocument],
+    ) -> None:
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "display_path", display_path)
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_find_positions", find_positions)
+        object.__setattr__(self, "_parsed", None)
+
+    def _positions(self) -> YamlDocument:
+        parsed: YamlDocument | None = self.__dict__["_parsed"]
+        if parsed is None:
+            try:
+                parsed = self.__dict__["_find_positions"](self.__dict__["_raw"], self.display_path)
+            except YamlProblemError:  # the quick reader took the file, so this cannot happen
+                parsed = YamlDocument(self.data, self.display_path)
+            object.__setattr__(self, "_parsed", parsed)
+        return parsed
+
+    @property
+    def value_positions(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions().value_positions
+
+    @property
+    def key_positions(self) -> dict[PathKey, tuple[int, int]]:
+        return self._positions().key_positions
+
+
+# Each of these, met here, is met again by parse_yaml, which turns it into its message.
+_READ_AGAIN = (
+    _UnusualError,
+    yaml.YAMLError,
+    RecursionError,
+    ValueError,  # not UTF-8, or a scalar the safe constructor cannot read
+    TypeError,
+    LookupError,
+    AttributeError,
+)
+
+
+def _plain_data(raw: bytes) -> Any:
+    text = raw.decode("utf-8")
+    if "\x00" in text:
+        raise _UnusualError
+    loader = _Loader(text)
+    try:
+        return _EventReader(loader, value_limit(len(raw))).document()
+    finally:
+        loader.dispose()
+
+
+def parse_yaml_plain(
+    raw: bytes,
+    display_path: str,
+    find_positions: Callable[[bytes, str], YamlDocument] = parse_yaml,
+) -> YamlDocument:
+    """What :func:`parse_yaml` reads from ``raw``, or the same :class:`YamlProblemError`;
+    positions are read by ``find_positions`` when first needed."""
+    if len(raw) <= MAX_FILE_BYTES:
+        try:
+            data = _plain_data(raw)
+        except _READ_AGAIN:
+            pass
+        else:
+            return PositionsOnDemand(data, display_path, raw, find_positions)
+    return parse_yaml(raw, display_path)

@@ -1,0 +1,93 @@
+"""The quick reader a load uses: the same data and places as parse_yaml, the same refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from synergy_compass.engine.load.plain_yaml import PositionsOnDemand, parse_yaml_plain
+from synergy_compass.engine.load.yaml_source import MAX_NODES, YamlProblemError, parse_yaml
+from synergy_compass.engine.schemas.document import YamlDocument
+
+SHIPPED_KB = Path(__file__).resolve().parents[2] / "kb"
+
+
+def test_every_shipped_kb_file_reads_the_same_with_the_same_places() -> None:
+    files = sorted(SHIPPED_KB.rglob("*.yaml"))
+    assert len(files) > 150
+    for file in files:
+        raw = file.read_bytes()
+        quick, full = parse_yaml_plain(raw, file.name), parse_yaml(raw, file.name)
+        assert isinstance(quick, PositionsOnDemand), file
+        assert quick.data == full.data, file
+        assert repr(quick.data) == repr(full.data), file  # 1 and 1.0, True and 1 told apart
+        assert quick.value_positions == full.value_positions, file
+        assert quick.key_positions == full.key_positions, file
+
+
+def test_positions_are_read_only_when_asked_for() -> None:
+    asked: list[str] = []
+
+    def find_positions(raw: bytes, display_path: str) -> YamlDocument:
+        asked.append(display_path)
+        return parse_yaml(raw, display_path)
+
+    document = parse_yaml_plain(b"a:\n  b: [1, 2.5, true, null, x]\n", "f.yaml", find_positions)
+    assert document.data == {"a": {"b": [1, 2.5, True, None, "x"]}}
+    assert asked == []
+    assert str(document.location(("a", "b", 2))) == "f.yaml:2:15"
+    assert str(document.location(("a", "b"), key=True)) == "f.yaml:2:3"
+    assert asked == ["f.yaml"]
+
+
+BOMB = b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
+    f"{name}: &{name} [{', '.join(['*' + before] * 10)}]\n".encode()
+    for before, name in zip("abcde", "bcdef", strict=True)
+)
+
+# Each of these is refused, or read in a way only parse_yaml knows; the quick reader must give
+# exactly what parse_yaml gives.
+UNUSUAL = [
+    b"a: 1\na: 2\n",  # a duplicate key
+    b"a: !!python/object:os.system x\n",  # a tag
+    b"base: &b {x: 1}\nother:\n  <<: *b\n",  # a merge key
+    b"? [a, b]\n: 1\n",  # a key that is not a name
+    b"true: 1\n",  # a key read as a boolean
+    b"1: one\n2: two\n",  # numbers as keys: read as text by parse_yaml
+    b"a: !!int twelve\n",
+    b"a: [1\n",  # not YAML
+    b"",  # empty
+    b"# only a comment\n",
+    b"a: \xff\n",  # not UTF-8
+    b"a: x\x00\n",  # a NUL byte
+    b"a: 2024-01-02\nb: yes\nc: NO\n",  # dates stay text; YAML 1.1 booleans are text
+    b"a: " + b"[" * 70 + b"]" * 70 + b"\n",  # nested too deeply
+    BOMB,  # an alias bomb past the value limit
+    b"a: &x {k: v}\nb: *x\n",  # an alias within the limit reads as a copy
+    b"a: !!map {k: v}\nb: !!seq [1]\nc: !!str 3\n",  # tags that name what it is anyway
+]
+
+
+def _outcome(read: Callable[[bytes, str], YamlDocument], raw: bytes) -> tuple[str, ...]:
+    """The message a reader refuses ``raw`` with, or what it read and every place in it."""
+    try:
+        document = read(raw, "f.yaml")
+    except YamlProblemError as error:
+        return ("refused", str(error))
+    return (
+        "read",
+        repr(document.data),
+        repr(document.value_positions),
+        repr(document.key_positions),
+    )
+
+
+@pytest.mark.parametrize("raw", UNUSUAL)
+def test_unusual_files_read_or_fail_exactly_as_parse_yaml_reads_them(raw: bytes) -> None:
+    assert _outcome(parse_yaml_plain, raw) == _outcome(parse_yaml, raw)
+
+
+def test_the_alias_bomb_is_refused_for_its_size() -> None:
+    with pytest.raises(YamlProblemError, match=f"expands to more than {MAX_NODES} values"):
+        parse_yaml_plain(BOMB, "f.yaml")

@@ -37,7 +37,8 @@ class ConfigFile(Frozen):
     format: ReportFormat | None = Field(
         default=None, description="the format of `compass advise` and `compass interview`"
     )
-    report: ReportDefaults = ReportDefaults()
+    # Defaults are made without validation, so that defining the model builds no schema.
+    report: ReportDefaults = ReportDefaults.model_construct()
 
 
 SettingSource = Literal["default", "config file", "environment variable", "command line"]

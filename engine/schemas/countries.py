@@ -189,18 +189,22 @@ class CountryResolver:
 
     def match(self, text: object) -> CountryMatch:
         """What ``text`` names; :class:`UnknownCountryError` with suggestions if nothing."""
+        written, (_, code, note) = self._read(text)
+        return CountryMatch(written=written, code=code, name=display_name(code), note=note)
+
+    def code(self, text: object) -> str:
+        """The ISO 3166-1 alpha-2 code of a written country (see :meth:`match`)."""
+        # Every country field of every scenario is read here: no CountryMatch is made for it.
+        return self._read(text)[1][1]
+
+    def _read(self, text: object) -> tuple[str, tuple[str, str, str]]:
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"expected a country: {HOW_TO_WRITE}")
         written = text.strip()
         found = self._find(normalized(written))
         if found is None:
             raise UnknownCountryError(written, self.suggestions(written))
-        _, code, note = found
-        return CountryMatch(written=written, code=code, name=display_name(code), note=note)
-
-    def code(self, text: object) -> str:
-        """The ISO 3166-1 alpha-2 code of a written country (see :meth:`match`)."""
-        return self.match(text).code
+        return written, found
 
     def suggestions(self, text: str) -> list[tuple[str, str]]:
         """(name, code) of the countries ``text`` most likely meant, best first, at most

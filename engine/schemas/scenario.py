@@ -309,7 +309,8 @@ class Scenario(Frozen):
     parties: tuple[Party, ...] = Field(
         default=(), max_length=MAX_PARTIES, description="Other organisations that shape the case"
     )
-    relationship: Relationship = Relationship()
+    # Defaults are made without validation, so that defining the model builds no schema.
+    relationship: Relationship = Relationship.model_construct()
     goal: Annotated[tuple[Goal, ...], BeforeValidator(_as_list), OrSingle()] = Field(
         min_length=1, description="What we want; a list when there is more, the first is primary"
     )
@@ -323,7 +324,7 @@ class Scenario(Frozen):
         default=(), description="Planned meetings, visits and deadlines"
     )
     notes: str = Field(default="", description="Anything else; no rule reads it")
-    expectations: Expectations = Expectations()
+    expectations: Expectations = Expectations.model_construct()
 
     @model_validator(mode="before")
     @classmethod

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +107,8 @@ def read_config(path: Path | None = None) -> LoadedConfig:
     shown = str(path)
     if not path.exists():
         return LoadedConfig(path, exists=False)
+    import tomllib  # noqa: PLC0415 - most users have no config file: no command imports it then
+
     try:
         # Bounded like every input: COMPASS_CONFIG=/dev/zero is refused, not read forever.
         text = read_file_bytes(path, shown, what="the config file").decode("utf-8")

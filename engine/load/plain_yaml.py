@@ -44,6 +44,15 @@ from .yaml_source import (
 _TEXT_TAG = "tag:yaml.org,2002:str"
 
 
+# The resolver tries patterns only on a plain scalar whose first character one of them may
+# start with (and on the empty one); every other scalar is text, unless the loader ever gains
+# patterns for any character or for places in the document, which the resolver then decides.
+_RESOLVED_FIRST_CHARACTERS = frozenset(_Loader.yaml_implicit_resolvers)
+_ONLY_TEXT_BY_FIRST_CHARACTER = (
+    None not in _RESOLVED_FIRST_CHARACTERS and not _Loader.yaml_path_resolvers
+)
+
+
 class _UnusualError(Exception):
     """Something the quick reader leaves to :func:`parse_yaml`: an error, or a rare form."""
 
@@ -97,9 +106,12 @@ class _EventReader:
     def _scalar_tag(self, event: Any) -> str:
         if event.anchor is not None or event.tag is not None:
             raise _UnusualError
-        if not event.implicit[0]:  # quoted, or a block of text
-            return str(self.loader.resolve(ScalarNode, event.value, event.implicit))
-        tag = self.plain_tags.get(event.value)
+        value = event.value
+        if _ONLY_TEXT_BY_FIRST_CHARACTER and (
+            not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST_CHARACTERS)
+        ):
+            return _TEXT_TAG  # quoted, a block of text, or plain text no pattern can match
+        tag = self.plain_tags.get(value)
         if tag is None:
             tag = str(self.loader.resolve(ScalarNode, event.value, event.implicit))
             self.plain_tags[event.value] = tag

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..schemas.note_hints import (
@@ -56,6 +57,57 @@ def _clues(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         tuple(folded(word) for word in re.split(_JOINER, _normalised(phrase)) if word != "*")
         for phrase in phrases
     )
+
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _WordIndex:
+    """A table's phrases by one word of each that a text must hold as a whole word: the phrases
+    a plain-ASCII text may match are looked up from its words instead of searched for, phrase by
+    phrase (a table of 170 rows has about 1,800 phrases; a scenario's notes, a few dozen words).
+    """
+
+    by_word: dict[str, list[tuple[int, tuple[str, ...]]]]
+    """(row, the phrase's folded words) by the folded word looked up."""
+    always: list[int]
+    """Rows with a phrase that has no such word (wildcards alone, or a word with a dot or an
+    apostrophe): tested on their own."""
+
+
+@lru_cache(maxsize=8)
+def _word_index(table: tuple[tuple[str, ...], ...]) -> _WordIndex:
+    by_word: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    always: list[int] = []
+    for row, phrases in enumerate(table):
+        for words in _clues(phrases):
+            whole = [word for word in words if _WORD.fullmatch(word)]
+            if whole:
+                by_word.setdefault(max(whole, key=len), []).append((row, words))
+            elif row not in always:
+                always.append(row)
+    return _WordIndex(by_word, always)
+
+
+def _rows_that_may_match(table: Sequence[PhraseHint], folded_text: str) -> set[int]:
+    """The rows of the table (by position) whose patterns may find something in the text; most
+    rows are ruled out here, before their patterns are needed.
+
+    In a plain-ASCII text, each word of a phrase that is letters, digits and underscores alone
+    is found as a whole word (the pattern allows only a space, a hyphen or no word character
+    beside it), and its folded form is that word of the folded text: a phrase whose looked-up
+    word is not among the text's words cannot match. Any other text is tested row by row.
+    """
+    if not folded_text.isascii():
+        return {row for row, hint in enumerate(table) if _may_match(hint.phrases, folded_text)}
+    index = _word_index(tuple(hint.phrases for hint in table))
+    rows = {row for row in index.always if _may_match(table[row].phrases, folded_text)}
+    for word in set(_WORD.findall(folded_text)):
+        for row, words in index.by_word.get(word, ()):
+            if row not in rows and all(other in folded_text for other in words):
+                rows.add(row)
+    return rows
 
 
 def _may_match(phrases: tuple[str, ...], folded_text: str) -> bool:
@@ -128,8 +180,9 @@ def find_note_hints(scenario: Scenario, table: Sequence[PhraseHint]) -> tuple[No
     folded_texts = [folded(_normalised(text)) for _, _, text in texts]
     all_text = "\n".join(folded_texts)
     matches: list[tuple[tuple[int, int], PhraseHint, str, str]] = []
-    for row in table:
-        if not _may_match(row.phrases, all_text):  # most rows: one test for all the texts
+    candidates = _rows_that_may_match(table, all_text)  # one test for all the texts
+    for number, row in enumerate(table):
+        if number not in candidates:
             continue
         look_in = {resolve_field(path).path for path in row.look_in}
         for position, (field, where, text) in enumerate(texts):

@@ -269,7 +269,14 @@ def test_the_substring_test_rules_out_no_hint(monkeypatch: pytest.MonkeyPatch) -
     tricky = "Their \u017fales team at the \u0130stanbul office; a fam\u0131ly-owned FIRM, \u03a3\u039f\u03a6\u0399\u0391"
     scenarios = [load_scenario(path).scenario for path in sorted(SCENARIOS.glob("*.yaml"))]
     scenarios += [scenario(notes=tricky + " " + " ".join(row.phrases).upper()) for row in table]
+    # plain ASCII notes, whose words are looked up: the phrases quoted, bracketed, hyphenated
+    scenarios += [
+        scenario(notes=", ".join(f"('{phrase.replace(' ', '-')}')" for phrase in row.phrases))
+        for row in table
+        if all(phrase.isascii() for phrase in row.phrases)
+    ]
     quick = [find_note_hints(each, table) for each in scenarios]
     monkeypatch.setattr(note_hints, "_may_match", lambda *_: True)
+    monkeypatch.setattr(note_hints, "_rows_that_may_match", lambda rows, _: set(range(len(rows))))
     assert quick == [find_note_hints(each, table) for each in scenarios]
     assert any(quick)

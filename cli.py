@@ -34,7 +34,6 @@ with collection_paused():
     from click.core import ParameterSource
 
     from .engine import api
-    from .engine.authoring.json_schemas import SCHEMAS, json_schema_text
     from .engine.errors import (
         AuditStoreError,
         CompassError,
@@ -1380,8 +1379,27 @@ def kb_docs(directories: tuple[Path, ...], output: Path | None, force: bool) -> 
         )
 
 
+class _SchemaKind(click.Choice[str]):
+    """The file kinds `kb schema` knows, read from the table of schemas when click first
+    needs them (help, completion, checking the argument): importing that table defines the
+    models of every file format, which the commands started far more often do not need."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from .engine.authoring.json_schemas import SCHEMAS
+
+        return tuple(sorted(SCHEMAS))
+
+    @choices.setter
+    def choices(self, _given: tuple[str, ...]) -> None:
+        """click stores the names it was constructed with (none here); the table decides."""
+
+
 @kb.command(name="schema")
-@click.argument("kind", type=click.Choice(sorted(SCHEMAS)))
+@click.argument("kind", type=_SchemaKind())
 def kb_schema(kind: str) -> None:
     """Print the JSON Schema of a file kind, for editors and CI validators.
 
@@ -1390,6 +1408,8 @@ def kb_schema(kind: str) -> None:
       compass kb schema rule > rule.schema.json
       compass kb schema scenario
     """
+    from .engine.authoring.json_schemas import json_schema_text
+
     click.echo(json_schema_text(kind), nl=False)
 
 

@@ -40,6 +40,9 @@ NOT_NEEDED_FOR_JSON = (
     "synergy_compass.engine.schemas.branding",  # printed on those documents only
     "synergy_compass.engine.consult.compare",  # the culture comparison in those documents
     "synergy_compass.engine.audit",  # --no-audit
+    "synergy_compass.engine.authoring.json_schemas",  # `kb schema`, and the team model with it
+    "synergy_compass.engine.schemas.team",
+    "tomllib",  # the config file's parser: the tests have no config file
     "subprocess",  # Chromium prints PDFs
     "difflib",  # did-you-mean hints, for mistakes only
 )

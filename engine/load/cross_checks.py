@@ -272,12 +272,15 @@ class _BranchChecker:
     def field(
         self, test: FieldTest, spec: FieldSpec, path: PathKey, kind: str, newly_bound: set[str]
     ) -> None:
-        for keyword, value in (("equals", test.equals), ("not", test.not_)):
-            if value is not None and not isinstance(value, VariableOperand):
-                self.value(value, spec, path if keyword == "equals" else (*path, keyword))
-        for keyword, values in (("one_of", test.one_of), ("none_of", test.none_of)):
-            for index, value in enumerate(values or ()):
-                self.value(value, spec, (*path, keyword, index))
+        # Written out test by test: this runs for every field of every condition of a KB.
+        if test.equals is not None:
+            self.value(test.equals, spec, path)
+        if test.not_ is not None and not isinstance(test.not_, VariableOperand):
+            self.value(test.not_, spec, (*path, "not"))
+        for index, value in enumerate(test.one_of or ()):
+            self.value(value, spec, (*path, "one_of", index))
+        for index, value in enumerate(test.none_of or ()):
+            self.value(value, spec, (*path, "none_of", index))
         for keyword, operand in test.comparisons():
             if spec.kind != "number" and keyword != "not":
                 self.problem(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from ..schemas.facts import FactRecord
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import RunResult
+from .kb_cache import memo_of
 
 NATIONAL_TENDENCY_CAVEAT = (
     "Conclusions drawn from culture profiles describe national tendencies measured across "
@@ -39,6 +40,14 @@ _SCALE_WORDS = {
 def measured(code: str, knowledge_base: KnowledgeBase) -> tuple[int, int]:
     """(measured scores, scores of any kind) in a country's profile, for the measured
     frameworks only; the Culture Map positions are all the KB's own coding."""
+    # read for every profile fact of every run, and the same for the KB's whole life
+    known = memo_of(knowledge_base).measured
+    if code not in known:
+        known[code] = _measured(code, knowledge_base)
+    return known[code]
+
+
+def _measured(code: str, knowledge_base: KnowledgeBase) -> tuple[int, int]:
     profile = knowledge_base.cultures[code].value
     kept = [
         score
@@ -53,6 +62,13 @@ def measured(code: str, knowledge_base: KnowledgeBase) -> tuple[int, int]:
 def enough_measured(knowledge_base: KnowledgeBase) -> int:
     """How many measured scores make a profile well measured: six, or every measured scale
     the KB defines when it defines fewer."""
+    known = memo_of(knowledge_base).enough_measured
+    if not known:
+        known.append(_enough_measured(knowledge_base))
+    return known[0]
+
+
+def _enough_measured(knowledge_base: KnowledgeBase) -> int:
     defined = sum(
         dimension.value.framework.startswith(_MEASURED_FRAMEWORKS)
         for dimension in knowledge_base.dimensions.values()
@@ -101,6 +117,13 @@ def could_not_check(
 def profile_gaps(code: str, label: str, knowledge_base: KnowledgeBase) -> list[str]:
     """What one country's profile is too thin to show, one sentence each beginning with
     ``label``; every command that shows a profile says the same (advise, compare, countries)."""
+    known = memo_of(knowledge_base).profile_gaps
+    if (code, label) not in known:
+        known[code, label] = tuple(_profile_gaps(code, label, knowledge_base))
+    return list(known[code, label])
+
+
+def _profile_gaps(code: str, label: str, knowledge_base: KnowledgeBase) -> list[str]:
     found: list[str] = []
     count, total = measured(code, knowledge_base)
     if count < enough_measured(knowledge_base):

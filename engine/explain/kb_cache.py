@@ -25,6 +25,11 @@ class KnowledgeBaseMemo:
     references: dict[str, SourceReference] = field(default_factory=dict)
     reads_relationship: dict[str, bool] = field(default_factory=dict)
     for_our_role: dict[str, bool] = field(default_factory=dict)
+    measured: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """(measured scores, scores of any kind) by country: see ``caveats.measured``."""
+    enough_measured: list[int] = field(default_factory=list)
+    """Empty until worked out, then the one number ``caveats.enough_measured`` gives."""
+    profile_gaps: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 _MEMOS: dict[int, tuple[weakref.ref[KnowledgeBase], KnowledgeBaseMemo]] = {}

@@ -203,11 +203,20 @@ class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
         if kwargs:  # experta hands each DefFacts the arguments its signature names
             super().reset(**kwargs)
             return
+        self.reset_with()
+
+    def reset_with(self, *facts: Any) -> Any:
+        """``reset()`` then ``declare(*facts)``, with one matcher update for both: the agenda
+        (ordered totally by :class:`.agenda.TotalOrderStrategy`) holds the same activations,
+        as it depends only on what is in working memory, and the facts get the same ids; the
+        rules that wait only for experta's initial fact are matched once instead of twice."""
         self.agenda = Agenda()
         self.facts = FactList()
         self.matcher.reset()
-        self._enter([fact for deffacts in self.get_deffacts() for fact in deffacts()])
+        initial = [fact for deffacts in self.get_deffacts() for fact in deffacts()]
+        last = self._enter([*initial, *facts])
         self.running = False
+        return last
 
     def _enter(self, facts: Iterable[Any]) -> Any:
         """experta's private declaration step: refuse patterns and nested accessors, put each
@@ -231,7 +240,7 @@ class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
             if counter[identity] and not fact_list.duplication:
                 last = None
                 continue
-            fact.__factid__ = fact_list.last_index
+            dict.__setitem__(fact, "__factid__", fact_list.last_index)  # experta's setter does
             fact_list[fact_list.last_index] = fact
             fact_list.last_index += 1
             fact_list.added.append(fact)

@@ -55,29 +55,61 @@ def _plain(value: Any) -> Scalar:
     return str(value)
 
 
-def _witnesses(
-    patterns: tuple[tuple[Pattern, ...], ...],
-    facts_of_type: Mapping[str, list[tuple[int, Mapping[str, Scalar]]]],
-    bindings: dict[str, Scalar],
-) -> tuple[int, ...]:
-    """For each ``exists`` condition, the first fact (in canonical order) meeting each pattern.
+Entry = tuple[int, Mapping[str, Scalar]]
 
-    ``facts_of_type`` holds every fact so far by type, each list in canonical order: a pattern
-    can only meet facts of its type, so only those are tried."""
-    found: list[int] = []
-    for existence in patterns:
-        for pattern in existence:
-            witness = next(
-                (
-                    fact_id
-                    for fact_id, fields in facts_of_type.get(pattern.fact_type, ())
-                    if pattern_accepts(pattern, pattern.fact_type, fields, bindings)
-                ),
-                None,
-            )
-            if witness is not None and witness not in found:
-                found.append(witness)
-    return tuple(found)
+
+class _FactsSoFar:
+    """Every fact of a run so far, for naming the facts that met an ``exists``: by type, and
+    by the value of a field that a pattern requires to equal a constant (indexed the first
+    time a pattern asks). Every list is in canonical order, and a fact a pattern accepts is
+    in the list the pattern reads, so the first fact accepted there is the first of all."""
+
+    def __init__(self, records: Iterable[FactRecord]) -> None:
+        self.of_type: dict[str, list[Entry]] = {}
+        self.by_value: dict[tuple[str, str], dict[Scalar, list[Entry]]] = {}
+        for record in records:
+            self.of_type.setdefault(record.type, []).append((record.id, record.fields))
+
+    def add(self, fact_id: int, fact_type: str, fields: Mapping[str, Scalar]) -> None:
+        entry = (fact_id, fields)
+        self.of_type.setdefault(fact_type, []).append(entry)
+        for (indexed_type, name), index in self.by_value.items():
+            if indexed_type == fact_type and name in fields:
+                index.setdefault(fields[name], []).append(entry)
+
+    def candidates(self, pattern: Pattern) -> list[Entry]:
+        for name, test in pattern.tests.items():
+            if test.equals is None:
+                continue
+            index = self.by_value.get((pattern.fact_type, name))
+            if index is None:
+                index = self.by_value[(pattern.fact_type, name)] = {}
+                for entry in self.of_type.get(pattern.fact_type, ()):
+                    if name in entry[1]:
+                        index.setdefault(entry[1][name], []).append(entry)
+            # scalars equal only where their hashes are: a fact that passes ``equals`` is here
+            return index.get(test.equals, [])
+        return self.of_type.get(pattern.fact_type, [])
+
+    def witnesses(
+        self, patterns: tuple[tuple[Pattern, ...], ...], bindings: dict[str, Scalar]
+    ) -> tuple[int, ...]:
+        """For each ``exists`` condition, the first fact (in canonical order) meeting each
+        of its patterns."""
+        found: list[int] = []
+        for existence in patterns:
+            for pattern in existence:
+                witness = next(
+                    (
+                        fact_id
+                        for fact_id, fields in self.candidates(pattern)
+                        if pattern_accepts(pattern, pattern.fact_type, fields, bindings)
+                    ),
+                    None,
+                )
+                if witness is not None and witness not in found:
+                    found.append(witness)
+        return tuple(found)
 
 
 def run(compiled: CompiledKB, facts: InputFacts, step_limit: int | None = None) -> RunResult:
@@ -168,9 +200,7 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     step_limit, how_limited = _limit_and_why(compiled, facts, given_limit)
     engine = compiled.engine()
     our_id = _declare_inputs(compiled, engine, facts)
-    facts_of_type: dict[str, list[tuple[int, Mapping[str, Scalar]]]] = {}
-    for record in facts.facts:
-        facts_of_type.setdefault(record.type, []).append((record.id, record.fields))
+    so_far = _FactsSoFar(facts.facts)
     next_id = len(facts.facts)
     findings: list[str] = []
     finding_ids: dict[str, int] = {}
@@ -208,11 +238,11 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
                     new = engine.declare(make_fact(compiled, "finding", {"name": finding}))
                     our_id[new["__factid__"]] = finding_id
                     findings.append(finding)
-                    facts_of_type.setdefault("finding", []).append((finding_id, {"name": finding}))
+                    so_far.add(finding_id, "finding", {"name": finding})
                 concluded.append(finding_id)
                 concluded_by.setdefault(finding_id, []).append(number)
             existence = existence_of(branch)
-            witnesses = _witnesses(existence, facts_of_type, bindings) if existence else ()
+            witnesses = so_far.witnesses(existence, bindings) if existence else ()
             # built from values made just above, of the model's types: validating each of
             # hundreds of thousands of firings again would double a large run's memory
             firings.append(
@@ -248,9 +278,8 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
 def _declare_inputs(compiled: CompiledKB, engine: Any, facts: InputFacts) -> dict[int, int]:
     """Reset the engine and declare the input facts some rule could read; returns our id of
     each by experta's."""
-    engine.reset()
-    # One declare call: the input facts then enter the matcher together (DESIGN §5).
     readable = [fact for fact in facts.facts if compiled.reads(fact.type, fact.fields)]
     made = [make_fact(compiled, fact.type, fact.fields) for fact in readable]
-    engine.declare(*made)
+    # The input facts enter the matcher together, with experta's initial fact (DESIGN §5).
+    engine.reset_with(*made)
     return {fact["__factid__"]: record.id for record, fact in zip(readable, made, strict=True)}

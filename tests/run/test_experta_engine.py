@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.scenario import load_scenario
-from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact
+from synergy_compass.engine.run.compiler import MatcherName, compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_compat import MATCH, Fact, KnowledgeEngine, watchers
 from synergy_compass.engine.run.experta_engine import MatchActivation, PlainFact
 from synergy_compass.engine.run.input_facts import build_input_facts
@@ -144,3 +144,39 @@ def test_match_activations_are_equal_when_they_stand_for_one_match(mini_kb: Path
     assert hash(twin) == hash(first)
     assert all(other != first for other in others)
     assert first.facts == {fact for name, fact in first.context.items() if name.startswith("_p")}
+
+
+SHIPPED_KB = Path(__file__).resolve().parents[2] / "kb"
+
+
+@pytest.mark.parametrize(
+    ("shipped", "matcher"), [(False, "network"), (False, "rete"), (True, "network")]
+)
+def test_reset_with_facts_is_a_reset_then_a_declare(
+    mini_kb: Path, shipped: bool, matcher: MatcherName
+) -> None:
+    root = SHIPPED_KB if shipped else mini_kb
+    knowledge_base = load_knowledge_base(root)
+    scenario_file = root / "scenarios" / ("allen-japan.yaml" if shipped else "basic.yaml")
+    facts = build_input_facts(load_scenario(scenario_file).scenario, knowledge_base)
+    compiled = compile_knowledge_base(knowledge_base, matcher)
+    if shipped:  # the shipped KB has rules that wait for experta's initial fact alone
+        network = compiled.engine_class.__matcher__.network
+        assert network.readers[network.initial]
+    states = []
+    for together in (False, True):
+        engine = compiled.engine_class()
+        made = [make_fact(compiled, f.type, f.fields) for f in facts.facts]
+        if together:
+            engine.reset_with(*made)
+        else:
+            engine.reset()
+            engine.declare(*made)
+        states.append(
+            (
+                [(fact_id, dict(fact)) for fact_id, fact in engine.facts.items()],
+                [described(activation) for activation in engine.agenda.activations],
+            )
+        )
+    assert states[0] == states[1]
+    assert len(states[0][1]) > 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -197,3 +198,44 @@ def test_facts_no_rule_can_read_stay_in_the_trace_but_not_in_experta(mini_kb: Pa
     assert not any(fact.get("dimension") == "trusting" for fact in in_experta)
     assert any(fact.get("dimension") == "pdi" for fact in in_experta)
     assert run(compile_knowledge_base(knowledge_base, "rete"), facts, DEFAULT_STEP_LIMIT) == result
+
+
+def witness_kb(tmp_path: Path) -> Path:
+    """A KB whose last rule names witnesses: among several facts of one type and value, for
+    a variable of the rule, and for a finding concluded during the run."""
+    root = blocking_kb(tmp_path, 0)
+    shutil.copytree(
+        Path(__file__).parents[1] / "fixtures" / "mini_kb" / "cultures", root / "cultures"
+    )
+    head = "    title: T\n    rationale: R\n    sources: [test-source]\n    topic: time\n"
+    with (root / "rules.yaml").open("a") as rules:
+        rules.write(
+            "  - id: names-witnesses\n"
+            + head
+            + "    when:\n"
+            + "      - score: {side: home, dimension: pdi, value: {as: ours}}\n"
+            + "      - exists: {score: {dimension: pdi}}\n"
+            + "      - exists: {score: {side: home, value: {below: {var: ours}}}}\n"
+            + "      - exists: {finding: {name: blocker}}\n"
+            + "    then: {support: {be-patient: 0.5}}\n"
+        )
+    return root
+
+
+def test_witnesses_are_the_first_facts_in_canonical_order_that_meet_each_pattern(
+    tmp_path: Path,
+) -> None:
+    result = run_on(witness_kb(tmp_path))
+    (firing,) = [firing for firing in result.firings if firing.rule == "names-witnesses"]
+    facts = {fact.id: fact for fact in result.facts}
+    described = [(facts[i].type, facts[i].fields) for i in firing.witnesses]
+    pdi_scores = [f for f in result.facts if f.type == "score" and f.fields["dimension"] == "pdi"]
+    assert len(pdi_scores) == 2  # both sides: the first in canonical order is the witness
+    home_below_40 = [
+        f.id
+        for f in result.facts
+        if f.type == "score" and f.fields["side"] == "home" and f.fields["value"] < 40
+    ]
+    assert firing.witnesses == (pdi_scores[0].id, home_below_40[0], firing.witnesses[2])
+    assert described[2] == ("finding", {"name": "blocker"})
+    assert facts[firing.witnesses[2]].origin.model_dump() == {"kind": "rule", "firings": (2,)}

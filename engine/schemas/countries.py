@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Annotated, Any
 
 import pycountry
@@ -91,16 +91,25 @@ class CountryAlias(Frozen):
             raise ValueError(f"{self.country!r} is not an ISO 3166-1 alpha-2 country code")
         if not normalized(self.name):
             raise ValueError(f"the alias {self.name!r} has no letters or digits")
-        try:
-            iso = pycountry.countries.lookup(self.name)
-        except LookupError:
-            return self
-        if iso.alpha_2 != self.country:
+        iso = _iso_code_named(self.name)
+        if iso is not None and iso != self.country:
             raise ValueError(
-                f"{self.name!r} is already ISO 3166's name or code for {display_name(iso.alpha_2)}"
-                f" ({iso.alpha_2}), so it cannot also mean {self.country}"
+                f"{self.name!r} is already ISO 3166's name or code for {display_name(iso)}"
+                f" ({iso}), so it cannot also mean {self.country}"
             )
         return self
+
+
+@lru_cache(maxsize=1024)
+def _iso_code_named(name: str) -> str | None:
+    """The code of the country whose ISO 3166 name or code ``name`` is (pycountry's lookup:
+    exact, any case), or None. Remembered, because a lookup walks every country's names and a
+    scenario read with the shipped KB validates the same aliases twice (its countries, the KB)."""
+    try:
+        code: str = pycountry.countries.lookup(name).alpha_2
+    except LookupError:
+        return None
+    return code
 
 
 class CountriesConfig(Frozen):

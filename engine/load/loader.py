@@ -65,6 +65,7 @@ class _Collected:
     findings: dict[str, Located[Finding]] = field(default_factory=dict)
     advice: dict[str, Located[Advice]] = field(default_factory=dict)
     rules: list[Located[RuleSpec]] = field(default_factory=list)
+    rule_ids: dict[str, Located[RuleSpec]] = field(default_factory=dict)  # the first of each id
     lint_exclusions: list[Located[LintExclusion]] = field(default_factory=list)
     note_hints: list[Located[PhraseHint]] = field(default_factory=list)
     lint_role_words: list[str] = field(default_factory=list)
@@ -198,7 +199,6 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
         except ValidationError as error:
             collected.problems += problems_from_validation(error, RuleFileDefaults, document)
     model, label = _ITEM_KINDS[kind]
-    seen_rules = {rule.value.id: rule for rule in collected.rules}
     for index, raw in enumerate(items):
         try:
             item = model.model_validate(raw)
@@ -207,7 +207,7 @@ def _collect_items(kind: str, document: YamlDocument, collected: _Collected) -> 
             continue
         located: Located[Any] = Located(item, document, (kind, index))
         if kind == "rules":
-            _add_unique(seen_rules, located, label, collected.problems)
+            _add_unique(collected.rule_ids, located, label, collected.problems)
             collected.rules.append(located)
         else:
             _add_unique(getattr(collected, kind), located, label, collected.problems)

@@ -51,36 +51,33 @@ class Certainties:
     def _propagate(
         self, run: RunResult, knowledge_base: KnowledgeBase, profiles: dict[int, float]
     ) -> dict[int, float]:
-        # What each round reads of a firing does not change between rounds: looked up once.
-        firings = [
-            (
-                firing.rule,
-                tuple(
-                    zip(
-                        knowledge_base.rule(firing.rule).value.then.conclude.values(),
-                        firing.concluded,
-                        strict=True,
-                    )
-                ),
-                *self._premises[firing.number],
-            )
-            for firing in run.firings
-        ]
+        # Each concluded finding with its rules, in the order they first concluded it, and each
+        # rule's firings with the certainty it states: what a round reads never changes.
+        concluded: dict[int, dict[str, list[tuple[float, int]]]] = {}
+        for firing in run.firings:
+            conclude = knowledge_base.rule(firing.rule).value.then.conclude.values()
+            for stated, fact_id in zip(conclude, firing.concluded, strict=True):
+                by_rule = concluded.setdefault(fact_id, {})
+                by_rule.setdefault(firing.rule, []).append((stated, firing.number))
+        concluding = {
+            number: self._premises[number]
+            for by_rule in concluded.values()
+            for firings in by_rule.values()
+            for _, number in firings
+        }
         values = profiles
         for _ in range(_MAX_PROPAGATION_ROUNDS):
-            strongest: dict[int, dict[str, float]] = defaultdict(dict)
-            for rule, conclusions, fixed, findings in firings:
-                weakest = _weakest(fixed, findings, values)
-                for stated, fact_id in conclusions:
-                    by_rule = strongest[fact_id]
-                    by_rule[rule] = max(by_rule.get(rule, 0.0), stated * weakest)
-            updated = {
-                **profiles,
-                **{
-                    fact_id: certainty.combine_all(by_rule.values())
-                    for fact_id, by_rule in strongest.items()
-                },
+            weakest = {
+                number: _weakest(fixed, findings, values)
+                for number, (fixed, findings) in concluding.items()
             }
+            updated = dict(profiles)
+            for fact_id, by_rule in concluded.items():
+                # a rule counts once, with its strongest firing
+                updated[fact_id] = certainty.combine_all(
+                    max(0.0, *(stated * weakest[number] for stated, number in firings))
+                    for firings in by_rule.values()
+                )
             if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in updated):
                 return updated
             values = updated

@@ -82,6 +82,8 @@ class _Question:
         self.direct = direct
         self.by_fact: dict[int, bool] = {}
         self.by_firing: dict[int, tuple[tuple[int, ...], bool]] = {}
+        self.asked: dict[int, bool] = {}
+        """Answers given to callers, by firing (see ``Grounds._asked``)."""
 
 
 class Grounds:
@@ -96,6 +98,7 @@ class Grounds:
         self._self_assessed = _Question(_on_self_assessment)
         self._goal = _Question(_on_primary_goal)
         self._memo = memo_of(knowledge_base)
+        self._severities_of: dict[int, frozenset[Severity]] = {}
 
     def _used(self, firing: Firing) -> list[FactRecord]:
         return [self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses))]
@@ -124,6 +127,16 @@ class Grounds:
         # remembered on the way (and a cycle's first answer is what the others see)
         return any(self._fact_answers(fact_id, question) for fact_id in findings_first) or answered
 
+    def _asked(self, firing: Firing, question: _Question) -> bool:
+        # Asked from outside, no fact is half-answered, so every answer the walk reads is
+        # final: asked again, the
+        # same walk would give the same answer. (Inside the walk a
+        # firing's answer may still rest on a fact whose answer is under way, and is not kept.)
+        answer = question.asked.get(firing.number)
+        if answer is None:
+            answer = question.asked[firing.number] = self._firing_answers(firing, question)
+        return answer
+
     def _fact_answers(self, fact_id: int, question: _Question) -> bool:
         answers = question.by_fact
         if fact_id not in answers:
@@ -136,15 +149,15 @@ class Grounds:
 
     def firing_rests_on_situation(self, firing: Firing) -> bool:
         """Whether what the scenario says beyond the cultures is anywhere below the firing."""
-        return self._firing_answers(firing, self._situation)
+        return self._asked(firing, self._situation)
 
     def firing_rests_on_national_data(self, firing: Firing) -> bool:
         """Whether a national profile or a country's rules are anywhere below the firing."""
-        return self._firing_answers(firing, self._national)
+        return self._asked(firing, self._national)
 
     def firing_rests_on_self_assessment(self, firing: Firing) -> bool:
         """Whether a person's own answers to the questionnaire are anywhere below the firing."""
-        return self._firing_answers(firing, self._self_assessed)
+        return self._asked(firing, self._self_assessed)
 
     def basis(self, firings: Iterable[Firing]) -> Basis:
         """The most specific ground among the firings: 'observed' for one resting on what the
@@ -164,7 +177,7 @@ class Grounds:
         return found
 
     def firing_serves_primary_goal(self, firing: Firing) -> bool:
-        return self._firing_answers(firing, self._goal)
+        return self._asked(firing, self._goal)
 
     def firing_is_for_our_role(self, firing: Firing) -> bool:
         known = self._memo.for_our_role
@@ -174,10 +187,15 @@ class Grounds:
 
     def gravest(self, firings: Iterable[Firing]) -> Severity:
         """The most serious severity among the shown findings these firings matched."""
-        found = {
-            self.knowledge_base.findings[str(fact.fields["name"])].value.severity
-            for firing in firings
-            for fact in self._used(firing)
-            if fact.type == "finding"
-        }
+        found = set[Severity]().union(*(self._severities(firing) for firing in firings))
         return next((level for level in _SEVERITY_ORDER if level in found), Severity.tendency)
+
+    def _severities(self, firing: Firing) -> frozenset[Severity]:
+        found = self._severities_of.get(firing.number)
+        if found is None:
+            found = self._severities_of[firing.number] = frozenset(
+                self.knowledge_base.findings[str(fact.fields["name"])].value.severity
+                for fact in self._used(firing)
+                if fact.type == "finding"
+            )
+        return found

@@ -138,6 +138,32 @@ class _HowBuilder:
         return found
 
 
+_Said = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""An item's dates, people and planned actions."""
+
+
+class _About:
+    """The dates, people and planned actions an item rests on, in words; worked out once for
+    each set of facts that name them (most items rest on none, or on the same few)."""
+
+    def __init__(self, support: SupportFinder, scenario: Scenario) -> None:
+        self.support = support
+        self.scenario = scenario
+        self.said: dict[frozenset[int], _Said] = {}
+
+    def __call__(self, evidence: list[Evidence]) -> _Said:
+        telling = self.support.telling(evidence)
+        said = self.said.get(telling)
+        if said is None:
+            found = self.support.support(telling)
+            said = self.said[telling] = (
+                dates_of(found),
+                people_of(found, self.scenario),
+                planned_of(found, self.scenario),
+            )
+        return said
+
+
 def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
     """Build the report for one run; see the module docs for how certainty is computed."""
     facts = {fact.id: fact for fact in run.facts}
@@ -150,6 +176,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         return _country_name(code, knowledge_base)
 
     pairs = PairFinder(run, name, support_finder)
+    about = _About(support_finder, scenario)
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     supporters: dict[str, list[Firing]] = defaultdict(list)
@@ -178,7 +205,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         finding = knowledge_base.findings[finding_id].value
         if finding.show_in_diagnosis:
             fact = finding_facts[finding_id]
-            support = support_finder.rests_on(evidence_list)
+            dates, people, before_you = about(evidence_list)
             diagnosis.append(
                 DiagnosisItem.model_construct(
                     id=finding.id,
@@ -189,9 +216,9 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                     severity=finding.severity.value,
                     basis="situation" if fact.id in grounded else "profiles",
                     caveat=finding.caveat,
-                    dates=dates_of(support),
-                    people=people_of(support, scenario),
-                    before_you=planned_of(support, scenario),
+                    dates=dates,
+                    people=people,
+                    before_you=before_you,
                     between=pairs.between(fact.id),
                     supported_by=tuple(evidence_list),
                 )
@@ -222,7 +249,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
             totals[advice_id],
             # only advice the run gives is said to conflict with other advice given
             _conflicts(advice.id, given_ids, knowledge_base) if totals[advice_id] > 0 else (),
-            _Context(knowledge_base, scenario, grounds, support_finder, supporters[advice_id]),
+            _Context(knowledge_base, scenario, grounds, about, supporters[advice_id]),
         )
         (given if item.certainty > 0 else against).append(item)
     plan = build_plan(
@@ -282,7 +309,7 @@ class _Context:
     knowledge_base: KnowledgeBase
     scenario: Scenario
     grounds: Grounds
-    support_finder: SupportFinder
+    about: _About
     behind: list[Firing]
 
 
@@ -315,7 +342,7 @@ def _recommendation(
             ]
         )
     )
-    support = context.support_finder.rests_on(evidence)
+    dates, people, before_you = context.about(evidence)
     basis = grounds.basis(behind)
     for_our_role = any(grounds.firing_is_for_our_role(f) for f in behind)
     serves_primary_goal = any(grounds.firing_serves_primary_goal(f) for f in behind)
@@ -328,9 +355,9 @@ def _recommendation(
         stage=advice.stage,
         certainty=total,
         because=because,
-        dates=dates_of(support),
-        people=people_of(support, context.scenario),
-        before_you=planned_of(support, context.scenario),
+        dates=dates,
+        people=people,
+        before_you=before_you,
         supported_by=tuple(evidence),
         sources=sources,
         certainty_in_words=in_words(total),

@@ -109,12 +109,21 @@ class SupportFinder:
             )
         return found
 
-    def rests_on(self, evidence: list[Evidence]) -> Support:
-        """What the evidence that counts for an item (not evidence against it) rests on."""
+    def telling(self, evidence: list[Evidence]) -> frozenset[int]:
+        """The facts that name a person, a date or a plan under the evidence that counts for an
+        item (not evidence against it): two items resting on the same ones say the same."""
         telling: set[int] = set()
         for item in evidence:
             if item.certainty > 0:
                 telling |= self._telling_under(item.firing)
+        return frozenset(telling)
+
+    def rests_on(self, evidence: list[Evidence]) -> Support:
+        """What the evidence that counts for an item (not evidence against it) rests on."""
+        return self.support(self.telling(evidence))
+
+    def support(self, telling: frozenset[int]) -> Support:
+        """What these facts (:meth:`telling`) say about people, dates and plans."""
         found = Support()
         for fact_id in sorted(telling):
             origin = self._facts[fact_id].origin

@@ -102,14 +102,27 @@ class Step:
     """The first field that must equal a variable bound by an earlier step: candidates are
     looked up by its value. (A variable this step binds and then joins on, as in
     ``{low: {as: x}, high: {as: x}}``, has no value yet when the candidates are sought.)"""
+    joins_before: tuple[tuple[str, str], ...] = field(init=False, compare=False)
+    """``variables`` that must equal a variable bound by an earlier step: checked first, so
+    a fact that fails them costs no copy of the bindings."""
+    binds: tuple[tuple[str, str], ...] = field(init=False, compare=False)
+    joins_after: tuple[tuple[str, str], ...] = field(init=False, compare=False)
+    """``variables`` that must equal a variable this step binds from another field."""
 
     def __post_init__(self) -> None:
+        # read on every join: worked out once
         bound_here = {var for _, var, joins in self.variables if not joins}
-        joined = next(
-            ((name, var) for name, var, joins in self.variables if joins and var not in bound_here),
-            None,
+        before = tuple(
+            (name, var) for name, var, joins in self.variables if joins and var not in bound_here
         )
-        object.__setattr__(self, "index_field", joined)  # read on every join: worked out once
+        object.__setattr__(self, "index_field", before[0] if before else None)
+        object.__setattr__(self, "joins_before", before)
+        binds = tuple((name, var) for name, var, joins in self.variables if not joins)
+        object.__setattr__(self, "binds", binds)
+        after = tuple(
+            (name, var) for name, var, joins in self.variables if joins and var in bound_here
+        )
+        object.__setattr__(self, "joins_after", after)
 
 
 @dataclass(frozen=True)
@@ -139,7 +152,7 @@ class MatchNetwork:
     initial: int
     """The alpha test that accepts experta's ``InitialFact``."""
     waiting_on: tuple[tuple[int, ...], ...] = ()
-    existence_reads: tuple[frozenset[int], ...] = ()
+    existence_reads: tuple[tuple[int, ...], ...] = ()
     """For each branch, the alpha memories its ``exists`` patterns read: a new fact there
     may complete matches the network did not keep, so the branch is worked out again."""
     """For each branch, the alpha memories its positive patterns read (experta's InitialFact
@@ -304,7 +317,8 @@ def assemble(alphas: Sequence[AlphaTest], plans: Sequence[BranchPlan]) -> MatchN
             for plan in plans
         ),
         existence_reads=tuple(
-            frozenset(step.alpha for steps in plan.existence for step in steps) for plan in plans
+            tuple({step.alpha: None for steps in plan.existence for step in steps})
+            for plan in plans
         ),
     )
 

@@ -75,6 +75,15 @@ class NetworkState:
             _Memory(index={name: {} for name in fields}) for fields in network.indexed_fields
         ]
         self.matches: list[dict[tuple[int, ...], Match]] = [{} for _ in network.plans]
+        self.missing = [len(alphas) for alphas in network.waiting_on]
+        """For each branch, how many of the alpha memories its positive patterns read are
+        empty: while any is, the branch has no match (most branches, in any one run)."""
+        waited_by: list[list[int]] = [[] for _ in network.alphas]
+        for branch, alphas in enumerate(network.waiting_on):
+            for alpha_id in alphas:
+                waited_by[alpha_id].append(branch)
+        self.waited_by = waited_by
+        """For each alpha memory, the branches it counts in :attr:`missing` for."""
         self.where: dict[int, list[int]] = {}
         """For each fact in memory, the alpha memories that hold it."""
         self.matched: set[int] = set()
@@ -85,10 +94,13 @@ class NetworkState:
     def reset(self) -> None:
         """Forget every fact, clearing only what holds something: most of the network is
         untouched by any one scenario."""
+        missing = self.missing
         for alpha_id in {alpha for alphas in self.where.values() for alpha in alphas}:
             memory = self.memories[alpha_id]
             memory.facts = []
             memory.index = {name: {} for name in memory.index}
+            for branch in self.waited_by[alpha_id]:
+                missing[branch] += 1
         for branch in self.matched:
             self.matches[branch] = {}
         self.where = {}
@@ -121,20 +133,17 @@ class NetworkState:
         gained: list[Match] = []
         lost: list[Match] = []
         fresh_ids = {entry[0] for entries in fresh.values() for entry in entries}
-        network, memories, matches = self.network, self.memories, self.matches
-        plans, waiting_on, existence_reads = (
-            network.plans,
-            network.waiting_on,
-            network.existence_reads,
-        )
-        for branch in touched | recompute:  # any order: the agenda orders activations totally
+        network, matches, missing = self.network, self.matches, self.missing
+        plans, existence_reads = network.plans, network.existence_reads
+        # any order: the agenda orders activations totally
+        for branch in touched | recompute if recompute else touched:
             # most touched branches have no match and still lack a fact for some pattern
-            if not matches[branch] and any(not memories[a].facts for a in waiting_on[branch]):
+            if missing[branch] and not matches[branch]:
                 continue
             if (
                 branch in recompute
                 or not plans[branch].positives
-                or not existence_reads[branch].isdisjoint(fresh)
+                or any(alpha in fresh for alpha in existence_reads[branch])
             ):
                 self._recompute(branch, gained, lost)
             else:
@@ -200,12 +209,14 @@ class NetworkState:
 
     def _ready(self, branch: int) -> bool:
         """Whether every positive pattern of the branch has some fact to match."""
-        memories = self.memories
-        return all(memories[alpha].facts for alpha in self.network.waiting_on[branch])
+        return not self.missing[branch]
 
     def _remember(self, alpha_id: int, entry: tuple[int, Fields]) -> None:
         memory = self.memories[alpha_id]
         fields = entry[1]
+        if not memory.facts:
+            for branch in self.waited_by[alpha_id]:
+                self.missing[branch] -= 1
         memory.facts.append(entry)
         for name, index in memory.index.items():
             with contextlib.suppress(TypeError):
@@ -214,6 +225,9 @@ class NetworkState:
     def _forget(self, alpha_id: int, fact_id: int) -> None:
         memory = self.memories[alpha_id]
         memory.facts = [entry for entry in memory.facts if entry[0] != fact_id]
+        if not memory.facts:
+            for branch in self.waited_by[alpha_id]:
+                self.missing[branch] += 1
         for index in memory.index.values():
             for value, entries in list(index.items()):
                 index[value] = [entry for entry in entries if entry[0] != fact_id]
@@ -233,13 +247,15 @@ class NetworkState:
     def _extend(
         self, step: Step, fields: Fields, bindings: Mapping[str, Any]
     ) -> dict[str, Any] | None:
+        for name, variable in step.joins_before:
+            if bindings[variable] != fields[name]:
+                return None
         extended = dict(bindings)
-        for name, variable, joins in step.variables:
-            if joins:
-                if extended[variable] != fields[name]:
-                    return None
-            else:
-                extended[variable] = fields[name]
+        for name, variable in step.binds:
+            extended[variable] = fields[name]
+        for name, variable in step.joins_after:
+            if extended[variable] != fields[name]:
+                return None
         for comparison in step.comparisons:
             if not comparison.holds(extended):
                 return None
@@ -280,32 +296,31 @@ class NetworkState:
         kept = len(self.matches[branch]) - replaced
         room = MATCHES_PER_RUN - self.held + replaced
         limit = min(PARTIAL_MATCHES_PER_RULE - kept, room)
-        per_run = room < PARTIAL_MATCHES_PER_RULE - kept
         extend = self._extend
         partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]] = [((), {})]
         for position, step in enumerate(plan.positives):
             following = []
             old_only = position < fresh_at
-            for facts, bindings in partial:
-                if position == fresh_at:
-                    candidates: Sequence[tuple[int, Fields]] = fresh[step.alpha]
-                else:
-                    candidates = self._candidates(step, bindings)
+            every = fresh[step.alpha] if position == fresh_at else self.memories[step.alpha].facts
+            looked_up = position != fresh_at and step.index_field is not None
+            for entries, bindings in partial:
+                candidates = self._candidates(step, bindings) if looked_up else every
                 for entry in candidates:
                     if old_only and entry[0] in fresh_ids:
                         continue
                     extended = extend(step, entry[1], bindings)
                     if extended is not None:
-                        following.append(((*facts, entry), extended))
+                        following.append(((*entries, entry), extended))
                 # checked per partial match extended: one adds at most one alpha memory's facts
                 if len(following) > limit:
-                    if per_run:
+                    if room < PARTIAL_MATCHES_PER_RULE - kept:
                         held = MATCHES_PER_RUN - room + len(following)
                         raise MatchBoundExceededError(
                             branch, position + 1, held, MATCHES_PER_RUN, True
                         )
+                    count = kept + len(following)
                     raise MatchBoundExceededError(
-                        branch, position + 1, kept + len(following), PARTIAL_MATCHES_PER_RULE, False
+                        branch, position + 1, count, PARTIAL_MATCHES_PER_RULE, False
                     )
             partial = following
             if not partial:
@@ -321,13 +336,14 @@ class NetworkState:
         leftover, existence, negations = plan.leftover, plan.existence, plan.negations
         satisfiable, blocked = self._satisfiable, self._blocked
         found: dict[tuple[int, ...], Match] = {}
-        for facts, bindings in partial:
+        for entries, bindings in partial:
             if leftover and not all(comparison.holds(bindings) for comparison in leftover):
                 continue
             if existence and not all(satisfiable(steps, bindings) for steps in existence):
                 continue
             if negations and any(blocked(step, bindings) for step in negations):
                 continue
-            key = tuple([fact_id for fact_id, _ in facts])
-            found[key] = Match(branch, key, tuple([fields for _, fields in facts]), bindings)
+            # the ids and the facts, each a tuple, in one pass (no positive pattern: none)
+            key, facts = tuple(zip(*entries, strict=True)) or ((), ())
+            found[key] = Match(branch, key, facts, bindings)
         return found

@@ -74,14 +74,17 @@ class _HowBuilder:
         self.firings = {firing.number: firing for firing in run.firings}
         self.knowledge_base = knowledge_base
         self.support = support
+        self.acyclic = support.acyclic
         self.built: dict[tuple[int, frozenset[int]], HowNode] = {}
         self._below: dict[int, set[int]] = {}
         self._evidence: dict[tuple[int, float], Evidence] = {}
 
     def node(self, fact_id: int, seen: frozenset[int] = frozenset()) -> HowNode:
         fact = self.facts[fact_id]
-        if fact.origin.kind != "rule":
-            seen = frozenset()  # a scenario or profile fact's node is the same everywhere
+        if fact.origin.kind != "rule" or self.acyclic:
+            # a scenario or profile fact's node is the same everywhere, and so is every fact's
+            # in a run without loops (SupportFinder.acyclic)
+            seen = frozenset()
         elif seen:
             # A tree only leaves out the firings above it that also lie below it; the others
             # make no difference, and one node serves every tree they differ in.
@@ -148,6 +151,7 @@ class _About:
 
     def __init__(self, support: SupportFinder, scenario: Scenario) -> None:
         self.support = support
+        self.acyclic = support.acyclic
         self.scenario = scenario
         self.said: dict[frozenset[int], _Said] = {}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..schemas.facts import (
     CalendarOrigin,
@@ -53,6 +54,33 @@ class SupportFinder:
         self._firings = {firing.number: firing for firing in run.firings}
         self._stated: dict[int, frozenset[int]] = {}
         self._telling: dict[int, frozenset[int]] = {}
+
+    @cached_property
+    def acyclic(self) -> bool:
+        """Whether no fact rests, anywhere below it, on itself (a finding concluded again by a
+        firing that used a fact resting on it). Without such a loop a HOW tree never meets a
+        firing it shows further up, and each fact's tree is the same wherever it appears."""
+        resting_on: dict[int, set[int]] = {fact_id: set() for fact_id in self._facts}
+        for fact_id, fact in self._facts.items():
+            if isinstance(fact.origin, RuleOrigin):
+                for number in fact.origin.firings:
+                    firing = self._firings[number]
+                    resting_on[fact_id].update((*firing.facts, *firing.witnesses))
+        # Kahn's algorithm: take away the facts resting on nothing left; a loop is what stays
+        waiting = [fact_id for fact_id, below in resting_on.items() if not below]
+        above: dict[int, list[int]] = {fact_id: [] for fact_id in self._facts}
+        for fact_id, below in resting_on.items():
+            for used in below:
+                above[used].append(fact_id)
+        left = {fact_id: len(below) for fact_id, below in resting_on.items()}
+        taken = 0
+        while waiting:
+            taken += 1
+            for user in above[waiting.pop()]:
+                left[user] -= 1
+                if not left[user]:
+                    waiting.append(user)
+        return taken == len(self._facts)
 
     def firings_below(self, fact_id: int) -> set[int]:
         """The firings anywhere under a fact: those that concluded it, those that concluded the

@@ -6,9 +6,12 @@ import datetime
 from pathlib import Path
 
 from synergy_compass.engine.api import advise, advise_file, compiled_knowledge_base
+from synergy_compass.engine.explain.support import SupportFinder
 from synergy_compass.engine.load.scenario import load_scenario
 from synergy_compass.engine.render.documents import render_markdown
 from synergy_compass.engine.render.text import render_text
+from synergy_compass.engine.schemas.facts import FactRecord, RuleOrigin, ScenarioOrigin
+from synergy_compass.engine.schemas.results import Firing, RunResult
 from synergy_compass.engine.schemas.scenario import OurAction
 from synergy_compass.engine.schemas.vocabulary import Action, ActionStatus
 from synergy_compass.engine.schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS
@@ -67,3 +70,44 @@ def test_advice_about_a_planned_action_says_before_you_do_this() -> None:
     )
     report = advise(ongoing, compiled_knowledge_base())
     assert all(item.before_you == () for item in (*report.diagnosis, *report.recommendations))
+
+
+def _chain(*, loop: bool) -> RunResult:
+    """Scenario facts 0 and 1; finding 2 from firing 1 on fact 0; finding 3 from firing 2 on
+    finding 2 and fact 1. With ``loop``, firing 3 concludes finding 2 again from finding 3."""
+    scenario = ScenarioOrigin(paths=("they.people[0]",))
+    facts = (
+        FactRecord(id=0, type="observation", fields={"kind": "a"}, origin=scenario),
+        FactRecord(id=1, type="observation", fields={"kind": "b"}, origin=scenario),
+        FactRecord(
+            id=2,
+            type="finding",
+            fields={"name": "first"},
+            origin=RuleOrigin(firings=(1, 3) if loop else (1,)),
+        ),
+        FactRecord(
+            id=3, type="finding", fields={"name": "second"}, origin=RuleOrigin(firings=(2,))
+        ),
+    )
+    firings = [
+        Firing(number=1, rule="r1", branch=0, facts=(0,), bindings={}, concluded=(2,)),
+        Firing(number=2, rule="r2", branch=0, facts=(2, 1), bindings={}, concluded=(3,)),
+    ]
+    if loop:
+        firings.append(
+            Firing(number=3, rule="r3", branch=0, facts=(3,), bindings={}, concluded=(2,))
+        )
+    return RunResult(facts=facts, firings=tuple(firings))
+
+
+def test_a_run_whose_facts_rest_on_themselves_is_told_apart() -> None:
+    assert SupportFinder(_chain(loop=False)).acyclic
+    assert not SupportFinder(_chain(loop=True)).acyclic
+
+
+def test_what_lies_under_a_fact_and_a_firing_through_chained_findings_and_loops() -> None:
+    plain, looped = SupportFinder(_chain(loop=False)), SupportFinder(_chain(loop=True))
+    assert plain.firings_below(3) == {1, 2}
+    assert looped.firings_below(3) == {1, 2, 3}
+    assert plain.stated_under(2) == {0, 1}
+    assert looped.stated_under(3) == {0, 1}

@@ -29,6 +29,9 @@ from .network_storage import network_data, network_from_data
 
 MatcherName = Literal["network", "rete"]
 
+_READS_KEPT = 10_000
+"""Answers of :meth:`CompiledKB.reads` kept at most (a few MB): inputs may never repeat."""
+
 
 @dataclass(frozen=True)
 class CompiledKB:
@@ -61,11 +64,32 @@ class CompiledKB:
     def reads(self, fact_type: str, fields: Mapping[str, Scalar]) -> bool:
         """Whether some pattern of some rule could match this fact. One that none can is
         never given to experta: it could change no activation (about a third of a scenario's
-        score facts are for dimensions no rule tests), and the trace keeps it all the same."""
+        score facts are for dimensions no rule tests), and the trace keeps it all the same.
+
+        The answer is kept: most facts (the culture profiles' scores) come back in scenario
+        after scenario. A value's type is part of what is kept, because ``1``, ``1.0`` and
+        ``True`` are equal keys but not equal to every test (``True`` is no number)."""
+        network = self._network
+        if network is None:
+            return True  # experta's RETE: let it see everything
+        key = (fact_type, tuple([(name, type(value), value) for name, value in fields.items()]))
+        known = self._reads.get(key)
+        if known is None:
+            if len(self._reads) >= _READS_KEPT:
+                self._reads.clear()
+            known = self._reads[key] = bool(network.reads(fact_type, fields))
+        return known
+
+    @cached_property
+    def _network(self) -> MatchNetwork | None:
         matcher = getattr(self.engine_class, "__matcher__", None)
         if isinstance(matcher, type) and issubclass(matcher, NetworkMatcher):
-            return bool(matcher.network.reads(fact_type, fields))
-        return True  # experta's RETE: let it see everything
+            return matcher.network
+        return None
+
+    @cached_property
+    def _reads(self) -> dict[tuple[str, tuple[tuple[str, type, Any], ...]], bool]:
+        return {}
 
     def engine(self) -> Any:
         """The calling thread's engine, built the first time that thread asks; ``reset()``

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.run.compiler import compile_knowledge_base
+from test_runner import blocking_kb
 
 
 def test_one_experta_rule_per_branch(mini_kb: Path) -> None:
@@ -19,3 +20,18 @@ def test_one_experta_rule_per_branch(mini_kb: Path) -> None:
     rules = compiled.engine_class().get_rules()
     assert len(rules) == 5
     assert len({rule._wrapped for rule in rules}) == 5  # experta would merge equal actions
+
+
+def test_what_the_network_reads_is_kept_apart_for_equal_values_of_other_types(
+    tmp_path: Path,
+) -> None:
+    # the waiting rules ask for relationship months at most 1000: a number, so not True
+    knowledge_base = load_knowledge_base(blocking_kb(tmp_path, 1))
+    compiled = compile_knowledge_base(knowledge_base)
+    for _ in range(2):  # asked again, the kept answers must be the same
+        assert compiled.reads("relationship", {"months": 1})
+        assert not compiled.reads("relationship", {"months": True})
+        assert compiled.reads("relationship", {"months": 1.0})
+        assert not compiled.reads("relationship", {"months": 2000})
+    rete = compile_knowledge_base(knowledge_base, "rete")
+    assert rete.reads("relationship", {"months": True})  # experta's RETE sees every fact

@@ -13,6 +13,7 @@ negative, so the iteration only rises and converges.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from ..rules import certainty
@@ -45,8 +46,7 @@ class Certainties:
 
     def weakest(self, firing: int) -> float:
         """How certain a firing's premises are together: its weakest one."""
-        fixed, findings = self._premises[firing]
-        return _weakest(fixed, findings, self.values)
+        return self._weakest_in(firing, self.values)
 
     def _propagate(
         self, run: RunResult, knowledge_base: KnowledgeBase, profiles: dict[int, float]
@@ -59,29 +59,43 @@ class Certainties:
             for stated, fact_id in zip(conclude, firing.concluded, strict=True):
                 by_rule = concluded.setdefault(fact_id, {})
                 by_rule.setdefault(firing.rule, []).append((stated, firing.number))
-        concluding = {
-            number: self._premises[number]
-            for by_rule in concluded.values()
-            for firings in by_rule.values()
-            for _, number in firings
-        }
-        values = profiles
-        for _ in range(_MAX_PROPAGATION_ROUNDS):
-            weakest = {
-                number: _weakest(fixed, findings, values)
-                for number, (fixed, findings) in concluding.items()
-            }
-            updated = dict(profiles)
-            for fact_id, by_rule in concluded.items():
+        # The findings that read each finding, through the firings that concluded them: a
+        # finding none of whose premises changed in a round would come out the same in the next,
+        # so only the readers of what changed are worked out again (the rounds are as before).
+        readers: dict[int, set[int]] = defaultdict(set)
+        for fact_id, by_rule in concluded.items():
+            for firings in by_rule.values():
+                for _, number in firings:
+                    for premise in self._premises[number][1]:
+                        readers[premise].add(fact_id)
+
+        def value(fact_id: int, values: dict[int, float]) -> float:
+            return certainty.combine_all(
                 # a rule counts once, with its strongest firing
-                updated[fact_id] = certainty.combine_all(
-                    max(0.0, *(stated * weakest[number] for stated, number in firings))
-                    for firings in by_rule.values()
-                )
-            if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in updated):
+                max(0.0, *(stated * self._weakest_in(number, values) for stated, number in firings))
+                for firings in concluded[fact_id].values()
+            )
+
+        values = profiles
+        stale = list(concluded)
+        for _ in range(_MAX_PROPAGATION_ROUNDS):
+            updated = {**values, **{fact_id: value(fact_id, values) for fact_id in stale}}
+            if all(abs(updated[key] - values.get(key, 0.0)) < 1e-12 for key in stale):
                 return updated
+            changed = {key for key in stale if not _same(updated[key], values.get(key, 0.0))}
+            reading = set().union(*(readers[key] for key in changed))
+            stale = [fact_id for fact_id in concluded if fact_id in reading]
             values = updated
         return values
+
+    def _weakest_in(self, firing: int, values: dict[int, float]) -> float:
+        fixed, findings = self._premises[firing]
+        return _weakest(fixed, findings, values)
+
+
+def _same(first: float, second: float) -> bool:
+    # as a later round would read them: equal, and a zero of the same sign
+    return first == second and math.copysign(1.0, first) == math.copysign(1.0, second)
 
 
 def _weakest(fixed: float, findings: tuple[int, ...], values: dict[int, float]) -> float:

@@ -53,6 +53,9 @@ _ONLY_TEXT_BY_FIRST_CHARACTER = (
 )
 
 
+_NOT_READ_YET = object()  # None is a value a scalar may be read as
+
+
 class _UnusualError(Exception):
     """Something the quick reader leaves to :func:`parse_yaml`: an error, or a rare form."""
 
@@ -71,6 +74,8 @@ class _EventReader:
         # the same keys and values thousands of times: the resolver's patterns run once each.
         self.plain_tags: dict[str, str] = {}
         self.scalars = yaml.constructor.SafeConstructor()
+        # numbers, true/false and null, read once per text (thresholds repeat in every rule)
+        self.constants: dict[tuple[str, str], Any] = {}
 
     def document(self) -> Any:
         self._expect(StreamStartEvent)
@@ -93,15 +98,23 @@ class _EventReader:
             tag = self._scalar_tag(event)
             if tag in _TEXT_TAGS:
                 return event.value
-            if tag not in _SCALAR_TAGS:
-                raise _UnusualError
-            # ints, floats, true/false and null as the safe loader reads them
-            return self.scalars.yaml_constructors[tag](self.scalars, ScalarNode(tag, event.value))
+            return self._constant(tag, event.value)
         if kind is MappingStartEvent:
             return self._mapping(event, depth)
         if kind is SequenceStartEvent:
             return self._sequence(event, depth)
         raise _UnusualError  # an alias
+
+    def _constant(self, tag: str, text: str) -> Any:
+        key = (tag, text)
+        found = self.constants.get(key, _NOT_READ_YET)
+        if found is _NOT_READ_YET:
+            if tag not in _SCALAR_TAGS:
+                raise _UnusualError
+            # ints, floats, true/false and null as the safe loader reads them
+            found = self.scalars.yaml_constructors[tag](self.scalars, ScalarNode(tag, text))
+            self.constants[key] = found
+        return found
 
     def _scalar_tag(self, event: Any) -> str:
         if event.anchor is not None or event.tag is not None:

@@ -53,12 +53,12 @@ class PlainFact(Fact):  # type: ignore[misc]
     number or boolean back unchanged; a fact given only such values under ordinary names is
     filled directly, with exactly the values experta would store, and marked ``synergy_plain``
     so that :class:`CompiledEngine` knows it holds no pattern to refuse. Anything else (the
-    patterns experta's RETE is compiled from, positional fields, other values) goes through
-    experta's constructor.
+    patterns experta's RETE is compiled from, positional fields, other values, a subclass
+    declaring experta ``Field``s to validate) goes through experta's constructor.
     """
 
     def __init__(self, *args: Any, **fields: Any) -> None:
-        if args or not _is_plain(fields):
+        if args or self.__fields__ or not _is_plain(fields):
             super().__init__(*args, **fields)
             return
         dict.update(self, fields)
@@ -222,8 +222,8 @@ class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
         """experta's private declaration step: refuse patterns and nested accessors, put each
         new fact in the fact list (a duplicate is refused and gives None), then update the
         agenda unless a run is under way."""
-        facts = list(facts)
-        checked = [fact for fact in facts if not _undeclared_plain(fact)]
+        entering = [(fact, _undeclared_plain(fact)) for fact in facts]
+        checked = [fact for fact, plain in entering if not plain]
         if any(fact.has_field_constraints() for fact in checked):
             raise TypeError("Declared facts cannot contain conditional elements")
         if any(fact.has_nested_accessor() for fact in checked):
@@ -231,8 +231,8 @@ class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
         fact_list = self.facts
         counter = fact_list.reference_counter
         last = None
-        for fact in facts:
-            if not _undeclared_plain(fact) or fact.__fields__:
+        for fact, plain in entering:
+            if not plain:
                 last = fact_list.declare(fact)
                 continue
             # FactList._get_fact_id: a plain fact has no special keys before it is declared

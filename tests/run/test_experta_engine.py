@@ -3,6 +3,7 @@ each checked against what experta's own classes do with the same input."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,16 @@ def test_reset_with_facts_is_a_reset_then_a_declare(
         )
     assert states[0] == states[1]
     assert len(states[0][1]) > 1
+
+
+def test_a_fact_class_with_experta_fields_is_validated_as_experta_does(mini_kb: Path) -> None:
+    field = importlib.import_module("experta.fact").Field  # loaded by experta_compat
+
+    class Counted(PlainFact):
+        count = field(int, mandatory=True)
+
+    assert not getattr(Counted(count=1), "synergy_plain", False)
+    _, engine = engines(mini_kb)[0]
+    assert engine.declare(Counted(count=1))["count"] == 1
+    with pytest.raises(ValueError, match="count"):
+        engine.declare(Counted(count="one"))

@@ -56,31 +56,44 @@ class SupportFinder:
         self._telling: dict[int, frozenset[int]] = {}
 
     @cached_property
-    def acyclic(self) -> bool:
-        """Whether no fact rests, anywhere below it, on itself (a finding concluded again by a
-        firing that used a fact resting on it). Without such a loop a HOW tree never meets a
-        firing it shows further up, and each fact's tree is the same wherever it appears."""
-        resting_on: dict[int, set[int]] = {fact_id: set() for fact_id in self._facts}
+    def in_order(self) -> tuple[int, ...] | None:
+        """The facts rules concluded, each after every concluded fact it rests on; None when one
+        rests, anywhere below it, on itself (a finding concluded again by a firing that used a
+        fact resting on it). Without such a loop a HOW tree never meets a firing it shows
+        further up, and what lies under a fact can be gathered from what lies under the facts
+        it rests on."""
+        resting_on: dict[int, set[int]] = {}
         for fact_id, fact in self._facts.items():
             if isinstance(fact.origin, RuleOrigin):
+                below = resting_on[fact_id] = set()
                 for number in fact.origin.firings:
                     firing = self._firings[number]
-                    resting_on[fact_id].update((*firing.facts, *firing.witnesses))
+                    below.update(
+                        used
+                        for used in (*firing.facts, *firing.witnesses)
+                        if isinstance(self._facts[used].origin, RuleOrigin)
+                    )
         # Kahn's algorithm: take away the facts resting on nothing left; a loop is what stays
-        waiting = [fact_id for fact_id, below in resting_on.items() if not below]
-        above: dict[int, list[int]] = {fact_id: [] for fact_id in self._facts}
+        above: dict[int, list[int]] = {fact_id: [] for fact_id in resting_on}
         for fact_id, below in resting_on.items():
             for used in below:
                 above[used].append(fact_id)
         left = {fact_id: len(below) for fact_id, below in resting_on.items()}
-        taken = 0
+        waiting = [fact_id for fact_id, count in left.items() if not count]
+        order: list[int] = []
         while waiting:
-            taken += 1
-            for user in above[waiting.pop()]:
+            fact_id = waiting.pop()
+            order.append(fact_id)
+            for user in above[fact_id]:
                 left[user] -= 1
                 if not left[user]:
                     waiting.append(user)
-        return taken == len(self._facts)
+        return tuple(order) if len(order) == len(resting_on) else None
+
+    @property
+    def acyclic(self) -> bool:
+        """Whether no fact rests on itself (see :attr:`in_order`)."""
+        return self.in_order is not None
 
     def firings_below(self, fact_id: int) -> set[int]:
         """The firings anywhere under a fact: those that concluded it, those that concluded the
@@ -107,24 +120,42 @@ class SupportFinder:
         concluded the findings it matched, and so on."""
         found = self._stated.get(firing)
         if found is None:
-            seen: set[int] = set()
-            used = self._firings[firing]
-            waiting = [*used.facts, *used.witnesses]
-            stated = set()
-            while waiting:
-                fact_id = waiting.pop()
-                if fact_id in seen:
-                    continue
-                seen.add(fact_id)
-                origin = self._facts[fact_id].origin
-                if not isinstance(origin, RuleOrigin):
-                    stated.add(fact_id)
-                    continue
-                for number in origin.firings:
-                    below = self._firings[number]
-                    waiting.extend((*below.facts, *below.witnesses))
-            found = self._stated[firing] = frozenset(stated)
+            found = self._gathered(firing) if self.acyclic else self._walked(firing)
+            self._stated[firing] = found
         return found
+
+    def _gathered(self, firing: int) -> frozenset[int]:
+        # Without loops, what lies under the firings below is all there is to add.
+        stated: set[int] = set()
+        used = self._firings[firing]
+        for fact_id in (*used.facts, *used.witnesses):
+            origin = self._facts[fact_id].origin
+            if isinstance(origin, RuleOrigin):
+                for number in origin.firings:
+                    stated |= self.stated_under(number)
+            else:
+                stated.add(fact_id)
+        return frozenset(stated)
+
+    def _walked(self, firing: int) -> frozenset[int]:
+        # With a loop, one walk that remembers where it has been.
+        seen: set[int] = set()
+        used = self._firings[firing]
+        waiting = [*used.facts, *used.witnesses]
+        stated = set()
+        while waiting:
+            fact_id = waiting.pop()
+            if fact_id in seen:
+                continue
+            seen.add(fact_id)
+            origin = self._facts[fact_id].origin
+            if not isinstance(origin, RuleOrigin):
+                stated.add(fact_id)
+                continue
+            for number in origin.firings:
+                below = self._firings[number]
+                waiting.extend((*below.facts, *below.witnesses))
+        return frozenset(stated)
 
     def _telling_under(self, firing: int) -> frozenset[int]:
         # Most facts under a firing are profile scores, which name no person, date or plan.

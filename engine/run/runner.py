@@ -60,36 +60,39 @@ Entry = tuple[int, Mapping[str, Scalar]]
 
 class _FactsSoFar:
     """Every fact of a run so far, for naming the facts that met an ``exists``: by type, and
-    by the value of a field that a pattern requires to equal a constant (indexed the first
-    time a pattern asks). Every list is in canonical order, and a fact a pattern accepts is
-    in the list the pattern reads, so the first fact accepted there is the first of all."""
+    by the values of the fields a pattern requires to equal constants (indexed the first time
+    a pattern asks). Every list is in canonical order, and a fact a pattern accepts is in the
+    list the pattern reads, so the first fact accepted there is the first of all."""
 
     def __init__(self, records: Iterable[FactRecord]) -> None:
         self.of_type: dict[str, list[Entry]] = {}
-        self.by_value: dict[tuple[str, str], dict[Scalar, list[Entry]]] = {}
+        self.by_values: dict[tuple[str, tuple[str, ...]], dict[tuple[Scalar, ...], list[Entry]]]
+        self.by_values = {}
         for record in records:
             self.of_type.setdefault(record.type, []).append((record.id, record.fields))
 
     def add(self, fact_id: int, fact_type: str, fields: Mapping[str, Scalar]) -> None:
         entry = (fact_id, fields)
         self.of_type.setdefault(fact_type, []).append(entry)
-        for (indexed_type, name), index in self.by_value.items():
-            if indexed_type == fact_type and name in fields:
-                index.setdefault(fields[name], []).append(entry)
+        for (indexed_type, names), index in self.by_values.items():
+            if indexed_type == fact_type and all(name in fields for name in names):
+                index.setdefault(tuple([fields[name] for name in names]), []).append(entry)
 
     def candidates(self, pattern: Pattern) -> list[Entry]:
-        for name, test in pattern.tests.items():
-            if test.equals is None:
-                continue
-            index = self.by_value.get((pattern.fact_type, name))
-            if index is None:
-                index = self.by_value[(pattern.fact_type, name)] = {}
-                for entry in self.of_type.get(pattern.fact_type, ()):
-                    if name in entry[1]:
-                        index.setdefault(entry[1][name], []).append(entry)
-            # scalars equal only where their hashes are: a fact that passes ``equals`` is here
-            return index.get(test.equals, [])
-        return self.of_type.get(pattern.fact_type, [])
+        required = {
+            name: test.equals for name, test in pattern.tests.items() if test.equals is not None
+        }
+        names = tuple(required)
+        if not names:
+            return self.of_type.get(pattern.fact_type, [])
+        index = self.by_values.get((pattern.fact_type, names))
+        if index is None:
+            index = self.by_values[(pattern.fact_type, names)] = {}
+            for entry in self.of_type.get(pattern.fact_type, ()):
+                if all(name in entry[1] for name in names):
+                    index.setdefault(tuple([entry[1][name] for name in names]), []).append(entry)
+        # scalars are equal only where their hashes are: a fact that passes ``equals`` is here
+        return index.get(tuple(required.values()), [])
 
     def witnesses(
         self, patterns: tuple[tuple[Pattern, ...], ...], bindings: dict[str, Scalar]

@@ -12,6 +12,7 @@ so ordinary reports are byte for byte what they were.
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import quote, urlsplit
 
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
@@ -23,20 +24,29 @@ _INVISIBLE_FORMATTING = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufff9-\uff
 embeddings, overrides and isolates (the "Trojan Source" characters), and the interlinear
 annotation marks, which hide text."""
 
-_UNSAFE = re.compile(f"[{_CONTROLS}{_INVISIBLE_FORMATTING}]")
-_LINE_BREAKS = re.compile(r"\s*[\n\u2028\u2029]\s*")
+
+# The patterns are compiled when first used: most reports are plain ASCII JSON, which needs
+# none of them, and `compass advise` should not pay for them before its first line.
+@cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(f"[{_CONTROLS}{_INVISIBLE_FORMATTING}]")
+
+
+@cache
+def _line_breaks() -> re.Pattern[str]:
+    return re.compile(r"\s*[\n\u2028\u2029]\s*")
 
 
 def plain_text(text: str) -> str:
     """``text`` without control characters and invisible direction changes; newlines and
     tabs stay. For whole outputs printed on a terminal or written as text."""
-    return _UNSAFE.sub("", text)
+    return _unsafe().sub("", text)
 
 
 def one_line(text: str) -> str:
     """:func:`plain_text` on one line: line and paragraph breaks (and the spaces around them)
     become one space, for a value shown where a new line would change the layout."""
-    return _LINE_BREAKS.sub(" ", plain_text(text))
+    return _line_breaks().sub(" ", plain_text(text))
 
 
 def terminal_line(text: str) -> str:
@@ -52,20 +62,29 @@ def json_text(dumped: str) -> str:
     marks it leaves as they are.)"""
     if dumped.isascii() and "\x7f" not in dumped:
         return dumped  # the common case, told at once: the JSON encoder escaped C0 itself
-    return _UNSAFE.sub(lambda match: f"\\u{ord(match[0]):04x}", dumped)
+    return _unsafe().sub(lambda match: f"\\u{ord(match[0]):04x}", dumped)
 
 
 # ------------------------------------------------------------------------------------ Markdown
 
-_MARKDOWN_SPECIAL = re.compile(
-    r"[\\`*<>]"  # escapes, code spans, emphasis, raw HTML and autolinks
-    r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore that can emphasise: not inside a word
-    r"|\](?=[(\[:])"  # a bracket that closes a link, an image or a reference's label
-)
+
+@cache
+def _markdown_special() -> re.Pattern[str]:
+    return re.compile(
+        r"[\\`*<>]"  # escapes, code spans, emphasis, raw HTML and autolinks
+        r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore that can emphasise: not inside a word
+        r"|\](?=[(\[:])"  # a bracket that closes a link, an image or a reference's label
+    )
+
+
 _MARKDOWN_ESCAPES = {"<": "&lt;", ">": "&gt;"}
-_BLOCK_START = re.compile(r"[\[#+=-]|\d{1,9}[.)](?=[ \t]|$)|~~~")
-"""What begins a heading, list, thematic break, fence or link definition when it starts a
-line (or a list item); backslash-escaping its first character makes it text."""
+
+
+@cache
+def _block_start() -> re.Pattern[str]:
+    """What begins a heading, list, thematic break, fence or link definition when it starts a
+    line (or a list item); backslash-escaping its first character makes it text."""
+    return re.compile(r"[\[#+=-]|\d{1,9}[.)](?=[ \t]|$)|~~~")
 
 
 def markdown_inline(text: str) -> str:
@@ -75,10 +94,10 @@ def markdown_inline(text: str) -> str:
     link definition either. Everything else is left as written, so that ordinary text (an
     underscore inside a word, a bracket that closes no link) reads as it did."""
     line = one_line(text)
-    escaped = _MARKDOWN_SPECIAL.sub(
+    escaped = _markdown_special().sub(
         lambda match: _MARKDOWN_ESCAPES.get(match[0], "\\" + match[0]), line
     )
-    return "\\" + escaped if _BLOCK_START.match(escaped) else escaped
+    return "\\" + escaped if _block_start().match(escaped) else escaped
 
 
 def link_address(url: str) -> str:

@@ -73,13 +73,17 @@ def _on_primary_goal(fact: FactRecord, _reads_relationship: bool) -> bool:
     return fact.type == "goal" and fact.fields.get("primary") is True
 
 
+_SITUATION, _NATIONAL, _SELF_ASSESSED, _GOAL = 1, 2, 4, 8
+
+
 class _Question:
     """One question asked of firings (does something of this kind lie below?) with what one
     run has answered so far: by finding fact, and by firing, the findings it must ask about in
     turn (the facts it matched, up to the first that answers it directly)."""
 
-    def __init__(self, direct: Callable[[FactRecord, bool], bool]) -> None:
+    def __init__(self, direct: Callable[[FactRecord, bool], bool], bit: int) -> None:
         self.direct = direct
+        self.bit = bit
         self.by_fact: dict[int, bool] = {}
         self.by_firing: dict[int, tuple[tuple[int, ...], bool]] = {}
         self.asked: dict[int, bool] = {}
@@ -87,18 +91,33 @@ class _Question:
 
 
 class Grounds:
-    """Answers, for the facts a firing matched, what they rest on (memoised per fact)."""
+    """Answers, for the facts a firing matched, what they rest on (memoised per fact).
 
-    def __init__(self, run: RunResult, knowledge_base: KnowledgeBase) -> None:
+    ``in_order``, the facts rules concluded in dependency order (``SupportFinder.in_order``),
+    says the run has no loop: each answer is then whether something of its kind lies anywhere
+    below, and the four are found together, each fact once, after the facts it rests on. A run
+    with a loop is walked question by question, a fact in the loop counting as 'no' while its
+    own answer is under way."""
+
+    def __init__(
+        self,
+        run: RunResult,
+        knowledge_base: KnowledgeBase,
+        in_order: tuple[int, ...] | None = None,
+    ) -> None:
         self.facts = {fact.id: fact for fact in run.facts}
         self.firings = {firing.number: firing for firing in run.firings}
         self.knowledge_base = knowledge_base
-        self._situation = _Question(_on_situation)
-        self._national = _Question(_on_national_data)
-        self._self_assessed = _Question(_on_self_assessment)
-        self._goal = _Question(_on_primary_goal)
+        self._situation = _Question(_on_situation, _SITUATION)
+        self._national = _Question(_on_national_data, _NATIONAL)
+        self._self_assessed = _Question(_on_self_assessment, _SELF_ASSESSED)
+        self._goal = _Question(_on_primary_goal, _GOAL)
         self._memo = memo_of(knowledge_base)
         self._severities_of: dict[int, frozenset[Severity]] = {}
+        self._in_order = in_order
+        self._fact_kinds: dict[int, int] | None = None
+        self._firing_kinds: dict[int, int] = {}
+        self._direct: dict[tuple[int, bool], int] = {}
 
     def _used(self, firing: Firing) -> list[FactRecord]:
         return [self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses))]
@@ -127,11 +146,47 @@ class Grounds:
         # remembered on the way (and a cycle's first answer is what the others see)
         return any(self._fact_answers(fact_id, question) for fact_id in findings_first) or answered
 
+    def _kinds_below(self, firing: Firing) -> int:
+        """In a run without loops: the kinds of ground (bits) anywhere below a firing."""
+        if self._fact_kinds is None:
+            self._fact_kinds = {}
+            for fact_id in self._in_order or ():
+                origin = self.facts[fact_id].origin
+                below = 0
+                for number in origin.firings if isinstance(origin, RuleOrigin) else ():
+                    below |= self._kinds_below(self.firings[number])
+                self._fact_kinds[fact_id] = below
+        kinds = self._firing_kinds.get(firing.number)
+        if kinds is None:
+            reads_relationship = self._reads_relationship(firing.rule)
+            kinds = 0
+            for fact in self._used(firing):
+                if fact.type == "finding":
+                    kinds |= self._fact_kinds.get(fact.id, 0)
+                else:
+                    kinds |= self._direct_kinds(fact, reads_relationship)
+            self._firing_kinds[firing.number] = kinds
+        return kinds
+
+    def _direct_kinds(self, fact: FactRecord, reads_relationship: bool) -> int:
+        # a fact is matched by many firings; only the relationship's answer depends on the rule
+        key = (fact.id, reads_relationship and fact.type == "relationship")
+        kinds = self._direct.get(key)
+        if kinds is None:
+            kinds = self._direct[key] = sum(
+                question.bit
+                for question in (self._situation, self._national, self._self_assessed, self._goal)
+                if question.direct(fact, reads_relationship)
+            )
+        return kinds
+
     def _asked(self, firing: Firing, question: _Question) -> bool:
         # Asked from outside, no fact is half-answered, so every answer the walk reads is
         # final: asked again, the
         # same walk would give the same answer. (Inside the walk a
         # firing's answer may still rest on a fact whose answer is under way, and is not kept.)
+        if self._in_order is not None:
+            return bool(self._kinds_below(firing) & question.bit)
         answer = question.asked.get(firing.number)
         if answer is None:
             answer = question.asked[firing.number] = self._firing_answers(firing, question)

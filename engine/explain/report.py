@@ -236,7 +236,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         )
     )
 
-    grounds = Grounds(run, knowledge_base)
+    grounds = Grounds(run, knowledge_base, support_finder.in_order)
     totals = {advice_id: _total(evidence) for advice_id, evidence in advice_evidence.items()}
     given_ids = {
         knowledge_base.advice[advice_id].value.id

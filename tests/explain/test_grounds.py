@@ -1,0 +1,41 @@
+"""What a firing rests on: in a run without loops the four questions are answered together
+from the facts in dependency order; the answers are those of the walk a run with a loop takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from synergy_compass.engine.api import compiled_knowledge_base
+from synergy_compass.engine.explain.grounds import Grounds
+from synergy_compass.engine.explain.support import SupportFinder
+from synergy_compass.engine.load.scenario import load_scenario
+from synergy_compass.engine.pipeline import scenario_run
+
+SCENARIOS = sorted(Path("kb/scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS[::8], ids=lambda path: path.stem)
+def test_answers_in_dependency_order_are_those_of_the_walk(path: Path) -> None:
+    compiled = compiled_knowledge_base()
+    run = scenario_run(load_scenario(path).scenario, compiled)
+    in_order = SupportFinder(run).in_order
+    assert in_order is not None  # no shipped scenario's facts rest on themselves
+    together = Grounds(run, compiled.knowledge_base, in_order)
+    walked = Grounds(run, compiled.knowledge_base)
+    for firing in run.firings:
+        assert together.firing_rests_on_situation(firing) == walked.firing_rests_on_situation(
+            firing
+        )
+        assert together.firing_rests_on_national_data(
+            firing
+        ) == walked.firing_rests_on_national_data(firing)
+        assert together.firing_rests_on_self_assessment(
+            firing
+        ) == walked.firing_rests_on_self_assessment(firing)
+        assert together.firing_serves_primary_goal(firing) == walked.firing_serves_primary_goal(
+            firing
+        )
+    assert {together.basis([firing]) for firing in run.firings} == {
+        walked.basis([firing]) for firing in run.firings
+    }

@@ -178,6 +178,26 @@ def _limit_and_why(
     return automatic_step_limit(compiled, facts), why
 
 
+def _firing(values: dict[str, Any]) -> Firing:
+    """A firing from values made by the run, of the model's types, restored as unpickling
+    restores a model: its field values, every field set, nothing extra or private.
+
+    Validating hundreds of thousands of firings would double a large run's memory (pydantic
+    copies what it validates), and ``model_construct``, which also trusts its values, spends
+    a large run's longest single step looking for aliases and defaults a firing does not have.
+    """
+    firing = Firing.__new__(Firing)
+    firing.__setstate__(
+        {
+            "__dict__": values,
+            "__pydantic_fields_set__": _FIRING_FIELDS,
+            "__pydantic_extra__": None,
+            "__pydantic_private__": None,
+        }
+    )
+    return firing
+
+
 def _read_activation(
     activation: Any, our_id: dict[int, int]
 ) -> tuple[tuple[int, ...], dict[str, Scalar]]:
@@ -246,18 +266,17 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
                 concluded_by.setdefault(finding_id, []).append(number)
             existence = existence_of(branch)
             witnesses = so_far.witnesses(existence, bindings) if existence else ()
-            # built from values made just above, of the model's types: validating each of
-            # hundreds of thousands of firings again would double a large run's memory
             firings.append(
-                Firing.model_construct(
-                    _FIRING_FIELDS,
-                    number=number,
-                    rule=rule.id,
-                    branch=branch.branch,
-                    facts=matched,
-                    bindings=bindings,
-                    witnesses=witnesses,
-                    concluded=tuple(concluded),
+                _firing(
+                    {
+                        "number": number,
+                        "rule": rule.id,
+                        "branch": branch.branch,
+                        "facts": matched,
+                        "bindings": bindings,
+                        "witnesses": witnesses,
+                        "concluded": tuple(concluded),
+                    }
                 )
             )
     finally:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from synergy_compass.engine.errors import RunawayRulesError
 from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.scenario import load_scenario, parse_scenario
@@ -17,8 +20,8 @@ from synergy_compass.engine.run.agenda import TotalOrderStrategy
 from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
 from synergy_compass.engine.run.input_facts import build_input_facts
-from synergy_compass.engine.run.runner import run
-from synergy_compass.engine.schemas.results import RunResult
+from synergy_compass.engine.run.runner import _firing, run
+from synergy_compass.engine.schemas.results import Firing, RunResult
 
 SCENARIO = b"""title: T
 we: {culture: US}
@@ -239,3 +242,23 @@ def test_witnesses_are_the_first_facts_in_canonical_order_that_meet_each_pattern
     assert firing.witnesses == (pdi_scores[0].id, home_below_40[0], firing.witnesses[2])
     assert described[2] == ("finding", {"name": "blocker"})
     assert facts[firing.witnesses[2]].origin.model_dump() == {"kind": "rule", "firings": (2,)}
+
+
+def test_a_firing_restored_from_its_values_is_the_validated_firing() -> None:
+    values: dict[str, Any] = {
+        "number": 3,
+        "rule": "a-rule",
+        "branch": 1,
+        "facts": (4, 0),
+        "bindings": {"ours": 40, "name": "x"},
+        "witnesses": (2,),
+        "concluded": (7,),
+    }
+    restored, validated = _firing(dict(values)), Firing(**values)
+    assert restored == validated
+    assert repr(restored) == repr(validated)
+    assert restored.model_fields_set == validated.model_fields_set
+    assert restored.model_dump_json() == validated.model_dump_json()
+    assert pickle.loads(pickle.dumps(restored)) == validated
+    with pytest.raises(ValidationError):
+        restored.number = 4  # frozen like any other

@@ -49,9 +49,12 @@ def automatic_step_limit(compiled: CompiledKB, facts: InputFacts) -> int:
     return max(MIN_STEP_LIMIT, grown)
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def _plain(value: Any) -> Scalar:
-    if isinstance(value, str | int | float | bool):
-        return value
+    if type(value) in _SCALARS or isinstance(value, str | int | float | bool):
+        return value  # the first test is the quick answer for almost every value
     return str(value)
 
 

@@ -62,6 +62,10 @@ class _Memory:
     index: dict[str, dict[Any, list[tuple[int, Fields]]]] = field(default_factory=dict)
 
 
+_Partial = tuple[tuple[tuple[int, Fields], ...], Mapping[str, Any]]
+"""A partial match: the ``(id, fields)`` entries joined so far and their bindings."""
+
+
 class NetworkState:
     """The working memory of one engine: alpha memories and each branch's current matches.
 
@@ -246,10 +250,13 @@ class NetworkState:
 
     def _extend(
         self, step: Step, fields: Fields, bindings: Mapping[str, Any]
-    ) -> dict[str, Any] | None:
+    ) -> Mapping[str, Any] | None:
+        """The bindings with the fact joined in, or None if it does not fit them."""
         for name, variable in step.joins_before:
             if bindings[variable] != fields[name]:
                 return None
+        if not step.binds:  # bindings are never changed once made: this one can be shared
+            return bindings if all(c.holds(bindings) for c in step.comparisons) else None
         extended = dict(bindings)
         for name, variable in step.binds:
             extended[variable] = fields[name]
@@ -297,7 +304,7 @@ class NetworkState:
         room = MATCHES_PER_RUN - self.held + replaced
         limit = min(PARTIAL_MATCHES_PER_RULE - kept, room)
         extend = self._extend
-        partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]] = [((), {})]
+        partial: list[_Partial] = [((), {})]
         for position, step in enumerate(plan.positives):
             following = []
             old_only = position < fresh_at
@@ -327,9 +334,7 @@ class NetworkState:
                 return {}
         return self._complete(branch, partial)
 
-    def _complete(
-        self, branch: int, partial: list[tuple[tuple[tuple[int, Fields], ...], dict[str, Any]]]
-    ) -> dict[tuple[int, ...], Match]:
+    def _complete(self, branch: int, partial: list[_Partial]) -> dict[tuple[int, ...], Match]:
         """The matches among the joins of every positive pattern: those that meet the
         branch's other comparisons, its ``exists`` and none of its ``not``."""
         plan = self.network.plans[branch]

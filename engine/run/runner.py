@@ -53,8 +53,11 @@ _SCALARS = frozenset({str, int, float, bool})
 
 
 def _plain(value: Any) -> Scalar:
-    if type(value) in _SCALARS or isinstance(value, str | int | float | bool):
-        return value  # the first test is the quick answer for almost every value
+    if type(value) in _SCALARS:  # the quick answer for almost every value
+        plain: Scalar = value
+        return plain
+    if isinstance(value, str | int | float | bool):
+        return value
     return str(value)
 
 

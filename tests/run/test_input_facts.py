@@ -7,6 +7,7 @@ from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.scenario import parse_scenario
 from synergy_compass.engine.run import input_facts
 from synergy_compass.engine.run.input_facts import build_input_facts
+from synergy_compass.engine.schemas.facts import FactRecord, ScenarioOrigin
 from synergy_compass.engine.schemas.knowledge_base import KnowledgeBase
 
 CASE = b"""title: T
@@ -170,3 +171,16 @@ def test_kept_profile_facts_equal_fresh_ones(mini_kb: Path) -> None:
     assert build_input_facts(scenario, knowledge_base) == kept
     input_facts._profiles.clear()
     assert build_input_facts(scenario, knowledge_base) == kept
+
+
+def test_a_kept_fact_gives_the_right_record_at_every_position() -> None:
+    origin = ScenarioOrigin(paths=("goal[0].kind",))
+    kept = input_facts._prepare(("goal", {"primary": True, "kind": "expand_scope"}, origin))
+    for position in [*range(10), 3, 0]:
+        assert kept.record(position) == FactRecord(
+            id=position,
+            type="goal",
+            fields={"kind": "expand_scope", "primary": True},
+            origin=origin,
+        )
+    assert len(kept.records) == input_facts._POSITIONS_KEPT  # the rest are made each time

@@ -57,9 +57,8 @@ class PairFinder:
 
     def between(self, fact_id: int) -> tuple[CultureSide, ...]:
         """The sides under ``fact_id`` as the report shows them, with the countries' names."""
-        # made from the run's own strings and the country's name: nothing to validate again
         return tuple(
-            CultureSide.model_construct(side=side, country=code, name=self._country_name(code))
+            CultureSide(side=side, country=code, name=self._country_name(code))
             for side, code in self.sides(fact_id)
         )
 

@@ -5,10 +5,10 @@ matched (scenario and profile facts count as certain), and contributions to the 
 advice combine by MYCIN's rule (:mod:`engine.rules.certainty`); :mod:`.certainties` computes
 them over the whole run.
 
-Every part of a report is built from the run's own validated records and the knowledge base's
-validated items, with the exact types of the fields, so the items are made without validating
-them again (``model_construct``): validating thousands of tree nodes and evidence records was a
-large part of explaining a run. The report itself is still validated as a whole.
+Every item is validated as it is made. Its nested parts are already models (tree nodes, evidence,
+facts), which validation takes as they are, and with pydantic 2 that is quicker than
+``model_construct``, whose loop over the fields runs in Python (measured on the report's models:
+about half the time for a tree node, evidence or diagnosis item).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class _HowBuilder:
                     continue  # a conclusion reached again later: shown once up the tree
                 firing = self.firings[number]
                 steps.append(
-                    HowStep.model_construct(
+                    HowStep(
                         rule=firing.rule,
                         rule_title=self.knowledge_base.rule(firing.rule).value.title,
                         firing=number,
@@ -117,9 +117,7 @@ class _HowBuilder:
                         ),
                     )
                 )
-        return HowNode.model_construct(
-            fact=fact.describe(), origin=fact.origin, concluded_by=tuple(steps)
-        )
+        return HowNode(fact=fact.describe(), origin=fact.origin, concluded_by=tuple(steps))
 
     def evidence(
         self, rule: RuleSpec, firing: Firing, contribution: float, facts: tuple[FactRecord, ...]
@@ -129,7 +127,7 @@ class _HowBuilder:
         key = (firing.number, round(contribution, 4))
         found = self._evidence.get(key)
         if found is None:
-            found = Evidence.model_construct(
+            found = Evidence(
                 rule=rule.id,
                 rule_title=rule.title,
                 firing=firing.number,
@@ -211,7 +209,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
             fact = finding_facts[finding_id]
             dates, people, before_you = about(evidence_list)
             diagnosis.append(
-                DiagnosisItem.model_construct(
+                DiagnosisItem(
                     id=finding.id,
                     title=finding.title,
                     explanation=finding.explanation,
@@ -350,7 +348,7 @@ def _recommendation(
     basis = grounds.basis(behind)
     for_our_role = any(grounds.firing_is_for_our_role(f) for f in behind)
     serves_primary_goal = any(grounds.firing_serves_primary_goal(f) for f in behind)
-    return Recommendation.model_construct(
+    return Recommendation(
         id=advice.id,
         title=advice.title,
         advice=advice.advice,

@@ -1,5 +1,6 @@
-"""What a diagnosis item or a recommendation rests on, found by walking down its HOW trees:
-the dated events it is about, the people it is about, and the actions we only plan.
+"""What a diagnosis item or a recommendation rests on, found under the firings behind it (the
+facts its HOW trees reach): the dated events it is about, the people it is about, and the
+actions we only plan.
 
 A finding or an advice is written once, for every case; these let the report say which date and
 which person this time, from the facts that actually supported it.
@@ -176,10 +177,6 @@ class SupportFinder:
             if item.certainty > 0:
                 telling |= self._telling_under(item.firing)
         return frozenset(telling)
-
-    def rests_on(self, evidence: list[Evidence]) -> Support:
-        """What the evidence that counts for an item (not evidence against it) rests on."""
-        return self.support(self.telling(evidence))
 
     def support(self, telling: frozenset[int]) -> Support:
         """What these facts (:meth:`telling`) say about people, dates and plans."""

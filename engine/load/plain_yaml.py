@@ -31,12 +31,12 @@ from yaml.nodes import ScalarNode
 
 from ..schemas.document import PathKey, YamlDocument
 from .yaml_source import (
-    _SCALAR_TAGS,
-    _TEXT_TAGS,
     MAX_DEPTH,
     MAX_FILE_BYTES,
+    SCALAR_TAGS,
+    TEXT_TAGS,
+    Yaml12Loader,
     YamlProblemError,
-    _Loader,
     parse_yaml,
     value_limit,
 )
@@ -47,9 +47,9 @@ _TEXT_TAG = "tag:yaml.org,2002:str"
 # The resolver tries patterns only on a plain scalar whose first character one of them may
 # start with (and on the empty one); every other scalar is text, unless the loader ever gains
 # patterns for any character or for places in the document, which the resolver then decides.
-_RESOLVED_FIRST_CHARACTERS = frozenset(_Loader.yaml_implicit_resolvers)
+_RESOLVED_FIRST_CHARACTERS = frozenset(Yaml12Loader.yaml_implicit_resolvers)
 _ONLY_TEXT_BY_FIRST_CHARACTER = (
-    None not in _RESOLVED_FIRST_CHARACTERS and not _Loader.yaml_path_resolvers
+    None not in _RESOLVED_FIRST_CHARACTERS and not Yaml12Loader.yaml_path_resolvers
 )
 
 
@@ -66,7 +66,7 @@ class _EventReader:
     wherever that builder would fail or read differently, and wherever an anchor, an alias or
     an explicit tag appears (rare in a KB: :func:`parse_yaml` reads those)."""
 
-    def __init__(self, loader: _Loader, max_nodes: int) -> None:
+    def __init__(self, loader: Yaml12Loader, max_nodes: int) -> None:
         self.loader = loader
         self.next_event = loader.get_event
         self.nodes_left = max_nodes
@@ -96,7 +96,7 @@ class _EventReader:
         kind = event.__class__
         if kind is ScalarEvent:
             tag = self._scalar_tag(event)
-            if tag in _TEXT_TAGS:
+            if tag in TEXT_TAGS:
                 return event.value
             return self._constant(tag, event.value)
         if kind is MappingStartEvent:
@@ -109,7 +109,7 @@ class _EventReader:
         key = (tag, text)
         found = self.constants.get(key, _NOT_READ_YET)
         if found is _NOT_READ_YET:
-            if tag not in _SCALAR_TAGS:
+            if tag not in SCALAR_TAGS:
                 raise _UnusualError
             # ints, floats, true/false and null as the safe loader reads them
             found = self.scalars.yaml_constructors[tag](self.scalars, ScalarNode(tag, text))
@@ -208,7 +208,7 @@ def _plain_data(raw: bytes) -> Any:
     text = raw.decode("utf-8")
     if "\x00" in text:
         raise _UnusualError
-    loader = _Loader(text)
+    loader = Yaml12Loader(text)
     try:
         return _EventReader(loader, value_limit(len(raw))).document()
     finally:

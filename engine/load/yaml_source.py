@@ -30,7 +30,7 @@ MAX_DEPTH = 64
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class Yaml12Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """The safe loader with YAML 1.2's booleans: only true and false.
 
     YAML 1.1 also reads yes, no, on and off as booleans, which turns Norway's country code NO
@@ -38,11 +38,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """
 
 
-_Loader.yaml_implicit_resolvers = {
+Yaml12Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
+Yaml12Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
@@ -136,13 +136,13 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag not in _SCALAR_TAGS:
+        if node.tag not in SCALAR_TAGS:
             raise self.fail(
                 node,
                 f"the YAML tag {shorten(node.tag)!r} is not allowed",
                 "Only plain text, numbers, true/false, lists and mappings are accepted.",
             )
-        if node.tag in _TEXT_TAGS:
+        if node.tag in TEXT_TAGS:
             # Dates stay text: no schema needs a date object. Text is most of a KB's values,
             # and is the node's own value: the generic constructor took half of a parse.
             return node.value
@@ -158,10 +158,10 @@ class _Builder:
             ) from error
 
 
-_SCALAR_TAGS = frozenset(
+SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
-_TEXT_TAGS = frozenset(("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"))
+TEXT_TAGS = frozenset(("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"))
 
 
 def read_yaml(path: Path, display_path: str) -> YamlDocument:
@@ -278,7 +278,7 @@ def parse_yaml(raw: bytes, display_path: str) -> YamlDocument:
             )
         )
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=Yaml12Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(display_path, mark.line + 1, mark.column + 1) if mark else where

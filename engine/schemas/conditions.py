@@ -23,6 +23,9 @@ AtomKind = Literal["pattern", "not", "exists"]
 
 @dataclass(frozen=True)
 class Atom:
+    """One condition of a rule branch: a pattern, or a 'not' or 'exists' over its patterns,
+    with its path inside the rule (for messages)."""
+
     kind: AtomKind
     patterns: tuple[Pattern, ...]
     path: tuple[str | int, ...]

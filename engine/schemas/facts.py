@@ -24,6 +24,8 @@ FieldKind = Literal["enum", "number", "text", "bool", "country", "dimension", "f
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One field of a fact type: what kind of value it holds, in words, and its values."""
+
     kind: FieldKind
     description: str
     values: tuple[str, ...] = ()
@@ -31,6 +33,8 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class FactType:
+    """A kind of fact rules can match, and its fields."""
+
     description: str
     fields: dict[str, FieldSpec]
 

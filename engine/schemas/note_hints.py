@@ -120,6 +120,8 @@ class UnknownFieldError(ValueError):
 
 @dataclass(frozen=True)
 class _Step:
+    """One name of a scenario field's path."""
+
     name: str
     many: bool  # the field holds a list
 

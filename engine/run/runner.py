@@ -8,9 +8,12 @@ it becomes one more firing that supports the existing fact.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from ..errors import MatchBoundError, RunawayRulesError
 from ..rules.matching import pattern_accepts
@@ -23,9 +26,7 @@ from .experta_rules import PATTERN_PREFIX
 from .network_state import MatchBoundExceededError
 
 _LOOP_WINDOW = 50
-_FIRING_FIELDS = set(Firing.model_fields)
-"""Every firing sets every field: one set shared by all instead of one each (pydantic changes
-a model's set only when a field is assigned, which a frozen model refuses)."""
+Trusted = TypeVar("Trusted", bound=BaseModel)
 
 MIN_STEP_LIMIT = 10_000
 """The automatic step limit is never lower than this many firings."""
@@ -184,24 +185,31 @@ def _limit_and_why(
     return automatic_step_limit(compiled, facts), why
 
 
-def _firing(values: dict[str, Any]) -> Firing:
-    """A firing from values made by the run, of the model's types, restored as unpickling
-    restores a model: its field values, every field set, nothing extra or private.
+def _restored(model: type[Trusted], values: dict[str, Any]) -> Trusted:
+    """A model from values the run made, one for every field and of the field's type, restored
+    as unpickling restores a model: those field values, every field set, nothing extra.
 
     Validating hundreds of thousands of firings would double a large run's memory (pydantic
     copies what it validates), and ``model_construct``, which also trusts its values, spends
-    a large run's longest single step looking for aliases and defaults a firing does not have.
+    a large run's longest single step looking for aliases and defaults these do not have.
     """
-    firing = Firing.__new__(Firing)
-    firing.__setstate__(
+    restored = model.__new__(model)
+    restored.__setstate__(
         {
             "__dict__": values,
-            "__pydantic_fields_set__": _FIRING_FIELDS,
+            "__pydantic_fields_set__": _every_field(model),
             "__pydantic_extra__": None,
             "__pydantic_private__": None,
         }
     )
-    return firing
+    return restored
+
+
+@functools.cache
+def _every_field(model: type[BaseModel]) -> set[str]:
+    # one set shared by every instance: pydantic changes a model's set only when a field is
+    # assigned, which a frozen model refuses
+    return set(model.model_fields)
 
 
 def _read_activation(
@@ -273,7 +281,8 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
             existence = existence_of(branch)
             witnesses = so_far.witnesses(existence, bindings) if existence else ()
             firings.append(
-                _firing(
+                _restored(
+                    Firing,
                     {
                         "number": number,
                         "rule": rule.id,
@@ -282,7 +291,7 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
                         "bindings": bindings,
                         "witnesses": witnesses,
                         "concluded": tuple(concluded),
-                    }
+                    },
                 )
             )
     finally:
@@ -290,11 +299,17 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
 
     # a finding's record is made once its run is over, with every firing that concluded it
     derived = tuple(
-        FactRecord(
-            id=next_id + position,
-            type="finding",
-            fields={"name": finding},
-            origin=RuleOrigin(firings=tuple(concluded_by[next_id + position])),
+        _restored(
+            FactRecord,
+            {
+                "id": next_id + position,
+                "type": "finding",
+                "fields": {"name": finding},
+                "origin": _restored(
+                    RuleOrigin,
+                    {"kind": "rule", "firings": tuple(concluded_by[next_id + position])},
+                ),
+            },
         )
         for position, finding in enumerate(findings)
     )

@@ -20,7 +20,8 @@ from synergy_compass.engine.run.agenda import TotalOrderStrategy
 from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
 from synergy_compass.engine.run.input_facts import build_input_facts
-from synergy_compass.engine.run.runner import _firing, run
+from synergy_compass.engine.run.runner import _restored, run
+from synergy_compass.engine.schemas.facts import FactRecord, RuleOrigin
 from synergy_compass.engine.schemas.results import Firing, RunResult
 
 SCENARIO = b"""title: T
@@ -244,21 +245,41 @@ def test_witnesses_are_the_first_facts_in_canonical_order_that_meet_each_pattern
     assert facts[firing.witnesses[2]].origin.model_dump() == {"kind": "rule", "firings": (2,)}
 
 
-def test_a_firing_restored_from_its_values_is_the_validated_firing() -> None:
-    values: dict[str, Any] = {
-        "number": 3,
-        "rule": "a-rule",
-        "branch": 1,
-        "facts": (4, 0),
-        "bindings": {"ours": 40, "name": "x"},
-        "witnesses": (2,),
-        "concluded": (7,),
-    }
-    restored, validated = _firing(dict(values)), Firing(**values)
+RESTORED: list[tuple[type[Any], dict[str, Any]]] = [
+    (
+        Firing,
+        {
+            "number": 3,
+            "rule": "a-rule",
+            "branch": 1,
+            "facts": (4, 0),
+            "bindings": {"ours": 40, "name": "x"},
+            "witnesses": (2,),
+            "concluded": (7,),
+        },
+    ),
+    (RuleOrigin, {"kind": "rule", "firings": (1, 5)}),
+    (
+        FactRecord,
+        {
+            "id": 9,
+            "type": "finding",
+            "fields": {"name": "x"},
+            "origin": RuleOrigin(firings=(1,)),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("model", "values"), RESTORED)
+def test_a_model_restored_from_its_values_is_the_validated_model(
+    model: type[Any], values: dict[str, Any]
+) -> None:
+    restored, validated = _restored(model, dict(values)), model(**values)
     assert restored == validated
     assert repr(restored) == repr(validated)
     assert restored.model_fields_set == validated.model_fields_set
     assert restored.model_dump_json() == validated.model_dump_json()
     assert pickle.loads(pickle.dumps(restored)) == validated
     with pytest.raises(ValidationError):
-        restored.number = 4  # frozen like any other
+        setattr(restored, next(iter(values)), None)  # frozen like any other

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -72,6 +73,30 @@ def test_the_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --- the checked-KB cache ----------------------------------------------------------------------
+
+
+def test_a_clean_load_parses_no_file_for_positions_and_writes_no_entry_per_file(
+    cache: Path, mini_kb: Path
+) -> None:
+    load_knowledge_base(mini_kb)
+    assert list(cache.glob("*.json")) == []  # the checked-KB entry covers a clean KB
+    assert len(list(cache.parent.glob("checked-kb-*/*.json"))) == 1
+
+
+def test_a_file_a_message_points_into_is_parsed_with_positions_and_cached(
+    cache: Path, broken_kb: Callable[[str, str], Path]
+) -> None:
+    root = broken_kb("rules.yaml", "rules:\n  - id: x\n    sources: [nowhere]\n")
+    with pytest.raises(KnowledgeBaseError) as first:
+        load_knowledge_base(root)
+    assert "rules.yaml:2:" in str(first.value)
+    entries = list(cache.glob("*.json"))
+    rules_entry = cache / f"{hashlib.sha256((root / 'rules.yaml').read_bytes()).hexdigest()}.json"
+    assert rules_entry in entries  # the file the message points into, with its positions
+    with pytest.raises(KnowledgeBaseError) as again:
+        load_knowledge_base(root)  # positions read back from the entry
+    assert str(again.value) == str(first.value)
+    assert sorted(cache.glob("*.json")) == sorted(entries)
 
 
 def test_a_checked_kb_loads_again_from_the_cache_with_its_places(

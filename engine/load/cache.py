@@ -1,9 +1,10 @@
-"""A cache of parsed YAML files, so that loading a knowledge base does not parse it again.
+"""The product caches: parsed YAML files, checked knowledge bases, and what is derived from them.
 
-Composing YAML with positions is most of the time it takes to load the KB. A parsed file is
-stored as JSON (data plus the line and column of every value and key) under the SHA-256 of the
-file's bytes, in the user's cache directory, so any change to a file misses the cache. The
-cache holds only JSON, which cannot carry code, and a damaged entry is ignored and rewritten.
+Composing YAML with positions is the slow way to read a file, so a file parsed with them (one
+a message had to point into; a load reads files without positions first) is stored as JSON
+(data plus the line and column of every value and key) under the SHA-256 of the file's bytes,
+in the user's cache directory, so any change to a file misses the cache. The cache holds only
+JSON, which cannot carry code, and a damaged entry is ignored and rewritten.
 ``COMPASS_NO_CACHE=1`` switches it off; ``COMPASS_CACHE_DIR`` moves it; its size is capped by
 :mod:`.cache_limits`.
 """

@@ -23,6 +23,7 @@ from ..schemas.rules import Pattern
 from .compiler import CompiledKB, make_fact
 from .experta_engine import MatchActivation
 from .experta_rules import PATTERN_PREFIX
+from .garbage_collection import collection_paused
 from .network_state import MatchBoundExceededError
 
 _LOOP_WINDOW = 50
@@ -129,9 +130,14 @@ def run(compiled: CompiledKB, facts: InputFacts, step_limit: int | None = None) 
     :func:`automatic_step_limit`); a rule whose patterns match too many combinations of facts
     raises :class:`MatchBoundError` (see :mod:`.network_state`). The run uses the calling
     thread's engine (:meth:`CompiledKB.engine`), so threads may run the same compiled KB at once.
+
+    The cyclic collector is held off during the run, as while advising (:mod:`.garbage_collection`):
+    a run makes no cycles, and a large one makes enough objects for collections that walk the
+    whole compiled KB again and again.
     """
     try:
-        return _run(compiled, facts, step_limit)
+        with collection_paused():
+            return _run(compiled, facts, step_limit)
     except MatchBoundExceededError as exceeded:
         raise _match_bound_error(compiled, exceeded) from None
 

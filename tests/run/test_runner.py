@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
 import random
 import shutil
@@ -16,6 +17,7 @@ from synergy_compass.engine.errors import RunawayRulesError
 from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.scenario import load_scenario, parse_scenario
 from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT
+from synergy_compass.engine.run import runner
 from synergy_compass.engine.run.agenda import TotalOrderStrategy
 from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
@@ -283,3 +285,25 @@ def test_a_model_restored_from_its_values_is_the_validated_model(
     assert pickle.loads(pickle.dumps(restored)) == validated
     with pytest.raises(ValidationError):
         setattr(restored, next(iter(values)), None)  # frozen like any other
+
+
+def test_the_collector_is_held_off_during_a_run_and_on_again_after(
+    mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real = runner._run
+
+    def spying(*args: Any) -> RunResult:
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(runner, "_run", spying)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        run_on(mini_kb)
+        assert seen == [False]
+        assert gc.isenabled()
+    finally:
+        if not was:
+            gc.disable()

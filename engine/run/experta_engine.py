@@ -251,6 +251,12 @@ class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
             self.strategy.update_agenda(self.agenda, added, removed)
         return last
 
+    def get_activations(self) -> tuple[list[Any], list[Any]]:
+        facts = self.facts
+        if not (facts.added or facts.removed) and isinstance(self.matcher, NetworkMatcher):
+            return [], []  # our matcher has nothing to say when no fact changed
+        return super().get_activations()  # type: ignore[no-any-return]
+
     def get_deffacts(self) -> list[Any]:
         # experta finds DefFacts by walking every attribute of the engine (every rule, too)
         # on each reset(); ours never change, so the walk is done once per engine.

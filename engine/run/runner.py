@@ -259,7 +259,8 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     try:
         while True:
             added, removed = engine.get_activations()
-            engine.strategy.update_agenda(engine.agenda, added, removed)
+            if added or removed:  # most firings conclude nothing new
+                engine.strategy.update_agenda(engine.agenda, added, removed)
             activation = engine.agenda.get_next()
             if activation is None:
                 break

@@ -110,19 +110,20 @@ class Step:
     """``variables`` that must equal a variable this step binds from another field."""
 
     def __post_init__(self) -> None:
-        # read on every join: worked out once
-        bound_here = {var for _, var, joins in self.variables if not joins}
+        # read on every join: worked out once (the fields are frozen, hence __dict__)
+        variables = self.variables
+        bound_here = {var for _, var, joins in variables if not joins}
         before = tuple(
-            (name, var) for name, var, joins in self.variables if joins and var not in bound_here
+            (name, var) for name, var, joins in variables if joins and var not in bound_here
         )
-        object.__setattr__(self, "index_field", before[0] if before else None)
-        object.__setattr__(self, "joins_before", before)
-        binds = tuple((name, var) for name, var, joins in self.variables if not joins)
-        object.__setattr__(self, "binds", binds)
-        after = tuple(
-            (name, var) for name, var, joins in self.variables if joins and var in bound_here
+        self.__dict__.update(
+            index_field=before[0] if before else None,
+            joins_before=before,
+            binds=tuple((name, var) for name, var, joins in variables if not joins),
+            joins_after=tuple(
+                (name, var) for name, var, joins in variables if joins and var in bound_here
+            ),
         )
-        object.__setattr__(self, "joins_after", after)
 
 
 @dataclass(frozen=True)
@@ -295,7 +296,11 @@ def assemble(alphas: Sequence[AlphaTest], plans: Sequence[BranchPlan]) -> MatchN
     are dispatched to tests, and which fields joins look up by value."""
     readers: list[list[int]] = [[] for _ in alphas]
     indexed: list[set[str]] = [set() for _ in alphas]
-    initial = list(alphas).index(_INITIAL_TEST)
+    initial = next(
+        number
+        for number, alpha in enumerate(alphas)
+        if alpha.fact_type == INITIAL and alpha == _INITIAL_TEST
+    )
     for number, plan in enumerate(plans):
         inner = [step for steps in plan.existence for step in steps]
         for step in (*plan.positives, *inner, *plan.negations):
@@ -349,45 +354,48 @@ def _dispatch(alphas: Sequence[AlphaTest]) -> dict[str, Sieve]:
     by_type: dict[str, list[int]] = {}
     for alpha_id, alpha in enumerate(alphas):
         by_type.setdefault(alpha.fact_type, []).append(alpha_id)
-    return {fact_type: _sieve(alphas, ids, frozenset()) for fact_type, ids in by_type.items()}
+    filing = [_filing_values(alpha) for alpha in alphas]
+    return {fact_type: _sieve(filing, ids, frozenset()) for fact_type, ids in by_type.items()}
 
 
 _FEW = 3
 """Tests that are simply tried one after the other: filing them would save nothing."""
 
 
-def _filing_values(alpha: AlphaTest, name: str) -> frozenset[Any] | None:
-    """The values of ``name`` that ``alpha`` can accept, when it names a finite set of them."""
-    for field_name, operator, operand in alpha.checks:
-        if field_name == name and operator in ("equals", "one_of"):
+def _filing_values(alpha: AlphaTest) -> dict[str, frozenset[Any]]:
+    """For each field whose values ``alpha`` names a finite set of, that set."""
+    found: dict[str, frozenset[Any]] = {}
+    for name, operator, operand in alpha.checks:
+        if name not in found and operator in ("equals", "one_of"):
             values = frozenset((operand,)) if operator == "equals" else operand
             try:
                 hash(values)
             except TypeError:  # a list in an equals: no fact value can be looked up as it
                 continue
-            return frozenset(values)
-    return None
+            found[name] = frozenset(values)
+    return found
 
 
-def _sieve(alphas: Sequence[AlphaTest], ids: Sequence[int], used: frozenset[str]) -> Sieve:
+def _sieve(
+    filing: Sequence[Mapping[str, frozenset[Any]]], ids: Sequence[int], used: frozenset[str]
+) -> Sieve:
     """Files ``ids`` on the field that leaves a fact the fewest tests to try at worst (the
     tests filed under its most crowded value, plus those not filed), then each group again
     on the fields left."""
     if len(ids) <= _FEW:
         return Sieve(tests=tuple(ids))
-    names = sorted({name for alpha_id in ids for name, _, _ in alphas[alpha_id].checks} - used)
+    names = sorted({name for alpha_id in ids for name in filing[alpha_id]} - used)
     best: tuple[int, str, dict[Any, list[int]], list[int]] | None = None
     for name in names:
         filed: dict[Any, list[int]] = {}
         unfiled: list[int] = []
         for alpha_id in ids:
-            values = _filing_values(alphas[alpha_id], name)
+            values = filing[alpha_id].get(name)
             if values is None:
                 unfiled.append(alpha_id)
-            for value in values or ():
+                continue
+            for value in values:
                 filed.setdefault(value, []).append(alpha_id)
-        if not filed:
-            continue
         worst = len(unfiled) + max(len(group) for group in filed.values())
         if best is None or worst < best[0]:
             best = (worst, name, filed, unfiled)
@@ -397,6 +405,6 @@ def _sieve(alphas: Sequence[AlphaTest], ids: Sequence[int], used: frozenset[str]
     narrower = used | {name}
     return Sieve(
         key=name,
-        by_value={value: _sieve(alphas, group, narrower) for value, group in filed.items()},
-        rest=_sieve(alphas, unfiled, narrower) if unfiled else None,
+        by_value={value: _sieve(filing, group, narrower) for value, group in filed.items()},
+        rest=_sieve(filing, unfiled, narrower) if unfiled else None,
     )

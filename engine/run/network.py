@@ -27,6 +27,7 @@ from typing import Any
 from ..rules.matching import compare_with, passes
 from ..schemas.conditions import Atom
 from ..schemas.rules import FieldTest, Pattern, VariableOperand
+from .network_sieve import Sieve, sieves
 
 HIDDEN_PREFIX = "_v"  # variables the compiler invents; YAML variables cannot start with '_'
 INITIAL = "initial-fact"
@@ -108,6 +109,9 @@ class Step:
     binds: tuple[tuple[str, str], ...] = field(init=False, compare=False)
     joins_after: tuple[tuple[str, str], ...] = field(init=False, compare=False)
     """``variables`` that must equal a variable this step binds from another field."""
+    constant: bool = field(init=False, compare=False)
+    """No variable and no comparison (three steps in four): every fact of the alpha memory
+    fits any partial match, which keeps its bindings."""
 
     def __post_init__(self) -> None:
         # read on every join: worked out once (the fields are frozen, hence __dict__)
@@ -123,6 +127,7 @@ class Step:
             joins_after=tuple(
                 (name, var) for name, var, joins in variables if joins and var in bound_here
             ),
+            constant=not variables and not self.comparisons,
         )
 
 
@@ -174,40 +179,6 @@ class MatchNetwork:
     def _candidates(self, fact_type: str, fields: Fields) -> Sequence[int]:
         sieve = self.dispatch.get(fact_type)
         return sieve.candidates(fields) if sieve is not None else ()
-
-
-@dataclass(frozen=True)
-class Sieve:
-    """Alpha tests sorted by the values they require, so that a fact meets only a few.
-
-    ``tests`` are tried on every fact that reaches this node. Tests that require one value of
-    ``key`` (``equals``, or ``one_of``: filed under each of its values) sit in ``by_value``
-    under it, so one lookup skips all the others; ``rest``, the tests that do not, are sorted
-    again on another field. A test names every field it reads in ``required``, so a fact
-    without ``key`` can pass none of the filed ones. The sieve only narrows: every candidate
-    is still checked whole by :meth:`AlphaTest.accepts`.
-    """
-
-    tests: tuple[int, ...] = ()
-    key: str | None = None
-    by_value: Mapping[Any, Sieve] = field(default_factory=dict)
-    rest: Sieve | None = None
-
-    def candidates(self, fields: Fields) -> list[int]:
-        found: list[int] = []
-        sieve: Sieve | None = self
-        while sieve is not None:
-            found += sieve.tests
-            key = sieve.key
-            if key is not None and key in fields:
-                try:
-                    filed = sieve.by_value.get(fields[key])
-                except TypeError:  # an unhashable value can equal none of the constants
-                    filed = None
-                if filed is not None:
-                    found += filed.candidates(fields)
-            sieve = sieve.rest
-        return found
 
 
 # ---------------------------------------------------------------------------- building
@@ -314,7 +285,7 @@ def assemble(alphas: Sequence[AlphaTest], plans: Sequence[BranchPlan]) -> MatchN
         alphas=tuple(alphas),
         plans=tuple(plans),
         readers=tuple(tuple(branches) for branches in readers),
-        dispatch=_dispatch(alphas),
+        dispatch=sieves(alphas),
         indexed_fields=tuple(tuple(sorted(fields)) for fields in indexed),
         initial=initial,
         waiting_on=tuple(
@@ -346,65 +317,3 @@ def _constant_checks(
         if isinstance(operand, float | int)
     ]
     return checks
-
-
-def _dispatch(alphas: Sequence[AlphaTest]) -> dict[str, Sieve]:
-    """Per fact type, the sieve of its alpha tests (a score's tests filed by dimension, then
-    by side; a finding's by name)."""
-    by_type: dict[str, list[int]] = {}
-    for alpha_id, alpha in enumerate(alphas):
-        by_type.setdefault(alpha.fact_type, []).append(alpha_id)
-    filing = [_filing_values(alpha) for alpha in alphas]
-    return {fact_type: _sieve(filing, ids, frozenset()) for fact_type, ids in by_type.items()}
-
-
-_FEW = 3
-"""Tests that are simply tried one after the other: filing them would save nothing."""
-
-
-def _filing_values(alpha: AlphaTest) -> dict[str, frozenset[Any]]:
-    """For each field whose values ``alpha`` names a finite set of, that set."""
-    found: dict[str, frozenset[Any]] = {}
-    for name, operator, operand in alpha.checks:
-        if name not in found and operator in ("equals", "one_of"):
-            values = frozenset((operand,)) if operator == "equals" else operand
-            try:
-                hash(values)
-            except TypeError:  # a list in an equals: no fact value can be looked up as it
-                continue
-            found[name] = frozenset(values)
-    return found
-
-
-def _sieve(
-    filing: Sequence[Mapping[str, frozenset[Any]]], ids: Sequence[int], used: frozenset[str]
-) -> Sieve:
-    """Files ``ids`` on the field that leaves a fact the fewest tests to try at worst (the
-    tests filed under its most crowded value, plus those not filed), then each group again
-    on the fields left."""
-    if len(ids) <= _FEW:
-        return Sieve(tests=tuple(ids))
-    names = sorted({name for alpha_id in ids for name in filing[alpha_id]} - used)
-    best: tuple[int, str, dict[Any, list[int]], list[int]] | None = None
-    for name in names:
-        filed: dict[Any, list[int]] = {}
-        unfiled: list[int] = []
-        for alpha_id in ids:
-            values = filing[alpha_id].get(name)
-            if values is None:
-                unfiled.append(alpha_id)
-                continue
-            for value in values:
-                filed.setdefault(value, []).append(alpha_id)
-        worst = len(unfiled) + max(len(group) for group in filed.values())
-        if best is None or worst < best[0]:
-            best = (worst, name, filed, unfiled)
-    if best is None or best[0] >= len(ids):
-        return Sieve(tests=tuple(ids))
-    _, name, filed, unfiled = best
-    narrower = used | {name}
-    return Sieve(
-        key=name,
-        by_value={value: _sieve(filing, group, narrower) for value, group in filed.items()},
-        rest=_sieve(filing, unfiled, narrower) if unfiled else None,
-    )

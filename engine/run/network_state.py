@@ -270,6 +270,8 @@ class NetworkState:
 
     def _blocked(self, negation: Step, bindings: Mapping[str, Any]) -> bool:
         """Whether some fact meets a ``not``'s pattern, given the match's bindings."""
+        if negation.constant:
+            return bool(self.memories[negation.alpha].facts)
         extend = self._extend
         return any(
             extend(negation, fields, bindings) is not None
@@ -281,6 +283,8 @@ class NetworkState:
         if not steps:
             return True
         first, rest = steps[0], steps[1:]
+        if first.constant:  # any of its facts does, and leaves the bindings as they are
+            return bool(self.memories[first.alpha].facts) and self._satisfiable(rest, bindings)
         for _, fields in self._candidates(first, bindings):
             extended = self._extend(first, fields, bindings)
             if extended is not None and self._satisfiable(rest, extended):
@@ -310,29 +314,39 @@ class NetworkState:
             old_only = position < fresh_at
             every = fresh[step.alpha] if position == fresh_at else self.memories[step.alpha].facts
             looked_up = position != fresh_at and step.index_field is not None
+            if step.constant and old_only:
+                every = [entry for entry in every if entry[0] not in fresh_ids]
             for entries, bindings in partial:
-                candidates = self._candidates(step, bindings) if looked_up else every
-                for entry in candidates:
-                    if old_only and entry[0] in fresh_ids:
-                        continue
-                    extended = extend(step, entry[1], bindings)
-                    if extended is not None:
-                        following.append(((*entries, entry), extended))
+                if step.constant:
+                    following += [((*entries, entry), bindings) for entry in every]
+                else:
+                    candidates = self._candidates(step, bindings) if looked_up else every
+                    for entry in candidates:
+                        if old_only and entry[0] in fresh_ids:
+                            continue
+                        extended = extend(step, entry[1], bindings)
+                        if extended is not None:
+                            following.append(((*entries, entry), extended))
                 # checked per partial match extended: one adds at most one alpha memory's facts
                 if len(following) > limit:
-                    if room < PARTIAL_MATCHES_PER_RULE - kept:
-                        held = MATCHES_PER_RUN - room + len(following)
-                        raise MatchBoundExceededError(
-                            branch, position + 1, held, MATCHES_PER_RUN, True
-                        )
-                    count = kept + len(following)
-                    raise MatchBoundExceededError(
-                        branch, position + 1, count, PARTIAL_MATCHES_PER_RULE, False
-                    )
+                    raise self._crossed(branch, position + 1, len(following), kept, room)
             partial = following
             if not partial:
                 return {}
         return self._complete(branch, partial)
+
+    @staticmethod
+    def _crossed(
+        branch: int, patterns: int, built: int, kept: int, room: int
+    ) -> MatchBoundExceededError:
+        """The error for ``built`` partial matches past a bound: the run's, when less room
+        was left in it than in the branch's own."""
+        if room < PARTIAL_MATCHES_PER_RULE - kept:
+            held = MATCHES_PER_RUN - room + built
+            return MatchBoundExceededError(branch, patterns, held, MATCHES_PER_RUN, True)
+        return MatchBoundExceededError(
+            branch, patterns, kept + built, PARTIAL_MATCHES_PER_RULE, False
+        )
 
     def _complete(self, branch: int, partial: list[_Partial]) -> dict[tuple[int, ...], Match]:
         """The matches among the joins of every positive pattern: those that meet the

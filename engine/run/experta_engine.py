@@ -95,7 +95,9 @@ class MatchActivation(Activation):  # type: ignore[misc]
     match, which is what experta's equality on rule, facts and context amounts to.
     """
 
-    def __init__(self, rule: Any, match: Match) -> None:  # experta's sets attributes only
+    def __init__(self, rule: Any, match: Match) -> None:
+        # experta's __init__ only sets rule, key, facts and context: the last two are made here
+        # on demand, so it is not called
         self.rule = rule
         self.match = match
         self.key = order_key(rule, match.key)

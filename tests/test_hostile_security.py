@@ -26,6 +26,8 @@ from click.testing import Result
 from conftest import MINI_KB, REPOSITORY
 from hostile_support import BASIC, HOSTILE, KB_TARGETS, assert_no_traceback, invoke, kb_with
 from synergy_compass.engine import api
+from synergy_compass.engine.load.cache import parse_cached
+from synergy_compass.engine.load.discovery import kb_files
 
 
 def payloads(marker: Path) -> dict[str, str]:
@@ -396,6 +398,13 @@ def _cache_entries(cache: Path) -> list[Path]:
     return sorted(cache.rglob("*.json"))
 
 
+def _parse_with_positions(root: Path) -> None:
+    """A clean load parses no file with positions; a message pointing into a file does, and
+    caches it. Here every file is, so that later loads of a copy read each through the cache."""
+    for path in kb_files(root):
+        parse_cached(path.read_bytes(), path.name)
+
+
 DAMAGED_ENTRIES = {
     "empty": b"",
     "truncated": b'{"data": {"rules": [',
@@ -419,6 +428,7 @@ def test_a_damaged_cache_entry_is_ignored(
     first, second = (kb_with(tmp_path / name, "lint.yaml", LINT) for name in ("kb1", "kb2"))
     expected = invoke("advise", BASIC, "--kb", first, "--no-audit", "--format", "json")
     assert expected.exit_code == 0
+    _parse_with_positions(first)
     entries = _cache_entries(cache)
     assert len(entries) >= 7, "the run did not fill the cache"
     for entry in entries:
@@ -493,6 +503,7 @@ def test_the_cache_is_trusted_as_documented_and_can_be_switched_off(
     assert expected.exit_code == 0
     for directory in {entry.parent for entry in _cache_entries(cache)}:
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    _parse_with_positions(kbs[0])
     for entry in _cache_entries(cache):
         assert stat.S_IMODE(entry.stat().st_mode) & 0o077 == 0, entry
     _poison_advice_entry(cache)

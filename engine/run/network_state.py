@@ -1,15 +1,19 @@
 """The running side of the match network: one engine's working memory and each branch's
 current matches, kept apart from the network itself, which is shared and never changes.
 
-Why recomputing a branch is enough: a branch's matches are a function of the facts in working
-memory, so after a change we evaluate again only the branches one of whose patterns (positive,
-``not`` or ``exists``) accepts a changed fact, and report the difference: new matches are
-activations added, vanished ones (a ``not`` now blocked, a fact retracted) are removed.
-A match that stays is not reported again, which is experta's refraction.
+Only the branches one of whose patterns (positive, ``not`` or ``exists``) accepts a changed
+fact can change, and we report the difference: new matches are activations added, vanished
+ones (a ``not`` now blocked, a fact retracted) are removed. A match that stays is not reported
+again, which is experta's refraction. During a run facts are only added (conclusions are never
+retracted), so most changes are worked out from the new facts alone: a new match must hold one
+of them, and an old match can only be lost to a ``not`` one of them meets. A retraction, or a
+new fact an ``exists`` reads (which partial matches it completes is not kept), has the branch
+worked out again from every fact; ``tests/run/test_network_incremental.py`` holds both ways to
+the same matches.
 
 Why the match is bounded: patterns that share no variable match every combination of their
 facts (three ``person`` patterns on 200 people are 8 million matches), and all of that is built
-before any rule fires, so the step limit cannot stop it. A branch may hold at most
+before any rule fires, so the step limit cannot stop it. A branch may hold and build at most
 :data:`PARTIAL_MATCHES_PER_RULE` partial matches, and all branches together at most
 :data:`MATCHES_PER_RUN`; past either, :class:`MatchBoundExceededError` stops the run. No shipped
 scenario and no run of the synthetic benchmark (up to 10,000 rules and 10,000 facts) comes

@@ -260,7 +260,10 @@ class NetworkState:
             if bindings[variable] != fields[name]:
                 return None
         if not step.binds:  # bindings are never changed once made: this one can be shared
-            return bindings if all(c.holds(bindings) for c in step.comparisons) else None
+            for comparison in step.comparisons:
+                if not comparison.holds(bindings):
+                    return None
+            return bindings
         extended = dict(bindings)
         for name, variable in step.binds:
             extended[variable] = fields[name]
@@ -359,6 +362,11 @@ class NetworkState:
         leftover, existence, negations = plan.leftover, plan.existence, plan.negations
         satisfiable, blocked = self._satisfiable, self._blocked
         found: dict[tuple[int, ...], Match] = {}
+        if plan.positives and not (leftover or existence or negations):
+            for entries, bindings in partial:  # most matches of a large run: nothing to check
+                key, facts = zip(*entries, strict=True)  # ids and facts, each a tuple
+                found[key] = Match(branch, key, facts, bindings)
+            return found
         for entries, bindings in partial:
             if leftover and not all(comparison.holds(bindings) for comparison in leftover):
                 continue

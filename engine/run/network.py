@@ -112,6 +112,8 @@ class Step:
     constant: bool = field(init=False, compare=False)
     """No variable and no comparison (three steps in four): every fact of the alpha memory
     fits any partial match, which keeps its bindings."""
+    only_join: tuple[str, str] | None = field(init=False, compare=False)
+    """The one field and variable of a step that only joins (``person: {culture: c}``)."""
 
     def __post_init__(self) -> None:
         # read on every join: worked out once (the fields are frozen, hence __dict__)
@@ -128,6 +130,9 @@ class Step:
                 (name, var) for name, var, joins in variables if joins and var in bound_here
             ),
             constant=not variables and not self.comparisons,
+            only_join=variables[0][:2]
+            if len(variables) == 1 and before and not self.comparisons
+            else None,
         )
 
 

@@ -323,9 +323,18 @@ class NetworkState:
             looked_up = position != fresh_at and step.index_field is not None
             if step.constant and old_only:
                 every = [entry for entry in every if entry[0] not in fresh_ids]
+            only_join = None if old_only else step.only_join
             for entries, bindings in partial:
                 if step.constant:
                     following += [((*entries, entry), bindings) for entry in every]
+                elif only_join is not None:  # what _extend does, for the commonest join
+                    name, value = only_join[0], bindings[only_join[1]]
+                    candidates = self._candidates(step, bindings) if looked_up else every
+                    following += [
+                        ((*entries, entry), bindings)
+                        for entry in candidates
+                        if value == entry[1][name]
+                    ]
                 else:
                     candidates = self._candidates(step, bindings) if looked_up else every
                     for entry in candidates:

@@ -73,6 +73,8 @@ class _EventReader:
         # The tag each plain scalar resolves to depends on its text alone, and a KB repeats
         # the same keys and values thousands of times: the resolver's patterns run once each.
         self.plain_tags: dict[str, str] = {}
+        # plain scalars already known to be text: most keys and values, taken without a call
+        self.plain_text: set[str] = set()
         self.scalars = yaml.constructor.SafeConstructor()
         # numbers, true/false and null, read once per text (thresholds repeat in every rule)
         self.constants: dict[tuple[str, str], Any] = {}
@@ -120,30 +122,57 @@ class _EventReader:
         if event.anchor is not None or event.tag is not None:
             raise _UnusualError
         value = event.value
+        plain = event.implicit[0]
         if _ONLY_TEXT_BY_FIRST_CHARACTER and (
-            not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST_CHARACTERS)
+            not plain or (value and value[0] not in _RESOLVED_FIRST_CHARACTERS)
         ):
+            if plain:
+                self.plain_text.add(value)
             return _TEXT_TAG  # quoted, a block of text, or plain text no pattern can match
         tag = self.plain_tags.get(value)
         if tag is None:
             tag = str(self.loader.resolve(ScalarNode, event.value, event.implicit))
             self.plain_tags[event.value] = tag
+        if plain and tag == _TEXT_TAG:
+            self.plain_text.add(value)
         return tag
 
     def _mapping(self, event: Any, depth: int) -> dict[str, Any]:
         if event.anchor is not None or event.tag is not None:
             raise _UnusualError
         result: dict[str, Any] = {}
+        next_event, plain_text, inner = self.next_event, self.plain_text, depth + 1
+        # Written out for the common case, a plain key and a plain value already met as text
+        # (a KB repeats both): the same checks as value and _scalar_tag, without their calls.
         while True:
-            key = self.next_event()
+            key = next_event()
             if key.__class__ is not ScalarEvent:
                 if key.__class__ is MappingEndEvent:
                     return result
                 raise _UnusualError  # a key that is not a name
-            # numbers and true/false as keys, merge keys, and duplicates are parse_yaml's
-            if self._scalar_tag(key) != _TEXT_TAG or key.value in result:
-                raise _UnusualError
-            result[key.value] = self.value(self.next_event(), depth + 1)
+            name = key.value
+            if not (
+                (name in plain_text and key.implicit[0] and key.anchor is None and key.tag is None)
+                or self._scalar_tag(key) == _TEXT_TAG
+            ):
+                raise _UnusualError  # numbers and true/false as keys, merge keys: parse_yaml's
+            if name in result:
+                raise _UnusualError  # a duplicate key: parse_yaml's message
+            item = next_event()
+            if (
+                item.__class__ is ScalarEvent
+                and item.value in plain_text
+                and item.implicit[0]
+                and item.anchor is None
+                and item.tag is None
+                and inner <= MAX_DEPTH
+            ):
+                self.nodes_left -= 1
+                if self.nodes_left < 0:
+                    raise _UnusualError
+                result[name] = item.value
+            else:
+                result[name] = self.value(item, inner)
 
     def _sequence(self, event: Any, depth: int) -> list[Any]:
         if event.anchor is not None or event.tag is not None:

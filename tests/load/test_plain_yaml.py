@@ -6,8 +6,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from synergy_compass.engine.load.plain_yaml import PositionsOnDemand, parse_yaml_plain
-from synergy_compass.engine.load.yaml_source import MAX_NODES, YamlProblemError, parse_yaml
+from synergy_compass.engine.load.plain_yaml import (
+    PositionsOnDemand,
+    _EventReader,
+    _UnusualError,
+    parse_yaml_plain,
+)
+from synergy_compass.engine.load.yaml_source import (
+    MAX_NODES,
+    Yaml12Loader,
+    YamlProblemError,
+    parse_yaml,
+)
 from synergy_compass.engine.schemas.document import YamlDocument
 
 SHIPPED_KB = Path(__file__).resolve().parents[2] / "kb"
@@ -66,6 +76,13 @@ UNUSUAL = [
     BOMB,  # an alias bomb past the value limit
     b"a: &x {k: v}\nb: *x\n",  # an alias within the limit reads as a copy
     b"a: !!map {k: v}\nb: !!seq [1]\nc: !!str 3\n",  # tags that name what it is anyway
+    # text met before, then with an anchor, a tag or as a duplicate: not taken as met before
+    b"a: b\nc: &n b\nd: *n\n",
+    b"a: b\nc: !!str b\n",
+    b"a: b\n&k b: 1\n",
+    b"a: b\nb: 1\nb: 2\n",
+    b"a: v\nb: " + b"{k: " * 63 + b"v" + b"}" * 63 + b"\n",  # text at the deepest place allowed
+    b"a: v\nb: " + b"{k: " * 64 + b"v" + b"}" * 64 + b"\n",  # and one deeper
 ]
 
 
@@ -86,6 +103,13 @@ def _outcome(read: Callable[[bytes, str], YamlDocument], raw: bytes) -> tuple[st
 @pytest.mark.parametrize("raw", UNUSUAL)
 def test_unusual_files_read_or_fail_exactly_as_parse_yaml_reads_them(raw: bytes) -> None:
     assert _outcome(parse_yaml_plain, raw) == _outcome(parse_yaml, raw)
+
+
+def test_text_met_before_still_counts_against_the_value_limit() -> None:
+    text = "a: v\nb: v\nc: v\n"  # four values with the mapping
+    assert _EventReader(Yaml12Loader(text), 4).document() == {"a": "v", "b": "v", "c": "v"}
+    with pytest.raises(_UnusualError):
+        _EventReader(Yaml12Loader(text), 3).document()
 
 
 def test_the_alias_bomb_is_refused_for_its_size() -> None:

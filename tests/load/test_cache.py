@@ -137,6 +137,25 @@ def test_an_entry_is_only_found_by_the_same_bytes_and_code(cache: Path, mini_kb:
     assert code_stamp("load") != code_stamp("run")
 
 
+def test_a_checked_kb_entry_keeps_every_kind_of_value_yaml_reads(
+    cache: Path, mini_kb: Path
+) -> None:
+    data = {
+        "numbers": [0, -(10**30), 2**64, 1.0, -0.0, 5e-324, 0.1 + 0.2, 1e300],
+        "special": [float("inf"), float("-inf"), True, False, None],
+        "text": ["plain", 'é\u2028 \x7f\x00 "quoted" back\\slash', "2024-01-02", ""],
+        "nested": {"a": [{"b": {}}, []]},
+    }
+    files = [CachedFile(mini_kb / "kb.yaml", "kb.yaml", data)]
+    write_checked_knowledge_base([mini_kb], "digest-a", files)
+    (read,) = read_checked_knowledge_base([mini_kb], "digest-a") or []
+    assert repr(read.data) == repr(data)  # 1 and 1.0, -0.0 and 0.0, True and 1 told apart
+    nan = [CachedFile(mini_kb / "kb.yaml", "kb.yaml", {"value": float("nan")})]
+    write_checked_knowledge_base([mini_kb], "digest-nan", nan)
+    (read_nan,) = read_checked_knowledge_base([mini_kb], "digest-nan") or []
+    assert repr(read_nan.data) == "{'value': nan}"
+
+
 def test_a_module_added_to_a_stamped_subpackage_changes_the_stamp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

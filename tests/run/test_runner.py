@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,8 +22,10 @@ from synergy_compass.engine.run import runner
 from synergy_compass.engine.run.agenda import TotalOrderStrategy
 from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
+from synergy_compass.engine.run.experta_engine import MatchActivation
 from synergy_compass.engine.run.input_facts import build_input_facts
-from synergy_compass.engine.run.runner import _restored, run
+from synergy_compass.engine.run.network_state import Match
+from synergy_compass.engine.run.runner import _BindingsRead, _restored, run
 from synergy_compass.engine.schemas.facts import FactRecord, RuleOrigin
 from synergy_compass.engine.schemas.results import Firing, RunResult
 
@@ -307,3 +310,22 @@ def test_the_collector_is_held_off_during_a_run_and_on_again_after(
     finally:
         if not was:
             gc.disable()
+
+
+def test_matches_sharing_bindings_give_firings_one_recorded_dict() -> None:
+    rule = SimpleNamespace(salience=0, synergy_rule_index=0, synergy_branch=0)
+    shared: dict[str, Any] = {"b": 2, "a": True}
+    first = MatchActivation(rule, Match(0, (1,), ({},), shared))
+    second = MatchActivation(rule, Match(0, (2,), ({},), shared))
+    alone = MatchActivation(rule, Match(0, (3,), ({},), {"b": 2, "a": True}))
+    read = _BindingsRead().of
+    recorded = read(first)
+    assert recorded == {"a": True, "b": 2}
+    assert list(recorded) == ["a", "b"]
+    assert read(second) is recorded  # one dict for the firings of one bindings object
+    assert read(alone) == recorded
+    assert read(alone) is not recorded
+    # experta's RETE: each activation's context is read alone, without its _pN facts
+    context = SimpleNamespace(context={"_p0": {"__factid__": 1}, "b": 2, "a": True})
+    assert read(context) == recorded
+    assert read(context) is not read(context)

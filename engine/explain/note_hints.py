@@ -90,24 +90,32 @@ def _word_index(table: tuple[tuple[str, ...], ...]) -> _WordIndex:
     return _WordIndex(by_word, always)
 
 
-def _rows_that_may_match(table: Sequence[PhraseHint], folded_text: str) -> set[int]:
-    """The rows of the table (by position) whose patterns may find something in the text; most
-    rows are ruled out here, before their patterns are needed.
+def _rows_that_may_match(
+    table: Sequence[PhraseHint], folded_texts: Sequence[str]
+) -> list[set[int]]:
+    """For each text, the rows of the table (by position) whose patterns may find something in
+    it; most rows are ruled out here, before their patterns are needed.
 
     In a plain-ASCII text, each word of a phrase that is letters, digits and underscores alone
     is found as a whole word (the pattern allows only a space, a hyphen or no word character
     beside it), and its folded form is that word of the folded text: a phrase whose looked-up
     word is not among the text's words cannot match. Any other text is tested row by row.
     """
-    if not folded_text.isascii():
-        return {row for row, hint in enumerate(table) if _may_match(hint.phrases, folded_text)}
     index = _word_index(tuple(hint.phrases for hint in table))
-    rows = {row for row in index.always if _may_match(table[row].phrases, folded_text)}
-    for word in set(_WORD.findall(folded_text)):
-        for row, words in index.by_word.get(word, ()):
-            if row not in rows and all(other in folded_text for other in words):
-                rows.add(row)
-    return rows
+    found: list[set[int]] = []
+    for folded_text in folded_texts:
+        if not folded_text.isascii():
+            found.append(
+                {row for row, hint in enumerate(table) if _may_match(hint.phrases, folded_text)}
+            )
+            continue
+        rows = {row for row in index.always if _may_match(table[row].phrases, folded_text)}
+        for word in set(_WORD.findall(folded_text)):
+            for row, words in index.by_word.get(word, ()):
+                if row not in rows and all(other in folded_text for other in words):
+                    rows.add(row)
+        found.append(rows)
+    return found
 
 
 def _may_match(phrases: tuple[str, ...], folded_text: str) -> bool:
@@ -177,10 +185,10 @@ def find_note_hints(scenario: Scenario, table: Sequence[PhraseHint]) -> tuple[No
     earlier in the text already names adds nothing and is left out: 'slipped' and 'our
     delivery was late' make one hint, whose alternatives say whose delay it may be."""
     texts = list(free_texts(scenario))
-    folded_texts = [folded(_normalised(text)) for _, _, text in texts]
-    all_text = "\n".join(folded_texts)
+    # each text's words looked up once answer, for every row, whether it may match there
+    may_match = _rows_that_may_match(table, [folded(_normalised(text)) for _, _, text in texts])
+    candidates = set().union(*may_match)
     matches: list[tuple[tuple[int, int], PhraseHint, str, str]] = []
-    candidates = _rows_that_may_match(table, all_text)  # one test for all the texts
     for number, row in enumerate(table):
         if number not in candidates:
             continue
@@ -188,7 +196,7 @@ def find_note_hints(scenario: Scenario, table: Sequence[PhraseHint]) -> tuple[No
         for position, (field, where, text) in enumerate(texts):
             if look_in and field not in look_in:
                 continue
-            if not _may_match(row.phrases, folded_texts[position]):
+            if number not in may_match[position]:
                 continue
             match = _pattern(row.phrases).search(_normalised(text))
             if match:

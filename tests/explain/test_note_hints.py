@@ -277,6 +277,8 @@ def test_the_substring_test_rules_out_no_hint(monkeypatch: pytest.MonkeyPatch) -
     ]
     quick = [find_note_hints(each, table) for each in scenarios]
     monkeypatch.setattr(note_hints, "_may_match", lambda *_: True)
-    monkeypatch.setattr(note_hints, "_rows_that_may_match", lambda rows, _: set(range(len(rows))))
+    monkeypatch.setattr(
+        note_hints, "_rows_that_may_match", lambda rows, texts: [set(range(len(rows)))] * len(texts)
+    )
     assert quick == [find_note_hints(each, table) for each in scenarios]
     assert any(quick)

@@ -17,9 +17,9 @@ from .experta_rules import PATTERN_PREFIX
 
 _BY_KEY = attrgetter("key")
 _ONE_BY_ONE = 16
-"""Up to this many activations added at once are inserted one by one; more are appended and
-the agenda sorted once. Each insertion shifts the list, so adding thousands one at a time (the
-first update of a large scenario) is quadratic; the sort is linear on the sorted part."""
+"""Up to this many activations added at once are inserted one by one; more are sorted and
+merged into the agenda in one pass (:func:`_merge`). Each insertion shifts the list, so adding
+thousands one at a time (the first update of a large scenario) is quadratic."""
 
 
 def order_key(rule: Any, fact_ids: Iterable[int]) -> tuple[Any, ...]:
@@ -71,9 +71,32 @@ class TotalOrderStrategy(Strategy):  # type: ignore[misc]
             if activation.key is None:
                 activation.key = self.key(activation)
         if len(added) > _ONE_BY_ONE:
-            activations.extend(added)
             # keys are unique (a rule, a branch and its facts), so the order is that of insort
-            activations.sort(key=_BY_KEY)
+            _merge(activations, sorted(added, key=_BY_KEY))
             return
         for activation in added:
             bisect.insort(activations, activation)
+
+
+def _merge(activations: list[Any], added: list[Any]) -> None:
+    """Put ``added`` (sorted, keys unique) into the sorted agenda ``activations``.
+
+    Sorting the whole agenda again takes every waiting activation's key each time: a large run
+    keeps about 200,000 waiting while conclusions add a few hundred at a time (5,000 synthetic
+    rules x 10,000 facts spent a tenth of its run there). Here each added activation's place is
+    found by bisection after the place of the one before, and the agenda is copied once in
+    slices between those places. An agenda smaller than what is added is sorted with it (the
+    first update of a run, on an empty agenda)."""
+    if len(activations) < len(added):
+        activations.extend(added)
+        activations.sort(key=_BY_KEY)
+        return
+    merged: list[Any] = []
+    start = 0
+    for activation in added:
+        place = bisect.bisect_right(activations, activation.key, start, key=_BY_KEY)
+        merged += activations[start:place]
+        merged.append(activation)
+        start = place
+    merged += activations[start:]
+    activations[:] = merged

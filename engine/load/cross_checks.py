@@ -207,6 +207,18 @@ describe(
 )
 
 
+_COMPARING = frozenset(("at_least", "at_most", "above", "below", "within", "beyond"))
+"""The fields of a FieldTest that FieldTest.comparisons reads besides a 'not' variable."""
+
+
+def _comparisons(test: FieldTest) -> tuple[tuple[str, Any], ...]:
+    """``test.comparisons()``, without building its pairs for a test that sets none of them
+    (most tests of a KB: an equality or a variable bound)."""
+    if _COMPARING.isdisjoint(test.model_fields_set) and not isinstance(test.not_, VariableOperand):
+        return ()
+    return test.comparisons()
+
+
 class _BranchChecker:
     """Walks one branch of a rule in order, tracking which variables are bound."""
 
@@ -238,9 +250,13 @@ class _BranchChecker:
     def check(self, atoms: tuple[Atom, ...]) -> None:
         # experta joins a variable only where it was bound first, so order matters (DESIGN §5).
         for atom in atoms:
-            raw = self.rule.raw(*atom.path)
+            # Only an 'exists' and a rule's own roles may be written as a list (the others
+            # validated as one mapping): the file is looked at for them alone.
+            listed = (atom.kind == "exists" or atom.path == ("roles",)) and isinstance(
+                self.rule.raw(*atom.path), list
+            )
             for index, pattern in enumerate(atom.patterns):
-                path = (*atom.path, index) if isinstance(raw, list) else atom.path
+                path = (*atom.path, index) if listed else atom.path
                 self.pattern(pattern, path, atom.kind)
 
     def pattern(self, pattern: Pattern, path: PathKey, kind: str) -> None:
@@ -281,7 +297,7 @@ class _BranchChecker:
             self.value(value, spec, (*path, "one_of", index))
         for index, value in enumerate(test.none_of or ()):
             self.value(value, spec, (*path, "none_of", index))
-        for keyword, operand in test.comparisons():
+        for keyword, operand in _comparisons(test):
             if spec.kind != "number" and keyword != "not":
                 self.problem(
                     (*path, keyword),

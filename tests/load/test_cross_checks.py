@@ -1,0 +1,70 @@
+"""Cross-checks: where a condition's problems are placed, and which comparisons are checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from synergy_compass.engine.errors import KnowledgeBaseError
+from synergy_compass.engine.load.loader import load_knowledge_base
+
+RULE_HEAD = """rules:
+  - id: probe
+    title: Probe
+    rationale: Testing.
+    sources: [test-source]
+    topic: hierarchy
+"""
+THEN = "    then: {conclude: {vendor: 0.5}}\n"
+
+
+def _messages(broken_kb: Callable[[str, str], Path], when: str, roles: str = "") -> list[str]:
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(broken_kb("rules.yaml", RULE_HEAD + roles + when + THEN))
+    return [problem.message + " @ " + str(problem.location) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        (  # an 'exists' of one pattern is placed at the pattern
+            "    when: [{exists: {person: {rnak: top}}}]\n",
+            "the fact type 'person' has no field 'rnak' @ rules.yaml:7:31",
+        ),
+        (  # an 'exists' of a list is placed at the pattern's index in it
+            "    when: [{exists: [{goal: {kind: expand_scope}}, {person: {rnak: top}}]}]\n",
+            "the fact type 'person' has no field 'rnak' @ rules.yaml:7:62",
+        ),
+        (  # a variable compared with 'not' before it is bound
+            "    when: [{person: {rank: {not: {var: r}}}}, {person: {rank: {as: r}}}]\n",
+            "the variable 'r' is used before it is bound @ rules.yaml:7:40",
+        ),
+        (  # a comparison of numbers on a field that holds text
+            "    when: [{person: {rank: {within: {var: r, by: 1}}}}]\n",
+            "'within' compares numbers, but this field holds enum values @ rules.yaml:7:37",
+        ),
+    ],
+)
+def test_a_condition_problem_is_placed_where_it_is_written(
+    broken_kb: Callable[[str, str], Path], when: str, expected: str
+) -> None:
+    assert expected in _messages(broken_kb, when)
+
+
+def test_a_comparison_given_as_null_compares_nothing(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    when = "    when: [{person: {rank: {equals: top, at_least: null}}}, {goal: {kind: nope}}]\n"
+    messages = _messages(broken_kb, when)
+    assert not any("compares numbers" in message for message in messages)
+    assert any("unknown value 'nope'" in message for message in messages)  # the rule was checked
+
+
+def test_a_rule_for_some_roles_is_checked_with_its_guard(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    messages = _messages(
+        broken_kb, "    when: [{person: {rnak: top}}]\n", roles="    roles: [seller]\n"
+    )
+    assert messages == ["the fact type 'person' has no field 'rnak' @ rules.yaml:8:22"]

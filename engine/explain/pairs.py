@@ -48,6 +48,7 @@ class PairFinder:
         self._facts = {fact.id: fact for fact in run.facts}
         self._support = support or SupportFinder(run)
         self._answers: dict[int, tuple[Side, ...]] = {}
+        self._shown: dict[tuple[Side, ...], tuple[CultureSide, ...]] = {}
 
     def sides(self, fact_id: int) -> tuple[Side, ...]:
         """The sides under ``fact_id``, ours first, then theirs, then other parties."""
@@ -57,10 +58,15 @@ class PairFinder:
 
     def between(self, fact_id: int) -> tuple[CultureSide, ...]:
         """The sides under ``fact_id`` as the report shows them, with the countries' names."""
-        return tuple(
-            CultureSide(side=side, country=code, name=self._country_name(code))
-            for side, code in self.sides(fact_id)
-        )
+        sides = self.sides(fact_id)
+        shown = self._shown.get(sides)
+        if shown is None:
+            # most findings of a run are between the same two sides: made once for all of them
+            shown = self._shown[sides] = tuple(
+                CultureSide(side=side, country=code, name=self._country_name(code))
+                for side, code in sides
+            )
+        return shown
 
     def _collect(self, start: int) -> set[Side]:
         # Only facts no rule concluded belong to a side: those under the firings that

@@ -78,13 +78,19 @@ class _HowBuilder:
         self.built: dict[tuple[int, frozenset[int]], HowNode] = {}
         self._below: dict[int, set[int]] = {}
         self._evidence: dict[tuple[int, float], Evidence] = {}
+        self._alone: dict[int, HowNode] = {}
 
     def node(self, fact_id: int, seen: frozenset[int] = frozenset()) -> HowNode:
+        if self.acyclic:
+            # in a run without loops (SupportFinder.acyclic) each fact has one node wherever it
+            # appears, whatever the firings above it
+            found = self._alone.get(fact_id)
+            if found is None:
+                found = self._alone[fact_id] = self._build(self.facts[fact_id], frozenset())
+            return found
         fact = self.facts[fact_id]
-        if fact.origin.kind != "rule" or self.acyclic:
-            # a scenario or profile fact's node is the same everywhere, and so is every fact's
-            # in a run without loops (SupportFinder.acyclic)
-            seen = frozenset()
+        if fact.origin.kind != "rule":
+            seen = frozenset()  # a scenario or profile fact's node is the same everywhere
         elif seen:
             # A tree only leaves out the firings above it that also lie below it; the others
             # make no difference, and one node serves every tree they differ in.

@@ -284,6 +284,7 @@ def test_a_model_restored_from_its_values_is_the_validated_model(
     assert restored == validated
     assert repr(restored) == repr(validated)
     assert restored.model_fields_set == validated.model_fields_set
+    assert restored.__getstate__() == validated.__getstate__()  # what pickling keeps of each
     assert restored.model_dump_json() == validated.model_dump_json()
     assert pickle.loads(pickle.dumps(restored)) == validated
     with pytest.raises(ValidationError):

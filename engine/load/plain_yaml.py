@@ -60,6 +60,19 @@ class _UnusualError(Exception):
     """Something the quick reader leaves to :func:`parse_yaml`: an error, or a rare form."""
 
 
+# What a plain scalar reads as depends on its text alone (the loader's resolvers are fixed),
+# and a KB repeats the same keys and values thousands of times, in one file and across its
+# files: each is worked out once per process, until a host has read many different ones.
+_PLAIN_TAGS: dict[str, str] = {}
+"""The tag each plain scalar resolves to, for those the resolver's patterns were tried on."""
+_PLAIN_TEXT: set[str] = set()
+"""Plain scalars known to be text: most keys and values, taken without a call."""
+_CONSTANTS: dict[tuple[str, str], Any] = {}
+"""Numbers, true/false and null by tag and text (thresholds repeat in every rule)."""
+_REMEMBERED_AT_MOST = 500_000
+"""Entries kept in the three together before they are forgotten, to bound a long-lived host."""
+
+
 class _EventReader:
     """The data of one document, built straight from libyaml's events (no node graph, no
     positions), under the limits :class:`yaml_source._Builder` sets; :class:`_UnusualError`
@@ -70,14 +83,13 @@ class _EventReader:
         self.loader = loader
         self.next_event = loader.get_event
         self.nodes_left = max_nodes
-        # The tag each plain scalar resolves to depends on its text alone, and a KB repeats
-        # the same keys and values thousands of times: the resolver's patterns run once each.
-        self.plain_tags: dict[str, str] = {}
-        # plain scalars already known to be text: most keys and values, taken without a call
-        self.plain_text: set[str] = set()
+        if len(_PLAIN_TAGS) + len(_PLAIN_TEXT) + len(_CONSTANTS) > _REMEMBERED_AT_MOST:
+            for remembered in (_PLAIN_TAGS, _PLAIN_TEXT, _CONSTANTS):
+                remembered.clear()
+        self.plain_tags = _PLAIN_TAGS
+        self.plain_text = _PLAIN_TEXT
         self.scalars = yaml.constructor.SafeConstructor()
-        # numbers, true/false and null, read once per text (thresholds repeat in every rule)
-        self.constants: dict[tuple[str, str], Any] = {}
+        self.constants = _CONSTANTS
 
     def document(self) -> Any:
         self._expect(StreamStartEvent)

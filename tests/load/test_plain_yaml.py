@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from synergy_compass.engine.load import plain_yaml
 from synergy_compass.engine.load.plain_yaml import (
     PositionsOnDemand,
     _EventReader,
@@ -110,6 +111,17 @@ def test_text_met_before_still_counts_against_the_value_limit() -> None:
     assert _EventReader(Yaml12Loader(text), 4).document() == {"a": "v", "b": "v", "c": "v"}
     with pytest.raises(_UnusualError):
         _EventReader(Yaml12Loader(text), 3).document()
+
+
+def test_what_scalars_read_as_is_remembered_across_files_within_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(plain_yaml, "_REMEMBERED_AT_MOST", 3)
+    assert parse_yaml_plain(b"a: x\nb: y\nc: 2\n", "one.yaml").data == {"a": "x", "b": "y", "c": 2}
+    assert {"a", "b", "x", "y"} <= plain_yaml._PLAIN_TEXT
+    assert parse_yaml_plain(b"e: 1\n", "two.yaml").data == {"e": 1}  # past the bound: forgotten
+    assert sorted(plain_yaml._PLAIN_TEXT) == ["e"]
+    assert list(plain_yaml._CONSTANTS.values()) == [1]
 
 
 def test_the_alias_bomb_is_refused_for_its_size() -> None:

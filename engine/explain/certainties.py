@@ -28,7 +28,15 @@ _MAX_PROPAGATION_ROUNDS = 200
 class Certainties:
     """The certainty of every finding fact of one run, and of every firing's premises."""
 
-    def __init__(self, run: RunResult, knowledge_base: KnowledgeBase) -> None:
+    def __init__(
+        self,
+        run: RunResult,
+        knowledge_base: KnowledgeBase,
+        in_order: tuple[int, ...] | None = None,
+    ) -> None:
+        """``in_order``: the facts rules concluded, each after every concluded fact it rests
+        on, when no fact rests on itself (``SupportFinder.in_order``); each finding's
+        certainty is then worked out once, after its premises'."""
         facts = {fact.id: fact for fact in run.facts}
         profiles = _profile_values(run, knowledge_base)
         # What a firing's premises weigh apart from the findings among them is fixed for the
@@ -41,7 +49,7 @@ class Certainties:
                 profiles[i] for i in premises if i in profiles and facts[i].type != "finding"
             )
             self._premises[firing.number] = (fixed, findings)
-        self.values = self._propagate(run, knowledge_base, profiles)
+        self.values = self._propagate(run, knowledge_base, profiles, in_order)
         """Each finding fact's certainty, and each less-than-certain profile fact's."""
 
     def weakest(self, firing: int) -> float:
@@ -49,7 +57,11 @@ class Certainties:
         return self._weakest_in(firing, self.values)
 
     def _propagate(
-        self, run: RunResult, knowledge_base: KnowledgeBase, profiles: dict[int, float]
+        self,
+        run: RunResult,
+        knowledge_base: KnowledgeBase,
+        profiles: dict[int, float],
+        in_order: tuple[int, ...] | None,
     ) -> dict[int, float]:
         # Each concluded finding with its rules, in the order they first concluded it, and each
         # rule's firings with the certainty it states: what a round reads never changes.
@@ -59,6 +71,10 @@ class Certainties:
             for stated, fact_id in zip(conclude, firing.concluded, strict=True):
                 by_rule = concluded.setdefault(fact_id, {})
                 by_rule.setdefault(firing.rule, []).append((stated, firing.number))
+        if in_order is not None:
+            found = self._in_order(concluded, profiles, in_order)
+            if found is not None:
+                return found
         # The findings that read each finding, through the firings that concluded them: a
         # finding none of whose premises changed in a round would come out the same in the next,
         # so only the readers of what changed are worked out again (the rounds are as before).
@@ -70,11 +86,7 @@ class Certainties:
                         readers[premise].add(fact_id)
 
         def value(fact_id: int, values: dict[int, float]) -> float:
-            return certainty.combine_all(
-                # a rule counts once, with its strongest firing
-                max(0.0, *(stated * self._weakest_in(number, values) for stated, number in firings))
-                for firings in concluded[fact_id].values()
-            )
+            return self._combined(concluded[fact_id], values)
 
         values = profiles
         stale = list(concluded)
@@ -87,6 +99,39 @@ class Certainties:
             stale = [fact_id for fact_id in concluded if fact_id in reading]
             values = updated
         return values
+
+    def _in_order(
+        self,
+        concluded: dict[int, dict[str, list[tuple[float, int]]]],
+        profiles: dict[int, float],
+        in_order: tuple[int, ...],
+    ) -> dict[int, float] | None:
+        """The fixed point without rounds: each finding worked out once, from its premises'
+        final certainties, is what the rounds settle on (the same expression on the same
+        values); None if a premise comes after the finding that reads it."""
+        values = dict(profiles)
+        for fact_id in in_order:
+            by_rule = concluded.get(fact_id)
+            if by_rule is None:
+                continue  # advice, or a fact no rule concluded as a finding
+            for firings in by_rule.values():
+                for _, number in firings:
+                    if any(premise not in values for premise in self._premises[number][1]):
+                        return None
+            values[fact_id] = self._combined(by_rule, values)
+        if any(fact_id not in values for fact_id in concluded):
+            return None  # a finding not among the facts rules concluded: worked out in rounds
+        return values
+
+    def _combined(
+        self, by_rule: dict[str, list[tuple[float, int]]], values: dict[int, float]
+    ) -> float:
+        """A finding's certainty from its rules' firings, given its premises' certainties."""
+        return certainty.combine_all(
+            # a rule counts once, with its strongest firing
+            max(0.0, *(stated * self._weakest_in(number, values) for stated, number in firings))
+            for firings in by_rule.values()
+        )
 
     def _weakest_in(self, firing: int, values: dict[int, float]) -> float:
         fixed, findings = self._premises[firing]

@@ -175,9 +175,9 @@ class _About:
 def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
     """Build the report for one run; see the module docs for how certainty is computed."""
     facts = {fact.id: fact for fact in run.facts}
-    certainties = Certainties(run, knowledge_base)
-    values = certainties.values
     support_finder = SupportFinder(run)
+    certainties = Certainties(run, knowledge_base, support_finder.in_order)
+    values = certainties.values
     how = _HowBuilder(run, knowledge_base, support_finder)
 
     def name(code: str) -> str:

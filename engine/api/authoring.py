@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..load.discovery import resolve_roots
 from ..load.loader import load_knowledge_base
+from ..run.garbage_collection import collection_paused
 
 if TYPE_CHECKING:  # the modules behind the other commands are imported when first used
     from ..authoring.coverage import CoverageReport
@@ -24,7 +25,8 @@ def kb_stats(roots: KBRoots = None) -> KnowledgeBaseStats:
     """Counts of what a knowledge base holds."""
     from ..authoring.stats import knowledge_base_stats
 
-    return knowledge_base_stats(load_knowledge_base(roots))
+    with collection_paused():  # as compiled_knowledge_base loads: see run.garbage_collection
+        return knowledge_base_stats(load_knowledge_base(roots))
 
 
 def kb_lint(roots: KBRoots = None, *, all_layers: bool = False) -> LintReport:
@@ -32,7 +34,8 @@ def kb_lint(roots: KBRoots = None, *, all_layers: bool = False) -> LintReport:
     files or caused by them, unless ``all_layers``."""
     from ..authoring.lint import lint_knowledge_base
 
-    return lint_knowledge_base(roots, all_layers=all_layers)
+    with collection_paused():  # it loads the KB; cycles made are collected when it returns
+        return lint_knowledge_base(roots, all_layers=all_layers)
 
 
 def kb_directories(roots: KBRoots = None) -> list[Path]:

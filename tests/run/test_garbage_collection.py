@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine import api
+from synergy_compass.engine.api import authoring
+from synergy_compass.engine.authoring.lint import runner as lint_runner
 from synergy_compass.engine.run import garbage_collection
 from synergy_compass.engine.run.garbage_collection import collection_paused
 
@@ -195,3 +197,26 @@ def test_the_cli_entry_point_freezes_its_own_process() -> None:
         "print(imported == 0 and frozen[0] > 0 and gc.isenabled())\n"
     )
     assert _python(code).splitlines()[-1] == "True"
+
+
+@pytest.mark.parametrize("command", ["kb_stats", "kb_lint"])
+def test_the_kb_commands_that_load_without_compiling_hold_the_collector_off(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    load = authoring.load_knowledge_base
+    inspect = lint_runner.inspect_knowledge_base
+
+    def loading(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    def inspecting(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return inspect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(authoring, "load_knowledge_base", loading)
+    monkeypatch.setattr(lint_runner, "inspect_knowledge_base", inspecting)
+    getattr(api, command)()
+    assert seen == [False]
+    assert gc.isenabled()

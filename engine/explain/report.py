@@ -247,6 +247,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         for advice_id, total in totals.items()
         if total > 0
     }
+    conflicts = _conflicts(given_ids, knowledge_base)
     given: list[Recommendation] = []
     against: list[Recommendation] = []
     for advice_id, evidence_list in advice_evidence.items():
@@ -256,7 +257,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
             evidence_list,
             totals[advice_id],
             # only advice the run gives is said to conflict with other advice given
-            _conflicts(advice.id, given_ids, knowledge_base) if totals[advice_id] > 0 else (),
+            conflicts[advice.id] if totals[advice_id] > 0 else (),
             _Context(knowledge_base, scenario, grounds, about, supporters[advice_id]),
         )
         (given if item.certainty > 0 else against).append(item)
@@ -383,9 +384,15 @@ def _recommendation(
     )
 
 
-def _conflicts(advice_id: str, given: set[str], knowledge_base: KnowledgeBase) -> tuple[str, ...]:
-    declared = set(knowledge_base.advice[advice_id].value.conflicts_with)
-    declared |= {
-        other for other in given if advice_id in knowledge_base.advice[other].value.conflicts_with
+def _conflicts(given: set[str], knowledge_base: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """For each advice given, the other advice given that it conflicts with, whichever of the
+    two declares the conflict (each declaration read once, not once for every advice given)."""
+    declared = {
+        advice_id: set(knowledge_base.advice[advice_id].value.conflicts_with) & given
+        for advice_id in given
     }
-    return tuple(sorted(declared & given - {advice_id}))
+    either = {advice_id: set(others) for advice_id, others in declared.items()}
+    for advice_id, others in declared.items():
+        for other in others:
+            either[other].add(advice_id)
+    return {advice_id: tuple(sorted(found - {advice_id})) for advice_id, found in either.items()}

@@ -71,6 +71,8 @@ _CONSTANTS: dict[tuple[str, str], Any] = {}
 """Numbers, true/false and null by tag and text (thresholds repeat in every rule)."""
 _REMEMBERED_AT_MOST = 500_000
 """Entries kept in the three together before they are forgotten, to bound a long-lived host."""
+_SCALARS = yaml.constructor.SafeConstructor()
+"""Reads the scalars that are not text; their constructors keep nothing between calls."""
 
 
 class _EventReader:
@@ -88,7 +90,6 @@ class _EventReader:
                 remembered.clear()
         self.plain_tags = _PLAIN_TAGS
         self.plain_text = _PLAIN_TEXT
-        self.scalars = yaml.constructor.SafeConstructor()
         self.constants = _CONSTANTS
 
     def document(self) -> Any:
@@ -126,7 +127,7 @@ class _EventReader:
             if tag not in SCALAR_TAGS:
                 raise _UnusualError
             # ints, floats, true/false and null as the safe loader reads them
-            found = self.scalars.yaml_constructors[tag](self.scalars, ScalarNode(tag, text))
+            found = _SCALARS.yaml_constructors[tag](_SCALARS, ScalarNode(tag, text))
             self.constants[key] = found
         return found
 

@@ -220,31 +220,45 @@ def _every_field(model: type[BaseModel]) -> set[str]:
     return set(model.model_fields)
 
 
-class _BindingsRead:
-    """The bindings each firing records, made once for each bindings object of our network.
+class _ActivationReader:
+    """What a firing records of its activation: our ids of the facts it matched, in pattern
+    order, and its bindings, read once for each bindings object of our network.
 
     The network shares a partial match's bindings with every match extended from it without
     binding more (they are never changed once made), so a large run's firings hold few
     distinct ones (3,739 objects among 238,121 firings at 5,000 rules x 10,000 facts): those
     firings share one recorded dict each, which saves sorting and converting the same values
     again and a dict per firing. experta's RETE gives each activation its own context, so its
-    bindings are read one by one, as before.
+    activations are read one by one, as before.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, our_id: dict[int, int]) -> None:
+        self.our_id = our_id
         # the source is kept with its dict, so its id is not reused by another while we run
         self._by_source: dict[int, tuple[Mapping[str, Any], dict[str, Scalar]]] = {}
 
-    def of(self, activation: Any) -> dict[str, Scalar]:
+    def read(self, activation: Any) -> tuple[tuple[int, ...], dict[str, Scalar]]:
+        our_id = self.our_id
         if not isinstance(activation, MatchActivation):
-            return _recorded(activation.context)
-        variables = activation.match.bindings
-        known = self._by_source.get(id(variables))
+            return _read_context(activation.context, our_id)
+        match = activation.match
+        matched = tuple([our_id[fact_id] for fact_id in match.key])
+        known = self._by_source.get(id(match.bindings))
         if known is not None:
-            return known[1]
-        recorded = _recorded(variables)
-        self._by_source[id(variables)] = (variables, recorded)
-        return recorded
+            return matched, known[1]
+        recorded = _recorded(match.bindings)
+        self._by_source[id(match.bindings)] = (match.bindings, recorded)
+        return matched, recorded
+
+
+def _read_context(
+    context: Mapping[str, Any], our_id: dict[int, int]
+) -> tuple[tuple[int, ...], dict[str, Scalar]]:
+    """experta's RETE: its context names the facts _p0, _p1, ... then the variables."""
+    matched_facts: list[Any] = []
+    while f"{PATTERN_PREFIX}{len(matched_facts)}" in context:
+        matched_facts.append(context[f"{PATTERN_PREFIX}{len(matched_facts)}"])
+    return tuple([our_id[fact["__factid__"]] for fact in matched_facts]), _recorded(context)
 
 
 def _recorded(variables: Mapping[str, Any]) -> dict[str, Scalar]:
@@ -254,23 +268,11 @@ def _recorded(variables: Mapping[str, Any]) -> dict[str, Scalar]:
     }
 
 
-def _matched_ids(activation: Any, our_id: dict[int, int]) -> tuple[int, ...]:
-    """Our ids of the facts an activation matched, in pattern order."""
-    if isinstance(activation, MatchActivation):  # our network's: the match itself
-        experta_ids: Iterable[int] = activation.match.key
-    else:  # experta's RETE: its context names the facts _p0, _p1, ... then the variables
-        context = activation.context
-        matched_facts: list[Any] = []
-        while f"{PATTERN_PREFIX}{len(matched_facts)}" in context:
-            matched_facts.append(context[f"{PATTERN_PREFIX}{len(matched_facts)}"])
-        experta_ids = [fact["__factid__"] for fact in matched_facts]
-    return tuple([our_id[fact_id] for fact_id in experta_ids])
-
-
 def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> RunResult:
     step_limit, how_limited = _limit_and_why(compiled, facts, given_limit)
     engine = compiled.engine()
     our_id = _declare_inputs(compiled, engine, facts)
+    read = _ActivationReader(our_id).read
     so_far = _FactsSoFar(facts.facts)
     next_id = len(facts.facts)
     findings: list[str] = []
@@ -280,7 +282,6 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     rules = compiled.knowledge_base.rules
     index_of = compiled.branch_at
     existence_of = compiled.existence_of
-    read_bindings = _BindingsRead().of
 
     # our matcher can forget what fired (experta's RETE keeps it: it has no such method)
     release = getattr(engine.matcher, "fired", None)
@@ -300,7 +301,7 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
             branch = index_of[(activation.rule.synergy_rule_index, activation.rule.synergy_branch)]
             rule = rules[branch.rule_index].value
             number = len(firings) + 1
-            matched, bindings = _matched_ids(activation, our_id), read_bindings(activation)
+            matched, bindings = read(activation)
             if release is not None:
                 release(activation)
             concluded: list[int] = []

@@ -25,7 +25,7 @@ from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
 from synergy_compass.engine.run.experta_engine import MatchActivation
 from synergy_compass.engine.run.input_facts import build_input_facts
 from synergy_compass.engine.run.network_state import Match
-from synergy_compass.engine.run.runner import _BindingsRead, _restored, run
+from synergy_compass.engine.run.runner import _ActivationReader, _restored, run
 from synergy_compass.engine.schemas.facts import FactRecord, RuleOrigin
 from synergy_compass.engine.schemas.results import Firing, RunResult
 
@@ -316,17 +316,20 @@ def test_the_collector_is_held_off_during_a_run_and_on_again_after(
 def test_matches_sharing_bindings_give_firings_one_recorded_dict() -> None:
     rule = SimpleNamespace(salience=0, synergy_rule_index=0, synergy_branch=0)
     shared: dict[str, Any] = {"b": 2, "a": True}
-    first = MatchActivation(rule, Match(0, (1,), ({},), shared))
+    first = MatchActivation(rule, Match(0, (1, 2), ({}, {}), shared))
     second = MatchActivation(rule, Match(0, (2,), ({},), shared))
     alone = MatchActivation(rule, Match(0, (3,), ({},), {"b": 2, "a": True}))
-    read = _BindingsRead().of
-    recorded = read(first)
+    read = _ActivationReader({1: 11, 2: 12, 3: 13}).read
+    matched, recorded = read(first)
+    assert matched == (11, 12)
     assert recorded == {"a": True, "b": 2}
     assert list(recorded) == ["a", "b"]
-    assert read(second) is recorded  # one dict for the firings of one bindings object
-    assert read(alone) == recorded
-    assert read(alone) is not recorded
-    # experta's RETE: each activation's context is read alone, without its _pN facts
-    context = SimpleNamespace(context={"_p0": {"__factid__": 1}, "b": 2, "a": True})
-    assert read(context) == recorded
-    assert read(context) is not read(context)
+    assert read(second) == ((12,), recorded)
+    assert read(second)[1] is recorded  # one dict for the firings of one bindings object
+    assert read(alone) == ((13,), recorded)
+    assert read(alone)[1] is not recorded
+    # experta's RETE: each activation's context is read alone, its _pN facts by their ids
+    context = {"_p0": {"__factid__": 3}, "_p1": {"__factid__": 1}, "b": 2, "a": True}
+    rete = SimpleNamespace(context=context)
+    assert read(rete) == ((13, 11), recorded)
+    assert read(rete)[1] is not read(rete)[1]

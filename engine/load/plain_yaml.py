@@ -69,8 +69,9 @@ _PLAIN_TEXT: set[str] = set()
 """Plain scalars known to be text: most keys and values, taken without a call."""
 _CONSTANTS: dict[tuple[str, str], Any] = {}
 """Numbers, true/false and null by tag and text (thresholds repeat in every rule)."""
-_REMEMBERED_AT_MOST = 500_000
-"""Entries kept in the three together before they are forgotten, to bound a long-lived host."""
+_REMEMBERED_AT_MOST = 200_000
+"""Entries kept in the three together before they are forgotten: a long-lived host that reads
+many KBs holds 20 MB of them at most (10,000 synthetic rules make 52,000, 4.7 MB)."""
 _SCALARS = yaml.constructor.SafeConstructor()
 """Reads the scalars that are not text; their constructors keep nothing between calls."""
 

@@ -268,6 +268,31 @@ def _recorded(variables: Mapping[str, Any]) -> dict[str, Scalar]:
     }
 
 
+ExistencePatterns = tuple[tuple[Pattern, ...], ...]
+
+
+class _FiringRules:
+    """What a firing records of its rule branch, found once per experta rule in a run: our
+    rule's id and conclusions, the branch's number and its ``exists`` patterns."""
+
+    def __init__(self, compiled: CompiledKB) -> None:
+        self.compiled = compiled
+        # the experta rule is kept with its answer, so its id is not reused while we run
+        self._known: dict[int, tuple[Any, str, int, Iterable[str], ExistencePatterns]] = {}
+
+    def of(self, experta_rule: Any) -> tuple[Any, str, int, Iterable[str], ExistencePatterns]:
+        known = self._known.get(id(experta_rule))
+        if known is None:
+            compiled = self.compiled
+            place = (experta_rule.synergy_rule_index, experta_rule.synergy_branch)
+            branch = compiled.branch_at[place]
+            rule = compiled.knowledge_base.rules[branch.rule_index].value
+            existence = compiled.existence_of(branch)
+            known = (experta_rule, rule.id, branch.branch, rule.then.conclude, existence)
+            self._known[id(experta_rule)] = known
+        return known
+
+
 def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> RunResult:
     step_limit, how_limited = _limit_and_why(compiled, facts, given_limit)
     engine = compiled.engine()
@@ -279,9 +304,7 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     finding_ids: dict[str, int] = {}
     concluded_by: dict[int, list[int]] = {}
     firings: list[Firing] = []
-    rules = compiled.knowledge_base.rules
-    index_of = compiled.branch_at
-    existence_of = compiled.existence_of
+    rule_of = _FiringRules(compiled).of
 
     # our matcher can forget what fired (experta's RETE keeps it: it has no such method)
     release = getattr(engine.matcher, "fired", None)
@@ -298,14 +321,13 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
                 recent = Counter(firing.rule for firing in firings[-_LOOP_WINDOW:])
                 looping = [rule for rule, _ in recent.most_common(5)]
                 raise RunawayRulesError(step_limit, looping, how_limited)
-            branch = index_of[(activation.rule.synergy_rule_index, activation.rule.synergy_branch)]
-            rule = rules[branch.rule_index].value
+            _, rule_id, branch_number, conclusions, existence = rule_of(activation.rule)
             number = len(firings) + 1
             matched, bindings = read(activation)
             if release is not None:
                 release(activation)
             concluded: list[int] = []
-            for finding in rule.then.conclude:
+            for finding in conclusions:
                 finding_id = finding_ids.get(finding)
                 if finding_id is None:
                     finding_id = finding_ids[finding] = next_id + len(findings)
@@ -315,15 +337,14 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
                     so_far.add(finding_id, "finding", {"name": finding})
                 concluded.append(finding_id)
                 concluded_by.setdefault(finding_id, []).append(number)
-            existence = existence_of(branch)
             witnesses = so_far.witnesses(existence, bindings) if existence else ()
             firings.append(
                 _restored(
                     Firing,
                     {
                         "number": number,
-                        "rule": rule.id,
-                        "branch": branch.branch,
+                        "rule": rule_id,
+                        "branch": branch_number,
                         "facts": matched,
                         "bindings": bindings,
                         "witnesses": witnesses,

@@ -39,8 +39,8 @@ from .cache_limits import (
     sweep_stale_writes,
 )
 from .discovery import SCENARIO_DIRECTORY
-from .plain_yaml import parse_yaml_plain
-from .yaml_source import YamlProblemError, parse_yaml
+from .plain_yaml import PositionsOnDemand, parse_yaml_plain
+from .yaml_source import parse_yaml
 
 _FORMAT = 1
 T = TypeVar("T")
@@ -317,34 +317,12 @@ def write_checked_knowledge_base(
     write_derived("checked-kb", knowledge_base_key(directories, digest), payload, yaml_data=True)
 
 
-class DeferredDocument(YamlDocument):
-    """A document whose data came from the checked-KB cache, which keeps no positions: the
-    file is parsed for them the first time a message needs one (loading positions is most of
-    the cost of a load, and a checked KB seldom needs them)."""
-
-    def __init__(self, path: Path, display_path: str, data: Any) -> None:
-        object.__setattr__(self, "data", data)
-        object.__setattr__(self, "display_path", display_path)
-        object.__setattr__(self, "_path", path)
-        object.__setattr__(self, "_parsed", None)
-
-    def _positions(self) -> YamlDocument:
-        parsed: YamlDocument | None = self.__dict__["_parsed"]
-        if parsed is None:
-            try:
-                parsed = parse_cached(self.__dict__["_path"].read_bytes(), self.display_path)
-            except (OSError, YamlProblemError):  # changed since: a message without a place
-                parsed = YamlDocument(self.data, self.display_path)
-            object.__setattr__(self, "_parsed", parsed)
-        return parsed
-
-    @property
-    def value_positions(self) -> dict[PathKey, tuple[int, int]]:
-        return self._positions().value_positions
-
-    @property
-    def key_positions(self) -> dict[PathKey, tuple[int, int]]:
-        return self._positions().key_positions
+def deferred_document(path: Path, display_path: str, data: Any) -> YamlDocument:
+    """A document whose data came from the checked-KB cache: the file is parsed for positions
+    the first time a message needs one (a checked KB seldom does)."""
+    return PositionsOnDemand(
+        data, display_path, lambda: parse_cached(path.read_bytes(), display_path)
+    )
 
 
 # ---------------------------------------------------------------------------- unchanged KB files

@@ -34,7 +34,7 @@ from ..schemas.rules import RuleSpec
 from . import cross_checks
 from .cache import (
     CachedFile,
-    DeferredDocument,
+    deferred_document,
     parse_for_load,
     read_checked_knowledge_base,
     retried_without_entries,
@@ -379,7 +379,7 @@ def load_knowledge_base(
         collected = _Collected()
         try:
             for item in cached:
-                document = DeferredDocument(item.path, item.display_path, item.data)
+                document = deferred_document(item.path, item.display_path, item.data)
                 _collect_checked(document, collected)
         except (_InvalidFileError, LookupError, TypeError, AttributeError):
             collected.problems.append(Problem(Location(MANIFEST_FILE), "unusable cache entry"))

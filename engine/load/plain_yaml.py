@@ -200,19 +200,16 @@ class _EventReader:
 
 
 class PositionsOnDemand(YamlDocument):
-    """A document whose data is known and whose positions are found from the file's bytes,
-    by ``find_positions`` (:func:`parse_yaml` or a cached form of it), when first asked for."""
+    """A document whose data is known and whose positions are found by ``find_positions`` (the
+    file parsed again with positions) when a message first needs one: a file read without them
+    here, or one whose data came from the checked-KB cache, which keeps none. Parsing for
+    positions is most of a load's cost, and a file without a problem never needs them."""
 
     def __init__(
-        self,
-        data: Any,
-        display_path: str,
-        raw: bytes,
-        find_positions: Callable[[bytes, str], YamlDocument],
+        self, data: Any, display_path: str, find_positions: Callable[[], YamlDocument]
     ) -> None:
         object.__setattr__(self, "data", data)
         object.__setattr__(self, "display_path", display_path)
-        object.__setattr__(self, "_raw", raw)
         object.__setattr__(self, "_find_positions", find_positions)
         object.__setattr__(self, "_parsed", None)
 
@@ -220,8 +217,8 @@ class PositionsOnDemand(YamlDocument):
         parsed: YamlDocument | None = self.__dict__["_parsed"]
         if parsed is None:
             try:
-                parsed = self.__dict__["_find_positions"](self.__dict__["_raw"], self.display_path)
-            except YamlProblemError:  # the quick reader took the file, so this cannot happen
+                parsed = self.__dict__["_find_positions"]()
+            except (OSError, YamlProblemError):  # the file changed since: no place to show
                 parsed = YamlDocument(self.data, self.display_path)
             object.__setattr__(self, "_parsed", parsed)
         return parsed
@@ -271,5 +268,5 @@ def parse_yaml_plain(
         except _READ_AGAIN:
             pass
         else:
-            return PositionsOnDemand(data, display_path, raw, find_positions)
+            return PositionsOnDemand(data, display_path, lambda: find_positions(raw, display_path))
     return parse_yaml(raw, display_path)

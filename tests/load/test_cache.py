@@ -16,7 +16,6 @@ from synergy_compass.engine.load import cache as cache_module
 from synergy_compass.engine.load import loader
 from synergy_compass.engine.load.cache import (
     CachedFile,
-    DeferredDocument,
     cache_directory,
     code_stamp,
     kb_files_signature,
@@ -26,6 +25,7 @@ from synergy_compass.engine.load.cache import (
 )
 from synergy_compass.engine.load.discovery import kb_digest
 from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.load.plain_yaml import PositionsOnDemand
 from synergy_compass.engine.load.yaml_source import YamlProblemError, parse_yaml
 from synergy_compass.engine.run.compiler import compile_knowledge_base
 from synergy_compass.engine.run.network import NetworkBuilder
@@ -106,7 +106,7 @@ def test_a_checked_kb_loads_again_from_the_cache_with_its_places(
     entries = list(cache.parent.glob("checked-kb-*/*.json"))
     assert len(entries) == 1
     again = load_knowledge_base(mini_kb)
-    assert isinstance(again.rules[0].document, DeferredDocument)
+    assert isinstance(again.rules[0].document, PositionsOnDemand)
     assert [rule.value for rule in again.rules] == [rule.value for rule in fresh.rules]
     assert {key: item.value for key, item in again.advice.items()} == {
         key: item.value for key, item in fresh.advice.items()

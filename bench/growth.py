@@ -13,6 +13,7 @@ figures beside the targets. The cells take minutes on a 2-core machine, hence th
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -298,15 +299,28 @@ def first_load(rules: int, samples: int) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[0] == "first-load":  # first-load RULES [SAMPLES]
-        print(json.dumps(first_load(int(argv[1]), int(argv[2]) if len(argv) > 2 else 3)))
+    parser = argparse.ArgumentParser(
+        description="Growth cells of issue 18 item 4, one at a time (bench/run.py --growth runs "
+        "them all and prints them beside the targets). Prints JSON.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    load = commands.add_parser("first-load", help="the first load of a synthetic KB alone")
+    load.add_argument("rules", type=int, help="rules in the synthetic KB, e.g. 10000")
+    load.add_argument("samples", type=int, nargs="?", default=3, help="processes (default 3)")
+    for kind, what in (("ours", "our engine"), ("clips", "CLIPS")):
+        cell = commands.add_parser(kind, help=f"one cell run by {what}, in this process")
+        cell.add_argument("rules", type=int, help="rules in the synthetic KB in KB_DIR")
+        cell.add_argument("facts", help="fact counts, comma-separated: 100,1000,10000")
+        cell.add_argument("directory", type=Path, metavar="KB_DIR", help="the synthetic KB")
+    given = parser.parse_args(argv)
+    if given.command == "first-load":
+        print(json.dumps(first_load(given.rules, given.samples)))
         return 0
-    kind, rules, facts, directory = argv
-    counts = [int(count) for count in facts.split(",") if count]
-    if kind == "ours":
-        figures = child_ours(int(rules), counts, Path(directory))
+    counts = [int(count) for count in given.facts.split(",") if count]
+    if given.command == "ours":
+        figures = child_ours(given.rules, counts, given.directory)
     else:
-        figures = child_clips(counts, Path(directory))
+        figures = child_clips(counts, given.directory)
     print(json.dumps(figures))
     return 0
 

@@ -100,6 +100,9 @@ ANY: dict[str, tuple[int, int, str]] = {
     "bad-int-tag.yaml": (1, 8, ""),
     "bad-float-tag.yaml": (1, 8, ""),
     "bad-bool-tag.yaml": (1, 8, ""),
+    # a number tag on nothing: PyYAML indexes the empty text (an IndexError, not a ValueError)
+    "empty-int-tag.yaml": (1, 8, "cannot be read as int"),
+    "empty-float-tag.yaml": (1, 8, "cannot be read as float"),
     "bad-timestamp-tag.yaml": (0, 0, ""),
 }
 

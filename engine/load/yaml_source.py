@@ -148,8 +148,9 @@ class _Builder:
             return node.value
         try:
             return self.scalars.construct_object(node, deep=True)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            # e.g. '!!int twelve', '!!bool maybe', or an integer too long to convert
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+            # e.g. '!!int twelve', '!!bool maybe', '!!int' on nothing, or an integer too long
+            # to convert
             raise self.fail(
                 node,
                 f"the value {shorten(str(node.value))!r} cannot be read as "

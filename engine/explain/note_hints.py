@@ -31,6 +31,8 @@ _ANY_WORDS = rf"\w+(?:{_JOINER}\w+){{0,2}}"
 
 def _normalised(text: str) -> str:
     # the same length, so positions found in it hold in the original text
+    if text.isascii():  # most phrases and notes: no curly quote to replace
+        return text
     return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
@@ -45,6 +47,8 @@ def folded(text: str) -> str:
     as the same (those with the same lower case, or the same upper case once lowered: long s and
     's'; lowered again, as the upper case of sharp s is 'SS'), so a word such a pattern finds in
     a text is a substring of the text once both are folded (the converse need not hold)."""
+    if text.isascii():  # neither special letter, and lowering ASCII twice changes nothing
+        return text.lower()
     return text.translate(_BEFORE_FOLDING).lower().upper().lower().translate(_AFTER_FOLDING)
 
 
@@ -53,12 +57,16 @@ def _clues(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The folded words of each phrase (its wildcards left out): a text that lacks a word of
     every phrase cannot match the row's pattern. A phrase of wildcards alone has no word, and
     any text may match it."""
+    # The phrase is folded whole and then split, which gives the words folded one by one: no
+    # letter folds to or from a space or a hyphen, and the one letter whose lower case depends
+    # on its neighbours (final sigma) ends as sigma either way.
     return tuple(
-        tuple(folded(word) for word in re.split(_JOINER, _normalised(phrase)) if word != "*")
+        tuple(word for word in _SPLIT.split(folded(_normalised(phrase))) if word != "*")
         for phrase in phrases
     )
 
 
+_SPLIT = re.compile(_JOINER)
 _WORD = re.compile(r"\w+")
 
 
@@ -80,11 +88,15 @@ class _WordIndex:
 def _word_index(table: tuple[tuple[str, ...], ...]) -> _WordIndex:
     by_word: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
     always: list[int] = []
+    whole = _WORD.fullmatch
     for row, phrases in enumerate(table):
         for words in _clues(phrases):
-            whole = [word for word in words if _WORD.fullmatch(word)]
-            if whole:
-                by_word.setdefault(max(whole, key=len), []).append((row, words))
+            longest = ""  # the first of the longest whole words
+            for word in words:
+                if len(word) > len(longest) and whole(word):
+                    longest = word
+            if longest:
+                by_word.setdefault(longest, []).append((row, words))
             elif row not in always:
                 always.append(row)
     return _WordIndex(by_word, always)

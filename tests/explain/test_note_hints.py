@@ -264,6 +264,26 @@ def test_folding_keeps_every_letter_an_ignorecase_pattern_takes_as_the_same() ->
             assert folded(found) == folded(character), (hex(ord(character)), hex(ord(found)))
 
 
+def test_a_phrase_folded_whole_gives_the_words_folded_one_by_one() -> None:
+    """The clues fold each phrase once and split it: the same words as splitting first and
+    folding each word, for the shipped phrases and for every cased character, the final-sigma
+    context included, beside each joiner and at either end of a word."""
+    cased = [
+        character
+        for character in map(chr, range(0x30000))
+        if character.lower() != character or character.upper() != character
+    ]
+    phrases = [phrase for row in shipped_table() for phrase in row.phrases]
+    phrases += [f"{c}\u03a3{c} \u03a3-{c}{c}\u2019s  *  x{c}\u00a0{c}\u03c2" for c in cased]
+
+    def word_by_word(phrase: str) -> tuple[str, ...]:
+        normal = phrase.replace("\u2019", "'").replace("\u2018", "'")
+        return tuple(folded(word) for word in re.split(r"[\s\-]+", normal) if word != "*")
+
+    for phrase in phrases:
+        assert note_hints._clues((phrase,)) == (word_by_word(phrase),), ascii(phrase)
+
+
 def test_the_substring_test_rules_out_no_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     table = shipped_table()
     tricky = "Their \u017fales team at the \u0130stanbul office; a fam\u0131ly-owned FIRM, \u03a3\u039f\u03a6\u0399\u0391"

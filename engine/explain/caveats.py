@@ -16,6 +16,7 @@ from ..schemas.facts import FactRecord
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import RunResult
 from .kb_cache import memo_of
+from .run_index import RunIndex
 
 NATIONAL_TENDENCY_CAVEAT = (
     "Conclusions drawn from culture profiles describe national tendencies measured across "
@@ -145,10 +146,13 @@ def _profile_gaps(code: str, label: str, knowledge_base: KnowledgeBase) -> list[
     return found
 
 
-def caveats(run: RunResult, name: Callable[[str], str]) -> tuple[str, ...]:
-    """The report's caveats: national tendencies, estimated scores used, missing profiles."""
+def caveats(
+    run: RunResult, name: Callable[[str], str], index: RunIndex | None = None
+) -> tuple[str, ...]:
+    """The report's caveats: national tendencies, estimated scores used, missing profiles.
+    ``index``: the run's index, when the caller has made one."""
     found: list[str] = []
-    facts = {fact.id: fact for fact in run.facts}
+    facts = RunIndex.of(run, index).facts
     used = [facts[fact_id] for firing in run.firings for fact_id in firing.facts]
     if any(fact.origin.kind == "profile" for fact in used):
         found.append(NATIONAL_TENDENCY_CAVEAT)

@@ -21,6 +21,7 @@ from ..schemas.facts import FactRecord
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import RunResult
 from .caveats import profile_premise_certainty
+from .run_index import RunIndex
 
 _MAX_PROPAGATION_ROUNDS = 200
 
@@ -33,17 +34,20 @@ class Certainties:
         run: RunResult,
         knowledge_base: KnowledgeBase,
         in_order: tuple[int, ...] | None = None,
+        index: RunIndex | None = None,
     ) -> None:
         """``in_order``: the facts rules concluded, each after every concluded fact it rests
         on, when no fact rests on itself (``SupportFinder.in_order``); each finding's
-        certainty is then worked out once, after its premises'."""
-        facts = {fact.id: fact for fact in run.facts}
+        certainty is then worked out once, after its premises'. ``index``: the run's index,
+        when the caller has made one."""
+        index = RunIndex.of(run, index)
+        facts = index.facts
         profiles = _profile_values(run, knowledge_base)
         # What a firing's premises weigh apart from the findings among them is fixed for the
         # run, so each round of the propagation only reads the findings.
         self._premises: dict[int, tuple[float, tuple[int, ...]]] = {}
         for firing in run.firings:
-            premises = (*firing.facts, *firing.witnesses)
+            premises = index.matched[firing.number]
             findings = tuple(i for i in premises if facts[i].type == "finding")
             fixed = certainty.premise(
                 profiles[i] for i in premises if i in profiles and facts[i].type != "finding"
@@ -166,19 +170,18 @@ def _profile_values(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, 
     return {fact_id: value for fact_id, value in values.items() if value < 1.0}
 
 
-def grounded_in_situation(run: RunResult) -> set[int]:
+def grounded_in_situation(run: RunResult, index: RunIndex | None = None) -> set[int]:
     """The facts that rest, anywhere below them, on what the scenario says beyond the cultures:
     its own statements but the culture facts, the dates it gives (checked against their
     calendar) and a person's own position; then, upwards, every fact a firing concluded from
     such a fact. One pass over the run answers every diagnosis item."""
+    index = RunIndex.of(run, index)
     concluded_from: dict[int, list[int]] = defaultdict(list)
-    facts: dict[int, FactRecord] = {fact.id: fact for fact in run.facts}
-    firings = {firing.number: firing for firing in run.firings}
+    facts = index.facts
     for fact in run.facts:
         if fact.origin.kind == "rule":
             for number in fact.origin.firings:
-                firing = firings[number]
-                for used in (*firing.facts, *firing.witnesses):
+                for used in index.matched[number]:
                     concluded_from[used].append(fact.id)
     grounded = {fact_id for fact_id, fact in facts.items() if _states_the_situation(fact)}
     waiting = list(grounded)

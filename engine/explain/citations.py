@@ -8,6 +8,7 @@ from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import SourceReference
 from ..schemas.results import RunResult
 from .kb_cache import memo_of
+from .run_index import RunIndex
 
 
 def _is_person(author: str) -> bool:
@@ -52,14 +53,16 @@ def reference(source_id: str, knowledge_base: KnowledgeBase) -> SourceReference:
     return found
 
 
-def profile_sources(run: RunResult, knowledge_base: KnowledgeBase) -> tuple[SourceReference, ...]:
-    """The sources of every culture score a rule of the run matched, cited."""
-    facts = {fact.id: fact for fact in run.facts}
+def profile_sources(
+    run: RunResult, knowledge_base: KnowledgeBase, index: RunIndex | None = None
+) -> tuple[SourceReference, ...]:
+    """The sources of every culture score a rule of the run matched, cited. ``index``: the
+    run's index, when the caller has made one."""
     used = {
         origin.source
-        for firing in run.firings
-        for fact_id in (*firing.facts, *firing.witnesses)
-        if isinstance(origin := facts[fact_id].origin, ProfileOrigin)
+        for matched in RunIndex.of(run, index).matched_facts.values()
+        for fact in matched
+        if isinstance(origin := fact.origin, ProfileOrigin)
     }
     return tuple(
         reference(source_id, knowledge_base)

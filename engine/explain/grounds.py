@@ -17,6 +17,7 @@ from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import Alternatives, Condition, Existence, Negation, Pattern
 from .kb_cache import memo_of
+from .run_index import RunIndex
 
 Basis = Literal["observed", "situation", "profiles"]
 BASIS_ORDER: dict[Basis, int] = {"profiles": 0, "situation": 1, "observed": 2}
@@ -104,9 +105,13 @@ class Grounds:
         run: RunResult,
         knowledge_base: KnowledgeBase,
         in_order: tuple[int, ...] | None = None,
+        index: RunIndex | None = None,
     ) -> None:
-        self.facts = {fact.id: fact for fact in run.facts}
-        self.firings = {firing.number: firing for firing in run.firings}
+        """``index``: the run's index, when the caller has made one."""
+        index = RunIndex.of(run, index)
+        self.facts = index.facts
+        self.firings = index.firings
+        self._matched_facts = index.matched_facts
         self.knowledge_base = knowledge_base
         self._situation = _Question(_on_situation, _SITUATION)
         self._national = _Question(_on_national_data, _NATIONAL)
@@ -119,8 +124,8 @@ class Grounds:
         self._firing_kinds: dict[int, int] = {}
         self._direct: dict[tuple[int, bool], int] = {}
 
-    def _used(self, firing: Firing) -> list[FactRecord]:
-        return [self.facts[i] for i in dict.fromkeys((*firing.facts, *firing.witnesses))]
+    def _used(self, firing: Firing) -> tuple[FactRecord, ...]:
+        return self._matched_facts[firing.number]
 
     def _reads_relationship(self, rule_id: str) -> bool:
         known = self._memo.reads_relationship

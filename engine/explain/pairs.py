@@ -45,8 +45,8 @@ class PairFinder:
         """``support``: the run's support finder, when the caller has one already (it keeps
         what it found under each firing)."""
         self._country_name = country_name
-        self._facts = {fact.id: fact for fact in run.facts}
         self._support = support or SupportFinder(run)
+        self._facts = self._support.index.facts
         self._answers: dict[int, tuple[Side, ...]] = {}
         self._shown: dict[tuple[Side, ...], tuple[CultureSide, ...]] = {}
 

@@ -45,6 +45,7 @@ from .citations import profile_sources, reference
 from .grounds import Grounds
 from .pairs import PairFinder
 from .plan import build_plan, rank
+from .run_index import RunIndex
 from .support import SupportFinder, dates_of, people_of, planned_of
 
 _SEVERITY_ORDER = {severity: position for position, severity in enumerate(Severity)}
@@ -67,11 +68,10 @@ class _HowBuilder:
     """Builds HOW trees, sharing each fact's subtree between the items that use it, and the
     evidence records, sharing each firing's matched facts and trees between its conclusions."""
 
-    def __init__(
-        self, run: RunResult, knowledge_base: KnowledgeBase, support: SupportFinder
-    ) -> None:
-        self.facts = {fact.id: fact for fact in run.facts}
-        self.firings = {firing.number: firing for firing in run.firings}
+    def __init__(self, knowledge_base: KnowledgeBase, support: SupportFinder) -> None:
+        self.facts = support.index.facts
+        self.firings = support.index.firings
+        self.matched = support.index.matched
         self.knowledge_base = knowledge_base
         self.support = support
         self.acyclic = support.acyclic
@@ -116,10 +116,7 @@ class _HowBuilder:
                         rule_title=self.knowledge_base.rule(firing.rule).value.title,
                         firing=number,
                         facts=tuple(
-                            self.node(used, seen | {number})
-                            # one fact can meet two conditions (a rule's role guard and its
-                            # own test of the relationship): shown once
-                            for used in dict.fromkeys((*firing.facts, *firing.witnesses))
+                            [self.node(used, seen | {number}) for used in self.matched[number]]
                         ),
                     )
                 )
@@ -174,11 +171,11 @@ class _About:
 
 def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
     """Build the report for one run; see the module docs for how certainty is computed."""
-    facts = {fact.id: fact for fact in run.facts}
-    support_finder = SupportFinder(run)
-    certainties = Certainties(run, knowledge_base, support_finder.in_order)
+    index = RunIndex(run)
+    support_finder = SupportFinder(run, index)
+    certainties = Certainties(run, knowledge_base, support_finder.in_order, index)
     values = certainties.values
-    how = _HowBuilder(run, knowledge_base, support_finder)
+    how = _HowBuilder(knowledge_base, support_finder)
 
     def name(code: str) -> str:
         return _country_name(code, knowledge_base)
@@ -192,9 +189,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     for firing in run.firings:
         rule = knowledge_base.rule(firing.rule).value
         rule_titles[firing.rule] = rule.title
-        matched = tuple(
-            facts[fact_id] for fact_id in dict.fromkeys((*firing.facts, *firing.witnesses))
-        )
+        matched = index.matched_facts[firing.number]
         weakest = certainties.weakest(firing.number)
 
         for finding_id, stated in rule.then.conclude.items():
@@ -207,7 +202,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
                 supporters[advice_id].append(firing)
 
     finding_facts = {str(f.fields["name"]): f for f in run.facts if f.type == "finding"}
-    grounded = grounded_in_situation(run)
+    grounded = grounded_in_situation(run, index)
     diagnosis = []
     for finding_id, evidence_list in finding_evidence.items():
         finding = knowledge_base.findings[finding_id].value
@@ -240,7 +235,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         )
     )
 
-    grounds = Grounds(run, knowledge_base, support_finder.in_order)
+    grounds = Grounds(run, knowledge_base, support_finder.in_order, index)
     totals = {advice_id: _total(evidence) for advice_id, evidence in advice_evidence.items()}
     given_ids = {
         knowledge_base.advice[advice_id].value.id
@@ -286,8 +281,8 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         also_consider=plan.also_consider,
         set_aside=plan.set_aside,
         trade_offs=plan.trade_offs,
-        caveats=caveats(run, name),
-        profile_sources=profile_sources(run, knowledge_base),
+        caveats=caveats(run, name, index),
+        profile_sources=profile_sources(run, knowledge_base, index),
         could_not_check=could_not_check(run, knowledge_base, name),
         trace=Trace(facts=run.facts, firings=run.firings, rule_titles=rule_titles),
     )

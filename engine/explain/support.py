@@ -23,6 +23,7 @@ from ..schemas.results import RunResult
 from ..schemas.scenario import OurPerson, Person, Scenario
 from ..schemas.vocabulary import ActionStatus
 from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS
+from .run_index import RunIndex
 
 _PLACED_PERSON = re.compile(r"(they\.people|we\.people)\[(\d+)\]")
 
@@ -50,9 +51,11 @@ class SupportFinder:
     repeat shared parts), once for each firing, whatever number of items it supports.
     """
 
-    def __init__(self, run: RunResult) -> None:
-        self._facts = {fact.id: fact for fact in run.facts}
-        self._firings = {firing.number: firing for firing in run.firings}
+    def __init__(self, run: RunResult, index: RunIndex | None = None) -> None:
+        """``index``: the run's index, when the caller has made one."""
+        self.index = RunIndex.of(run, index)
+        self._facts = self.index.facts
+        self._matched = self.index.matched
         self._stated: dict[int, frozenset[int]] = {}
         self._telling: dict[int, frozenset[int]] = {}
 
@@ -63,17 +66,16 @@ class SupportFinder:
         fact resting on it). Without such a loop a HOW tree never meets a firing it shows
         further up, and what lies under a fact can be gathered from what lies under the facts
         it rests on."""
+        concluded = {
+            fact_id: fact.origin.firings
+            for fact_id, fact in self._facts.items()
+            if isinstance(fact.origin, RuleOrigin)
+        }
         resting_on: dict[int, set[int]] = {}
-        for fact_id, fact in self._facts.items():
-            if isinstance(fact.origin, RuleOrigin):
-                below = resting_on[fact_id] = set()
-                for number in fact.origin.firings:
-                    firing = self._firings[number]
-                    below.update(
-                        used
-                        for used in (*firing.facts, *firing.witnesses)
-                        if isinstance(self._facts[used].origin, RuleOrigin)
-                    )
+        for fact_id, firings in concluded.items():
+            below = resting_on[fact_id] = set()
+            for number in firings:
+                below.update(concluded.keys() & self._matched[number])
         # Kahn's algorithm: take away the facts resting on nothing left; a loop is what stays
         above: dict[int, list[int]] = {fact_id: [] for fact_id in resting_on}
         for fact_id, below in resting_on.items():
@@ -108,8 +110,7 @@ class SupportFinder:
                 continue
             for number in origin.firings:
                 found.add(number)
-                firing = self._firings[number]
-                for used in (*firing.facts, *firing.witnesses):
+                for used in self._matched[number]:
                     if used not in seen:
                         seen.add(used)
                         waiting.append(used)
@@ -128,8 +129,7 @@ class SupportFinder:
     def _gathered(self, firing: int) -> frozenset[int]:
         # Without loops, what lies under the firings below is all there is to add.
         stated: set[int] = set()
-        used = self._firings[firing]
-        for fact_id in (*used.facts, *used.witnesses):
+        for fact_id in self._matched[firing]:
             origin = self._facts[fact_id].origin
             if isinstance(origin, RuleOrigin):
                 for number in origin.firings:
@@ -141,8 +141,7 @@ class SupportFinder:
     def _walked(self, firing: int) -> frozenset[int]:
         # With a loop, one walk that remembers where it has been.
         seen: set[int] = set()
-        used = self._firings[firing]
-        waiting = [*used.facts, *used.witnesses]
+        waiting = list(self._matched[firing])
         stated = set()
         while waiting:
             fact_id = waiting.pop()
@@ -154,8 +153,7 @@ class SupportFinder:
                 stated.add(fact_id)
                 continue
             for number in origin.firings:
-                below = self._firings[number]
-                waiting.extend((*below.facts, *below.witnesses))
+                waiting.extend(self._matched[number])
         return frozenset(stated)
 
     def _telling_under(self, firing: int) -> frozenset[int]:

@@ -156,6 +156,31 @@ def test_a_checked_kb_entry_keeps_every_kind_of_value_yaml_reads(
     assert repr(read_nan.data) == "{'value': nan}"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"n": [0, -1000000000000000000000000000000, 18446744073709551616, 1.0, -0.0, 5e-324]}',
+        "[0.30000000000000004, 1e300, 1e400, -1e400, Infinity, -Infinity, 2.5E-3, 10]",
+        '["\\u00e9\\u2028 \\u007f\\u0000 \\"q\\" b\\\\s", "\\ud83d\\ude00", "\u00e9"]',
+        '{"a": 1, "a": 2, "b": {"c": [true, false, null, {}]}}',
+        '"\\ud800 a lone surrogate"',  # refused by pydantic's parser, read by json.loads
+        "\ufeff[1, 2]",  # a byte-order mark, likewise
+        "[" * 300 + "]" * 300,  # deeper than pydantic's parser goes
+    ],
+)
+def test_entries_read_as_json_loads_reads_them(text: str) -> None:
+    raw = text.encode("utf-8", "surrogatepass")
+    assert repr(cache_module.json_data(raw)) == repr(json.loads(raw))
+
+
+@pytest.mark.parametrize("text", ["[1,]", "{'a': 1}", "[1] [2]", "nan", "", '"\xff"'])
+def test_an_entry_that_is_not_json_is_a_value_error(text: str) -> None:
+    """What the cache's readers take for a damaged entry (json.loads raises a ValueError too)."""
+    raw = text.encode("latin-1")
+    with pytest.raises(ValueError, match=r"\w"):  # json.loads's message where both refuse
+        cache_module.json_data(raw)
+
+
 def test_a_module_added_to_a_stamped_subpackage_changes_the_stamp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

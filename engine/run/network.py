@@ -197,6 +197,11 @@ class NetworkBuilder:
         self.alpha_ids: dict[AlphaTest, int] = {}
         self.plans: list[BranchPlan] = []
         self.hidden = 0
+        # Seven steps in ten recur among the branches (882 distinct of 2,924 on the shipped
+        # KB: a rule's alternatives repeat its other patterns, and many rules test the same
+        # constants): each distinct step is made once and shared, as a stored network's
+        # steps are when read back.
+        self.steps: dict[tuple[int, tuple[tuple[str, str, bool], ...], Any], Step] = {}
 
     def add_branch(self, atoms: Sequence[Atom]) -> int:
         """Add one branch (its atoms in author order); returns its number."""
@@ -231,8 +236,24 @@ class NetworkBuilder:
     def _step(self, pattern: Pattern, bound: set[str], pending: list[VariableComparison]) -> Step:
         checks: list[tuple[str, str, Any]] = []
         variables: list[tuple[str, str, bool]] = []
-        for name, test in sorted(pattern.tests.items()):
-            comparisons = test.comparisons()
+        fact_type = pattern.fact_type
+        tests = pattern.root[fact_type]
+        names = sorted(tests)
+        for name in names:
+            test = tests[name]
+            values = test.__dict__
+            if (  # most tests: a constant or a variable alone, nothing compared
+                values["at_least"] is None
+                and values["at_most"] is None
+                and values["above"] is None
+                and values["below"] is None
+                and values["within"] is None
+                and values["beyond"] is None
+                and values["not_"] is None
+            ):
+                comparisons: tuple[tuple[str, Any], ...] = ()
+            else:
+                comparisons = test.comparisons()
             checks += _constant_checks(name, test, comparisons)
             variable = test.as_
             for operator, operand in comparisons:
@@ -246,11 +267,15 @@ class NetworkBuilder:
             if variable is not None:
                 variables.append((name, variable, variable in bound))
                 bound.add(variable)
-        alpha = AlphaTest(pattern.fact_type, tuple(sorted(pattern.tests)), tuple(checks))
-        ready = [c for c in pending if c.variable in bound and c.other in bound]
+        alpha = self._alpha(AlphaTest(fact_type, tuple(names), tuple(checks)))
+        ready = tuple(c for c in pending if c.variable in bound and c.other in bound)
         for comparison in ready:
             pending.remove(comparison)
-        return Step(self._alpha(alpha), tuple(variables), tuple(ready))
+        key = (alpha, tuple(variables), ready)
+        step = self.steps.get(key)
+        if step is None:
+            step = self.steps[key] = Step(*key)
+        return step
 
     def _alpha(self, alpha: AlphaTest) -> int:
         alpha_id = self.alpha_ids.get(alpha)

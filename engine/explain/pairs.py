@@ -48,6 +48,7 @@ class PairFinder:
         self._support = support or SupportFinder(run)
         self._facts = self._support.index.facts
         self._answers: dict[int, tuple[Side, ...]] = {}
+        self._under: dict[int, frozenset[Side]] = {}
         self._shown: dict[tuple[Side, ...], tuple[CultureSide, ...]] = {}
 
     def sides(self, fact_id: int) -> tuple[Side, ...]:
@@ -72,13 +73,14 @@ class PairFinder:
         # Only facts no rule concluded belong to a side: those under the firings that
         # concluded the finding (a finding concluded again by a firing that used it is
         # walked once).
-        origin = self._facts[start].origin
-        under = (
-            {fact_id for number in origin.firings for fact_id in self._support.stated_under(number)}
-            if isinstance(origin, RuleOrigin)
-            else {start}
-        )
-        return {side for fact_id in under if (side := _side_of(self._facts[fact_id])) is not None}
+        fact = self._facts[start]
+        if not isinstance(fact.origin, RuleOrigin):
+            side = _side_of(fact)
+            return set() if side is None else {side}
+        found: set[Side] = set()
+        for number in fact.origin.firings:
+            found |= self._support.kept_under(number, _side_of, self._under)
+        return found
 
 
 def _ordered(sides: Iterable[Side]) -> tuple[Side, ...]:

@@ -79,6 +79,7 @@ class _HowBuilder:
         self._below: dict[int, set[int]] = {}
         self._evidence: dict[tuple[int, float], Evidence] = {}
         self._alone: dict[int, HowNode] = {}
+        self._how: dict[int, tuple[HowNode, ...]] = {}
 
     def node(self, fact_id: int, seen: frozenset[int] = frozenset()) -> HowNode:
         if self.acyclic:
@@ -110,14 +111,14 @@ class _HowBuilder:
                 if number in seen:
                     continue  # a conclusion reached again later: shown once up the tree
                 firing = self.firings[number]
+                # without loops the firings above a node make no difference (see node)
+                above = seen if self.acyclic else seen | {number}
                 steps.append(
                     HowStep(
                         rule=firing.rule,
                         rule_title=self.knowledge_base.rule(firing.rule).value.title,
                         firing=number,
-                        facts=tuple(
-                            [self.node(used, seen | {number}) for used in self.matched[number]]
-                        ),
+                        facts=tuple([self.node(used, above) for used in self.matched[number]]),
                     )
                 )
         return HowNode(fact=fact.describe(), origin=fact.origin, concluded_by=tuple(steps))
@@ -127,16 +128,21 @@ class _HowBuilder:
     ) -> Evidence:
         """One firing's contribution; a firing that concludes or supports several things with
         the same contribution gives each the same record."""
-        key = (firing.number, round(contribution, 4))
+        number = firing.number
+        key = (number, round(contribution, 4))
         found = self._evidence.get(key)
         if found is None:
+            how = self._how.get(number)
+            if how is None:
+                above = frozenset({number})
+                how = self._how[number] = tuple([self.node(fact.id, above) for fact in facts])
             found = Evidence(
                 rule=rule.id,
                 rule_title=rule.title,
-                firing=firing.number,
+                firing=number,
                 certainty=key[1],
                 facts=facts,
-                how=tuple(self.node(fact.id, frozenset({firing.number})) for fact in facts),
+                how=how,
             )
             self._evidence[key] = found
         return found

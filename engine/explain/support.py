@@ -9,11 +9,14 @@ which person this time, from the facts that actually supported it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 from ..schemas.facts import (
     CalendarOrigin,
+    FactRecord,
     PositionOrigin,
     RuleOrigin,
     ScenarioOrigin,
@@ -24,6 +27,8 @@ from ..schemas.scenario import OurPerson, Person, Scenario
 from ..schemas.vocabulary import ActionStatus
 from ..schemas.vocabulary_descriptions import ACTION_DESCRIPTIONS
 from .run_index import RunIndex
+
+Kept = TypeVar("Kept", bound=Hashable)
 
 _PLACED_PERSON = re.compile(r"(they\.people|we\.people)\[(\d+)\]")
 
@@ -56,6 +61,7 @@ class SupportFinder:
         self.index = RunIndex.of(run, index)
         self._facts = self.index.facts
         self._matched = self.index.matched
+        self._matched_facts = self.index.matched_facts
         self._stated: dict[int, frozenset[int]] = {}
         self._telling: dict[int, frozenset[int]] = {}
 
@@ -120,25 +126,42 @@ class SupportFinder:
         """The facts no rule concluded (the scenario's, the calendar's, the profiles', people's
         positions) anywhere under a firing: those it matched, and those under the firings that
         concluded the findings it matched, and so on."""
-        found = self._stated.get(firing)
-        if found is None:
-            found = self._gathered(firing) if self.acyclic else self._walked(firing)
-            self._stated[firing] = found
-        return found
+        return self.kept_under(firing, _fact_id, self._stated)
 
-    def _gathered(self, firing: int) -> frozenset[int]:
-        # Without loops, what lies under the firings below is all there is to add.
-        stated: set[int] = set()
-        for fact_id in self._matched[firing]:
-            origin = self._facts[fact_id].origin
-            if isinstance(origin, RuleOrigin):
-                for number in origin.firings:
-                    stated |= self.stated_under(number)
+    def kept_under(
+        self,
+        firing: int,
+        keep: Callable[[FactRecord], Kept | None],
+        found: dict[int, frozenset[Kept]],
+    ) -> frozenset[Kept]:
+        """What ``keep`` makes of each fact :meth:`stated_under` a firing, leaving out those it
+        makes None of; ``found`` holds the answers by firing, one dict for each ``keep``.
+
+        Most stated facts are profile scores, and a reader wants a few of them, or a little of
+        each (a side, a person): in a run without loops each firing's answer is gathered from
+        the answers below, so only what is kept is carried up."""
+        kept = found.get(firing)
+        if kept is None:
+            if self.acyclic:
+                items: set[Kept] = set()
+                for fact in self._matched_facts[firing]:
+                    origin = fact.origin
+                    if isinstance(origin, RuleOrigin):
+                        for number in origin.firings:
+                            items |= self.kept_under(number, keep, found)
+                    elif (item := keep(fact)) is not None:
+                        items.add(item)
+                kept = frozenset(items)
             else:
-                stated.add(fact_id)
-        return frozenset(stated)
+                kept = frozenset(
+                    item
+                    for fact_id in self._walked(firing)
+                    if (item := keep(self._facts[fact_id])) is not None
+                )
+            found[firing] = kept
+        return kept
 
-    def _walked(self, firing: int) -> frozenset[int]:
+    def _walked(self, firing: int) -> set[int]:
         # With a loop, one walk that remembers where it has been.
         seen: set[int] = set()
         waiting = list(self._matched[firing])
@@ -154,18 +177,7 @@ class SupportFinder:
                 continue
             for number in origin.firings:
                 waiting.extend(self._matched[number])
-        return frozenset(stated)
-
-    def _telling_under(self, firing: int) -> frozenset[int]:
-        # Most facts under a firing are profile scores, which name no person, date or plan.
-        found = self._telling.get(firing)
-        if found is None:
-            found = self._telling[firing] = frozenset(
-                fact_id
-                for fact_id in self.stated_under(firing)
-                if isinstance(self._facts[fact_id].origin, _TELLING)
-            )
-        return found
+        return stated
 
     def telling(self, evidence: list[Evidence]) -> frozenset[int]:
         """The facts that name a person, a date or a plan under the evidence that counts for an
@@ -173,7 +185,7 @@ class SupportFinder:
         telling: set[int] = set()
         for item in evidence:
             if item.certainty > 0:
-                telling |= self._telling_under(item.firing)
+                telling |= self.kept_under(item.firing, _telling_id, self._telling)
         return frozenset(telling)
 
     def support(self, telling: frozenset[int]) -> Support:
@@ -197,6 +209,15 @@ class SupportFinder:
 
 
 _TELLING = (ScenarioOrigin, CalendarOrigin, PositionOrigin)
+
+
+def _fact_id(fact: FactRecord) -> int:
+    return fact.id
+
+
+def _telling_id(fact: FactRecord) -> int | None:
+    # Most facts under a firing are profile scores, which name no person, date or plan.
+    return fact.id if isinstance(fact.origin, _TELLING) else None
 
 
 def dates_of(support: Support) -> tuple[str, ...]:

@@ -249,6 +249,13 @@ def _derived_entry(kind: str, key: Any) -> Path | None:
     return directory / f"{name}.json"
 
 
+def derived_caching(kind: str) -> bool:
+    """Whether entries of ``kind`` are read and written (not with ``COMPASS_NO_CACHE=1``, nor
+    in a folder that cannot be trusted): a caller skips working out a key or a payload that
+    would not be used (the key's code stamp hashes the engine's modules)."""
+    return cache_folder(f"{kind}-{_DERIVED_FORMAT}") is not None
+
+
 def read_derived(kind: str, key: Any) -> Any:
     """What :func:`write_derived` stored for ``kind`` under ``key`` (JSON data), or None."""
     entry = _derived_entry(kind, key)
@@ -308,6 +315,8 @@ class CachedFile:
 
 def read_checked_knowledge_base(directories: list[Path], digest: str) -> list[CachedFile] | None:
     """The files of a KB that passed every check with these exact bytes, or None."""
+    if not derived_caching("checked-kb"):
+        return None
     stored = read_derived("checked-kb", knowledge_base_key(directories, digest))
     with contextlib.suppress(KeyError, TypeError):
         return [
@@ -321,6 +330,8 @@ def write_checked_knowledge_base(
     directories: list[Path], digest: str, files: list[CachedFile]
 ) -> None:
     """Remember that these files, as they are, passed every check."""
+    if not derived_caching("checked-kb"):
+        return
     payload = {
         "files": [
             {"path": str(item.path), "display": item.display_path, "data": item.data}

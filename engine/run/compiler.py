@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from ..load.cache import code_stamp, knowledge_base_key, read_derived, write_derived
+from ..load.cache import (
+    code_stamp,
+    derived_caching,
+    knowledge_base_key,
+    read_derived,
+    write_derived,
+)
 from ..schemas.facts import FACT_TYPES, Scalar
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.rules import Pattern
@@ -163,6 +169,8 @@ def _stored_network(
     """The network and its (rule, branch) numbering from the cache, when this KB was
     compiled before by this code: building it is most of a compile, and expanding every
     rule to number the branches would validate every rule of a checked KB."""
+    if not derived_caching("network"):
+        return None
     stored = read_derived("network", _network_key(knowledge_base))
     if stored is None:
         return None
@@ -184,9 +192,10 @@ def _new_network(knowledge_base: KnowledgeBase, branches: list[CompiledBranch]) 
     for branch in branches:
         builder.add_branch(branch.atoms)
     network = builder.build()
-    numbered = [[branch.rule_index, branch.branch, branch.rule_id] for branch in branches]
-    payload = {"network": network_data(network), "branches": numbered}
-    write_derived("network", _network_key(knowledge_base), payload)
+    if derived_caching("network"):
+        numbered = [[branch.rule_index, branch.branch, branch.rule_id] for branch in branches]
+        payload = {"network": network_data(network), "branches": numbered}
+        write_derived("network", _network_key(knowledge_base), payload)
     return network
 
 

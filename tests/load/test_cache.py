@@ -27,6 +27,7 @@ from synergy_compass.engine.load.discovery import kb_digest
 from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.plain_yaml import PositionsOnDemand
 from synergy_compass.engine.load.yaml_source import YamlProblemError, parse_yaml
+from synergy_compass.engine.run import compiler
 from synergy_compass.engine.run.compiler import compile_knowledge_base
 from synergy_compass.engine.run.network import NetworkBuilder
 from synergy_compass.engine.run.network_storage import network_data, network_from_data
@@ -70,6 +71,23 @@ def test_the_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPASS_NO_CACHE", "1")
     assert cache_directory() is None
     assert parse_cached(TEXT, "rules.yaml").data["rules"][0]["id"] == "a-rule"
+
+
+def test_with_the_cache_off_no_key_or_stored_form_is_worked_out(
+    mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key's code stamp hashes the engine's modules, and the network's stored form is a
+    walk over it: neither is made when nothing will be read or written."""
+    monkeypatch.setenv("COMPASS_NO_CACHE", "1")
+
+    def unused(*_: object) -> None:
+        raise AssertionError("worked out with the cache off")
+
+    monkeypatch.setattr(cache_module, "code_stamp", unused)
+    monkeypatch.setattr(compiler, "code_stamp", unused)
+    monkeypatch.setattr(compiler, "network_data", unused)
+    compiled = compile_knowledge_base(load_knowledge_base(mini_kb))
+    assert compiled.engine_class.__matcher__.network.plans
 
 
 # --- the checked-KB cache ----------------------------------------------------------------------

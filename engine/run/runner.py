@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from ..errors import MatchBoundError, RunawayRulesError
-from ..rules.matching import pattern_accepts
 from ..schemas.facts import FactRecord, InputFacts, RuleOrigin, Scalar
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import Pattern
@@ -25,6 +24,7 @@ from .experta_engine import MatchActivation
 from .experta_rules import PATTERN_PREFIX
 from .garbage_collection import collection_paused
 from .network_state import MatchBoundExceededError
+from .witnesses import FactsSoFar
 
 _LOOP_WINDOW = 50
 Trusted = TypeVar("Trusted", bound=BaseModel)
@@ -61,66 +61,6 @@ def _plain(value: Any) -> Scalar:
     if isinstance(value, str | int | float | bool):
         return value
     return str(value)
-
-
-Entry = tuple[int, Mapping[str, Scalar]]
-
-
-class _FactsSoFar:
-    """Every fact of a run so far, for naming the facts that met an ``exists``: by type, and
-    by the values of the fields a pattern requires to equal constants (indexed the first time
-    a pattern asks). Every list is in canonical order, and a fact a pattern accepts is in the
-    list the pattern reads, so the first fact accepted there is the first of all."""
-
-    def __init__(self, records: Iterable[FactRecord]) -> None:
-        self.of_type: dict[str, list[Entry]] = {}
-        self.by_values: dict[tuple[str, tuple[str, ...]], dict[tuple[Scalar, ...], list[Entry]]]
-        self.by_values = {}
-        for record in records:
-            self.of_type.setdefault(record.type, []).append((record.id, record.fields))
-
-    def add(self, fact_id: int, fact_type: str, fields: Mapping[str, Scalar]) -> None:
-        entry = (fact_id, fields)
-        self.of_type.setdefault(fact_type, []).append(entry)
-        for (indexed_type, names), index in self.by_values.items():
-            if indexed_type == fact_type and all(name in fields for name in names):
-                index.setdefault(tuple([fields[name] for name in names]), []).append(entry)
-
-    def candidates(self, pattern: Pattern) -> list[Entry]:
-        required = {
-            name: test.equals for name, test in pattern.tests.items() if test.equals is not None
-        }
-        names = tuple(required)
-        if not names:
-            return self.of_type.get(pattern.fact_type, [])
-        index = self.by_values.get((pattern.fact_type, names))
-        if index is None:
-            index = self.by_values[(pattern.fact_type, names)] = {}
-            for entry in self.of_type.get(pattern.fact_type, ()):
-                if all(name in entry[1] for name in names):
-                    index.setdefault(tuple([entry[1][name] for name in names]), []).append(entry)
-        # scalars are equal only where their hashes are: a fact that passes ``equals`` is here
-        return index.get(tuple(required.values()), [])
-
-    def witnesses(
-        self, patterns: tuple[tuple[Pattern, ...], ...], bindings: dict[str, Scalar]
-    ) -> tuple[int, ...]:
-        """For each ``exists`` condition, the first fact (in canonical order) meeting each
-        of its patterns."""
-        found: list[int] = []
-        for existence in patterns:
-            for pattern in existence:
-                witness = next(
-                    (
-                        fact_id
-                        for fact_id, fields in self.candidates(pattern)
-                        if pattern_accepts(pattern, pattern.fact_type, fields, bindings)
-                    ),
-                    None,
-                )
-                if witness is not None and witness not in found:
-                    found.append(witness)
-        return tuple(found)
 
 
 def run(compiled: CompiledKB, facts: InputFacts, step_limit: int | None = None) -> RunResult:
@@ -192,6 +132,7 @@ def _limit_and_why(
 
 
 _set_attribute = object.__setattr__  # a frozen model refuses its own __setattr__
+_new_model = BaseModel.__new__
 
 
 def _restored(model: type[Trusted], values: dict[str, Any]) -> Trusted:
@@ -205,7 +146,7 @@ def _restored(model: type[Trusted], values: dict[str, Any]) -> Trusted:
     state, without making that state's dict for each firing (2 us a firing less, about a
     tenth of a large run's time outside matching).
     """
-    restored = model.__new__(model)
+    restored = _new_model(model)
     _set_attribute(restored, "__dict__", values)
     _set_attribute(restored, "__pydantic_fields_set__", _every_field(model))
     _set_attribute(restored, "__pydantic_extra__", None)
@@ -242,13 +183,15 @@ class _ActivationReader:
         if not isinstance(activation, MatchActivation):
             return _read_context(activation.context, our_id)
         match = activation.match
-        matched = tuple([our_id[fact_id] for fact_id in match.key])
-        known = self._by_source.get(id(match.bindings))
+        return tuple([our_id[fact_id] for fact_id in match.key]), self.recorded(match.bindings)
+
+    def recorded(self, bindings: Mapping[str, Any]) -> dict[str, Scalar]:
+        known = self._by_source.get(id(bindings))
         if known is not None:
-            return matched, known[1]
-        recorded = _recorded(match.bindings)
-        self._by_source[id(match.bindings)] = (match.bindings, recorded)
-        return matched, recorded
+            return known[1]
+        recorded = _recorded(bindings)
+        self._by_source[id(bindings)] = (bindings, recorded)
+        return recorded
 
 
 def _read_context(
@@ -269,26 +212,81 @@ def _recorded(variables: Mapping[str, Any]) -> dict[str, Scalar]:
 
 
 ExistencePatterns = tuple[tuple[Pattern, ...], ...]
+RuleRecord = tuple[Any, str, int, tuple[int, ...], ExistencePatterns]
+
+
+class _Findings:
+    """The findings a run concludes: each declared to experta once, on its first conclusion,
+    with our id after the input facts', and the firings that concluded it."""
+
+    def __init__(
+        self, compiled: CompiledKB, engine: Any, facts: InputFacts, our_id: dict[int, int]
+    ) -> None:
+        self.compiled = compiled
+        self.engine = engine
+        self.first_id = len(facts.facts)
+        self.our_id = our_id
+        self.so_far = FactsSoFar(facts.facts)  # for the witnesses of each firing's exists
+        self.names: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.concluded_by: dict[int, list[int]] = {}
+
+    def ids_of(self, conclusions: Iterable[str]) -> tuple[int, ...]:
+        """Our ids of ``conclusions``, declaring those not concluded before."""
+        ids = []
+        for name in conclusions:
+            finding_id = self.ids.get(name)
+            if finding_id is None:
+                finding_id = self.ids[name] = self.first_id + len(self.names)
+                fact = self.engine.declare(make_fact(self.compiled, "finding", {"name": name}))
+                self.our_id[fact["__factid__"]] = finding_id
+                self.names.append(name)
+                self.concluded_by[finding_id] = []
+                self.so_far.add(finding_id, "finding", {"name": name})
+            ids.append(finding_id)
+        return tuple(ids)
+
+    def records(self) -> tuple[FactRecord, ...]:
+        """Each finding's record, made once the run is over, with every firing that concluded
+        it."""
+        return tuple(
+            _restored(
+                FactRecord,
+                {
+                    "id": finding_id,
+                    "type": "finding",
+                    "fields": {"name": name},
+                    "origin": _restored(
+                        RuleOrigin,
+                        {"kind": "rule", "firings": tuple(self.concluded_by[finding_id])},
+                    ),
+                },
+            )
+            for name, finding_id in self.ids.items()
+        )
 
 
 class _FiringRules:
-    """What a firing records of its rule branch, found once per experta rule in a run: our
-    rule's id and conclusions, the branch's number and its ``exists`` patterns."""
+    """What a firing records of its rule branch, found at the first firing of each experta rule
+    in a run: our rule's id, the branch's number, our ids of the findings it concludes (the
+    same at every firing, as a finding keeps its id) and its ``exists`` patterns."""
 
-    def __init__(self, compiled: CompiledKB) -> None:
+    def __init__(self, compiled: CompiledKB, findings: _Findings) -> None:
         self.compiled = compiled
+        self.findings = findings
         # the experta rule is kept with its answer, so its id is not reused while we run
-        self._known: dict[int, tuple[Any, str, int, Iterable[str], ExistencePatterns]] = {}
+        self._known: dict[int, RuleRecord] = {}
 
-    def of(self, experta_rule: Any) -> tuple[Any, str, int, Iterable[str], ExistencePatterns]:
+    def of(self, experta_rule: Any) -> RuleRecord:
         known = self._known.get(id(experta_rule))
         if known is None:
             compiled = self.compiled
             place = (experta_rule.synergy_rule_index, experta_rule.synergy_branch)
             branch = compiled.branch_at[place]
             rule = compiled.knowledge_base.rules[branch.rule_index].value
+            concluded = self.findings.ids_of(rule.then.conclude)
             existence = compiled.existence_of(branch)
-            known = (experta_rule, rule.id, branch.branch, rule.then.conclude, existence)
+            known = (experta_rule, rule.id, branch.branch, concluded, existence)
             self._known[id(experta_rule)] = known
         return known
 
@@ -297,83 +295,94 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     step_limit, how_limited = _limit_and_why(compiled, facts, given_limit)
     engine = compiled.engine()
     our_id = _declare_inputs(compiled, engine, facts)
-    read = _ActivationReader(our_id).read
-    so_far = _FactsSoFar(facts.facts)
-    next_id = len(facts.facts)
-    findings: list[str] = []
-    finding_ids: dict[str, int] = {}
-    concluded_by: dict[int, list[int]] = {}
-    firings: list[Firing] = []
-    rule_of = _FiringRules(compiled).of
-
-    # our matcher can forget what fired (experta's RETE keeps it: it has no such method)
-    release = getattr(engine.matcher, "fired", None)
+    findings = _Findings(compiled, engine, facts, our_id)
+    rule_of = _FiringRules(compiled, findings).of
     engine.running = True  # conclusions then wait for the next agenda update, as in experta
     try:
-        while True:
-            added, removed = engine.get_activations()
-            if added or removed:  # most firings conclude nothing new
-                engine.strategy.update_agenda(engine.agenda, added, removed)
-            activation = engine.agenda.get_next()
-            if activation is None:
-                break
-            if len(firings) >= step_limit:
-                recent = Counter(firing.rule for firing in firings[-_LOOP_WINDOW:])
-                looping = [rule for rule, _ in recent.most_common(5)]
-                raise RunawayRulesError(step_limit, looping, how_limited)
-            _, rule_id, branch_number, conclusions, existence = rule_of(activation.rule)
-            number = len(firings) + 1
-            matched, bindings = read(activation)
-            if release is not None:
-                release(activation)
-            concluded: list[int] = []
-            for finding in conclusions:
-                finding_id = finding_ids.get(finding)
-                if finding_id is None:
-                    finding_id = finding_ids[finding] = next_id + len(findings)
-                    new = engine.declare(make_fact(compiled, "finding", {"name": finding}))
-                    our_id[new["__factid__"]] = finding_id
-                    findings.append(finding)
-                    so_far.add(finding_id, "finding", {"name": finding})
-                concluded.append(finding_id)
-                concluded_by.setdefault(finding_id, []).append(number)
-            witnesses = so_far.witnesses(existence, bindings) if existence else ()
-            firings.append(
-                _restored(
-                    Firing,
-                    {
-                        "number": number,
-                        "rule": rule_id,
-                        "branch": branch_number,
-                        "facts": matched,
-                        "bindings": bindings,
-                        "witnesses": witnesses,
-                        "concluded": tuple(concluded),
-                    },
-                )
-            )
+        firings, finished = _fire(engine, rule_of, findings, step_limit)
     finally:
         engine.running = False
+    if not finished:
+        recent = Counter(firing.rule for firing in firings[-_LOOP_WINDOW:])
+        looping = [rule for rule, _ in recent.most_common(5)]
+        raise RunawayRulesError(step_limit, looping, how_limited)
+    return RunResult(
+        facts=facts.facts + findings.records(),
+        firings=tuple(firings),
+        missing_profiles=facts.missing_profiles,
+    )
 
-    # a finding's record is made once its run is over, with every firing that concluded it
-    derived = tuple(
-        _restored(
-            FactRecord,
+
+def _fire(
+    engine: Any, rule_of: Callable[[Any], RuleRecord], findings: _Findings, step_limit: int
+) -> tuple[list[Firing], bool]:
+    """Fire the agenda's activations in order until none is left (True) or ``step_limit``
+    firings were made and another waits (False), recording each; experta's own loop
+    (``KnowledgeEngine.run``) takes the same steps.
+
+    Everything here is done at every firing, hundreds of thousands of times in a large run,
+    so what does not change from one firing to the next is found once: the rule of a row of
+    activations of the same rule, the bindings a row of matches shares.
+    """
+    our_id, concluded_by, so_far = findings.our_id, findings.concluded_by, findings.so_far
+    fact_list, agenda = engine.facts, engine.agenda
+    update_agenda = engine.strategy.update_agenda
+    # Our matcher has nothing to say until a fact changes, and most firings conclude nothing
+    # new, so it is asked only after a declaration; experta's RETE at every firing, as
+    # experta's own loop asks it.
+    ask_always = not getattr(type(engine.matcher), "silent_without_changes", False)
+    # our matcher can forget what fired (experta's RETE keeps it: it has no such method)
+    release = getattr(engine.matcher, "fired", None)
+    recorded = _ActivationReader(our_id).recorded
+    fields_set = _every_field(Firing)
+    last_rule: Any = None
+    last_source: Any = None
+    firings: list[Firing] = []
+    while True:
+        if ask_always or fact_list.added or fact_list.removed:
+            added, removed = engine.get_activations()
+            if added or removed:
+                update_agenda(agenda, added, removed)
+        activation = agenda.get_next()
+        if activation is None:
+            return firings, True
+        if len(firings) >= step_limit:
+            return firings, False
+        if activation.rule is not last_rule:  # a rule's activations often come in a row
+            last_rule, rule_id, branch_number, concluded, existence = rule_of(activation.rule)
+        if isinstance(activation, MatchActivation):
+            match = activation.match
+            matched = tuple([our_id[fact_id] for fact_id in match.key])
+            if match.bindings is not last_source:  # matches in a row often share them
+                last_source = match.bindings
+                bindings = recorded(last_source)
+        else:
+            matched, bindings = _read_context(activation.context, our_id)
+            last_source = None
+        if release is not None:
+            release(activation)
+        number = len(firings) + 1
+        for finding_id in concluded:
+            concluded_by[finding_id].append(number)
+        # restored as _restored restores a model, written out: it is every firing's step
+        firing = _new_model(Firing)
+        _set_attribute(
+            firing,
+            "__dict__",
             {
-                "id": next_id + position,
-                "type": "finding",
-                "fields": {"name": finding},
-                "origin": _restored(
-                    RuleOrigin,
-                    {"kind": "rule", "firings": tuple(concluded_by[next_id + position])},
-                ),
+                "number": number,
+                "rule": rule_id,
+                "branch": branch_number,
+                "facts": matched,
+                "bindings": bindings,
+                "witnesses": so_far.witnesses(existence, bindings) if existence else (),
+                "concluded": concluded,
             },
         )
-        for position, finding in enumerate(findings)
-    )
-    return RunResult(
-        facts=facts.facts + derived, firings=tuple(firings), missing_profiles=facts.missing_profiles
-    )
+        _set_attribute(firing, "__pydantic_fields_set__", fields_set)
+        _set_attribute(firing, "__pydantic_extra__", None)
+        _set_attribute(firing, "__pydantic_private__", None)
+        firings.append(firing)
 
 
 def _declare_inputs(compiled: CompiledKB, engine: Any, facts: InputFacts) -> dict[int, int]:

@@ -20,9 +20,9 @@ from synergy_compass.engine.load.scenario import load_scenario, parse_scenario
 from synergy_compass.engine.pipeline import DEFAULT_STEP_LIMIT
 from synergy_compass.engine.run import runner
 from synergy_compass.engine.run.agenda import TotalOrderStrategy
-from synergy_compass.engine.run.compiler import compile_knowledge_base, make_fact
+from synergy_compass.engine.run.compiler import MatcherName, compile_knowledge_base, make_fact
 from synergy_compass.engine.run.experta_compat import Agenda, DepthStrategy
-from synergy_compass.engine.run.experta_engine import MatchActivation
+from synergy_compass.engine.run.experta_engine import CompiledEngine, MatchActivation
 from synergy_compass.engine.run.input_facts import build_input_facts
 from synergy_compass.engine.run.network_state import Match
 from synergy_compass.engine.run.runner import _ActivationReader, _restored, run
@@ -333,3 +333,37 @@ def test_matches_sharing_bindings_give_firings_one_recorded_dict() -> None:
     rete = SimpleNamespace(context=context)
     assert read(rete) == ((13, 11), recorded)
     assert read(rete)[1] is not read(rete)[1]
+
+
+@pytest.mark.parametrize("matcher", ["network", "rete"])
+def test_the_matcher_is_asked_after_a_declaration_and_rete_at_every_firing(
+    mini_kb: Path, matcher: MatcherName, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    compiled = compile_knowledge_base(knowledge_base, matcher)
+    facts = build_input_facts(parse_scenario(SCENARIO, "c.yaml").scenario, knowledge_base)
+    asked: list[int] = []
+    real = CompiledEngine.get_activations
+
+    def counting(engine: Any) -> Any:
+        asked.append(len(engine.facts))
+        return real(engine)
+
+    monkeypatch.setattr(CompiledEngine, "get_activations", counting)
+    result = run(compiled, facts)
+    firsts = {fact.origin.firings[0] for fact in result.facts if fact.origin.kind == "rule"}
+    if matcher == "network":  # once at the reset, then after each firing that declared
+        assert len(asked) == 1 + len(firsts)
+    else:  # as experta's own loop: before every firing and before finding none left
+        assert len(asked) == 1 + len(result.firings) + 1
+    assert 0 < len(firsts) < len(result.firings)  # the test tells the two apart
+
+
+def test_every_firing_of_a_run_is_the_validated_model(tmp_path: Path) -> None:
+    result = run_on(blocking_kb(tmp_path, 3))
+    assert result.firings
+    for firing in result.firings:
+        validated = Firing(**firing.model_dump())
+        assert firing == validated
+        assert firing.__getstate__() == validated.__getstate__()
+        assert firing.model_dump_json() == validated.model_dump_json()

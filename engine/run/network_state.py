@@ -29,24 +29,14 @@ from typing import Any, NamedTuple
 
 from ..schemas.facts import Scalar
 from .network import Fields, MatchNetwork, Step
+from .network_bound import MatchBoundExceededError as MatchBoundExceededError  # noqa: PLC0414 - for the runner
+from .network_bound import crossed
+from .network_memo import NoMatchMemo
 
 PARTIAL_MATCHES_PER_RULE = 200_000
 """Partial matches one rule branch may build while its matches are worked out (about 60 MB)."""
 MATCHES_PER_RUN = 2_000_000
 """Matches all branches may hold at once, with the partial ones of the branch being worked out."""
-
-
-class MatchBoundExceededError(Exception):
-    """A branch built more partial matches than a bound allows; the runner names its rule."""
-
-    def __init__(self, branch: int, patterns: int, count: int, limit: int, per_run: bool) -> None:
-        self.branch = branch
-        self.patterns = patterns
-        """How many of the branch's positive patterns were joined when the bound was crossed."""
-        self.count = count
-        self.limit = limit
-        self.per_run = per_run
-        super().__init__(f"branch {branch}: {count} partial matches, more than {limit}")
 
 
 class Match(NamedTuple):
@@ -100,6 +90,8 @@ class NetworkState:
         """The branches that have had matches since the last reset."""
         self.held = 0
         """Matches held by all branches together (for :data:`MATCHES_PER_RUN`)."""
+        self.memo = NoMatchMemo(network)
+        """What first declarations found, by the facts' values (:mod:`.network_memo`)."""
 
     def reset(self) -> None:
         """Forget every fact, clearing only what holds something: most of the network is
@@ -129,17 +121,9 @@ class NetworkState:
             for alpha_id in self.where.pop(fact_id, ()):
                 self._forget(alpha_id, fact_id)
                 recompute.update(readers[alpha_id])
-        fresh: dict[int, list[tuple[int, Fields]]] = {}
-        touched: set[int] = set()
-        for fact_id, fact_type, fields in added:
-            found = self.network.accepting(fact_type, fields)
-            if found:
-                self.where[fact_id] = found
-                entry = (fact_id, fields)
-                for alpha_id in found:
-                    self._remember(alpha_id, entry)
-                    fresh.setdefault(alpha_id, []).append(entry)
-                    touched.update(readers[alpha_id])
+        # into an empty memory (a run's first declaration), what the memo knows applies
+        memo = None if self.where or self.matched else self.memo
+        fresh, touched = self._enter(added, memo)
         gained: list[Match] = []
         lost: list[Match] = []
         fresh_ids = {entry[0] for entries in fresh.values() for entry in entries}
@@ -150,6 +134,11 @@ class NetworkState:
             # most touched branches have no match and still lack a fact for some pattern
             if missing[branch] and not matches[branch]:
                 continue
+            key = None  # unless less room is left than a branch may use: the bound could stop it
+            if memo is not None and self.held <= MATCHES_PER_RUN - PARTIAL_MATCHES_PER_RULE:
+                key = memo.branch_key(branch)
+                if key in memo.unmatched:
+                    continue  # no match over these very facts before
             if (
                 branch in recompute
                 or not plans[branch].positives
@@ -158,7 +147,33 @@ class NetworkState:
                 self._recompute(branch, gained, lost)
             else:
                 self._add(branch, fresh, fresh_ids, gained, lost)
+            if key is not None and not matches[branch]:
+                self.memo.unmatched.add(key)
         return gained, lost
+
+    def _enter(
+        self, added: Iterable[tuple[int, str, Fields]], memo: NoMatchMemo | None
+    ) -> tuple[dict[int, list[tuple[int, Fields]]], set[int]]:
+        """Put new facts in the alpha memories they pass; returns them by alpha memory, and
+        the branches that read those memories."""
+        if memo is not None:
+            memo.begin()
+        accepting, readers = self.network.accepting, self.network.readers
+        fresh: dict[int, list[tuple[int, Fields]]] = {}
+        touched: set[int] = set()
+        for fact in added:
+            fact_id, fact_type, fields = fact
+            found = accepting(fact_type, fields) if memo is None else memo.accepting(*fact)
+            if found:
+                self.where[fact_id] = found
+                entry = (fact_id, fields)
+                for alpha_id in found:
+                    self._remember(alpha_id, entry)
+                    fresh.setdefault(alpha_id, []).append(entry)
+                    touched.update(readers[alpha_id])
+        if memo is not None:
+            memo.remembered(fresh)
+        return fresh, touched
 
     def _recompute(self, branch: int, gained: list[Match], lost: list[Match]) -> None:
         """Work the branch's matches out again from every fact: after a retraction, for a
@@ -347,24 +362,14 @@ class NetworkState:
                             following.append(((*entries, entry), extended))
                 # checked per partial match extended: one adds at most one alpha memory's facts
                 if len(following) > limit:
-                    raise self._crossed(branch, position + 1, len(following), kept, room)
+                    limits = (PARTIAL_MATCHES_PER_RULE, MATCHES_PER_RUN)
+                    raise crossed(
+                        branch, position + 1, len(following), kept=kept, room=room, limits=limits
+                    )
             partial = following
             if not partial:
                 return {}
         return self._complete(branch, partial)
-
-    @staticmethod
-    def _crossed(
-        branch: int, patterns: int, built: int, kept: int, room: int
-    ) -> MatchBoundExceededError:
-        """The error for ``built`` partial matches past a bound: the run's, when less room
-        was left in it than in the branch's own."""
-        if room < PARTIAL_MATCHES_PER_RULE - kept:
-            held = MATCHES_PER_RUN - room + built
-            return MatchBoundExceededError(branch, patterns, held, MATCHES_PER_RUN, True)
-        return MatchBoundExceededError(
-            branch, patterns, kept + built, PARTIAL_MATCHES_PER_RULE, False
-        )
 
     def _complete(self, branch: int, partial: list[_Partial]) -> dict[tuple[int, ...], Match]:
         """The matches among the joins of every positive pattern: those that meet the

@@ -10,9 +10,11 @@ over branches that join, compare, negate and ask for existence.
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synergy_compass.engine.run import network_memo
 from synergy_compass.engine.run.network import MatchNetwork, NetworkBuilder
 from synergy_compass.engine.run.network_state import Match, NetworkState
 from synergy_compass.engine.schemas.conditions import Atom
@@ -150,3 +152,52 @@ def test_matches_kept_up_to_date_are_those_worked_out_from_scratch(
         assert kept == reported
         assert kept == from_scratch(network, memory)
         assert state.held == len(kept)
+
+
+VALUES = (0, 1, 2, 1.0, 2.0, True, False)
+"""Score values equal in Python and not to the rules (``1``, ``1.0``, ``True``)."""
+
+
+@st.composite
+def first_declarations(draw: st.DrawFn) -> list[tuple[list[Fact], list[Fact]]]:
+    """Runs one after another on one state: each declares the initial fact and a few facts
+    drawn from few values at once (so later runs meet facts and memory contents seen before,
+    at other ids), then a batch of new facts."""
+    runs = []
+    for _ in range(draw(st.integers(2, 6))):
+        first_id = draw(st.integers(0, 3))
+        kinds = draw(st.lists(st.sampled_from(["person", "score", "finding"]), max_size=6))
+        facts: list[Fact] = [(first_id, "initial-fact", {})]
+        for kind in kinds:
+            values = fields(draw, kind)
+            if kind == "score":
+                values["value"] = draw(st.sampled_from(VALUES))
+            facts.append((first_id + len(facts), kind, values))
+        later = [(first_id + len(facts), "finding", {"name": draw(st.sampled_from(FINDINGS))})]
+        runs.append((facts, later))
+    return runs
+
+
+@settings(max_examples=300, deadline=None)
+@given(network=networks(), runs=first_declarations(), full_at=st.sampled_from([3, 100_000]))
+def test_first_declarations_into_a_used_state_match_as_from_scratch(
+    network: MatchNetwork, runs: list[tuple[list[Fact], list[Fact]]], full_at: int
+) -> None:
+    # the memo of earlier runs (emptied when full, with a small bound) must change nothing
+    state = NetworkState(network)
+    with mock.patch.object(network_memo, "MEMO_ENTRIES", full_at):
+        for facts, later in runs:
+            state.reset()
+            gained, lost = state.changes(facts)
+            assert not lost
+            assert {(match.branch, *match.key): match for match in gained} == from_scratch(
+                network, facts
+            )
+            state.changes(later)
+            kept = {
+                (branch, *key): match
+                for branch, matches in enumerate(state.matches)
+                for key, match in matches.items()
+            }
+            assert kept == from_scratch(network, facts + later)
+            assert state.held == len(kept)

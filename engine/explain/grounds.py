@@ -30,6 +30,7 @@ SITUATION_FACTS = frozenset(
 # score fact that is a person's own position is told apart by its origin).
 NATIONAL_FACTS = frozenset({"score", "national_score", "score_spread", "culture"})
 _SEVERITY_ORDER = (Severity.risk, Severity.problem, Severity.tendency)
+_TENDENCY = _SEVERITY_ORDER.index(Severity.tendency)
 
 
 def _tests_relationship(conditions: Iterable[Condition]) -> bool:
@@ -118,7 +119,7 @@ class Grounds:
         self._self_assessed = _Question(_on_self_assessment, _SELF_ASSESSED)
         self._goal = _Question(_on_primary_goal, _GOAL)
         self._memo = memo_of(knowledge_base)
-        self._severities_of: dict[int, frozenset[Severity]] = {}
+        self._gravest: dict[int, int] = {}
         self._in_order = in_order
         self._fact_kinds: dict[int, int] | None = None
         self._firing_kinds: dict[int, int] = {}
@@ -178,10 +179,11 @@ class Grounds:
         key = (fact.id, reads_relationship and fact.type == "relationship")
         kinds = self._direct.get(key)
         if kinds is None:
-            kinds = self._direct[key] = sum(
-                question.bit
-                for question in (self._situation, self._national, self._self_assessed, self._goal)
-                if question.direct(fact, reads_relationship)
+            kinds = self._direct[key] = (
+                (_SITUATION if _on_situation(fact, reads_relationship) else 0)
+                | (_NATIONAL if _on_national_data(fact, reads_relationship) else 0)
+                | (_SELF_ASSESSED if _on_self_assessment(fact, reads_relationship) else 0)
+                | (_GOAL if _on_primary_goal(fact, reads_relationship) else 0)
             )
         return kinds
 
@@ -225,6 +227,15 @@ class Grounds:
         'situation' for one reading that through national data or through a person's
         self-assessment (their view of themselves, not something seen), else 'profiles'."""
         found: Basis = "profiles"
+        if self._in_order is not None:
+            # without loops every kind of ground below a firing is known at once
+            for firing in firings:
+                kinds = self._kinds_below(firing)
+                if kinds & _SITUATION:
+                    if not kinds & (_NATIONAL | _SELF_ASSESSED):
+                        return "observed"
+                    found = "situation"
+            return found
         for firing in firings:
             if not self.firing_rests_on_situation(firing):
                 continue
@@ -247,15 +258,20 @@ class Grounds:
 
     def gravest(self, firings: Iterable[Firing]) -> Severity:
         """The most serious severity among the shown findings these firings matched."""
-        found = set[Severity]().union(*(self._severities(firing) for firing in firings))
-        return next((level for level in _SEVERITY_ORDER if level in found), Severity.tendency)
+        return _SEVERITY_ORDER[min(map(self._gravest_of, firings), default=_TENDENCY)]
 
-    def _severities(self, firing: Firing) -> frozenset[Severity]:
-        found = self._severities_of.get(firing.number)
+    def _gravest_of(self, firing: Firing) -> int:
+        # the place in _SEVERITY_ORDER of the gravest finding one firing matched
+        found = self._gravest.get(firing.number)
         if found is None:
-            found = self._severities_of[firing.number] = frozenset(
-                self.knowledge_base.findings[str(fact.fields["name"])].value.severity
-                for fact in self._used(firing)
-                if fact.type == "finding"
+            found = self._gravest[firing.number] = min(
+                (
+                    _SEVERITY_ORDER.index(
+                        self.knowledge_base.findings[str(fact.fields["name"])].value.severity
+                    )
+                    for fact in self._used(firing)
+                    if fact.type == "finding"
+                ),
+                default=_TENDENCY,
             )
         return found

@@ -30,6 +30,10 @@ class KnowledgeBaseMemo:
     enough_measured: list[int] = field(default_factory=list)
     """Empty until worked out, then the one number ``caveats.enough_measured`` gives."""
     profile_gaps: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    advice_sources: dict[tuple[str, tuple[str, ...]], tuple[SourceReference, ...]] = field(
+        default_factory=dict
+    )
+    """By advice id and the rules of its evidence: the sources its recommendation cites."""
 
 
 _MEMOS: dict[int, tuple[weakref.ref[KnowledgeBase], KnowledgeBaseMemo]] = {}

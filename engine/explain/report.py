@@ -16,14 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 
 import pycountry
 
-from ..rules import certainty
 from ..rules.certainty import in_words
 from ..schemas.facts import FactRecord
-from ..schemas.kb import Advice, Severity
+from ..schemas.kb import Severity
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.report import (
     DiagnosisItem,
@@ -41,12 +39,13 @@ from ..schemas.rules import RuleSpec
 from ..schemas.scenario import Scenario
 from .caveats import caveats, could_not_check
 from .certainties import Certainties, grounded_in_situation
-from .citations import profile_sources, reference
+from .citations import profile_sources
 from .grounds import Grounds
 from .pairs import PairFinder
-from .plan import build_plan, rank
+from .plan import build_plan
+from .recommendations import Recommendations, conflicts, total_certainty
 from .run_index import RunIndex
-from .support import SupportFinder, dates_of, people_of, planned_of
+from .support import About, SupportFinder
 
 _SEVERITY_ORDER = {severity: position for position, severity in enumerate(Severity)}
 
@@ -148,33 +147,6 @@ class _HowBuilder:
         return found
 
 
-_Said = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-"""An item's dates, people and planned actions."""
-
-
-class _About:
-    """The dates, people and planned actions an item rests on, in words; worked out once for
-    each set of facts that name them (most items rest on none, or on the same few)."""
-
-    def __init__(self, support: SupportFinder, scenario: Scenario) -> None:
-        self.support = support
-        self.acyclic = support.acyclic
-        self.scenario = scenario
-        self.said: dict[frozenset[int], _Said] = {}
-
-    def __call__(self, evidence: list[Evidence]) -> _Said:
-        telling = self.support.telling(evidence)
-        said = self.said.get(telling)
-        if said is None:
-            found = self.support.support(telling)
-            said = self.said[telling] = (
-                dates_of(found),
-                people_of(found, self.scenario),
-                planned_of(found, self.scenario),
-            )
-        return said
-
-
 def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
     """Build the report for one run; see the module docs for how certainty is computed."""
     index = RunIndex(run)
@@ -187,7 +159,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         return _country_name(code, knowledge_base)
 
     pairs = PairFinder(run, name, support_finder)
-    about = _About(support_finder, scenario)
+    about = About(support_finder, scenario)
     finding_evidence: dict[str, list[Evidence]] = defaultdict(list)
     advice_evidence: dict[str, list[Evidence]] = defaultdict(list)
     supporters: dict[str, list[Firing]] = defaultdict(list)
@@ -242,24 +214,27 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
     )
 
     grounds = Grounds(run, knowledge_base, support_finder.in_order, index)
-    totals = {advice_id: _total(evidence) for advice_id, evidence in advice_evidence.items()}
+    totals = {
+        advice_id: total_certainty(evidence) for advice_id, evidence in advice_evidence.items()
+    }
     given_ids = {
         knowledge_base.advice[advice_id].value.id
         for advice_id, total in totals.items()
         if total > 0
     }
-    conflicts = _conflicts(given_ids, knowledge_base)
+    conflicting = conflicts(given_ids, knowledge_base)
+    recommendations = Recommendations(knowledge_base, grounds, about)
     given: list[Recommendation] = []
     against: list[Recommendation] = []
     for advice_id, evidence_list in advice_evidence.items():
         advice = knowledge_base.advice[advice_id].value
-        item = _recommendation(
+        item = recommendations.make(
             advice,
             evidence_list,
             totals[advice_id],
             # only advice the run gives is said to conflict with other advice given
-            conflicts[advice.id] if totals[advice_id] > 0 else (),
-            _Context(knowledge_base, scenario, grounds, about, supporters[advice_id]),
+            conflicting[advice.id] if totals[advice_id] > 0 else (),
+            supporters[advice_id],
         )
         (given if item.certainty > 0 else against).append(item)
     plan = build_plan(
@@ -300,100 +275,3 @@ def _severity(item: DiagnosisItem, knowledge_base: KnowledgeBase) -> Severity:
     if in_words(item.certainty) == "low":
         return Severity.tendency
     return knowledge_base.findings[item.id].value.severity
-
-
-def _total(evidence: list[Evidence]) -> float:
-    """MYCIN combination over rules, each rule counted once with its strongest firing."""
-    strongest: dict[str, float] = {}
-    for item in evidence:
-        if abs(item.certainty) > abs(strongest.get(item.rule, 0.0)):
-            strongest[item.rule] = item.certainty
-    return round(certainty.combine_all(strongest.values()), 4)
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What a recommendation is read against: the KB, the scenario, the run's grounds and the
-    firings that support the advice."""
-
-    knowledge_base: KnowledgeBase
-    scenario: Scenario
-    grounds: Grounds
-    about: _About
-    behind: list[Firing]
-
-
-def _recommendation(
-    advice: Advice,
-    evidence: list[Evidence],
-    total: float,
-    conflicts_with: tuple[str, ...],
-    context: _Context,
-) -> Recommendation:
-    knowledge_base, grounds, behind = context.knowledge_base, context.grounds, context.behind
-    reasons: list[str] = []
-    for item in evidence:
-        if item.certainty <= 0:
-            continue
-        shown = [
-            knowledge_base.findings[str(fact.fields["name"])].value.title
-            for fact in item.facts
-            if fact.type == "finding"
-            and knowledge_base.findings[str(fact.fields["name"])].value.show_in_diagnosis
-        ]
-        reasons += shown or [item.rule_title]
-    because = "; ".join(dict.fromkeys(reasons)) or "evidence counts against it"
-    sources = tuple(
-        reference(source_id, knowledge_base)
-        for source_id in dict.fromkeys(
-            [
-                *advice.sources,
-                *(s for item in evidence for s in knowledge_base.rule(item.rule).value.sources),
-            ]
-        )
-    )
-    dates, people, before_you = context.about(evidence)
-    basis = grounds.basis(behind)
-    for_our_role = any(grounds.firing_is_for_our_role(f) for f in behind)
-    serves_primary_goal = any(grounds.firing_serves_primary_goal(f) for f in behind)
-    return Recommendation(
-        id=advice.id,
-        title=advice.title,
-        advice=advice.advice,
-        steps=advice.steps,
-        topic=advice.topic,
-        stage=advice.stage,
-        certainty=total,
-        because=because,
-        dates=dates,
-        people=people,
-        before_you=before_you,
-        supported_by=tuple(evidence),
-        sources=sources,
-        certainty_in_words=in_words(total),
-        basis=basis,
-        for_our_role=for_our_role,
-        serves_primary_goal=serves_primary_goal,
-        rank=rank(
-            total,
-            grounds.gravest(behind),
-            serves_primary_goal=serves_primary_goal,
-            basis=basis,
-            for_our_role=for_our_role,
-        ),
-        conflicts_with=conflicts_with,
-    )
-
-
-def _conflicts(given: set[str], knowledge_base: KnowledgeBase) -> dict[str, tuple[str, ...]]:
-    """For each advice given, the other advice given that it conflicts with, whichever of the
-    two declares the conflict (each declaration read once, not once for every advice given)."""
-    declared = {
-        advice_id: set(knowledge_base.advice[advice_id].value.conflicts_with) & given
-        for advice_id in given
-    }
-    either = {advice_id: set(others) for advice_id, others in declared.items()}
-    for advice_id, others in declared.items():
-        for other in others:
-            either[other].add(advice_id)
-    return {advice_id: tuple(sorted(found - {advice_id})) for advice_id, found in either.items()}

@@ -265,3 +265,29 @@ def planned_of(support: Support, scenario: Scenario) -> tuple[str, ...]:
             when = f" (planned for {action.date:%d %B %Y})" if action.date else ""
             planned.append(ACTION_DESCRIPTIONS[action.kind] + when)
     return tuple(planned)
+
+
+Said = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""An item's dates, people and planned actions."""
+
+
+class About:
+    """The dates, people and planned actions an item rests on, in words; worked out once for
+    each set of facts that name them (most items rest on none, or on the same few)."""
+
+    def __init__(self, support: SupportFinder, scenario: Scenario) -> None:
+        self.support = support
+        self.scenario = scenario
+        self.said: dict[frozenset[int], Said] = {}
+
+    def __call__(self, evidence: list[Evidence]) -> Said:
+        telling = self.support.telling(evidence)
+        said = self.said.get(telling)
+        if said is None:
+            found = self.support.support(telling)
+            said = self.said[telling] = (
+                dates_of(found),
+                people_of(found, self.scenario),
+                planned_of(found, self.scenario),
+            )
+        return said

@@ -4,8 +4,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from synergy_compass.engine.api import (
     advise,
     advise_file,
@@ -13,7 +11,6 @@ from synergy_compass.engine.api import (
     explain_file,
 )
 from synergy_compass.engine.explain.caveats import NATIONAL_TENDENCY_CAVEAT
-from synergy_compass.engine.explain.report import _conflicts
 from synergy_compass.engine.render.text import render_text
 from synergy_compass.engine.schemas.scenario import Scenario
 
@@ -123,36 +120,3 @@ def test_certainty_is_given_in_words_with_documented_thresholds() -> None:
         expected = "high" if shown >= 0.7 else "medium" if shown >= 0.4 else "low"
         assert item.certainty_in_words == expected
     assert all(item.certainty_in_words != "low" for item in report.recommendations)
-
-
-def test_a_conflict_declared_by_one_advice_is_shown_on_both() -> None:
-    knowledge_base = compiled_knowledge_base().knowledge_base
-    first = next(item.value for item in knowledge_base.advice.values() if item.value.conflicts_with)
-    second = first.conflicts_with[0]
-    table = _conflicts({first.id, second}, knowledge_base)
-    assert table == {first.id: (second,), second: (first.id,)}
-
-
-@given(st.data())
-@settings(max_examples=60, deadline=None)
-def test_advice_given_conflicts_with_the_advice_given_either_one_names(
-    data: st.DataObject,
-) -> None:
-    knowledge_base = compiled_knowledge_base().knowledge_base
-    advice = knowledge_base.advice
-    declaring = [key for key, item in advice.items() if item.value.conflicts_with]
-    pool = sorted(
-        {*declaring, *(other for key in declaring for other in advice[key].value.conflicts_with)}
-    )
-    given_ids = set(data.draw(st.lists(st.sampled_from(pool), max_size=12)))
-    table = _conflicts(given_ids, knowledge_base)
-    assert set(table) == given_ids
-    for advice_id in given_ids:
-        assert table[advice_id] == tuple(
-            sorted(
-                other
-                for other in given_ids - {advice_id}
-                if other in advice[advice_id].value.conflicts_with
-                or advice_id in advice[other].value.conflicts_with
-            )
-        )

@@ -102,12 +102,10 @@ def _read_entry(entry: Path) -> Any:
 
 
 def json_data(text: bytes) -> Any:
-    """``text`` read as :func:`json.loads` reads it (ValueError when it is not JSON).
-
-    pydantic's Rust parser reads the checked-KB entry, which every cold start reads, in about
-    60 % of json.loads's time, and gives the same data wherever both read the text (numbers of
-    any size, -0.0, infinities, escapes). The JSON it refuses and json.loads takes (a lone
-    surrogate escape, a byte-order mark, nesting past its limit) goes to json.loads."""
+    """``text`` read as :func:`json.loads` reads it (ValueError when it is not JSON): by
+    pydantic's Rust parser, in 60 % of the time on the checked-KB entry, with the same data
+    (numbers of any size, -0.0, infinities, escapes), and by json.loads where that parser
+    refuses what json.loads takes (a lone surrogate, a byte-order mark, deep nesting)."""
     try:
         return pydantic_core.from_json(text)
     except ValueError:
@@ -221,24 +219,28 @@ def code_stamp(*subpackages: str) -> str:
 
     A process hashes each subpackage once (its folder's listing tells a module added since):
     a module edited later is not the code it runs, so the stamp it had is the right one."""
-    folders = [_ENGINE / name for name in subpackages]
-    listings = []
-    for name, folder in zip(subpackages, folders, strict=True):
-        if not (folder / "__init__.py").is_file():
-            raise ValueError(f"{name!r} is not a subpackage of the engine")
-        listings.append(tuple(sorted(entry.name for entry in folder.iterdir())))
-    key = (_ENGINE, subpackages, tuple(listings))
-    if key not in _stamps:
+    digest = hashlib.sha256()
+    for name in subpackages:
+        digest.update(_subpackage_stamp(name).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _subpackage_stamp(name: str) -> str:
+    folder = _ENGINE / name
+    if not (folder / "__init__.py").is_file():
+        raise ValueError(f"{name!r} is not a subpackage of the engine")
+    key = (_ENGINE, name, tuple(sorted(entry.name for entry in folder.iterdir())))
+    stamp = _stamps.get(key)
+    if stamp is None:
         digest = hashlib.sha256()
-        for folder in folders:
-            for file in sorted(folder.rglob("*.py")):
-                relative = file.relative_to(_ENGINE).as_posix()
-                digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
-        _stamps[key] = digest.hexdigest()
-    return _stamps[key]
+        for file in sorted(folder.rglob("*.py")):
+            relative = file.relative_to(_ENGINE).as_posix()
+            digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
+        stamp = _stamps[key] = digest.hexdigest()
+    return stamp
 
 
-_stamps: dict[tuple[Path, tuple[str, ...], tuple[tuple[str, ...], ...]], str] = {}
+_stamps: dict[tuple[Path, str, tuple[str, ...]], str] = {}
 
 
 def _derived_entry(kind: str, key: Any) -> Path | None:
@@ -250,9 +252,8 @@ def _derived_entry(kind: str, key: Any) -> Path | None:
 
 
 def derived_caching(kind: str) -> bool:
-    """Whether entries of ``kind`` are read and written (not with ``COMPASS_NO_CACHE=1``, nor
-    in a folder that cannot be trusted): a caller skips working out a key or a payload that
-    would not be used (the key's code stamp hashes the engine's modules)."""
+    """Whether entries of ``kind`` are read and written (not with ``COMPASS_NO_CACHE=1``, nor in
+    an untrusted folder): if not, a caller need not work out a key or a payload."""
     return cache_folder(f"{kind}-{_DERIVED_FORMAT}") is not None
 
 

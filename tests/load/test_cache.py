@@ -213,6 +213,27 @@ def test_a_module_added_to_a_stamped_subpackage_changes_the_stamp(
     assert code_stamp("run") == code_stamp("run")  # other subpackages are not involved
 
 
+def test_each_subpackage_is_hashed_once_for_every_stamp_that_covers_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cache_module, "_stamps", {})
+    read: list[str] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        read.append(path.parent.name)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    checked = code_stamp("load", "schemas")
+    loads = read.count("load")
+    network = code_stamp("load", "schemas", "rules", "run")
+    assert loads > 0
+    assert read.count("load") == loads  # not hashed again for the network's stamp
+    assert read.count("run") > 0
+    assert len({checked, network, code_stamp("schemas", "load"), code_stamp("load")}) == 4
+
+
 def test_a_stamp_names_only_subpackages() -> None:
     with pytest.raises(ValueError, match="not a subpackage"):
         code_stamp("loader.py")

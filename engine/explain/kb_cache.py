@@ -14,8 +14,9 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..schemas.facts import FactRecord
 from ..schemas.knowledge_base import KnowledgeBase
-from ..schemas.report import SourceReference
+from ..schemas.report import HowNode, SourceReference
 
 
 @dataclass(slots=True)
@@ -34,6 +35,10 @@ class KnowledgeBaseMemo:
         default_factory=dict
     )
     """By advice id and the rules of its evidence: the sources its recommendation cites."""
+    profile_nodes: dict[int, tuple[FactRecord, HowNode]] = field(default_factory=dict)
+    """By the identity of a profile fact's record, kept with it so that the identity is not
+    reused while the entry lasts: the fact's HOW node. Runs share a profile's records
+    (``run.input_facts`` keeps them between scenarios), so each is described once."""
 
 
 _MEMOS: dict[int, tuple[weakref.ref[KnowledgeBase], KnowledgeBaseMemo]] = {}

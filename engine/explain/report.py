@@ -41,11 +41,16 @@ from .caveats import caveats, could_not_check
 from .certainties import Certainties, grounded_in_situation
 from .citations import profile_sources
 from .grounds import Grounds
+from .kb_cache import memo_of
 from .pairs import PairFinder
 from .plan import build_plan
 from .recommendations import Recommendations, conflicts, total_certainty
 from .run_index import RunIndex
 from .support import About, SupportFinder
+
+_PROFILE_NODES_KEPT = 50_000
+"""At most this many profile facts' HOW nodes kept per knowledge base (the shipped scenarios
+make about 4,000; input facts keep at most 4 records of each profile fact)."""
 
 _SEVERITY_ORDER = {severity: position for position, severity in enumerate(Severity)}
 
@@ -79,6 +84,7 @@ class _HowBuilder:
         self._evidence: dict[tuple[int, float], Evidence] = {}
         self._alone: dict[int, HowNode] = {}
         self._how: dict[int, tuple[HowNode, ...]] = {}
+        self._profile_nodes = memo_of(knowledge_base).profile_nodes
 
     def node(self, fact_id: int, seen: frozenset[int] = frozenset()) -> HowNode:
         if self.acyclic:
@@ -104,6 +110,8 @@ class _HowBuilder:
         return self.built[key]
 
     def _build(self, fact: FactRecord, seen: frozenset[int]) -> HowNode:
+        if fact.origin.kind == "profile":
+            return self._profile_node(fact)
         steps = []
         if fact.origin.kind == "rule":
             for number in fact.origin.firings:
@@ -121,6 +129,17 @@ class _HowBuilder:
                     )
                 )
         return HowNode(fact=fact.describe(), origin=fact.origin, concluded_by=tuple(steps))
+
+    def _profile_node(self, fact: FactRecord) -> HowNode:
+        # most nodes are profile scores, whose records runs share (see kb_cache.profile_nodes)
+        kept = self._profile_nodes.get(id(fact))
+        if kept is not None and kept[0] is fact:
+            return kept[1]
+        node = HowNode(fact=fact.describe(), origin=fact.origin, concluded_by=())
+        if len(self._profile_nodes) >= _PROFILE_NODES_KEPT:
+            self._profile_nodes.clear()
+        self._profile_nodes[id(fact)] = (fact, node)
+        return node
 
     def evidence(
         self, rule: RuleSpec, firing: Firing, contribution: float, facts: tuple[FactRecord, ...]

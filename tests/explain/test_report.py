@@ -11,10 +11,17 @@ from synergy_compass.engine.api import (
     explain_file,
 )
 from synergy_compass.engine.explain.caveats import NATIONAL_TENDENCY_CAVEAT
+from synergy_compass.engine.explain.kb_cache import memo_of
+from synergy_compass.engine.explain.report import _HowBuilder
+from synergy_compass.engine.explain.support import SupportFinder
+from synergy_compass.engine.load.scenario import load_scenario
+from synergy_compass.engine.pipeline import scenario_run
 from synergy_compass.engine.render.text import render_text
+from synergy_compass.engine.schemas.report import HowNode, Report
 from synergy_compass.engine.schemas.scenario import Scenario
 
 BASIC = Path("tests/fixtures/mini_kb/scenarios/basic.yaml")
+FOUNDING = Path("kb/scenarios/allen-japan.yaml")
 
 
 def test_certainties_combine_across_supporting_rules(mini_kb: Path) -> None:
@@ -120,3 +127,44 @@ def test_certainty_is_given_in_words_with_documented_thresholds() -> None:
         expected = "high" if shown >= 0.7 else "medium" if shown >= 0.4 else "low"
         assert item.certainty_in_words == expected
     assert all(item.certainty_in_words != "low" for item in report.recommendations)
+
+
+def _profile_nodes(report: Report) -> dict[tuple[str, str], HowNode]:
+    return {
+        (node.fact, node.origin.model_dump_json()): node
+        for item in (*report.diagnosis, *report.given)
+        for evidence in item.supported_by
+        for node in evidence.how
+        if node.origin.kind == "profile"
+    }
+
+
+def test_a_profile_fact_has_one_how_node_in_every_run_that_uses_its_record() -> None:
+    first = _profile_nodes(advise_file(FOUNDING))
+    second = _profile_nodes(advise_file(FOUNDING))
+    assert first
+    assert first.keys() == second.keys()
+    for key, node in first.items():
+        assert second[key] is node  # input facts share the record, explain its node
+        assert node.concluded_by == ()
+    again = _profile_nodes(advise_file(FOUNDING.with_name("allen-japan-indirect-lawyer.yaml")))
+    assert any(again[key] is first[key] for key in first.keys() & again.keys())
+
+
+def test_a_kept_node_is_read_only_for_the_record_it_was_made_for() -> None:
+    compiled = compiled_knowledge_base()
+    scenario = load_scenario(FOUNDING).scenario
+    run_result = scenario_run(scenario, compiled)
+    builder = _HowBuilder(compiled.knowledge_base, SupportFinder(run_result))
+    record = next(fact for fact in run_result.facts if fact.origin.kind == "profile")
+    node = builder._profile_node(record)
+    assert builder._profile_node(record) is node
+    assert node == HowNode(fact=record.describe(), origin=record.origin)
+    # an entry under another record's identity (an identity reused once a record is gone)
+    other = record.model_copy(update={"fields": {**record.fields, "value": -1}})
+    kept = memo_of(compiled.knowledge_base).profile_nodes
+    kept[id(other)] = (record, node)
+    try:
+        assert builder._profile_node(other).fact == other.describe() != node.fact
+    finally:
+        kept.pop(id(other), None)

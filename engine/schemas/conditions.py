@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from .knowledge_base import Located
@@ -45,13 +46,23 @@ def rule_branches(rule: Located[RuleSpec]) -> list[Branch]:
     A rule written for some roles gets one more condition in every branch, that we are in one
     of them: the guard is an ordinary pattern, so the compiler, why-not and the explanations
     treat it like any other condition ("we are the seller" shows as a reason)."""
+    # worked out once for each rule: the cross-checks, the compiler and why-not all ask
+    return list(rule.remembered("branches", lambda: tuple(_branches(rule))))
+
+
+def _branches(rule: Located[RuleSpec]) -> list[Branch]:
     branches = expand(rule.value.when, rule.raw("when"), ("when",))
     roles = applies_to(rule)
     if not roles:
         return branches
-    guard = Pattern.model_validate({"relationship": {"we_are": [role.value for role in roles]}})
-    atom = Atom("pattern", (guard,), ("roles",))
+    atom = Atom("pattern", (_guard(roles),), ("roles",))
     return [(*branch, atom) for branch in branches]
+
+
+@lru_cache(maxsize=64)
+def _guard(roles: tuple[Role, ...]) -> Pattern:
+    # one pattern for every rule written for the same roles (patterns are frozen)
+    return Pattern.model_validate({"relationship": {"we_are": [role.value for role in roles]}})
 
 
 def applies_to(rule: Located[RuleSpec]) -> tuple[Role, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Generic, TypeVar
@@ -26,6 +26,7 @@ from .questionnaire import Questionnaire
 from .rules import RuleSpec
 
 Item = TypeVar("Item")
+Found = TypeVar("Found")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,16 @@ class Located(Generic[Item]):
     def raw(self, *subpath: str | int) -> Any:
         """The plain YAML data at ``subpath`` below this item (None where there is none)."""
         return value_at(self.document.data, (*self.path, *subpath))
+
+    def remembered(self, name: str, work: Callable[[], Found]) -> Found:
+        """``work()``, worked out once for this item under ``name`` (an item and its file never
+        change): a rule's branches are wanted by the cross-checks, the compiler and why-not."""
+        memo = self.__dict__  # a frozen dataclass's fields are set there too, hence the prefix
+        key = f"_remembered_{name}"
+        if key not in memo:
+            memo[key] = work()
+        found: Found = memo[key]
+        return found
 
 
 class CheckedLocated(Located[Item]):

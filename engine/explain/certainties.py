@@ -41,18 +41,19 @@ class Certainties:
         certainty is then worked out once, after its premises'. ``index``: the run's index,
         when the caller has made one."""
         index = RunIndex.of(run, index)
-        facts = index.facts
         profiles = _profile_values(run, knowledge_base)
         # What a firing's premises weigh apart from the findings among them is fixed for the
         # run, so each round of the propagation only reads the findings.
         self._premises: dict[int, tuple[float, tuple[int, ...]]] = {}
-        for firing in run.firings:
-            premises = index.matched[firing.number]
-            findings = tuple(i for i in premises if facts[i].type == "finding")
-            fixed = certainty.premise(
-                profiles[i] for i in premises if i in profiles and facts[i].type != "finding"
-            )
-            self._premises[firing.number] = (fixed, findings)
+        for number, premises in index.matched_facts.items():
+            findings: list[int] = []
+            uncertain: list[float] = []
+            for fact in premises:
+                if fact.type == "finding":
+                    findings.append(fact.id)
+                elif fact.id in profiles:
+                    uncertain.append(profiles[fact.id])
+            self._premises[number] = (certainty.premise(uncertain), tuple(findings))
         self.values = self._propagate(run, knowledge_base, profiles, in_order)
         """Each finding fact's certainty, and each less-than-certain profile fact's."""
 
@@ -167,14 +168,22 @@ def _weakest(fixed: float, findings: tuple[int, ...], values: dict[int, float]) 
 def _profile_values(run: RunResult, knowledge_base: KnowledgeBase) -> dict[int, float]:
     """Profile facts that count as less than certain premises (thinly measured countries)."""
     certainty_of = profile_premise_certainty(knowledge_base)
-    values = {fact.id: certainty_of(fact) for fact in run.facts if fact.origin.kind == "profile"}
-    # A person's position counts as sure as its band allows (rules.certainty.band_certainty).
-    values |= {
-        fact.id: certainty.band_certainty(fact.origin.band)
-        for fact in run.facts
-        if fact.origin.kind == "position"
-    }
-    return {fact_id: value for fact_id, value in values.items() if value < 1.0}
+    by_country: dict[str, float] = {}  # a profile fact's certainty is its country's
+    values: dict[int, float] = {}
+    for fact in run.facts:
+        origin = fact.origin
+        if origin.kind == "profile":
+            value = by_country.get(origin.country)
+            if value is None:
+                value = by_country[origin.country] = certainty_of(fact)
+        elif origin.kind == "position":
+            # as sure as its band allows (rules.certainty.band_certainty)
+            value = certainty.band_certainty(origin.band)
+        else:
+            continue
+        if value < 1.0:
+            values[fact.id] = value
+    return values
 
 
 def grounded_in_situation(run: RunResult, index: RunIndex | None = None) -> set[int]:

@@ -145,11 +145,9 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
     def __init__(self, engine: Any) -> None:
         super().__init__(engine)
         self.state = NetworkState(self.network)
-        self.activations: dict[tuple[int, tuple[int, ...]], MatchActivation] = {}
 
     def reset(self) -> None:
         self.state.reset()
-        self.activations = {}
 
     def _described(self, facts: Any) -> list[tuple[int, str, Any]]:
         names = self.type_names
@@ -167,24 +165,15 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
         if not adding and not deleting:  # most firings conclude nothing new
             return [], []
         gained, lost = self.state.changes(self._described(adding), self._described(deleting))
-        removed = [
-            self.activations.pop((match.branch, match.key))
-            for match in lost
-            if (match.branch, match.key) in self.activations
-        ]
-        added = []
         rules = self.rules
-        for match in gained:
-            activation = MatchActivation(rules[match.branch], match)
-            self.activations[(match.branch, match.key)] = activation
-            added.append(activation)
+        # A lost match is handed back as a new activation equal to the one made when it was
+        # gained (same match, same agenda key): the strategy finds a waiting one by its key,
+        # and one that has fired is no longer on the agenda, so nothing is removed for it
+        # (experta's RETE reports those too). So no activation is kept here: a large run
+        # would otherwise keep one for every match it gained, and forget each as it fired.
+        removed = [MatchActivation(rules[match.branch], match) for match in lost]
+        added = [MatchActivation(rules[match.branch], match) for match in gained]
         return added, removed
-
-    def fired(self, activation: Any) -> None:
-        """The runner took ``activation`` off the agenda: nothing can cancel it any more, so
-        it is forgotten (a large run would otherwise keep every activation it fired, with its
-        context, to the end). Its match stays in the network state, so it does not fire again."""
-        self.activations.pop((activation.match.branch, activation.match.key), None)
 
 
 # ---------------------------------------------------------------------------- the class

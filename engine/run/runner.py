@@ -331,8 +331,6 @@ def _fire(
     # new, so it is asked only after a declaration; experta's RETE at every firing, as
     # experta's own loop asks it.
     ask_always = not getattr(type(engine.matcher), "silent_without_changes", False)
-    # our matcher can forget what fired (experta's RETE keeps it: it has no such method)
-    release = getattr(engine.matcher, "fired", None)
     recorded = _ActivationReader(our_id).recorded
     fields_set = _every_field(Firing)
     last_rule: Any = None
@@ -359,8 +357,6 @@ def _fire(
         else:
             matched, bindings = _read_context(activation.context, our_id)
             last_source = None
-        if release is not None:
-            release(activation)
         number = len(firings) + 1
         for finding_id in concluded:
             concluded_by[finding_id].append(number)

@@ -95,8 +95,9 @@ def test_the_step_limit_stops_a_run_and_names_the_rules(mini_kb: Path) -> None:
     assert "--step-limit" in str(caught.value)
 
 
-def blocking_kb(tmp_path: Path, waiting_rules: int) -> Path:
-    """A KB where one chain of conclusions blocks the negation of many waiting rules."""
+def blocking_kb(tmp_path: Path, waiting_rules: int, written_first: int = 0) -> Path:
+    """A KB where one chain of conclusions blocks the negation of many waiting rules; the
+    first ``written_first`` of them come before the chain, so they fire before it blocks them."""
     root = tmp_path / "blocking"
     root.mkdir()
     mini = Path(__file__).parents[1] / "fixtures" / "mini_kb"
@@ -127,6 +128,9 @@ def blocking_kb(tmp_path: Path, waiting_rules: int) -> Path:
             + "      - not: {finding: {name: blocker}}\n"
             + "    then: {support: {be-patient: 0.5}}"
         )
+    chain = rules[1:3]
+    rules[1 : 1 + written_first] = rules[3 : 3 + written_first]
+    rules[1 + written_first : 3 + written_first] = chain
     (root / "rules.yaml").write_text("\n".join(rules) + "\n")
     return root
 
@@ -136,6 +140,19 @@ def test_a_conclusion_cancels_every_waiting_activation_it_blocks(tmp_path: Path)
     # DepthStrategy would look for each cancelled one in only three agenda slots (DESIGN §5).
     result = run_on(blocking_kb(tmp_path, 200))
     assert fired(result) == ["first-step", "then-block"]
+
+
+@pytest.mark.parametrize("matcher", ["network", "rete"])
+def test_a_conclusion_that_blocks_fired_and_waiting_activations(
+    tmp_path: Path, matcher: MatcherName
+) -> None:
+    # the first two waiting rules fire before the chain blocks them: their matches are lost
+    # after they fired, which must leave the agenda's other activations alone
+    knowledge_base = load_knowledge_base(blocking_kb(tmp_path, 30, written_first=2))
+    compiled = compile_knowledge_base(knowledge_base, matcher)
+    facts = build_input_facts(parse_scenario(SCENARIO, "c.yaml").scenario, knowledge_base)
+    result = run(compiled, facts)
+    assert fired(result) == ["waiting-0", "waiting-1", "first-step", "then-block"]
 
 
 @pytest.mark.parametrize("strategy_name", ["ours", "experta"])

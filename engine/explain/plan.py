@@ -68,8 +68,16 @@ class _Clash:
 
 
 def _clashes(items: list[Recommendation], advice: Mapping[str, Advice]) -> list[_Clash]:
+    # Only advice that takes a stance or is in a declared conflict can clash: the pairs of the
+    # others are left out, and the rest come in the same order.
+    declared = {other for item in items for other in advice[item.id].conflicts_with}
+    able = [
+        item
+        for item in items
+        if advice[item.id].stances or advice[item.id].conflicts_with or item.id in declared
+    ]
     found = []
-    for first, second in combinations(items, 2):
+    for first, second in combinations(able, 2):
         first_advice = advice[first.id]
         second_advice = advice[second.id]
         for axis, pole in first_advice.stances.items():

@@ -5,9 +5,10 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Literal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from synergy_compass.engine.explain.plan import Plan, build_plan
+from synergy_compass.engine.api import compiled_knowledge_base
+from synergy_compass.engine.explain.plan import Plan, _clashes, build_plan
 from synergy_compass.engine.schemas.kb import Advice, PlanPolicy, PlanStage, Topic
 from synergy_compass.engine.schemas.report import Recommendation
 from synergy_compass.engine.schemas.stances import AXES, Axis, Pole
@@ -163,3 +164,34 @@ def test_every_item_is_placed_once_and_no_opposite_pair_is_left_unflagged(
     flagged = {frozenset((trade.first, trade.second)) for trade in plan.trade_offs}
     assert opposite_pairs(plan, kb) <= flagged
     assert all(entry.set_aside_because for entry in plan.set_aside)
+
+
+@given(st.data())
+@settings(max_examples=80, deadline=None)
+def test_the_clashes_are_those_of_every_pair_in_the_same_order(data: st.DataObject) -> None:
+    # the shipped KB's advice, about a third of which takes stances or declares conflicts
+    knowledge_base = compiled_knowledge_base().knowledge_base
+    kb = {key: located.value for key, located in knowledge_base.advice.items()}
+    chosen = data.draw(st.lists(st.sampled_from(sorted(kb)), max_size=20, unique=True))
+    items = [item(identifier, 0.5) for identifier in chosen]
+    every_pair = []
+    for first, second in combinations(items, 2):
+        first_advice, second_advice = kb[first.id], kb[second.id]
+        for axis, pole in first_advice.stances.items():
+            other = second_advice.stances.get(axis)
+            if other is not None and other is not pole:
+                every_pair.append((axis, first.id, second.id))
+        if second.id in first_advice.conflicts_with or first.id in second_advice.conflicts_with:
+            every_pair.append((None, first.id, second.id))
+    found = [(clash.axis, clash.first.id, clash.second.id) for clash in _clashes(items, kb)]
+    assert found == every_pair
+
+
+def test_advice_named_in_a_conflict_clashes_though_it_takes_no_stance() -> None:
+    plain = advice("plain")
+    declaring = advice("declaring").model_copy(update={"conflicts_with": ("plain",)})
+    kb = {"plain": plain, "declaring": declaring, "other": advice("other")}
+    clashes = _clashes([item("plain", 0.9), item("other", 0.8), item("declaring", 0.7)], kb)
+    assert [(clash.axis, clash.first.id, clash.second.id) for clash in clashes] == [
+        (None, "plain", "declaring")
+    ]

@@ -56,8 +56,10 @@ class NoMatchMemo:
         self.reads: list[tuple[int, ...] | None] = [None] * len(network.plans)
         self._numbers: dict[int, int] = {}
         """This declaration's facts by id: their numbers (or ``_NOT_KEPT``)."""
-        self._contents: dict[int, int | None] = {}
+        self._contents: list[int | None] = []
         """This declaration's alpha memories by alpha id: their contents' numbers."""
+        self._some_not_kept = False
+        """Whether some of :attr:`_contents` is None (not remembered)."""
 
     def begin(self) -> None:
         """A first declaration starts: forget the last one's facts, and everything once the
@@ -66,7 +68,9 @@ class NoMatchMemo:
         if held > MEMO_ENTRIES:
             self.fact_numbers, self.accepted = {}, {}
             self.content_numbers, self.unmatched = {}, set()
-        self._numbers, self._contents = {}, {}
+        empty = self.content_numbers.setdefault((), len(self.content_numbers))
+        self._numbers, self._contents = {}, [empty] * len(self.network.alphas)
+        self._some_not_kept = False
 
     def accepting(self, fact_id: int, fact_type: str, fields: Fields) -> list[int]:
         """The alpha tests the fact passes (:meth:`.MatchNetwork.accepting`), remembered."""
@@ -91,13 +95,13 @@ class NoMatchMemo:
         numbers, contents = self._numbers, self._contents
         known = self.content_numbers
         for alpha, entries in fresh.items():
-            if len(entries) > LARGEST_CONTENT:
+            too_large = len(entries) > LARGEST_CONTENT
+            content = () if too_large else tuple([numbers[fact_id] for fact_id, _ in entries])
+            if too_large or _NOT_KEPT in content:
                 contents[alpha] = None
-                continue
-            content = tuple([numbers[fact_id] for fact_id, _ in entries])
-            contents[alpha] = (
-                None if _NOT_KEPT in content else known.setdefault(content, len(known))
-            )
+                self._some_not_kept = True
+            else:
+                contents[alpha] = known.setdefault(content, len(known))
 
     def branch_key(self, branch: int) -> tuple[int | None, ...] | None:
         """What the branch's matches depend on, as numbers: None if some alpha memory it
@@ -105,10 +109,8 @@ class NoMatchMemo:
         reads = self.reads[branch]
         if reads is None:
             reads = self.reads[branch] = self._reads(branch)
-        empty = self.content_numbers.setdefault((), len(self.content_numbers))
-        get = self._contents.get
-        key = (branch, *[get(alpha, empty) for alpha in reads])
-        return None if None in key else key
+        key = (branch, *map(self._contents.__getitem__, reads))
+        return None if self._some_not_kept and None in key else key
 
     def _reads(self, branch: int) -> tuple[int, ...]:
         """Every alpha memory the branch reads: positive patterns (or the initial fact for a

@@ -100,7 +100,8 @@ class NetworkState:
         for alpha_id in {alpha for alphas in self.where.values() for alpha in alphas}:
             memory = self.memories[alpha_id]
             memory.facts = []
-            memory.index = {name: {} for name in memory.index}
+            if memory.index:
+                memory.index = {name: {} for name in memory.index}
             for branch in self.waited_by[alpha_id]:
                 missing[branch] += 1
         for branch in self.matched:
@@ -238,14 +239,15 @@ class NetworkState:
 
     def _remember(self, alpha_id: int, entry: tuple[int, Fields]) -> None:
         memory = self.memories[alpha_id]
-        fields = entry[1]
         if not memory.facts:
             for branch in self.waited_by[alpha_id]:
                 self.missing[branch] -= 1
         memory.facts.append(entry)
-        for name, index in memory.index.items():
-            with contextlib.suppress(TypeError):
-                index.setdefault(fields[name], []).append(entry)
+        if memory.index:  # most memories are joined on no field
+            fields = entry[1]
+            for name, index in memory.index.items():
+                with contextlib.suppress(TypeError):
+                    index.setdefault(fields[name], []).append(entry)
 
     def _forget(self, alpha_id: int, fact_id: int) -> None:
         memory = self.memories[alpha_id]

@@ -92,10 +92,10 @@ def test_the_memo_is_emptied_when_full_before_a_declaration() -> None:
     builder.add_branch(score_rule(5))
     state = NetworkState(builder.build())
     facts_known = []
-    with mock.patch.object(network_memo, "MEMO_ENTRIES", 3):
+    with mock.patch.object(network_memo, "MEMO_ENTRIES", 4):
         for value in range(4):
             first_declaration(state, score(1, value))
             facts_known.append(len(state.memo.fact_numbers))
-    # each declaration adds its score, and the initial fact's memory counts once: past three
-    # entries the memo starts again from the next declaration
+    # each declaration adds its score (no test accepts it), to the initial fact, its memory's
+    # content and the empty content: past four entries the memo starts again from the next
     assert facts_known == [2, 3, 2, 3]

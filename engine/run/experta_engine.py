@@ -230,14 +230,16 @@ class CompiledEngine(KnowledgeEngine):  # type: ignore[misc]
                 continue
             # FactList._get_fact_id: a plain fact has no special keys before it is declared
             identity = frozenset([fact.__class__, *dict.items(fact)])
-            if counter[identity] and not fact_list.duplication:
+            # Counter.get: indexing a Counter calls its __missing__ in Python for a new fact
+            declared = counter.get(identity, 0)
+            if declared and not fact_list.duplication:
                 last = None
                 continue
             dict.__setitem__(fact, "__factid__", fact_list.last_index)  # experta's setter does
             fact_list[fact_list.last_index] = fact
             fact_list.last_index += 1
             fact_list.added.append(fact)
-            counter[identity] += 1
+            counter[identity] = declared + 1
             last = fact
         if not self.running:
             added, removed = self.get_activations()

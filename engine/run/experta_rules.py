@@ -143,10 +143,20 @@ class RuleBook:
         return rule
 
 
+FiringRecord = tuple[str, int, tuple[str, ...], tuple[tuple[Pattern, ...], ...]]
+"""What each firing of a branch records of it: our rule's id, the branch's number, the findings
+the rule concludes (in the order written) and the patterns of each of its ``exists``."""
+
+
 def experta_rule(branch: CompiledBranch, classes: Mapping[str, type[Any]]) -> Any:
-    """The experta ``Rule`` for one branch, with its own action function."""
+    """The experta ``Rule`` for one branch, with its own action function; the rule carries
+    ``synergy_firing`` (:data:`FiringRecord`), which the runner reads at the rule's first
+    firing in each run instead of finding the branch and its rule again."""
     conditions = _BranchCompiler(classes).compile(branch.atoms)
     action = _action(branch.rule_index, branch.rule_id, branch.branch)
+    conclusions = tuple(branch.expansion.located.value.then.conclude)
+    record: FiringRecord = (branch.rule_id, branch.branch, conclusions, branch.existence)
+    action.synergy_firing = record  # type: ignore[attr-defined]
     return Rule(*conditions, salience=branch.salience)(action)
 
 

@@ -271,8 +271,7 @@ class _FiringRules:
     in a run: our rule's id, the branch's number, our ids of the findings it concludes (the
     same at every firing, as a finding keeps its id) and its ``exists`` patterns."""
 
-    def __init__(self, compiled: CompiledKB, findings: _Findings) -> None:
-        self.compiled = compiled
+    def __init__(self, findings: _Findings) -> None:
         self.findings = findings
         # the experta rule is kept with its answer, so its id is not reused while we run
         self._known: dict[int, RuleRecord] = {}
@@ -280,13 +279,10 @@ class _FiringRules:
     def of(self, experta_rule: Any) -> RuleRecord:
         known = self._known.get(id(experta_rule))
         if known is None:
-            compiled = self.compiled
-            place = (experta_rule.synergy_rule_index, experta_rule.synergy_branch)
-            branch = compiled.branch_at[place]
-            rule = compiled.knowledge_base.rules[branch.rule_index].value
-            concluded = self.findings.ids_of(rule.then.conclude)
-            existence = compiled.existence_of(branch)
-            known = (experta_rule, rule.id, branch.branch, concluded, existence)
+            # made with the rule (experta_rules.experta_rule), once per compiled KB
+            rule_id, branch_number, conclusions, existence = experta_rule.synergy_firing
+            concluded = self.findings.ids_of(conclusions)
+            known = (experta_rule, rule_id, branch_number, concluded, existence)
             self._known[id(experta_rule)] = known
         return known
 
@@ -296,7 +292,7 @@ def _run(compiled: CompiledKB, facts: InputFacts, given_limit: int | None) -> Ru
     engine = compiled.engine()
     our_id = _declare_inputs(compiled, engine, facts)
     findings = _Findings(compiled, engine, facts, our_id)
-    rule_of = _FiringRules(compiled, findings).of
+    rule_of = _FiringRules(findings).of
     engine.running = True  # conclusions then wait for the next agenda update, as in experta
     try:
         firings, finished = _fire(engine, rule_of, findings, step_limit)

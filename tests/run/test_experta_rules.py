@@ -4,7 +4,11 @@ between rules, and variable comparisons that take only their own bindings."""
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
+import pytest
+from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.run.compiler import MatcherName, compile_knowledge_base
 from synergy_compass.engine.run.experta_rules import FieldPredicate, _intern
 from synergy_compass.engine.run.network import VariableComparison
 
@@ -31,3 +35,18 @@ def test_identical_tests_share_one_predicate_object() -> None:
     first = FieldPredicate((("one_of", frozenset({"a", "b"})),))
     second = FieldPredicate((("one_of", frozenset({"b", "a"})),))
     assert _intern(first) is _intern(second)
+
+
+@pytest.mark.parametrize("matcher", ["network", "rete"])
+def test_each_rule_carries_what_its_firings_record(mini_kb: Path, matcher: MatcherName) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    compiled = compile_knowledge_base(knowledge_base, matcher)
+    records = [rule.synergy_firing for rule in compiled.engine_class().get_rules()]
+    assert len(records) == len(compiled.branches)
+    by_branch = {(record[0], record[1]): record for record in records}
+    for branch in compiled.branches:
+        rule = knowledge_base.rules[branch.rule_index].value
+        _, _, conclusions, existence = by_branch[(rule.id, branch.branch)]
+        assert conclusions == tuple(rule.then.conclude)
+        assert existence == tuple(atom.patterns for atom in branch.atoms if atom.kind == "exists")
+    assert any(existence for _, _, _, existence in records)  # the mini KB has an exists

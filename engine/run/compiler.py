@@ -25,7 +25,6 @@ from ..load.cache import (
 )
 from ..schemas.facts import FACT_TYPES, Scalar
 from ..schemas.knowledge_base import KnowledgeBase
-from ..schemas.rules import Pattern
 from .agenda import TotalOrderStrategy
 from .branches import CompiledBranch, RuleExpansion
 from .experta_engine import CompiledEngine, NetworkMatcher, PlainFact
@@ -48,24 +47,6 @@ class CompiledKB:
     fact_classes: Mapping[str, type[Any]]
     branches: tuple[CompiledBranch, ...]
     _engines: threading.local = field(default_factory=threading.local, compare=False, repr=False)
-
-    @cached_property
-    def branch_at(self) -> dict[tuple[int, int], CompiledBranch]:
-        """Each branch by (rule index, branch number): how the runner finds an activation's."""
-        return {(branch.rule_index, branch.branch): branch for branch in self.branches}
-
-    @cached_property
-    def _existence(self) -> dict[tuple[int, int], tuple[tuple[Pattern, ...], ...]]:
-        return {}
-
-    def existence_of(self, branch: CompiledBranch) -> tuple[tuple[Pattern, ...], ...]:
-        """The branch's ``exists`` patterns (:attr:`CompiledBranch.existence`), worked out
-        once per branch instead of at each of its firings."""
-        key = (branch.rule_index, branch.branch)
-        found = self._existence.get(key)
-        if found is None:
-            found = self._existence[key] = branch.existence
-        return found
 
     def reads(self, fact_type: str, fields: Mapping[str, Scalar]) -> bool:
         """Whether some pattern of some rule could match this fact. One that none can is

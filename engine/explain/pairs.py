@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from ..schemas.facts import SIDES, FactRecord, RuleOrigin
 from ..schemas.report import CultureSide
 from ..schemas.results import RunResult
+from .made import made
 from .support import SupportFinder
 
 Side = tuple[str, str]
@@ -64,7 +65,7 @@ class PairFinder:
         if shown is None:
             # most findings of a run are between the same two sides: made once for all of them
             shown = self._shown[sides] = tuple(
-                CultureSide(side=side, country=code, name=self._country_name(code))
+                made(CultureSide, side=side, country=code, name=self._country_name(code))
                 for side, code in sides
             )
         return shown

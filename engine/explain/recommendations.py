@@ -14,6 +14,7 @@ from ..schemas.results import Firing
 from .citations import reference
 from .grounds import Grounds
 from .kb_cache import memo_of
+from .made import made
 from .plan import rank
 from .support import About
 
@@ -77,7 +78,8 @@ class Recommendations:
         basis = grounds.basis(behind)
         for_our_role = any(grounds.firing_is_for_our_role(f) for f in behind)
         serves_primary_goal = any(grounds.firing_serves_primary_goal(f) for f in behind)
-        return Recommendation(
+        return made(
+            Recommendation,
             id=advice.id,
             title=advice.title,
             advice=advice.advice,

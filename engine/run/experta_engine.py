@@ -171,9 +171,19 @@ class NetworkMatcher(Matcher):  # type: ignore[misc]
         # and one that has fired is no longer on the agenda, so nothing is removed for it
         # (experta's RETE reports those too). So no activation is kept here: a large run
         # would otherwise keep one for every match it gained, and forget each as it fired.
-        removed = [MatchActivation(rules[match.branch], match) for match in lost]
-        added = [MatchActivation(rules[match.branch], match) for match in gained]
-        return added, removed
+        return _activations(rules, gained), _activations(rules, lost)
+
+
+def _activations(rules: RuleBook, matches: list[Match]) -> list[MatchActivation]:
+    """An activation for each match; a branch's matches come together, so its rule is
+    looked up once for them (a large scenario's first declaration gains 220,000 matches)."""
+    made = []
+    branch, rule = -1, None
+    for match in matches:
+        if match.branch != branch:
+            branch, rule = match.branch, rules[match.branch]
+        made.append(MatchActivation(rule, match))
+    return made
 
 
 # ---------------------------------------------------------------------------- the class

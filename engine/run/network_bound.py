@@ -1,5 +1,13 @@
 """The error that stops a run whose rule branch builds more partial matches than the bounds of
-:mod:`.network_state` allow, and which of the two bounds it crossed."""
+:mod:`.network_state` allow, and which of the two bounds it crossed.
+
+Why the match is bounded: patterns that share no variable match every combination of their
+facts (three ``person`` patterns on 200 people are 8 million matches), and all of that is built
+before any rule fires, so the step limit cannot stop it. Past either bound (per rule branch,
+and for all branches together), :class:`MatchBoundExceededError` stops the run. No shipped
+scenario and no run of the synthetic benchmark (up to 10,000 rules and 10,000 facts) comes
+within a tenth of them.
+"""
 
 from __future__ import annotations
 

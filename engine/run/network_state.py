@@ -11,13 +11,8 @@ new fact an ``exists`` reads (which partial matches it completes is not kept), h
 worked out again from every fact; ``tests/run/test_network_incremental.py`` holds both ways to
 the same matches.
 
-Why the match is bounded: patterns that share no variable match every combination of their
-facts (three ``person`` patterns on 200 people are 8 million matches), and all of that is built
-before any rule fires, so the step limit cannot stop it. A branch may hold and build at most
-:data:`PARTIAL_MATCHES_PER_RULE` partial matches, and all branches together at most
-:data:`MATCHES_PER_RUN`; past either, :class:`MatchBoundExceededError` stops the run. No shipped
-scenario and no run of the synthetic benchmark (up to 10,000 rules and 10,000 facts) comes
-within a tenth of them.
+A branch may hold and build at most :data:`PARTIAL_MATCHES_PER_RULE` partial matches, and all
+branches together at most :data:`MATCHES_PER_RUN` (:mod:`.network_bound` says why).
 """
 
 from __future__ import annotations
@@ -50,6 +45,9 @@ class Match(NamedTuple):
     """The ids of ``facts``: with ``branch``, what tells two matches apart."""
     facts: tuple[Any, ...]
     bindings: Mapping[str, Scalar]
+
+
+_new_match = tuple.__new__  # a named tuple's own __new__ is a Python function: twice as slow
 
 
 @dataclass
@@ -181,7 +179,8 @@ class NetworkState:
         branch with no positive pattern, or when a new fact meets an ``exists`` (which
         partial matches it completes was not kept)."""
         old = self.matches[branch]
-        new = self._matches(branch, -1, {}, set(), len(old)) if self._ready(branch) else {}
+        ready = not self.missing[branch]  # every positive pattern has some fact to match
+        new = self._matches(branch, -1, {}, set(), len(old)) if ready else {}
         for key, match in new.items():
             if key not in old:
                 gained.append(match)
@@ -217,7 +216,7 @@ class NetworkState:
                 ):
                     lost.append(matches.pop(key))
                     self.held -= 1
-        if not self._ready(branch):
+        if self.missing[branch]:
             return
         memories = self.memories
         for position, step in enumerate(plan.positives):
@@ -232,10 +231,6 @@ class NetworkState:
                 break  # no old fact for this pattern: no later pattern can hold the first new one
         if matches:
             self.matched.add(branch)
-
-    def _ready(self, branch: int) -> bool:
-        """Whether every positive pattern of the branch has some fact to match."""
-        return not self.missing[branch]
 
     def _remember(self, alpha_id: int, entry: tuple[int, Fields]) -> None:
         memory = self.memories[alpha_id]
@@ -379,11 +374,18 @@ class NetworkState:
         plan = self.network.plans[branch]
         leftover, existence, negations = plan.leftover, plan.existence, plan.negations
         satisfiable, blocked = self._satisfiable, self._blocked
+        if existence or negations:  # those sharing no variable answer alike for all: once
+            if any(step.constant and blocked(step, {}) for step in negations):
+                return {}
+            if any(not satisfiable(s, {}) for s in existence if all(t.constant for t in s)):
+                return {}
+            negations = tuple(step for step in negations if not step.constant)
+            existence = tuple(s for s in existence if not all(t.constant for t in s))
         found: dict[tuple[int, ...], Match] = {}
         if plan.positives and not (leftover or existence or negations):
             for entries, bindings in partial:  # most matches of a large run: nothing to check
                 key, facts = zip(*entries, strict=True)  # ids and facts, each a tuple
-                found[key] = Match(branch, key, facts, bindings)
+                found[key] = _new_match(Match, (branch, key, facts, bindings))
             return found
         for entries, bindings in partial:
             if leftover and not all(comparison.holds(bindings) for comparison in leftover):
@@ -394,5 +396,5 @@ class NetworkState:
                 continue
             # the ids and the facts, each a tuple, in one pass (no positive pattern: none)
             key, facts = tuple(zip(*entries, strict=True)) or ((), ())
-            found[key] = Match(branch, key, facts, bindings)
+            found[key] = _new_match(Match, (branch, key, facts, bindings))
         return found

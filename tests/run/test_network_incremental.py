@@ -119,7 +119,7 @@ def from_scratch(network: MatchNetwork, facts: list[Fact]) -> dict[tuple[int, ..
             state._remember(alpha_id, (fact_id, fact_fields))
     found = {}
     for branch in range(len(network.plans)):
-        if state._ready(branch):
+        if not state.missing[branch]:  # every positive pattern has a fact
             matches = state._matches(branch, -1, {}, set(), 0)
             found.update({(branch, *key): match for key, match in matches.items()})
     return found

@@ -8,7 +8,7 @@ follows from a finding about an observation rests on that observation too.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..schemas.conditions import applies_to
 from ..schemas.facts import FactRecord, PositionOrigin, RuleOrigin
@@ -90,6 +90,15 @@ class _Question:
         self.by_firing: dict[int, tuple[tuple[int, ...], bool]] = {}
         self.asked: dict[int, bool] = {}
         """Answers given to callers, by firing (see ``Grounds._asked``)."""
+
+
+class Weighed(NamedTuple):
+    """What the plan weighs an advice by (see :func:`.plan.rank`)."""
+
+    basis: Basis
+    for_our_role: bool
+    serves_primary_goal: bool
+    gravest: Severity
 
 
 class Grounds:
@@ -249,6 +258,28 @@ class Grounds:
 
     def firing_serves_primary_goal(self, firing: Firing) -> bool:
         return self._asked(firing, self._goal)
+
+    def weigh(self, firings: list[Firing]) -> Weighed:
+        """Everything the plan weighs advice by, from the firings that support it."""
+        if self._in_order is None:
+            return Weighed(
+                self.basis(firings),
+                any(self.firing_is_for_our_role(firing) for firing in firings),
+                any(self.firing_serves_primary_goal(firing) for firing in firings),
+                self.gravest(firings),
+            )
+        # without loops each firing's kinds of ground are known at once: one pass
+        basis: Basis = "profiles"
+        for_our_role = serves_primary_goal = False
+        gravest = _TENDENCY
+        for firing in firings:
+            kinds = self._kinds_below(firing)
+            if kinds & _SITUATION and basis != "observed":
+                basis = "situation" if kinds & (_NATIONAL | _SELF_ASSESSED) else "observed"
+            serves_primary_goal = serves_primary_goal or bool(kinds & _GOAL)
+            for_our_role = for_our_role or self.firing_is_for_our_role(firing)
+            gravest = min(gravest, self._gravest_of(firing))
+        return Weighed(basis, for_our_role, serves_primary_goal, _SEVERITY_ORDER[gravest])
 
     def firing_is_for_our_role(self, firing: Firing) -> bool:
         known = self._memo.for_our_role

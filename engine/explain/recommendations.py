@@ -68,16 +68,13 @@ class Recommendations:
     ) -> Recommendation:
         """The recommendation of ``advice`` from its evidence and the firings that support it
         (``behind``), given its total certainty and the advice given it conflicts with."""
-        grounds = self.grounds
         reasons: list[str] = []
         for item in evidence:
             if item.certainty > 0:
                 reasons += self._reasons_of(item)
         because = "; ".join(dict.fromkeys(reasons)) or "evidence counts against it"
         dates, people, before_you = self.about(evidence)
-        basis = grounds.basis(behind)
-        for_our_role = any(grounds.firing_is_for_our_role(f) for f in behind)
-        serves_primary_goal = any(grounds.firing_serves_primary_goal(f) for f in behind)
+        basis, for_our_role, serves_primary_goal, gravest = self.grounds.weigh(behind)
         return made(
             Recommendation,
             id=advice.id,
@@ -99,7 +96,7 @@ class Recommendations:
             serves_primary_goal=serves_primary_goal,
             rank=rank(
                 total,
-                grounds.gravest(behind),
+                gravest,
                 serves_primary_goal=serves_primary_goal,
                 basis=basis,
                 for_our_role=for_our_role,

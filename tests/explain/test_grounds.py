@@ -39,3 +39,24 @@ def test_answers_in_dependency_order_are_those_of_the_walk(path: Path) -> None:
     assert {together.basis([firing]) for firing in run.firings} == {
         walked.basis([firing]) for firing in run.firings
     }
+
+
+@pytest.mark.parametrize("path", SCENARIOS[3::8], ids=lambda path: path.stem)
+def test_weighing_firings_together_gives_each_answer_asked_alone(path: Path) -> None:
+    compiled = compiled_knowledge_base()
+    run = scenario_run(load_scenario(path).scenario, compiled)
+    together = Grounds(run, compiled.knowledge_base, SupportFinder(run).in_order)
+    walked = Grounds(run, compiled.knowledge_base)
+    firings = list(run.firings)
+    # every run of consecutive firings, as the firings behind an advice might be
+    for start in range(len(firings)):
+        for end in range(start, min(start + 6, len(firings)) + 1):
+            behind = firings[start:end]
+            alone = (
+                walked.basis(behind),
+                any(walked.firing_is_for_our_role(firing) for firing in behind),
+                any(walked.firing_serves_primary_goal(firing) for firing in behind),
+                walked.gravest(behind),
+            )
+            assert together.weigh(behind) == alone
+            assert walked.weigh(behind) == alone

@@ -50,13 +50,20 @@ class PairFinder:
         self._facts = self._support.index.facts
         self._answers: dict[int, tuple[Side, ...]] = {}
         self._under: dict[int, frozenset[Side]] = {}
+        self._ordered: dict[frozenset[Side], tuple[Side, ...]] = {}
         self._shown: dict[tuple[Side, ...], tuple[CultureSide, ...]] = {}
 
     def sides(self, fact_id: int) -> tuple[Side, ...]:
         """The sides under ``fact_id``, ours first, then theirs, then other parties."""
-        if fact_id not in self._answers:
-            self._answers[fact_id] = _ordered(self._collect(fact_id))
-        return self._answers[fact_id]
+        found = self._answers.get(fact_id)
+        if found is None:
+            collected = frozenset(self._collect(fact_id))
+            # most findings of a run are between the same sides: ordered once for all of them
+            found = self._ordered.get(collected)
+            if found is None:
+                found = self._ordered[collected] = _ordered(collected)
+            self._answers[fact_id] = found
+        return found
 
     def between(self, fact_id: int) -> tuple[CultureSide, ...]:
         """The sides under ``fact_id`` as the report shows them, with the countries' names."""

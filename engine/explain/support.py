@@ -182,11 +182,14 @@ class SupportFinder:
     def telling(self, evidence: list[Evidence]) -> frozenset[int]:
         """The facts that name a person, a date or a plan under the evidence that counts for an
         item (not evidence against it): two items resting on the same ones say the same."""
-        telling: set[int] = set()
+        telling = _NONE_TELLING
         for item in evidence:
             if item.certainty > 0:
-                telling |= self.kept_under(item.firing, _telling_id, self._telling)
-        return frozenset(telling)
+                under = self.kept_under(item.firing, _telling_id, self._telling)
+                # most firings rest on profile scores alone, which name nobody
+                if under and under is not telling:
+                    telling = telling | under if telling else under
+        return telling
 
     def support(self, telling: frozenset[int]) -> Support:
         """What these facts (:meth:`telling`) say about people, dates and plans."""
@@ -209,6 +212,9 @@ class SupportFinder:
 
 
 _TELLING = (ScenarioOrigin, CalendarOrigin, PositionOrigin)
+
+
+_NONE_TELLING: frozenset[int] = frozenset()
 
 
 def _fact_id(fact: FactRecord) -> int:

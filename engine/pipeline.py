@@ -46,12 +46,12 @@ def explained_run(
     :mod:`engine.run.garbage_collection`); the collector is as it was once it returns.
     """
     knowledge_base = compiled.knowledge_base
+    # the hints read the scenario alone: found first, the report is made with them, not copied
+    hints = find_note_hints(scenario, [row.value for row in knowledge_base.note_hints])
     with collection_paused():
         result = run(compiled, build_input_facts(scenario, knowledge_base), step_limit)
-        report = explain(result, scenario, knowledge_base)
-    table = [row.value for row in knowledge_base.note_hints]
-    hints = find_note_hints(scenario, table)
-    return ExplainedRun(result, report.model_copy(update={"note_hints": hints}))
+        report = explain(result, scenario, knowledge_base, note_hints=hints)
+    return ExplainedRun(result, report)
 
 
 def advise(scenario: Scenario, compiled: CompiledKB, step_limit: int | None = None) -> Report:

@@ -23,6 +23,7 @@ from ..rules.certainty import in_words
 from ..schemas.facts import FactRecord
 from ..schemas.kb import Severity
 from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.note_hints import NoteHint
 from ..schemas.report import (
     DiagnosisItem,
     Evidence,
@@ -169,8 +170,16 @@ class _HowBuilder:
         return found
 
 
-def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -> Report:
-    """Build the report for one run; see the module docs for how certainty is computed."""
+def explain(
+    run: RunResult,
+    scenario: Scenario,
+    knowledge_base: KnowledgeBase,
+    *,
+    note_hints: tuple[NoteHint, ...] = (),
+) -> Report:
+    """Build the report for one run; see the module docs for how certainty is computed.
+    ``note_hints``: the words of the scenario's free text that name facts the form can hold
+    (:func:`.note_hints.find_note_hints`), which the report lists."""
     index = RunIndex(run)
     support_finder = SupportFinder(run, index)
     certainties = Certainties(run, knowledge_base, support_finder.in_order, index)
@@ -289,6 +298,7 @@ def explain(run: RunResult, scenario: Scenario, knowledge_base: KnowledgeBase) -
         profile_sources=profile_sources(run, knowledge_base, index),
         could_not_check=could_not_check(run, knowledge_base, name),
         trace=Trace(facts=run.facts, firings=run.firings, rule_titles=rule_titles),
+        note_hints=note_hints,
     )
 
 

@@ -27,6 +27,9 @@ class _Shape:
     __slots__ = ("defaults", "required")
 
     def __init__(self, model: type[BaseModel]) -> None:
+        if model.__private_attributes__ or model.model_config.get("extra") == "allow":
+            # their instances hold more than the fields, which made does not set
+            raise TypeError(f"{model.__name__} has private or extra attributes: validate it")
         self.defaults: dict[str, Any] = {
             name: None if info.is_required() else info.get_default(call_default_factory=True)
             for name, info in model.model_fields.items()

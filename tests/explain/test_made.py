@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 from synergy_compass.engine.api import advise, compiled_knowledge_base, read_scenario
 from synergy_compass.engine.explain.made import made
 from synergy_compass.engine.schemas.facts import ScenarioOrigin
@@ -69,3 +69,12 @@ def test_an_unknown_field_or_a_required_one_left_out_is_refused() -> None:
         made(HowNode, fcat="x", origin=origin)
     with pytest.raises(TypeError, match="without \\['origin'\\]"):
         made(HowNode, fact="x")
+
+
+def test_a_model_holding_more_than_its_fields_is_refused() -> None:
+    class Private(BaseModel):
+        value: int
+        _seen: int = PrivateAttr(default=0)
+
+    with pytest.raises(TypeError, match="private or extra"):
+        made(Private, value=1)

@@ -56,45 +56,41 @@ _PLAIN = (
     r"(?:[^\s#:]++|:(?=\S)| ++(?=[^\s#:]|:\S))*+"
 )
 _ROW = re.compile(
-    r"^( *+)(-(?: ++-)*(?: ++|$))?+"  # indentation, then the dashes of sequence entries
+    r"^(?: *+(?:#.*+)?+\n)*+"  # blank lines and comments, taken with the line after them
+    r"( *+)(-(?: ++-)*(?: ++|$))?+"  # indentation, then the dashes of sequence entries
     rf"(?:({_PLAIN}):(?: ++|$))?+"  # a key
     rf"(?:({_PLAIN})|(\"[^\"\\\n]*+\"|'[^'\n]*+')|(.*))$",  # plain, quoted, or anything else
     re.MULTILINE,
 )
-"""Every line matches once, so one ``findall`` reads a file into rows of six groups."""
+"""Every line that holds a value matches once, so one ``findall`` reads a file into rows of six
+groups; the empty line after the last line break makes one more, all empty."""
 _LONGEST_KEY = 1000
 """libyaml refuses a key of more than 1,024 characters; longer ones are left to it."""
 
 
 class _LineReader:
-    """Rows are the lines' groups (indentation, dash, key, plain, quoted, anything else), one
-    per line. Each container adds the values directly in it to ``values`` when it is done (the
-    top one counts itself), so every value is counted once, as the event reader counts them."""
+    """Rows are the groups (indentation, dash, key, plain, quoted, anything else) of the lines
+    that hold a value. Each container adds the values directly in it to ``values`` when it is
+    done (the top one counts itself), so every value is counted once, as the event reader
+    counts them."""
 
     def __init__(self, text: str, scalars: PlainScalars) -> None:
         self.rows: list[tuple[str, str, str, str, str, str]] = _ROW.findall(text)
+        if self.rows and not any(self.rows[-1]):
+            self.rows.pop()  # the end of the text
         self.scalars = scalars
         self.known_text = scalars.known_text
+        self.keys: set[str] = set()
+        """Keys of this file found to be text and short enough for libyaml."""
         self.values = 1
 
     def document(self) -> dict[str, Any]:
-        at = self.next_row(0)
-        if at == len(self.rows) or self.rows[at][0] or self.rows[at][1]:
+        if not self.rows or self.rows[0][0] or self.rows[0][1]:
             raise NotLineByLineError  # a list or a text at the top, or nothing at all
-        data, at = self.mapping(at, 0, 0)
+        data, at = self.mapping(0, 0, 0)
         if at != len(self.rows):
             raise NotLineByLineError
         return data
-
-    def next_row(self, at: int) -> int:
-        """The first row from ``at`` that holds a value (not blank, not a comment)."""
-        rows, count = self.rows, len(self.rows)
-        while at < count:
-            _, dash, key, plain, quoted, other = rows[at]
-            if key or dash or plain or quoted or (other and other[0] != "#"):
-                return at
-            at += 1
-        return count
 
     def scalar(self, plain: str, quoted: str) -> Any:
         if plain:
@@ -103,20 +99,24 @@ class _LineReader:
             return quoted[1:-1]
         raise NotLineByLineError  # a flow collection, a block of text, a comment...
 
+    def new_key(self, key: str) -> None:
+        if not key or len(key) > _LONGEST_KEY or not self.scalars.is_text_key(key):
+            raise NotLineByLineError
+        self.keys.add(key)
+
     def mapping(self, at: int, column: int, depth: int) -> tuple[dict[str, Any], int]:
         """The block mapping whose first key is on row ``at``, at ``column``; the row after."""
         if depth >= MAX_DEPTH:
             raise NotLineByLineError  # parse_yaml says how deep values may go
-        rows, count, known = self.rows, len(self.rows), self.known_text
+        rows, count, known, keys = self.rows, len(self.rows), self.known_text, self.keys
+        margin = " " * column
         result: dict[str, Any] = {}
         _, _, key, plain, quoted, other = rows[at]
+        # written for speed: this loop reads most lines of a file
         while True:
-            if (
-                not key
-                or key in result
-                or len(key) > _LONGEST_KEY
-                or (key not in known and not self.scalars.is_text_key(key))
-            ):
+            if key not in keys:
+                self.new_key(key)
+            if key in result:
                 raise NotLineByLineError
             if plain and plain in known:
                 result[key] = plain
@@ -126,15 +126,10 @@ class _LineReader:
                 at += 1
             else:
                 result[key], at = self.nested(at + 1, column, depth + 1, True)
-            # the next row that holds a value, written out: this loop reads most lines
-            while at < count:
-                indent, dash, key, plain, quoted, other = rows[at]
-                if key or dash or plain or quoted or (other and other[0] != "#"):
-                    break
-                at += 1
-            else:
+            if at == count:
                 break
-            if len(indent) != column:
+            indent, dash, key, plain, quoted, other = rows[at]
+            if indent != margin:
                 if len(indent) < column:
                     break
                 raise NotLineByLineError  # a text going on, or more indented than a key
@@ -147,7 +142,7 @@ class _LineReader:
         """The block sequence whose first dash is on row ``at``, at ``column``."""
         if depth >= MAX_DEPTH:
             raise NotLineByLineError
-        rows = self.rows
+        rows, count = self.rows, len(self.rows)
         items: list[Any] = []
         while True:
             item: Any
@@ -163,8 +158,7 @@ class _LineReader:
             else:
                 item, at = self.nested(at + 1, column, depth + 1, False)
             items.append(item)
-            at = self.next_row(at)
-            if at == len(rows):
+            if at == count:
                 break
             indent, dash = rows[at][0], rows[at][1]
             if len(indent) < column or (len(indent) == column and not dash):
@@ -178,7 +172,6 @@ class _LineReader:
         """The value of a key or dash at ``column`` with nothing after it on its line: the
         more-indented mapping or list below it (for a key, also a list at its own column),
         or nothing; and the row after it."""
-        at = self.next_row(at)
         if at < len(self.rows):
             indent, dash, key = self.rows[at][:3]
             if len(indent) > column or (of_key and len(indent) == column and dash):

@@ -85,8 +85,12 @@ def _merge(activations: list[Any], added: list[Any]) -> None:
     keeps about 200,000 waiting while conclusions add a few hundred at a time (5,000 synthetic
     rules x 10,000 facts spent a tenth of its run there). Here each added activation's place is
     found by bisection after the place of the one before, and the agenda is copied once in
-    slices between those places. An agenda smaller than what is added is sorted with it (the
-    first update of a run, on an empty agenda)."""
+    slices between those places. An empty agenda (the first update of a run, 210,000
+    activations at 5,000 x 10,000) takes them as they are, and one smaller than what is added
+    is sorted with it."""
+    if not activations:  # the first update of a run: nothing to merge with
+        activations.extend(added)
+        return
     if len(activations) < len(added):
         activations.extend(added)
         activations.sort(key=_BY_KEY)

@@ -31,6 +31,7 @@ import pydantic_core
 
 from ..schemas.document import PathKey, YamlDocument
 from .cache_limits import (
+    CACHE_KINDS,
     cache_cap_bytes,
     cache_folder,
     mark_used,
@@ -244,6 +245,9 @@ _stamps: dict[tuple[Path, str, tuple[str, ...]], str] = {}
 
 
 def _derived_entry(kind: str, key: Any) -> Path | None:
+    # a kind cache_limits does not know is never measured, capped or cleared
+    if kind not in CACHE_KINDS:
+        raise ValueError(f"unknown cache kind {kind!r}: add it to cache_limits.CACHE_KINDS")
     directory = cache_folder(f"{kind}-{_DERIVED_FORMAT}")
     if directory is None:
         return None

@@ -10,6 +10,7 @@ from synergy_compass.cli import cli
 from synergy_compass.engine.load import cache_limits
 from synergy_compass.engine.load.cache import cache_directory, read_derived, write_derived
 from synergy_compass.engine.load.cache_limits import (
+    CACHE_KINDS,
     cache_cap_bytes,
     cache_info,
     clear_caches,
@@ -131,3 +132,19 @@ def test_cache_info_when_caching_is_off(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("COMPASS_NO_CACHE", "1")
     result = CliRunner().invoke(cli, ["cache", "info"])
     assert (result.exit_code, result.output) == (0, "caching is off (COMPASS_NO_CACHE=1)\n")
+
+
+def test_every_kind_of_entry_written_is_one_the_limits_know(cache_root: Path) -> None:
+    # lint's entries of the layers below an extension were once written to a folder that
+    # `cache info` did not list, `cache clear` did not clear and the cap did not hold
+    for kind in CACHE_KINDS:
+        write_derived(kind, "key", _payload(1))
+    assert {cache.name for cache in cache_info().caches} == {f"{kind}-1" for kind in CACHE_KINDS}
+    clear_caches()
+    assert cache_info().caches == ()
+
+
+def test_an_unknown_kind_of_entry_is_refused(cache_root: Path) -> None:
+    with pytest.raises(ValueError, match="CACHE_KINDS"):
+        write_derived("not-a-kind", "key", _payload(1))
+    assert not cache_root.exists() or not any(cache_root.iterdir())

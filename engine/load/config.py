@@ -43,7 +43,8 @@ _TOML_POSITION = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$")
 class LoadedConfig:
     path: Path
     exists: bool
-    config: ConfigFile = field(default_factory=ConfigFile)
+    # made without validation: a run with no config file then builds no config schema
+    config: ConfigFile = field(default_factory=ConfigFile.model_construct)
     keys: frozenset[str] = frozenset()
     """The settings the file itself sets, as dotted keys (``report.logo``)."""
 

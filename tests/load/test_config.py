@@ -4,6 +4,8 @@ showing where every setting came from."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,25 @@ def test_config_show_names_the_command_line(
     assert code == 0
     assert f"  kb                   {mini_kb}  [command line --kb]" in out
     assert f"  audit_db             {tmp_path / 'b.sqlite3'}  [command line --audit-db]" in out
+
+
+def test_no_config_file_builds_no_config_schema(tmp_path: Path) -> None:
+    # every command reads the config; with no file, its defaults must not cost the schema
+    # build (about 2 ms at every start). A new interpreter: another test may have built it.
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from synergy_compass.engine.load.config import read_config\n"
+        "from synergy_compass.engine.schemas.config import ConfigFile\n"
+        "loaded = read_config(Path(sys.argv[1]))\n"
+        "assert not loaded.exists and loaded.config == ConfigFile.model_construct()\n"
+        "print(ConfigFile.__pydantic_complete__)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "config.toml")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert finished.stdout.strip() == "False"

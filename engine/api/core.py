@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
-from ..load.cache import FilesSignature, kb_files_signature
 from ..load.discovery import default_kb_root, kb_digest, resolve_roots
+from ..load.files_signature import FilesSignature, kb_files_signature
 from ..load.loader import load_knowledge_base
 from ..load.scenario import LoadedScenario, load_scenario, parse_scenario, read_scenario_stream
 from ..run.compiler import CompiledKB, compile_knowledge_base

@@ -19,7 +19,6 @@ import json
 import os
 import stat
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -39,7 +38,6 @@ from .cache_limits import (
     prepare_folder,
     sweep_stale_writes,
 )
-from .discovery import SCENARIO_DIRECTORY
 from .plain_yaml import PositionsOnDemand, parse_yaml_plain
 from .yaml_source import parse_yaml
 
@@ -244,11 +242,14 @@ def _subpackage_stamp(name: str) -> str:
 _stamps: dict[tuple[Path, str, tuple[str, ...]], str] = {}
 
 
-def _derived_entry(kind: str, key: Any) -> Path | None:
-    # a kind cache_limits does not know is never measured, capped or cleared
-    if kind not in CACHE_KINDS:
+def _derived_folder(kind: str) -> Path | None:
+    if kind not in CACHE_KINDS:  # it would never be measured, capped or cleared
         raise ValueError(f"unknown cache kind {kind!r}: add it to cache_limits.CACHE_KINDS")
-    directory = cache_folder(f"{kind}-{_DERIVED_FORMAT}")
+    return cache_folder(f"{kind}-{_DERIVED_FORMAT}")
+
+
+def _derived_entry(kind: str, key: Any) -> Path | None:
+    directory = _derived_folder(kind)
     if directory is None:
         return None
     name = hashlib.sha256(json.dumps([_DERIVED_FORMAT, key]).encode()).hexdigest()
@@ -258,7 +259,7 @@ def _derived_entry(kind: str, key: Any) -> Path | None:
 def derived_caching(kind: str) -> bool:
     """Whether entries of ``kind`` are read and written (not with ``COMPASS_NO_CACHE=1``, nor in
     an untrusted folder): if not, a caller need not work out a key or a payload."""
-    return cache_folder(f"{kind}-{_DERIVED_FORMAT}") is not None
+    return _derived_folder(kind) is not None
 
 
 def read_derived(kind: str, key: Any) -> Any:
@@ -352,53 +353,3 @@ def deferred_document(path: Path, display_path: str, data: Any) -> YamlDocument:
     return PositionsOnDemand(
         data, display_path, lambda: parse_cached(path.read_bytes(), display_path)
     )
-
-
-# ---------------------------------------------------------------------------- unchanged KB files
-
-# A file written this recently may be written again within the same clock tick of its file
-# system, leaving its size and time unchanged: such a KB is hashed rather than trusted.
-_RACY_SECONDS = 2.0
-
-FilesSignature = tuple[tuple[str, int, int, int, int], ...]
-
-
-def kb_files_signature(roots: Sequence[Path]) -> FilesSignature | None:
-    """The name, size, modification and change times and inode of every folder and file
-    below the KB roots (their scenario folders excepted), from ``stat`` alone: equal
-    signatures mean no file was added, removed, renamed or written in between (a write sets
-    the change time, whatever is done to the modification time afterwards), so the KB digest
-    of the first still holds. None when that cannot be told this way (a link, an unreadable
-    folder, a file written in the last two seconds); the caller then hashes the files."""
-    found: list[tuple[str, int, int, int, int]] = []
-    newest = time.time() - _RACY_SECONDS
-    pending = [(str(root), True) for root in roots]
-    while pending:
-        folder, top = pending.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
-            status = Path(folder).stat()
-        except OSError:
-            return None
-        found.append(_stamp(folder, status))
-        for entry in entries:
-            if top and entry.name == SCENARIO_DIRECTORY:
-                continue
-            if entry.is_symlink():
-                return None
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, False))
-                continue
-            try:
-                status = entry.stat(follow_symlinks=False)
-            except OSError:
-                return None
-            if status.st_mtime > newest:
-                return None
-            found.append(_stamp(entry.path, status))
-    return tuple(found)
-
-
-def _stamp(path: str, status: os.stat_result) -> tuple[str, int, int, int, int]:
-    return (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)

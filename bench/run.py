@@ -301,10 +301,9 @@ def _phases(
             result = run(compiled, facts, DEFAULT_STEP_LIMIT)
         totals["run"] += timer.wall_s
         with timed() as timer:
-            report = explain(result, scenario, knowledge_base)
             # as engine.pipeline does: the note hints are part of every advice's report
             hints = find_note_hints(scenario, [row.value for row in knowledge_base.note_hints])
-            report = report.model_copy(update={"note_hints": hints})
+            report = explain(result, scenario, knowledge_base, note_hints=hints)
         totals["explain"] += timer.wall_s
         outputs.append(render_json(report))
     whole = sum(totals.values())
@@ -321,16 +320,19 @@ def bench_warm(settings: Settings) -> dict[str, Any]:
         api.advise(scenario, compiled)
     per_scenario: dict[str, list[float]] = {name: [] for name, _ in scenarios}
     total_wall, total_cpu, passes, firings = 0.0, 0.0, [], 0
+    pass_walls: list[float] = []
     for _ in range(settings.warm_passes):
-        reports = []
+        reports, pass_wall = [], 0.0
         for name, scenario in scenarios:
             with timed() as timer:
                 report = api.advise(scenario, compiled)
             per_scenario[name].append(timer.wall_s)
             total_wall += timer.wall_s
+            pass_wall += timer.wall_s
             total_cpu += timer.cpu_s
             firings += len(report.trace.firings)
             reports.append(report)
+        pass_walls.append(pass_wall)
         passes.append([render_json(report) for report in reports])
     count = len(scenarios) * settings.warm_passes
     medians = sorted(((median(v), k) for k, v in per_scenario.items()), reverse=True)
@@ -350,6 +352,10 @@ def bench_warm(settings: Settings) -> dict[str, Any]:
         "passes": settings.warm_passes,
         "per_second": round(count / total_wall, 1),
         "per_second_cpu": round(count / total_cpu, 1),
+        # The matcher remembers, per engine, which branches found nothing over which facts
+        # (run/network_memo.py): later passes over the same scenarios find more of it than a
+        # stream of new scenarios would, so the first pass is shown beside the whole figure.
+        "first_pass_per_second": round(len(scenarios) / pass_walls[0], 1),
         "median_ms": ms(median([t for v in per_scenario.values() for t in v])),
         "firings_per_scenario": round(firings / count, 1),
         # a whole advise (facts, run, explanation) over the firings it made
@@ -713,8 +719,8 @@ def _startup_targets(cold: dict[str, Any], warm: dict[str, Any]) -> list[Target]
         ),
         Target(
             "warm >= 300 scenarios/s in one process (issue 18)",
-            f"{warm['per_second']}/s (CPU-time {warm['per_second_cpu']}/s; "
-            f"{warm['ms_per_firing']} ms per firing)",
+            f"{warm['per_second']}/s (CPU-time {warm['per_second_cpu']}/s; first pass "
+            f"{warm['first_pass_per_second']}/s; {warm['ms_per_firing']} ms per firing)",
             warm["per_second"] >= 300,
         ),
     ]
@@ -784,7 +790,8 @@ def render(results: dict[str, Any]) -> str:
         ),
         "memory (tracemalloc, MB): "
         + ", ".join(f"{k} {v}" for k, v in results["kb"]["memory"].items()),
-        f"\n3. Warm: {warm['per_second']} scenarios/s ({warm['per_second_cpu']}/s by CPU time), "
+        f"\n3. Warm: {warm['per_second']} scenarios/s ({warm['per_second_cpu']}/s by CPU time; "
+        f"first pass {warm['first_pass_per_second']}/s), "
         f"median {warm['median_ms']} ms over {warm['scenarios']} scenarios x {warm['passes']}, "
         f"{warm['firings_per_scenario']} firings each, {warm['ms_per_firing']} ms per firing; "
         f"phases {warm['phases']}; peak {warm['peak_mb_during_pass']} MB; "

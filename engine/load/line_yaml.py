@@ -38,12 +38,11 @@ class PlainScalars(Protocol):
         """Whether a plain key reads as text, the only kind of key a KB has."""
 
 
-# Every character outside these makes libyaml refuse the file, or is a line break or a byte
-# order mark it reads in a way of its own (NEL, the line and paragraph separators); a tab and a
-# carriage return are left out too, so a line's indentation is its leading spaces.
-_ONLY_PLAIN_CHARACTERS = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
+# Characters that make libyaml refuse the file (controls, surrogates, U+FFFE and U+FFFF), or
+# that it reads in a way of its own (NEL, the line and paragraph separators, a byte order mark);
+# a tab and a carriage return too, so that a line's indentation is its leading spaces. The
+# patterns are compiled when first used (re keeps them): a start that reads no KB pays nothing.
+_NOT_PLAIN_CHARACTERS = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 # Values that start a flow collection or a block of text: a hand-written file, read faster by
 # the event reader (other rare forms, an anchor say, are met by the line reader itself).
 _NOT_BLOCK_STYLE = (": [", ": {", "- [", "- {", ": >", ": |", "- >", "- |")
@@ -55,12 +54,11 @@ _PLAIN = (
     r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-(?=[0-9.]))"
     r"(?:[^\s#:]++|:(?=\S)| ++(?=[^\s#:]|:\S))*+"
 )
-_ROW = re.compile(
-    r"^(?: *+(?:#.*+)?+\n)*+"  # blank lines and comments, taken with the line after them
+_ROW = (
+    r"(?m)^(?: *+(?:#.*+)?+\n)*+"  # blank lines and comments, taken with the line after them
     r"( *+)(-(?: ++-)*(?: ++|$))?+"  # indentation, then the dashes of sequence entries
     rf"(?:({_PLAIN}):(?: ++|$))?+"  # a key
-    rf"(?:({_PLAIN})|(\"[^\"\\\n]*+\"|'[^'\n]*+')|(.*))$",  # plain, quoted, or anything else
-    re.MULTILINE,
+    rf"(?:({_PLAIN})|(\"[^\"\\\n]*+\"|'[^'\n]*+')|(.*))$"  # plain, quoted, or anything else
 )
 """Every line that holds a value matches once, so one ``findall`` reads a file into rows of six
 groups; the empty line after the last line break makes one more, all empty."""
@@ -75,7 +73,7 @@ class _LineReader:
     counts them."""
 
     def __init__(self, text: str, scalars: PlainScalars) -> None:
-        self.rows: list[tuple[str, str, str, str, str, str]] = _ROW.findall(text)
+        self.rows: list[tuple[str, str, str, str, str, str]] = re.findall(_ROW, text)
         if self.rows and not any(self.rows[-1]):
             self.rows.pop()  # the end of the text
         self.scalars = scalars
@@ -189,7 +187,7 @@ def read_by_lines(text: str, scalars: PlainScalars, max_nodes: int) -> dict[str,
     if (
         not text.endswith("\n")
         or any(start in text for start in _NOT_BLOCK_STYLE)
-        or _ONLY_PLAIN_CHARACTERS.search(text)
+        or re.search(_NOT_PLAIN_CHARACTERS, text)
     ):
         raise NotLineByLineError
     reader = _LineReader(text, scalars)

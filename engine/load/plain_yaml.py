@@ -8,7 +8,9 @@ loader knows; no tags, merge keys or duplicate keys; the same limits on nesting 
 but the data is built from the events alone. Anything this reader does not accept as it is
 (an anchor, say), it hands to :func:`parse_yaml`, which then reads it or reports the problem
 exactly as it always has. The positions of a file read here are found from its bytes the first
-time a message needs one."""
+time a message needs one. A block-style file (one value a line, as a program writes it) is
+read by :mod:`.line_yaml` before any event is made; whatever that reader is not sure of comes
+here."""
 
 from __future__ import annotations
 

@@ -8,9 +8,7 @@ loader knows; no tags, merge keys or duplicate keys; the same limits on nesting 
 but the data is built from the events alone. Anything this reader does not accept as it is
 (an anchor, say), it hands to :func:`parse_yaml`, which then reads it or reports the problem
 exactly as it always has. The positions of a file read here are found from its bytes the first
-time a message needs one. A block-style file (one value a line, as a program writes it) is
-read by :mod:`.line_yaml` before any event is made; whatever that reader is not sure of comes
-here."""
+time a message needs one."""
 
 from __future__ import annotations
 
@@ -32,7 +30,6 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from ..schemas.document import PathKey, YamlDocument
-from .line_yaml import NotLineByLineError, read_by_lines
 from .yaml_source import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
@@ -79,52 +76,6 @@ _SCALARS = yaml.constructor.SafeConstructor()
 """Reads the scalars that are not text; their constructors keep nothing between calls."""
 
 
-def _constant(tag: str, text: str) -> Any:
-    key = (tag, text)
-    found = _CONSTANTS.get(key, _NOT_READ_YET)
-    if found is _NOT_READ_YET:
-        if tag not in SCALAR_TAGS:
-            raise _UnusualError
-        # ints, floats, true/false and null as the safe loader reads them
-        found = _SCALARS.yaml_constructors[tag](_SCALARS, ScalarNode(tag, text))
-        _CONSTANTS[key] = found
-    return found
-
-
-def _plain_tag(resolver: Yaml12Loader, value: str) -> str:
-    """The tag of a plain scalar (one without quotes, anchor or tag) of this text."""
-    tag = _PLAIN_TAGS.get(value)
-    if tag is None:
-        tag = str(resolver.resolve(ScalarNode, value, (True, False)))
-        _PLAIN_TAGS[value] = tag
-    if tag == _TEXT_TAG:
-        _PLAIN_TEXT.add(value)
-    return tag
-
-
-class _LineScalars:
-    """Plain scalars as :class:`_EventReader` reads them, for :func:`line_yaml.read_by_lines`."""
-
-    def __init__(self, resolver: Yaml12Loader) -> None:
-        self.resolver = resolver
-        self.known_text = _PLAIN_TEXT
-
-    def value(self, text: str) -> Any:
-        if text in _PLAIN_TEXT:
-            return text
-        tag = self._tag(text)
-        return text if tag in TEXT_TAGS else _constant(tag, text)
-
-    def is_text_key(self, text: str) -> bool:
-        return text in _PLAIN_TEXT or self._tag(text) == _TEXT_TAG
-
-    def _tag(self, text: str) -> str:
-        if _ONLY_TEXT_BY_FIRST_CHARACTER and text and text[0] not in _RESOLVED_FIRST_CHARACTERS:
-            _PLAIN_TEXT.add(text)
-            return _TEXT_TAG
-        return _plain_tag(self.resolver, text)
-
-
 class _EventReader:
     """The data of one document, built straight from libyaml's events (no node graph, no
     positions), under the limits :class:`yaml_source._Builder` sets; :class:`_UnusualError`
@@ -135,7 +86,12 @@ class _EventReader:
         self.loader = loader
         self.next_event = loader.get_event
         self.nodes_left = max_nodes
+        if len(_PLAIN_TAGS) + len(_PLAIN_TEXT) + len(_CONSTANTS) > _REMEMBERED_AT_MOST:
+            for remembered in (_PLAIN_TAGS, _PLAIN_TEXT, _CONSTANTS):
+                remembered.clear()
+        self.plain_tags = _PLAIN_TAGS
         self.plain_text = _PLAIN_TEXT
+        self.constants = _CONSTANTS
 
     def document(self) -> Any:
         self._expect(StreamStartEvent)
@@ -158,12 +114,23 @@ class _EventReader:
             tag = self._scalar_tag(event)
             if tag in TEXT_TAGS:
                 return event.value
-            return _constant(tag, event.value)
+            return self._constant(tag, event.value)
         if kind is MappingStartEvent:
             return self._mapping(event, depth)
         if kind is SequenceStartEvent:
             return self._sequence(event, depth)
         raise _UnusualError  # an alias
+
+    def _constant(self, tag: str, text: str) -> Any:
+        key = (tag, text)
+        found = self.constants.get(key, _NOT_READ_YET)
+        if found is _NOT_READ_YET:
+            if tag not in SCALAR_TAGS:
+                raise _UnusualError
+            # ints, floats, true/false and null as the safe loader reads them
+            found = _SCALARS.yaml_constructors[tag](_SCALARS, ScalarNode(tag, text))
+            self.constants[key] = found
+        return found
 
     def _scalar_tag(self, event: Any) -> str:
         if event.anchor is not None or event.tag is not None:
@@ -176,9 +143,13 @@ class _EventReader:
             if plain:
                 self.plain_text.add(value)
             return _TEXT_TAG  # quoted, a block of text, or plain text no pattern can match
-        if plain:
-            return _plain_tag(self.loader, value)
-        return str(self.loader.resolve(ScalarNode, value, event.implicit))
+        tag = self.plain_tags.get(value)
+        if tag is None:
+            tag = str(self.loader.resolve(ScalarNode, event.value, event.implicit))
+            self.plain_tags[event.value] = tag
+        if plain and tag == _TEXT_TAG:
+            self.plain_text.add(value)
+        return tag
 
     def _mapping(self, event: Any, depth: int) -> dict[str, Any]:
         if event.anchor is not None or event.tag is not None:
@@ -277,15 +248,9 @@ def _plain_data(raw: bytes) -> Any:
     text = raw.decode("utf-8")
     if "\x00" in text:
         raise _UnusualError
-    if len(_PLAIN_TAGS) + len(_PLAIN_TEXT) + len(_CONSTANTS) > _REMEMBERED_AT_MOST:
-        for remembered in (_PLAIN_TAGS, _PLAIN_TEXT, _CONSTANTS):
-            remembered.clear()
     loader = Yaml12Loader(text)
     try:
-        try:
-            return read_by_lines(text, _LineScalars(loader), value_limit(len(raw)))
-        except NotLineByLineError:
-            return _EventReader(loader, value_limit(len(raw))).document()
+        return _EventReader(loader, value_limit(len(raw))).document()
     finally:
         loader.dispose()
 

@@ -214,7 +214,9 @@ _COMPARING = frozenset(("at_least", "at_most", "above", "below", "within", "beyo
 def _comparisons(test: FieldTest) -> tuple[tuple[str, Any], ...]:
     """``test.comparisons()``, without building its pairs for a test that sets none of them
     (most tests of a KB: an equality or a variable bound)."""
-    if _COMPARING.isdisjoint(test.model_fields_set) and not isinstance(test.not_, VariableOperand):
+    if _COMPARING.isdisjoint(test.__pydantic_fields_set__) and not isinstance(
+        test.not_, VariableOperand
+    ):
         return ()
     return test.comparisons()
 

@@ -43,6 +43,9 @@ class Status(StrEnum):
 
 
 Scalar = str | int | float | bool
+# a tuple, not the union: isinstance with `str | int | ...` builds the union at every call, and
+# this runs for every field test of a KB
+_SCALAR_CLASSES = (str, int, float, bool)
 
 
 class VariableOperand(Frozen):
@@ -82,7 +85,7 @@ class FieldTest(Frozen):
     def _shorthand(cls, value: Any) -> Any:
         if isinstance(value, list):
             return {"one_of": value}
-        if isinstance(value, str | int | float | bool):
+        if isinstance(value, _SCALAR_CLASSES):
             return {"equals": value}
         return value
 
@@ -97,7 +100,7 @@ class FieldTest(Frozen):
 
     @model_validator(mode="after")
     def _not_empty(self) -> FieldTest:
-        if not self.model_fields_set:
+        if not self.__pydantic_fields_set__:  # the attribute: a property read costs a call
             raise ValueError("a field test needs at least one of: " + ", ".join(TEST_KEYWORDS))
         return self
 

@@ -5,6 +5,7 @@ page that echoes it; no page served under a host name other than this computer's
 
 from __future__ import annotations
 
+import errno
 import re
 import socket
 from collections.abc import Iterator
@@ -60,6 +61,9 @@ MALFORMED = {
 }
 
 
+_CLOSED_BY_SERVER = {errno.EPIPE, errno.ECONNRESET, errno.ENOTCONN}
+
+
 def _exchange(port: int, request: bytes, *, timeout: float = 10) -> bytes:
     """Send a request as raw bytes, close our side, and read whatever comes back."""
     answer = b""
@@ -67,8 +71,11 @@ def _exchange(port: int, request: bytes, *, timeout: float = 10) -> bytes:
         try:
             connection.sendall(request)
             connection.shutdown(socket.SHUT_WR)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server may refuse a 10 MB body before it has all arrived: that is fine
+        except OSError as error:
+            # The server may refuse a request (a 10 MB body, a 200 kB header line) and close
+            # before it has all arrived or before our side is shut: that is fine.
+            if error.errno not in _CLOSED_BY_SERVER:
+                raise
         try:
             while chunk := connection.recv(65536):
                 answer += chunk

@@ -193,13 +193,17 @@ def grounded_in_situation(run: RunResult, index: RunIndex | None = None) -> set[
     such a fact. One pass over the run answers every diagnosis item."""
     index = RunIndex.of(run, index)
     concluded_from: dict[int, list[int]] = defaultdict(list)
-    facts = index.facts
+    matched = index.matched
+    grounded: set[int] = set()
+    # one pass sorts every fact (most are profile scores, which state nothing of the situation)
     for fact in run.facts:
-        if fact.origin.kind == "rule":
-            for number in fact.origin.firings:
-                for used in index.matched[number]:
+        origin = fact.origin
+        if origin.kind == "rule":
+            for number in origin.firings:
+                for used in matched[number]:
                     concluded_from[used].append(fact.id)
-    grounded = {fact_id for fact_id, fact in facts.items() if _states_the_situation(fact)}
+        elif origin.kind != "profile" and _states_the_situation(fact):
+            grounded.add(fact.id)
     waiting = list(grounded)
     while waiting:
         for above in concluded_from[waiting.pop()]:

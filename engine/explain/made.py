@@ -24,7 +24,7 @@ _set_attribute = object.__setattr__  # the items are frozen: set as pydantic set
 class _Shape:
     """A model's fields in declared order with their defaults, and the fields it requires."""
 
-    __slots__ = ("defaults", "required")
+    __slots__ = ("count", "defaults", "required")
 
     def __init__(self, model: type[BaseModel]) -> None:
         if model.__private_attributes__ or model.model_config.get("extra") == "allow":
@@ -37,6 +37,7 @@ class _Shape:
         self.required = frozenset(
             name for name, info in model.model_fields.items() if info.is_required()
         )
+        self.count = len(self.defaults)
 
 
 _shapes: dict[type[BaseModel], _Shape] = {}
@@ -49,7 +50,10 @@ def made(model: type[Model], **fields: Any) -> Model:
     if shape is None:
         shape = _shapes[model] = _Shape(model)
     values = {**shape.defaults, **fields}
-    if len(values) != len(shape.defaults) or not shape.required <= fields.keys():
+    count = shape.count
+    # Most items are given every field: then no name is unknown and none is missing, which the
+    # lengths alone show (the sets are compared only when some field is left to its default).
+    if len(values) != count or (len(fields) != count and not shape.required <= fields.keys()):
         unknown = sorted(fields.keys() - shape.defaults.keys())
         missing = sorted(shape.required - fields.keys())
         # a mistake in explain, as a call with a wrong keyword is (an internal error)

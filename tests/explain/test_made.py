@@ -71,6 +71,13 @@ def test_an_unknown_field_or_a_required_one_left_out_is_refused() -> None:
         made(HowNode, fact="x")
 
 
+def test_as_many_fields_as_the_model_has_are_still_checked_by_name() -> None:
+    # the count of fields given alone cannot show that every name is known
+    origin = ScenarioOrigin(paths=("we_observe[0]",))
+    with pytest.raises(TypeError, match="unknown fields \\['fcat'\\] or without \\['fact'\\]"):
+        made(HowNode, fcat="x", origin=origin, concluded_by=())
+
+
 def test_a_model_holding_more_than_its_fields_is_refused() -> None:
     class Private(BaseModel):
         value: int

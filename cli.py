@@ -281,8 +281,16 @@ def cli() -> None:
     """
     ctx = click.get_current_context()
     # `compass config` reads the file itself, to report what is wrong with it.
-    if ctx.invoked_subcommand != "config":
+    if ctx.invoked_subcommand != "config" and _config_file_exists():
         ctx.default_map = _defaults_from(api.configured(), ctx.command)
+
+
+def _config_file_exists() -> bool:
+    # Without a file every setting is a default, and the options' own defaults are those: no
+    # default map is needed, nor the config model (importing it is about 1 % of an advise).
+    from .engine.load.config_location import config_path
+
+    return config_path().exists()
 
 
 # Which setting of the config file is the default of which option, by the option's name.
@@ -1432,7 +1440,7 @@ def config_path_command() -> None:
       compass config path
       "$EDITOR" "$(compass config path)"
     """
-    from .engine.load.config import config_path
+    from .engine.load.config_location import config_path
 
     click.echo(str(config_path()))
 

@@ -58,6 +58,27 @@ def test_advise_reads_stdin(runner: CliRunner, mini_kb: Path) -> None:
     assert "Get introduced" in out
 
 
+@pytest.mark.parametrize("from_stdin", [False, True])
+def test_advise_reads_countries_with_the_kb_it_runs_on(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, from_stdin: bool
+) -> None:
+    """With the shipped KB, the scenario's countries are read with the KB's own aliases (its
+    countries file checked once as part of the KB), not by reading that file again."""
+
+    def read_again() -> None:
+        raise AssertionError("the shipped countries file was read a second time")
+
+    monkeypatch.setattr("synergy_compass.engine.load.scenario.shipped_countries", read_again)
+    # "Holland" is no ISO 3166 name: only the shipped KB's aliases read it as NL
+    text = Path("kb/scenarios/allen-japan.yaml").read_text(encoding="utf-8")
+    scenario = tmp_path / "holland.yaml"
+    scenario.write_text(text.replace("culture: JP", "culture: Holland"), encoding="utf-8")
+    args = ["advise", "-" if from_stdin else str(scenario), "--format", "json", "--no-audit"]
+    code, out, err = invoke(runner, *args, stdin=scenario.read_text() if from_stdin else None)
+    assert code == 0, err
+    assert json.loads(out)["scenario"]["they"] == "Netherlands"
+
+
 def test_a_bad_scenario_exits_2_with_a_location(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: T\nwe: {culture: US}\nthey: {culture: JP}\ngoal: {kind: grow}\n")

@@ -43,6 +43,8 @@ NOT_NEEDED_FOR_JSON = (
     "synergy_compass.engine.authoring.json_schemas",  # `kb schema`, and the team model with it
     "synergy_compass.engine.schemas.team",
     "tomllib",  # the config file's parser: the tests have no config file
+    "synergy_compass.engine.load.config",  # reading one, and its model
+    "synergy_compass.engine.schemas.config",
     "subprocess",  # Chromium prints PDFs
     "difflib",  # did-you-mean hints, for mistakes only
 )

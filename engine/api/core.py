@@ -83,11 +83,15 @@ def advise(
 def read_scenario(scenario_path: Path, kb_root: KBRoots = None) -> LoadedScenario:
     """Load a scenario file; ``-`` reads standard input. Countries are read with the aliases
     of the KB at ``kb_root`` (an extension's too), by default the shipped KB's."""
+    return _read_scenario(scenario_path, _countries_of(kb_root))
+
+
+def _read_scenario(scenario_path: Path, countries: CountryResolver | None) -> LoadedScenario:
     if str(scenario_path) == "-":
         raw = read_scenario_stream(sys.stdin.buffer, "<stdin>")
         # Profile files named in a scenario piped in are read from the working directory.
-        return read_scenario_text(raw, "<stdin>", kb_root, folder=Path.cwd())
-    return load_scenario(scenario_path, _countries_of(kb_root))
+        return parse_scenario(raw, "<stdin>", countries, Path.cwd())
+    return load_scenario(scenario_path, countries)
 
 
 def read_scenario_text(
@@ -146,11 +150,14 @@ def advise_and_record(
 
     ``deliver`` is given the report before the run is recorded: the record says advice was
     given, so when writing it out fails, nothing is recorded."""
+    compiled = compiled_knowledge_base(kb_root)
     if isinstance(scenario_path, Scenario):
         scenario = scenario_path
     else:
-        scenario = read_scenario(scenario_path, kb_root).scenario
-    compiled = compiled_knowledge_base(kb_root)
+        # The KB is wanted anyway and its resolver has the countries file checked with it: the
+        # shipped aliases are not read and validated a second time. A scenario with problems
+        # is still refused with the same messages, after the KB is loaded.
+        scenario = _read_scenario(scenario_path, compiled.knowledge_base.countries).scenario
     report = advise(scenario, compiled, step_limit)
     if deliver is not None:
         deliver(report)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from pydantic import ValidationError
 
 from ..errors import ConfigError, Location, Problem
@@ -28,11 +27,9 @@ from ..schemas.config import (
     SettingSource,
 )
 from ..schemas.document import PathKey, YamlDocument
+from .config_location import config_path
 from .validation_messages import problems_from_validation
 from .yaml_source import YamlProblemError, read_file_bytes
-
-ENVIRONMENT_VARIABLE = "COMPASS_CONFIG"
-FILE_NAME = "config.toml"
 
 _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
 _KEY = re.compile(r"(\s*)([A-Za-z0-9_-]+)\s*=\s*")
@@ -47,14 +44,6 @@ class LoadedConfig:
     config: ConfigFile = field(default_factory=ConfigFile.model_construct)
     keys: frozenset[str] = frozenset()
     """The settings the file itself sets, as dotted keys (``report.logo``)."""
-
-
-def config_path() -> Path:
-    """``$COMPASS_CONFIG``, or ``config.toml`` in the user's config directory."""
-    configured = os.environ.get(ENVIRONMENT_VARIABLE)
-    if configured:
-        return Path(configured).expanduser()
-    return platformdirs.user_config_path("synergy-compass") / FILE_NAME
 
 
 def _positions(text: str, display_path: str) -> YamlDocument:

@@ -121,8 +121,9 @@ class Certainties:
                 continue  # advice, or a fact no rule concluded as a finding
             for firings in by_rule.values():
                 for _, number in firings:
-                    if any(premise not in values for premise in self._premises[number][1]):
-                        return None
+                    for premise in self._premises[number][1]:
+                        if premise not in values:
+                            return None
             values[fact_id] = self._combined(by_rule, values)
         if any(fact_id not in values for fact_id in concluded):
             return None  # a finding not among the facts rules concluded: worked out in rounds
@@ -194,16 +195,12 @@ def grounded_in_situation(run: RunResult, index: RunIndex | None = None) -> set[
     index = RunIndex.of(run, index)
     concluded_from: dict[int, list[int]] = defaultdict(list)
     matched = index.matched
-    grounded: set[int] = set()
-    # one pass sorts every fact (most are profile scores, which state nothing of the situation)
-    for fact in run.facts:
-        origin = fact.origin
-        if origin.kind == "rule":
-            for number in origin.firings:
-                for used in matched[number]:
-                    concluded_from[used].append(fact.id)
-        elif origin.kind != "profile" and _states_the_situation(fact):
-            grounded.add(fact.id)
+    for fact_id, firings in index.concluded.items():
+        for number in firings:
+            for used in matched[number]:
+                concluded_from[used].append(fact_id)
+    # profile scores state nothing of the situation: only the other facts are asked
+    grounded = {fact.id for fact in index.stated if _states_the_situation(fact)}
     waiting = list(grounded)
     while waiting:
         for above in concluded_from[waiting.pop()]:

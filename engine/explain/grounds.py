@@ -30,7 +30,8 @@ SITUATION_FACTS = frozenset(
 # score fact that is a person's own position is told apart by its origin).
 NATIONAL_FACTS = frozenset({"score", "national_score", "score_spread", "culture"})
 _SEVERITY_ORDER = (Severity.risk, Severity.problem, Severity.tendency)
-_TENDENCY = _SEVERITY_ORDER.index(Severity.tendency)
+_SEVERITY_PLACE = {severity: place for place, severity in enumerate(_SEVERITY_ORDER)}
+_TENDENCY = _SEVERITY_PLACE[Severity.tendency]
 
 
 def _tests_relationship(conditions: Iterable[Condition]) -> bool:
@@ -295,14 +296,11 @@ class Grounds:
         # the place in _SEVERITY_ORDER of the gravest finding one firing matched
         found = self._gravest.get(firing.number)
         if found is None:
-            found = self._gravest[firing.number] = min(
-                (
-                    _SEVERITY_ORDER.index(
-                        self.knowledge_base.findings[str(fact.fields["name"])].value.severity
-                    )
-                    for fact in self._used(firing)
-                    if fact.type == "finding"
-                ),
-                default=_TENDENCY,
-            )
+            findings = self.knowledge_base.findings
+            found = _TENDENCY  # the last place: a firing that matched no finding
+            for fact in self._used(firing):
+                if fact.type == "finding":
+                    place = _SEVERITY_PLACE[findings[str(fact.fields["name"])].value.severity]
+                    found = min(found, place)
+            self._gravest[firing.number] = found
         return found

@@ -15,11 +15,26 @@ from ..schemas.results import Firing, RunResult
 class RunIndex:
     """Look-ups into one run, made once."""
 
-    __slots__ = ("facts", "firings", "matched", "matched_facts", "run")
+    __slots__ = ("concluded", "facts", "firings", "matched", "matched_facts", "run", "stated")
 
     def __init__(self, run: RunResult) -> None:
         self.run = run
-        self.facts: dict[int, FactRecord] = {fact.id: fact for fact in run.facts}
+        self.facts: dict[int, FactRecord] = {}
+        self.concluded: dict[int, tuple[int, ...]] = {}
+        """By fact id, in the run's order: the firings that concluded each fact rules made."""
+        self.stated: list[FactRecord] = []
+        """The facts neither a rule nor a profile made (the scenario's, the calendar's,
+        people's positions), in the run's order: what the report says about this case rests
+        on these, and most of a run's facts are profile scores, which several parts skip."""
+        facts = self.facts
+        # one pass sorts the facts for every part that reads only some kinds of them
+        for fact in run.facts:
+            facts[fact.id] = fact
+            origin = fact.origin
+            if origin.kind == "rule":
+                self.concluded[fact.id] = origin.firings
+            elif origin.kind != "profile":
+                self.stated.append(fact)
         self.firings: dict[int, Firing] = {firing.number: firing for firing in run.firings}
         self.matched: dict[int, tuple[int, ...]] = {}
         """By firing number: the ids of the facts it matched, then those that satisfied its
@@ -27,7 +42,6 @@ class RunIndex:
         rule's role guard and its own test of the relationship)."""
         self.matched_facts: dict[int, tuple[FactRecord, ...]] = {}
         """The same as fact records."""
-        facts = self.facts
         for firing in run.firings:
             used = tuple(dict.fromkeys((*firing.facts, *firing.witnesses)))
             self.matched[firing.number] = used

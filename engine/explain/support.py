@@ -72,11 +72,7 @@ class SupportFinder:
         fact resting on it). Without such a loop a HOW tree never meets a firing it shows
         further up, and what lies under a fact can be gathered from what lies under the facts
         it rests on."""
-        concluded = {
-            fact_id: fact.origin.firings
-            for fact_id, fact in self._facts.items()
-            if isinstance(fact.origin, RuleOrigin)
-        }
+        concluded = self.index.concluded
         resting_on: dict[int, set[int]] = {}
         for fact_id, firings in concluded.items():
             below = resting_on[fact_id] = set()

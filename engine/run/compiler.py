@@ -117,12 +117,15 @@ def compile_knowledge_base(
         ]
     attributes: dict[str, Any] = {"__strategy__": TotalOrderStrategy}
     if matcher == "network":
+        if stored is None:
+            network = _new_network(knowledge_base, branches)
+        with_existence = [bool(plan.existence) for plan in network.plans]
         attributes["__matcher__"] = type(
             "CompiledMatcher",
             (NetworkMatcher,),
             {
-                "network": network if stored else _new_network(knowledge_base, branches),
-                "rules": RuleBook(tuple(branches), classes),
+                "network": network,
+                "rules": RuleBook(tuple(branches), with_existence),
                 "type_names": {cls: name for name, cls in classes.items()},
             },
         )

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from synergy_compass.engine.explain.run_index import RunIndex
-from synergy_compass.engine.schemas.facts import FactRecord, RuleOrigin, ScenarioOrigin
+from synergy_compass.engine.schemas.facts import (
+    FactRecord,
+    ProfileOrigin,
+    RuleOrigin,
+    ScenarioOrigin,
+)
 from synergy_compass.engine.schemas.results import Firing, RunResult
 
 
@@ -42,3 +47,21 @@ def test_an_index_is_reused_only_for_its_own_run() -> None:
     assert other is not index
     assert other.matched == index.matched
     assert RunIndex.of(run, None) is not index
+
+
+def test_facts_rules_made_and_facts_stated_are_sorted_in_one_pass() -> None:
+    run = _run()
+    profile = FactRecord(
+        id=3,
+        type="score",
+        fields={"side": "home", "dimension": "pdi", "value": 40},
+        origin=ProfileOrigin(
+            country="US", dimension="pdi", source="hofstede", file="profiles/us.yaml"
+        ),
+    )
+    run = run.model_copy(update={"facts": (*run.facts, profile)})
+    index = RunIndex(run)
+    assert index.concluded == {2: (1,)}
+    # a profile score is neither made by a rule nor stated by the case
+    assert index.stated == [run.facts[0], run.facts[1]]
+    assert list(index.facts) == [0, 1, 2, 3]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.run.branches import CompiledBranch, RuleExpansion
 from synergy_compass.engine.run.compiler import MatcherName, compile_knowledge_base
-from synergy_compass.engine.run.experta_rules import FieldPredicate, _intern
+from synergy_compass.engine.run.experta_rules import FieldPredicate, RuleBook, _intern
 from synergy_compass.engine.run.network import VariableComparison
 
 
@@ -50,3 +51,36 @@ def test_each_rule_carries_what_its_firings_record(mini_kb: Path, matcher: Match
         assert conclusions == tuple(rule.then.conclude)
         assert existence == tuple(atom.patterns for atom in branch.atoms if atom.kind == "exists")
     assert any(existence for _, _, _, existence in records)  # the mini KB has an exists
+
+
+def test_rules_for_our_network_carry_no_conditions(mini_kb: Path) -> None:
+    # our network holds the conditions; writing them out again as experta's cost about a
+    # third of a run on facts the process had not seen before
+    knowledge_base = load_knowledge_base(mini_kb)
+    network_rules = compile_knowledge_base(knowledge_base).engine_class().get_rules()
+    rete_rules = compile_knowledge_base(knowledge_base, "rete").engine_class().get_rules()
+    assert all(len(rule) == 0 for rule in network_rules)
+    assert all(len(rule) > 0 for rule in rete_rules)
+    by_name = {rule.__name__: rule for rule in rete_rules}
+    for rule in network_rules:
+        assert rule.salience == by_name[rule.__name__].salience
+        assert rule.synergy_firing == by_name[rule.__name__].synergy_firing
+
+
+def test_a_rule_is_expanded_for_its_firings_only_when_it_has_an_exists(mini_kb: Path) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    compiled = compile_knowledge_base(knowledge_base)
+    has_exists = [
+        any(atom.kind == "exists" for atom in branch.atoms) for branch in compiled.branches
+    ]
+    assert any(has_exists)
+    assert not all(has_exists)
+    # branches not yet expanded, as a KB read back with its stored network has them
+    fresh = tuple(
+        CompiledBranch(branch.rule_index, branch.branch, RuleExpansion(branch.expansion.located))
+        for branch in compiled.branches
+    )
+    book = RuleBook(fresh, has_exists)
+    for index, branch in enumerate(fresh):
+        assert book[index].synergy_firing[1] == branch.branch
+        assert ("branches" in branch.expansion.__dict__) == has_exists[index]

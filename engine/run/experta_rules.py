@@ -5,8 +5,9 @@ totally.
 With our network experta reads only a rule's salience and action, so its rules carry no
 conditions (:class:`RuleBook`); conditions are written out when experta's own RETE is chosen
 (``matcher="rete"``), with predicates interned so identical tests share one alpha node and
-equality compiled to literal tests, which it shares. ``PATTERN_PREFIX`` names the matched facts in an activation's context: the agenda, the
-matcher and the runner all read them back by that name.
+equality compiled to literal tests, which it shares. ``PATTERN_PREFIX`` names the matched
+facts in an activation's context: the agenda, the matcher and the runner all read them back by
+that name.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ KB they run on through pydantic's validation context (key :data:`COUNTRIES_CONTE
 one, only ISO codes and names are known.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -86,7 +86,7 @@ class CountryAlias(Frozen):
     )
 
     @model_validator(mode="after")
-    def _a_real_country_not_hiding_another(self) -> CountryAlias:
+    def _a_real_country_not_hiding_another(self) -> "CountryAlias":
         if pycountry.countries.get(alpha_2=self.country) is None:
             raise ValueError(f"{self.country!r} is not an ISO 3166-1 alpha-2 country code")
         if not normalized(self.name):

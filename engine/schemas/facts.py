@@ -4,8 +4,8 @@ A fact type is a name plus typed fields. The allowed values of enumerated fields
 scenario schema (one owner); dimension and finding names come from the knowledge base.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum

@@ -4,8 +4,8 @@ kind, and :data:`FILE_KINDS` maps that key to the model of the whole file.
 The published JSON Schemas (:mod:`engine.authoring.json_schemas`) are made from these models.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 from typing import Annotated
 
 from pydantic import Field

@@ -8,8 +8,8 @@ scenario as a consultant writes it (``we_observe``, ``relationship.we_are``,
 scenario, and the loader checks every path and value of the table with it.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 import re
 import types
 from collections.abc import Iterator

@@ -5,8 +5,8 @@ their country's profile says about most of their compatriots (DESIGN.md §4b), s
 positions carry how they were obtained and how sure they are.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 import datetime
 from enum import StrEnum
 
@@ -75,7 +75,7 @@ class PersonalProfile(Frozen):
     )
 
     @model_validator(mode="after")
-    def _some_position(self) -> PersonalProfile:
+    def _some_position(self) -> "PersonalProfile":
         if not self.positions:
             raise ValueError("a profile places the person on at least one scale")
         return self

@@ -9,8 +9,8 @@ checked here; that its scales are practical dimensions of the KB and its sources
 checked by :mod:`engine.load.questionnaire_checks`.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -45,7 +45,7 @@ class SurenessQuestion(Frozen):
     default: int = Field(description="The value Enter gives: the middle answer, usually")
 
     @model_validator(mode="after")
-    def _default_is_a_choice(self) -> SurenessQuestion:
+    def _default_is_a_choice(self) -> "SurenessQuestion":
         values = [choice.value for choice in self.choices]
         if len(set(values)) != len(values):
             raise ValueError("each sureness choice needs its own value")
@@ -116,7 +116,7 @@ class Questionnaire(Frozen):
         return f"{self.id} {self.version}"
 
     @model_validator(mode="after")
-    def _coherent(self) -> Questionnaire:
+    def _coherent(self) -> "Questionnaire":
         values = [answer.value for answer in self.answers]
         if values != sorted(set(values)):
             raise ValueError(f"answer values must rise from disagree to agree; found {values}")

@@ -9,8 +9,8 @@ file still loads with the same meaning (see :mod:`engine.load.scenario_upgrade` 
 The values a field can take are in :mod:`engine.schemas.vocabulary`.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 import datetime
 from collections.abc import Mapping
 from enum import StrEnum

@@ -78,6 +78,21 @@ def _on_primary_goal(fact: FactRecord, _reads_relationship: bool) -> bool:
 
 _SITUATION, _NATIONAL, _SELF_ASSESSED, _GOAL = 1, 2, 4, 8
 
+_PROFILE_GROUNDS_KEPT = 50_000
+"""At most this many profile facts' kinds of ground kept per knowledge base (as many as
+``report._PROFILE_NODES_KEPT``)."""
+
+
+def _kinds_of(fact: FactRecord, reads_relationship: bool) -> int:
+    """The kinds of ground (bits) a fact is by itself, for a firing of a rule that reads the
+    relationship or not."""
+    return (
+        (_SITUATION if _on_situation(fact, reads_relationship) else 0)
+        | (_NATIONAL if _on_national_data(fact, reads_relationship) else 0)
+        | (_SELF_ASSESSED if _on_self_assessment(fact, reads_relationship) else 0)
+        | (_GOAL if _on_primary_goal(fact, reads_relationship) else 0)
+    )
+
 
 class _Question:
     """One question asked of firings (does something of this kind lie below?) with what one
@@ -134,6 +149,7 @@ class Grounds:
         self._fact_kinds: dict[int, int] | None = None
         self._firing_kinds: dict[int, int] = {}
         self._direct: dict[tuple[int, bool], int] = {}
+        self._profile_grounds = self._memo.profile_grounds
 
     def _used(self, firing: Firing) -> tuple[FactRecord, ...]:
         return self._matched_facts[firing.number]
@@ -189,12 +205,18 @@ class Grounds:
         key = (fact.id, reads_relationship and fact.type == "relationship")
         kinds = self._direct.get(key)
         if kinds is None:
-            kinds = self._direct[key] = (
-                (_SITUATION if _on_situation(fact, reads_relationship) else 0)
-                | (_NATIONAL if _on_national_data(fact, reads_relationship) else 0)
-                | (_SELF_ASSESSED if _on_self_assessment(fact, reads_relationship) else 0)
-                | (_GOAL if _on_primary_goal(fact, reads_relationship) else 0)
-            )
+            if fact.origin.kind == "profile" and not key[1]:
+                # Runs share a profile's records (see kb_cache.profile_nodes), and what one is
+                # depends on the record alone: worked out once for the knowledge base.
+                kept = self._profile_grounds.get(id(fact))
+                if kept is None or kept[0] is not fact:
+                    if len(self._profile_grounds) >= _PROFILE_GROUNDS_KEPT:
+                        self._profile_grounds.clear()
+                    kept = self._profile_grounds[id(fact)] = (fact, _kinds_of(fact, False))
+                kinds = kept[1]
+            else:
+                kinds = _kinds_of(fact, reads_relationship)
+            self._direct[key] = kinds
         return kinds
 
     def _asked(self, firing: Firing, question: _Question) -> bool:

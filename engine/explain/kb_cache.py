@@ -39,6 +39,8 @@ class KnowledgeBaseMemo:
     """By the identity of a profile fact's record, kept with it so that the identity is not
     reused while the entry lasts: the fact's HOW node. Runs share a profile's records
     (``run.input_facts`` keeps them between scenarios), so each is described once."""
+    profile_grounds: dict[int, tuple[FactRecord, int]] = field(default_factory=dict)
+    """The same for the kinds of ground (``grounds``' bits) a profile fact is by itself."""
 
 
 _MEMOS: dict[int, tuple[weakref.ref[KnowledgeBase], KnowledgeBaseMemo]] = {}

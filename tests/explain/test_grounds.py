@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine.api import compiled_knowledge_base
+from synergy_compass.engine.explain import grounds
 from synergy_compass.engine.explain.grounds import Grounds
+from synergy_compass.engine.explain.kb_cache import memo_of
 from synergy_compass.engine.explain.support import SupportFinder
 from synergy_compass.engine.load.scenario import load_scenario
 from synergy_compass.engine.pipeline import scenario_run
+from synergy_compass.engine.schemas.facts import FactRecord
 
 SCENARIOS = sorted(Path("kb/scenarios").glob("*.yaml"))
 
@@ -60,3 +63,29 @@ def test_weighing_firings_together_gives_each_answer_asked_alone(path: Path) -> 
             )
             assert together.weigh(behind) == alone
             assert walked.weigh(behind) == alone
+
+
+def test_a_profile_record_is_weighed_once_for_the_knowledge_base(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compiled = compiled_knowledge_base()
+    scenario = load_scenario(SCENARIOS[0]).scenario
+    first, second = scenario_run(scenario, compiled), scenario_run(scenario, compiled)
+    profile = {id(fact) for fact in first.facts if fact.origin.kind == "profile"}
+    assert profile <= {id(fact) for fact in second.facts}  # the runs share the records
+    memo_of(compiled.knowledge_base).profile_grounds.clear()
+    asked: list[list[int]] = [[], []]
+    weigh_fact = grounds._kinds_of
+    answers = []
+    for number, run in enumerate((first, second)):
+
+        def counting(fact: FactRecord, reads_relationship: bool, number: int = number) -> int:
+            asked[number].append(id(fact))
+            return weigh_fact(fact, reads_relationship)
+
+        monkeypatch.setattr(grounds, "_kinds_of", counting)
+        weighed = Grounds(run, compiled.knowledge_base, SupportFinder(run).in_order)
+        answers.append([weighed.weigh([firing]) for firing in run.firings])
+    assert answers[0] == answers[1]
+    assert profile & set(asked[0])
+    assert not profile & set(asked[1])  # the first run's answers served the second

@@ -5,10 +5,11 @@ matched (scenario and profile facts count as certain), and contributions to the 
 advice combine by MYCIN's rule (:mod:`engine.rules.certainty`); :mod:`.certainties` computes
 them over the whole run.
 
-Items, and the report itself, are made by :func:`.made.made` from values that already have their fields' types (the
-run's validated records, the knowledge base's validated models, and tuples, floats and words
-worked out here), without validating them again: validation took about a tenth of explaining a
-run, and the tests check that every shipped report validates again to the same JSON.
+Items, and the report itself, are made by :func:`.made.made` from values that already have
+their fields' types (the run's validated records, the knowledge base's validated models, and
+tuples, floats and words worked out here), without validating them again: validation took about
+a tenth of explaining a run, and the tests check that every shipped report validates again to
+the same JSON.
 """
 
 from __future__ import annotations

@@ -226,6 +226,20 @@ def test_facts_no_rule_can_read_stay_in_the_trace_but_not_in_experta(mini_kb: Pa
     assert run(compile_knowledge_base(knowledge_base, "rete"), facts, DEFAULT_STEP_LIMIT) == result
 
 
+def test_findings_no_rule_reads_stay_in_the_result_but_not_in_experta(mini_kb: Path) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    compiled = compile_knowledge_base(knowledge_base)
+    facts = build_input_facts(parse_scenario(SCENARIO, "case.yaml").scenario, knowledge_base)
+    result = run(compiled, facts, DEFAULT_STEP_LIMIT)
+    concluded = {fact.fields["name"] for fact in result.facts if fact.type == "finding"}
+    # the mini KB chains on power-gap and vendor; nothing reads stuck
+    assert {"power-gap", "vendor", "stuck"} <= concluded
+    in_experta = {fact.get("name") for fact in compiled.engine().facts.values()}
+    assert {"power-gap", "vendor"} <= in_experta
+    assert "stuck" not in in_experta
+    assert run(compile_knowledge_base(knowledge_base, "rete"), facts, DEFAULT_STEP_LIMIT) == result
+
+
 def witness_kb(tmp_path: Path) -> Path:
     """A KB whose last rule names witnesses: among several facts of one type and value, for
     a variable of the rule, and for a finding concluded during the run."""
@@ -369,8 +383,15 @@ def test_the_matcher_is_asked_after_a_declaration_and_rete_at_every_firing(
     monkeypatch.setattr(CompiledEngine, "get_activations", counting)
     result = run(compiled, facts)
     firsts = {fact.origin.firings[0] for fact in result.facts if fact.origin.kind == "rule"}
+    # a finding no rule reads is not declared to experta (only our network knows that)
+    read = {
+        fact.origin.firings[0]
+        for fact in result.facts
+        if fact.origin.kind == "rule" and compiled.reads(fact.type, fact.fields)
+    }
     if matcher == "network":  # once at the reset, then after each firing that declared
-        assert len(asked) == 1 + len(firsts)
+        assert len(asked) == 1 + len(read)
+        assert read < firsts
     else:  # as experta's own loop: before every firing and before finding none left
         assert len(asked) == 1 + len(result.firings) + 1
     assert 0 < len(firsts) < len(result.firings)  # the test tells the two apart

@@ -67,6 +67,18 @@ class CompiledKB:
             known = self._reads[key] = bool(network.reads(fact_type, fields))
         return known
 
+    def reads_finding(self, name: str) -> bool:
+        """:meth:`reads` for a finding named ``name``, kept by name: a run asks for each finding
+        it concludes, and the KB's findings are all there are to ask about."""
+        known = self._findings_read.get(name)
+        if known is None:
+            known = self._findings_read[name] = self.reads("finding", {"name": name})
+        return known
+
+    @cached_property
+    def _findings_read(self) -> dict[str, bool]:
+        return {}
+
     @cached_property
     def _network(self) -> MatchNetwork | None:
         matcher = getattr(self.engine_class, "__matcher__", None)

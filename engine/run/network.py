@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from ..rules.matching import compare_with, passes
@@ -34,6 +35,9 @@ INITIAL = "initial-fact"
 """The type name of experta's ``InitialFact``: branches with no positive pattern wait for it."""
 
 Fields = Mapping[str, Any]
+NO_BINDINGS: Mapping[str, Any] = MappingProxyType({})
+"""The bindings of a match that binds no variable: one shared object, so the runner records
+them once for every such firing of a run (it reads each bindings object once)."""
 
 
 # ---------------------------------------------------------------------------- compiled form

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..schemas.facts import Scalar
-from .network import Fields, MatchNetwork, Step
+from .network import NO_BINDINGS, Fields, MatchNetwork, Step
 from .network_bound import MatchBoundExceededError as MatchBoundExceededError  # noqa: PLC0414 - for the runner
 from .network_bound import crossed
 from .network_memo import NoMatchMemo
@@ -329,7 +329,7 @@ class NetworkState:
         room = MATCHES_PER_RUN - self.held + replaced
         limit = min(PARTIAL_MATCHES_PER_RULE - kept, room)
         extend = self._extend
-        partial: list[_Partial] = [((), {})]
+        partial: list[_Partial] = [((), NO_BINDINGS)]
         for position, step in enumerate(plan.positives):
             following = []
             old_only = position < fresh_at

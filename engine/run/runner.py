@@ -241,7 +241,7 @@ class _Findings:
                 # as an input fact no pattern can read (_declare_inputs), one that no rule
                 # reads is not given to experta: it could change no activation, and at 5,000
                 # synthetic rules most firings at 100 facts conclude a finding nothing reads
-                if self.compiled.reads("finding", {"name": name}):
+                if self.compiled.reads_finding(name):
                     fields = {"name": name}
                     fact = self.engine.declare(make_fact(self.compiled, "finding", fields))
                     self.our_id[fact["__factid__"]] = finding_id

@@ -35,3 +35,12 @@ def test_what_the_network_reads_is_kept_apart_for_equal_values_of_other_types(
         assert not compiled.reads("relationship", {"months": 2000})
     rete = compile_knowledge_base(knowledge_base, "rete")
     assert rete.reads("relationship", {"months": True})  # experta's RETE sees every fact
+
+
+def test_whether_a_finding_is_read_is_answered_by_name(mini_kb: Path) -> None:
+    compiled = compile_knowledge_base(load_knowledge_base(mini_kb))
+    for _ in range(2):  # asked again, the kept answers must be the same
+        assert compiled.reads_finding("vendor")  # stuck-when-vendor-and-gap reads it
+        assert not compiled.reads_finding("stuck")
+    for name in ("power-gap", "vendor", "stuck", "not-a-finding"):
+        assert compiled.reads_finding(name) == compiled.reads("finding", {"name": name})

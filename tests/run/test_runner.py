@@ -405,3 +405,12 @@ def test_every_firing_of_a_run_is_the_validated_model(tmp_path: Path) -> None:
         assert firing == validated
         assert firing.__getstate__() == validated.__getstate__()
         assert firing.model_dump_json() == validated.model_dump_json()
+
+
+def test_firings_that_bind_nothing_share_one_recorded_bindings(mini_kb: Path) -> None:
+    knowledge_base = load_knowledge_base(mini_kb)
+    facts = build_input_facts(parse_scenario(SCENARIO, "case.yaml").scenario, knowledge_base)
+    result = run(compile_knowledge_base(knowledge_base), facts, DEFAULT_STEP_LIMIT)
+    unbound = [firing.bindings for firing in result.firings if not firing.bindings]
+    assert len(unbound) > 1
+    assert len({id(bindings) for bindings in unbound}) == 1

@@ -18,6 +18,7 @@ from ..schemas.document import PathKey
 from ..schemas.facts import FACT_TYPES, FieldSpec
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from ..schemas.rules import FieldTest, Pattern, RuleSpec, VariableOperand
+from .culture_checks import check_culture
 from .note_hint_checks import check_note_hints
 from .problem_codes import describe
 from .questionnaire_checks import check_questionnaires
@@ -32,6 +33,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
     """Every cross-reference problem in the knowledge base."""
     problems: list[Problem] = []
     sources = set(knowledge_base.sources)
+    values_known: set[tuple[int, int]] = set()  # see _BranchChecker; the KB keeps the ids alive
 
     def known(
         item: Located[Any],
@@ -66,7 +68,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
         for index, other in enumerate(advice.value.conflicts_with):
             known(advice, ("conflicts_with", index), other, knowledge_base.advice, "advice")
     for culture in knowledge_base.cultures.values():
-        problems += _check_culture(culture, knowledge_base)
+        problems += check_culture(culture, knowledge_base)
     for rule in knowledge_base.rules:
         problems += _check_metadata(rule)
         for index, source in enumerate(rule.value.sources):
@@ -89,7 +91,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
                 "advice",
                 key=True,
             )
-        problems += _check_conditions(rule, knowledge_base)
+        problems += _check_conditions(rule, knowledge_base, values_known)
     problems += check_questionnaires(knowledge_base)
     return problems + check_note_hints(knowledge_base.note_hints)
 
@@ -125,74 +127,6 @@ def _check_metadata(rule: Located[RuleSpec]) -> list[Problem]:
 
 
 describe(
-    ProblemCode.score_out_of_range,
-    "A culture score lies outside its dimension's scale.",
-)
-
-
-def _check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list[Problem]:
-    problems: list[Problem] = []
-    profile = culture.value
-    if pycountry.countries.get(alpha_2=profile.country) is None:
-        problems.append(
-            Problem(
-                culture.location("country"),
-                f"{profile.country!r} is not an ISO 3166-1 alpha-2 code",
-                "culture.country",
-                "Use a code such as JP or US.",
-                code=ProblemCode.schema,
-            )
-        )
-    for dimension_id, score in profile.scores.items():
-        if dimension_id not in knowledge_base.dimensions:
-            problems.append(
-                Problem(
-                    # placed only when wrong: a file read without positions is parsed for them
-                    culture.location("scores", dimension_id, key=True),
-                    f"unknown dimension {dimension_id!r}",
-                    f"culture.scores.{dimension_id}",
-                    did_you_mean(dimension_id, knowledge_base.dimensions),
-                    code=ProblemCode.unknown_reference,
-                )
-            )
-            continue
-        if score.source not in knowledge_base.sources:
-            problems.append(
-                Problem(
-                    culture.location("scores", dimension_id, "source"),
-                    f"unknown source {score.source!r}",
-                    f"culture.scores.{dimension_id}.source",
-                    did_you_mean(score.source, knowledge_base.sources),
-                    code=ProblemCode.unknown_reference,
-                )
-            )
-        dimension = knowledge_base.dimensions[dimension_id].value
-        for index, reading in enumerate(score.other_readings):
-            if reading.source not in knowledge_base.sources:
-                problems.append(
-                    Problem(
-                        culture.location("scores", dimension_id, "other_readings", index, "source"),
-                        f"unknown source {reading.source!r}",
-                        f"culture.scores.{dimension_id}.other_readings.{index}.source",
-                        did_you_mean(reading.source, knowledge_base.sources),
-                        code=ProblemCode.unknown_reference,
-                    )
-                )
-        if score.value is not None and not dimension.minimum <= score.value <= dimension.maximum:
-            problems.append(
-                Problem(
-                    culture.location("scores", dimension_id, "value"),
-                    f"the score {score.value:g} is outside the {dimension.name} scale "
-                    f"({dimension.minimum:g} to {dimension.maximum:g})",
-                    f"culture.scores.{dimension_id}.value",
-                    "Check the value against its source, or widen the dimension's range.",
-                    code=ProblemCode.score_out_of_range,
-                )
-            )
-    return problems
-
-
-describe(
     ProblemCode.unknown_fact,
     "A condition names an unknown fact type, field or value.",
 )
@@ -224,11 +158,19 @@ def _comparisons(test: FieldTest) -> tuple[tuple[str, Any], ...]:
 class _BranchChecker:
     """Walks one branch of a rule in order, tracking which variables are bound."""
 
-    def __init__(self, rule: Located[RuleSpec], knowledge_base: KnowledgeBase) -> None:
+    def __init__(
+        self,
+        rule: Located[RuleSpec],
+        knowledge_base: KnowledgeBase,
+        values_known: set[tuple[int, int]],
+    ) -> None:
         self.rule = rule
         self.knowledge_base = knowledge_base
         self.bound: set[str] = set()
         self.problems: list[Problem] = []
+        # (id of a field test, id of its field's spec) whose values passed: the loader shares
+        # one instance among tests written alike, so most tests of a KB are checked once here
+        self.values_known = values_known
 
     def problem(
         self,
@@ -262,23 +204,24 @@ class _BranchChecker:
                 self.pattern(pattern, path, atom.kind)
 
     def pattern(self, pattern: Pattern, path: PathKey, kind: str) -> None:
-        fact_type = FACT_TYPES.get(pattern.fact_type)
+        [(type_name, tests)] = pattern.root.items()  # one fact type: its properties cost calls
+        fact_type = FACT_TYPES.get(type_name)
         if fact_type is None:
             self.problem(
-                (*path, pattern.fact_type),
-                f"unknown fact type {pattern.fact_type!r}",
-                did_you_mean(pattern.fact_type, FACT_TYPES),
+                (*path, type_name),
+                f"unknown fact type {type_name!r}",
+                did_you_mean(type_name, FACT_TYPES),
                 key=True,
             )
             return
-        path = (*path, pattern.fact_type)
+        path = (*path, type_name)
         newly_bound: set[str] = set()
-        for field_name, test in pattern.tests.items():
+        for field_name, test in tests.items():
             spec = fact_type.fields.get(field_name)
             if spec is None:
                 self.problem(
                     (*path, field_name),
-                    f"the fact type {pattern.fact_type!r} has no field {field_name!r}",
+                    f"the fact type {type_name!r} has no field {field_name!r}",
                     did_you_mean(field_name, fact_type.fields),
                     key=True,
                 )
@@ -291,14 +234,12 @@ class _BranchChecker:
         self, test: FieldTest, spec: FieldSpec, path: PathKey, kind: str, newly_bound: set[str]
     ) -> None:
         # Written out test by test: this runs for every field of every condition of a KB.
-        if test.equals is not None:
-            self.value(test.equals, spec, path)
-        if test.not_ is not None and not isinstance(test.not_, VariableOperand):
-            self.value(test.not_, spec, (*path, "not"))
-        for index, value in enumerate(test.one_of or ()):
-            self.value(value, spec, (*path, "one_of", index))
-        for index, value in enumerate(test.none_of or ()):
-            self.value(value, spec, (*path, "none_of", index))
+        known = (id(test), id(spec))
+        if known not in self.values_known:
+            found = len(self.problems)
+            self.values(test, spec, path)
+            if len(self.problems) == found:  # a test with a problem is checked at each place
+                self.values_known.add(known)
         for keyword, operand in _comparisons(test):
             if spec.kind != "number" and keyword != "not":
                 self.problem(
@@ -331,6 +272,16 @@ class _BranchChecker:
                     code=ProblemCode.unbound_variable,
                 )
             newly_bound.add(test.as_)
+
+    def values(self, test: FieldTest, spec: FieldSpec, path: PathKey) -> None:
+        if test.equals is not None:
+            self.value(test.equals, spec, path)
+        if test.not_ is not None and not isinstance(test.not_, VariableOperand):
+            self.value(test.not_, spec, (*path, "not"))
+        for index, value in enumerate(test.one_of or ()):
+            self.value(value, spec, (*path, "one_of", index))
+        for index, value in enumerate(test.none_of or ()):
+            self.value(value, spec, (*path, "none_of", index))
 
     def value(self, value: object, spec: FieldSpec, path: PathKey) -> None:
         allowed: Collection[str] = ()
@@ -366,7 +317,9 @@ class _BranchChecker:
             )
 
 
-def _check_conditions(rule: Located[RuleSpec], knowledge_base: KnowledgeBase) -> list[Problem]:
+def _check_conditions(
+    rule: Located[RuleSpec], knowledge_base: KnowledgeBase, values_known: set[tuple[int, int]]
+) -> list[Problem]:
     try:
         branches = rule_branches(rule)
     except TooManyBranchesError as error:
@@ -382,7 +335,7 @@ def _check_conditions(rule: Located[RuleSpec], knowledge_base: KnowledgeBase) ->
     problems: list[Problem] = []
     seen: set[Problem] = set()
     for branch in branches:
-        checker = _BranchChecker(rule, knowledge_base)
+        checker = _BranchChecker(rule, knowledge_base, values_known)
         checker.check(branch)
         for problem in checker.problems:
             if problem not in seen:  # a condition outside 'any' is checked once per branch

@@ -30,7 +30,7 @@ from ..schemas.kb_files import (
 from ..schemas.knowledge_base import CheckedLocated, KnowledgeBase, Located
 from ..schemas.note_hints import NoteHintsFile, PhraseHint
 from ..schemas.questionnaire import Questionnaire
-from ..schemas.rules import RuleSpec
+from ..schemas.rules import RuleSpec, field_tests_shared
 from . import cross_checks
 from .cache import (
     CachedFile,
@@ -291,7 +291,8 @@ def inspect_knowledge_base(
 
 def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], list[CachedFile]]:
     # problems found through the caches are confirmed without them before the files are blamed
-    return retried_without_entries(lambda: _inspect_once(directories), lambda found: found[1])
+    with field_tests_shared():  # a KB's rules repeat the same field tests thousands of times
+        return retried_without_entries(lambda: _inspect_once(directories), lambda found: found[1])
 
 
 def _inspect_once(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], list[Any]]:

@@ -69,8 +69,10 @@ _PLAIN_TEXT: set[str] = set()
 """Plain scalars known to be text: most keys and values, taken without a call."""
 _CONSTANTS: dict[tuple[str, str], Any] = {}
 """Numbers, true/false and null by tag and text (thresholds repeat in every rule)."""
+_PLAIN_CONSTANTS: dict[str, Any] = {}
+"""The same for plain scalars by their text alone, taken without a call."""
 _REMEMBERED_AT_MOST = 200_000
-"""Entries kept in the three together before they are forgotten: a long-lived host that reads
+"""Entries kept in the four together before they are forgotten: a long-lived host that reads
 many KBs holds 20 MB of them at most (10,000 synthetic rules make 52,000, 4.7 MB)."""
 _SCALARS = yaml.constructor.SafeConstructor()
 """Reads the scalars that are not text; their constructors keep nothing between calls."""
@@ -86,16 +88,19 @@ class _EventReader:
         self.loader = loader
         self.next_event = loader.get_event
         self.nodes_left = max_nodes
-        if len(_PLAIN_TAGS) + len(_PLAIN_TEXT) + len(_CONSTANTS) > _REMEMBERED_AT_MOST:
-            for remembered in (_PLAIN_TAGS, _PLAIN_TEXT, _CONSTANTS):
-                remembered.clear()
+        remembered = (_PLAIN_TAGS, _PLAIN_TEXT, _CONSTANTS, _PLAIN_CONSTANTS)
+        if sum(map(len, remembered)) > _REMEMBERED_AT_MOST:
+            for table in remembered:
+                table.clear()
         self.plain_tags = _PLAIN_TAGS
         self.plain_text = _PLAIN_TEXT
         self.constants = _CONSTANTS
+        self.plain_constants = _PLAIN_CONSTANTS
 
     def document(self) -> Any:
         self._expect(StreamStartEvent)
         self._expect(DocumentStartEvent)  # an empty file has none
+        self.nodes_left -= 1  # the document's own value; each mapping and list counts its items
         data = self.value(self.next_event(), 0)
         self._expect(DocumentEndEvent)
         self._expect(StreamEndEvent)  # a second document is an error
@@ -106,15 +111,17 @@ class _EventReader:
             raise _UnusualError
 
     def value(self, event: Any, depth: int) -> Any:
-        self.nodes_left -= 1
-        if self.nodes_left < 0 or depth > MAX_DEPTH:
-            raise _UnusualError
+        # Values are counted by the mapping or list that holds them (the document by
+        # document()), and depth is checked there too, once for all its items.
         kind = event.__class__
         if kind is ScalarEvent:
             tag = self._scalar_tag(event)
             if tag in TEXT_TAGS:
                 return event.value
-            return self._constant(tag, event.value)
+            found = self._constant(tag, event.value)
+            if event.implicit[0]:
+                self.plain_constants[event.value] = found
+            return found
         if kind is MappingStartEvent:
             return self._mapping(event, depth)
         if kind is SequenceStartEvent:
@@ -156,12 +163,16 @@ class _EventReader:
             raise _UnusualError
         result: dict[str, Any] = {}
         next_event, plain_text, inner = self.next_event, self.plain_text, depth + 1
-        # Written out for the common case, a plain key and a plain value already met as text
-        # (a KB repeats both): the same checks as value and _scalar_tag, without their calls.
+        plain_constants = self.plain_constants
+        # Written out for the common case, a plain key and a plain value already met (a KB
+        # repeats both): the same checks as value and _scalar_tag, without their calls.
         while True:
             key = next_event()
             if key.__class__ is not ScalarEvent:
                 if key.__class__ is MappingEndEvent:
+                    self.nodes_left -= len(result)  # written out: a KB has many mappings
+                    if self.nodes_left < 0:
+                        raise _UnusualError
                     return result
                 raise _UnusualError  # a key that is not a name
             name = key.value
@@ -170,33 +181,59 @@ class _EventReader:
                 or self._scalar_tag(key) == _TEXT_TAG
             ):
                 raise _UnusualError  # numbers and true/false as keys, merge keys: parse_yaml's
-            if name in result:
-                raise _UnusualError  # a duplicate key: parse_yaml's message
+            if name in result or inner > MAX_DEPTH:
+                raise _UnusualError  # a duplicate key, or too deep: parse_yaml's message
             item = next_event()
+            kind = item.__class__
             if (
-                item.__class__ is ScalarEvent
-                and item.value in plain_text
+                kind is ScalarEvent
                 and item.implicit[0]
                 and item.anchor is None
                 and item.tag is None
-                and inner <= MAX_DEPTH
             ):
-                self.nodes_left -= 1
-                if self.nodes_left < 0:
-                    raise _UnusualError
-                result[name] = item.value
-            else:
-                result[name] = self.value(item, inner)
+                text = item.value
+                if text in plain_text:
+                    result[name] = text
+                    continue
+                found = plain_constants.get(text, _NOT_READ_YET)
+                if found is not _NOT_READ_YET:
+                    result[name] = found
+                    continue
+            elif kind is MappingStartEvent:
+                result[name] = self._mapping(item, inner)
+                continue
+            elif kind is SequenceStartEvent:
+                result[name] = self._sequence(item, inner)
+                continue
+            result[name] = self.value(item, inner)
 
     def _sequence(self, event: Any, depth: int) -> list[Any]:
         if event.anchor is not None or event.tag is not None:
             raise _UnusualError
         items: list[Any] = []
+        next_event, plain_text, inner = self.next_event, self.plain_text, depth + 1
         while True:
-            item = self.next_event()
+            item = next_event()
             if item.__class__ is SequenceEndEvent:
+                self.nodes_left -= len(items)
+                if self.nodes_left < 0:
+                    raise _UnusualError
                 return items
-            items.append(self.value(item, depth + 1))
+            if inner > MAX_DEPTH:
+                raise _UnusualError
+            kind = item.__class__
+            if (
+                kind is ScalarEvent
+                and item.value in plain_text
+                and item.implicit[0]
+                and item.anchor is None
+                and item.tag is None
+            ):
+                items.append(item.value)
+            elif kind is MappingStartEvent:  # a list of rules, of conditions
+                items.append(self._mapping(item, inner))
+            else:
+                items.append(self.value(item, inner))
 
 
 class PositionsOnDemand(YamlDocument):

@@ -8,6 +8,9 @@ and advice ids) are checked by :mod:`engine.load.cross_checks`.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Hashable, Iterator
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -15,6 +18,7 @@ from pydantic import (
     Discriminator,
     Field,
     GetJsonSchemaHandler,
+    ModelWrapValidatorHandler,
     RootModel,
     Tag,
     field_validator,
@@ -80,14 +84,19 @@ class FieldTest(Frozen):
     beyond: Spread | None = Field(default=None, description="|value - var| >= by")
     as_: VariableName | None = Field(default=None, alias="as")
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            return {"one_of": value}
-        if isinstance(value, _SCALAR_CLASSES):
-            return {"equals": value}
-        return value
+    def _read(cls, value: Any, handler: ModelWrapValidatorHandler[FieldTest]) -> FieldTest:
+        shared = _shared_tests.get()
+        if shared is None:
+            return _validated(value, handler)
+        key = _written_form(value)
+        if key is None:
+            return _validated(value, handler)
+        test = shared.get(key)
+        if test is None:
+            test = shared[key] = _validated(value, handler)  # an invalid test is not kept
+        return test
 
     @classmethod
     def __get_pydantic_json_schema__(
@@ -97,12 +106,6 @@ class FieldTest(Frozen):
         tests = {**full, "minProperties": 1}
         listed = {"type": "array", "items": {"anyOf": SCALAR_FORMS}, "minItems": 1}
         return {"anyOf": [*SCALAR_FORMS, listed, tests], "description": full.get("description")}
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> FieldTest:
-        if not self.__pydantic_fields_set__:  # the attribute: a property read costs a call
-            raise ValueError("a field test needs at least one of: " + ", ".join(TEST_KEYWORDS))
-        return self
 
     def comparisons(self) -> tuple[tuple[str, Operand], ...]:
         """The numeric comparisons and the comparisons with variables, in a fixed order."""
@@ -116,6 +119,49 @@ class FieldTest(Frozen):
             ("not", self.not_ if isinstance(self.not_, VariableOperand) else None),
         )
         return tuple((name, operand) for name, operand in pairs if operand is not None)
+
+
+_shared_tests: ContextVar[dict[Hashable, FieldTest] | None] = ContextVar(
+    "shared_field_tests", default=None
+)
+
+
+@contextlib.contextmanager
+def field_tests_shared() -> Iterator[None]:
+    """Inside the block, field tests written alike are validated once and share one frozen
+    instance. A KB repeats a few tests everywhere (``side: home``): four in five of the shipped
+    KB's 3,331 tests, and of a 10,000-rule KB's 58,000, repeat one written before. For data
+    as YAML reads it (the loader's): see :func:`_written_form`."""
+    token = _shared_tests.set({})
+    try:
+        yield
+    finally:
+        _shared_tests.reset(token)
+
+
+def _validated(value: Any, handler: ModelWrapValidatorHandler[FieldTest]) -> FieldTest:
+    if isinstance(value, list):
+        test = handler({"one_of": value})
+    elif isinstance(value, _SCALAR_CLASSES):
+        test = handler({"equals": value})
+    else:
+        test = handler(value)
+    if not test.__pydantic_fields_set__:  # the attribute: a property read costs a call
+        raise ValueError("a field test needs at least one of: " + ", ".join(TEST_KEYWORDS))
+    return test
+
+
+def _written_form(value: Any) -> Hashable | None:
+    """A key equal only for field tests written with the same values of the same types (1,
+    1.0 and true differ; so do 0.0 and -0.0), or None for a value of another class. A list or
+    mapping is keyed by its repr, which tells apart all that YAML data holds (text, numbers,
+    true/false, null, lists, mappings): the loader's sharing block only meets such data."""
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool:
+        return (kind, value)
+    if kind is dict or kind is list or kind is float:
+        return (kind, repr(value))
+    return None
 
 
 TEST_KEYWORDS = (

@@ -68,3 +68,24 @@ def test_a_rule_for_some_roles_is_checked_with_its_guard(
         broken_kb, "    when: [{person: {rnak: top}}]\n", roles="    roles: [seller]\n"
     )
     assert messages == ["the fact type 'person' has no field 'rnak' @ rules.yaml:8:22"]
+
+
+def test_a_wrong_value_written_alike_in_two_places_is_reported_at_each(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    # the loader shares one instance between tests written alike, and the checks skip the
+    # values of a test already found clean: never one found wrong
+    when = "    when: [{person: {rank: chief}}, {goal: {kind: expand_scope}}, {person: {rank: chief}}]\n"
+    messages = _messages(broken_kb, when)
+    assert [message for message in messages if "'chief'" in message] == [
+        "unknown value 'chief' for a enum field @ rules.yaml:7:28",
+        "unknown value 'chief' for a enum field @ rules.yaml:7:83",
+    ]
+
+
+def test_a_value_clean_for_one_field_is_still_checked_for_another(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    when = "    when: [{person: {rank: top}}, {organisation: {structure: top}}]\n"
+    messages = _messages(broken_kb, when)
+    assert any("unknown value 'top'" in message for message in messages)

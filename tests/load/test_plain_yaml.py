@@ -122,8 +122,20 @@ def test_what_scalars_read_as_is_remembered_across_files_within_a_bound(
     assert parse_yaml_plain(b"e: 1\n", "two.yaml").data == {"e": 1}  # past the bound: forgotten
     assert sorted(plain_yaml._PLAIN_TEXT) == ["e"]
     assert list(plain_yaml._CONSTANTS.values()) == [1]
+    assert plain_yaml._PLAIN_CONSTANTS == {"1": 1}
 
 
 def test_the_alias_bomb_is_refused_for_its_size() -> None:
     with pytest.raises(YamlProblemError, match=f"expands to more than {MAX_NODES} values"):
         parse_yaml_plain(BOMB, "f.yaml")
+
+
+def test_a_plain_scalar_met_before_reads_as_it_did_and_a_quoted_one_as_text() -> None:
+    first = parse_yaml_plain(b"a: 65\nb: 0.8\nc: true\nd: null\n", "one.yaml").data
+    raw = b"a: 65\nb: 0.8\nc: true\nd: null\ne: '65'\nf: [65, '0.8']\ng: {h: 0.80}\n"
+    again = parse_yaml_plain(raw, "two.yaml").data
+    assert repr(first) == "{'a': 65, 'b': 0.8, 'c': True, 'd': None}"
+    assert repr(again) == repr(parse_yaml(raw, "two.yaml").data)
+    assert repr(again) == (
+        "{'a': 65, 'b': 0.8, 'c': True, 'd': None, 'e': '65', 'f': [65, '0.8'], 'g': {'h': 0.8}}"
+    )

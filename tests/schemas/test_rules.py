@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-from synergy_compass.engine.schemas.rules import FieldTest
+from synergy_compass.engine.schemas.rules import FieldTest, field_tests_shared
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,26 @@ def test_a_key_that_is_no_test_is_refused_as_such() -> None:
     with pytest.raises(ValidationError) as raised:
         FieldTest.model_validate({"equal": 3})
     assert [error["type"] for error in raised.value.errors()] == ["extra_forbidden"]
+
+
+def test_tests_written_alike_share_one_instance_while_a_kb_loads() -> None:
+    with field_tests_shared():
+        first, again = FieldTest.model_validate("top"), FieldTest.model_validate("top")
+        same = (
+            FieldTest.model_validate({"at_least": 40}),
+            FieldTest.model_validate({"at_least": 40}),
+        )
+        alike_but_not = [FieldTest.model_validate(value) for value in (1, 1.0, True, 0.0, -0.0)]
+    assert first is again
+    assert same[0] is same[1]
+    assert [test.equals for test in alike_but_not] == [1, 1.0, True, 0.0, -0.0]
+    assert [type(test.equals) for test in alike_but_not] == [int, float, bool, float, float]
+    assert str(alike_but_not[4].equals) == "-0.0"
+    assert FieldTest.model_validate("top") is not FieldTest.model_validate("top")  # outside
+
+
+def test_a_test_refused_while_shared_is_refused_again() -> None:
+    with field_tests_shared():
+        for _ in range(2):
+            with pytest.raises(ValidationError, match="needs at least one of"):
+                FieldTest.model_validate({})

@@ -16,7 +16,7 @@ from ..schemas.kb import Severity
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.results import Firing, RunResult
 from ..schemas.rules import Alternatives, Condition, Existence, Negation, Pattern
-from .kb_cache import memo_of
+from .kb_cache import by_record, memo_of
 from .run_index import RunIndex
 
 Basis = Literal["observed", "situation", "profiles"]
@@ -78,10 +78,6 @@ def _on_primary_goal(fact: FactRecord, _reads_relationship: bool) -> bool:
 
 _SITUATION, _NATIONAL, _SELF_ASSESSED, _GOAL = 1, 2, 4, 8
 
-_PROFILE_GROUNDS_KEPT = 50_000
-"""At most this many profile facts' kinds of ground kept per knowledge base (as many as
-``report._PROFILE_NODES_KEPT``)."""
-
 
 def _kinds_of(fact: FactRecord, reads_relationship: bool) -> int:
     """The kinds of ground (bits) a fact is by itself, for a firing of a rule that reads the
@@ -92,6 +88,10 @@ def _kinds_of(fact: FactRecord, reads_relationship: bool) -> int:
         | (_SELF_ASSESSED if _on_self_assessment(fact, reads_relationship) else 0)
         | (_GOAL if _on_primary_goal(fact, reads_relationship) else 0)
     )
+
+
+def _kinds_alone(fact: FactRecord) -> int:
+    return _kinds_of(fact, False)
 
 
 class _Question:
@@ -208,12 +208,7 @@ class Grounds:
             if fact.origin.kind == "profile" and not key[1]:
                 # Runs share a profile's records (see kb_cache.profile_nodes), and what one is
                 # depends on the record alone: worked out once for the knowledge base.
-                kept = self._profile_grounds.get(id(fact))
-                if kept is None or kept[0] is not fact:
-                    if len(self._profile_grounds) >= _PROFILE_GROUNDS_KEPT:
-                        self._profile_grounds.clear()
-                    kept = self._profile_grounds[id(fact)] = (fact, _kinds_of(fact, False))
-                kinds = kept[1]
+                kinds = by_record(self._profile_grounds, fact, _kinds_alone)
             else:
                 kinds = _kinds_of(fact, reads_relationship)
             self._direct[key] = kinds

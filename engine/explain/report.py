@@ -42,7 +42,7 @@ from .caveats import caveats, could_not_check
 from .certainties import Certainties, grounded_in_situation
 from .citations import profile_sources
 from .grounds import Grounds
-from .kb_cache import memo_of
+from .kb_cache import by_record, memo_of
 from .made import made
 from .pairs import PairFinder
 from .plan import build_plan
@@ -50,9 +50,10 @@ from .recommendations import Recommendations, conflicts, total_certainty
 from .run_index import RunIndex
 from .support import About, SupportFinder
 
-_PROFILE_NODES_KEPT = 50_000
-"""At most this many profile facts' HOW nodes kept per knowledge base (the shipped scenarios
-make about 4,000; input facts keep at most 4 records of each profile fact)."""
+
+def _node_of_profile_fact(fact: FactRecord) -> HowNode:
+    return made(HowNode, fact=fact.describe(), origin=fact.origin, concluded_by=())
+
 
 _SEVERITY_ORDER = {severity: position for position, severity in enumerate(Severity)}
 
@@ -135,14 +136,7 @@ class _HowBuilder:
 
     def _profile_node(self, fact: FactRecord) -> HowNode:
         # most nodes are profile scores, whose records runs share (see kb_cache.profile_nodes)
-        kept = self._profile_nodes.get(id(fact))
-        if kept is not None and kept[0] is fact:
-            return kept[1]
-        node = made(HowNode, fact=fact.describe(), origin=fact.origin, concluded_by=())
-        if len(self._profile_nodes) >= _PROFILE_NODES_KEPT:
-            self._profile_nodes.clear()
-        self._profile_nodes[id(fact)] = (fact, node)
-        return node
+        return by_record(self._profile_nodes, fact, _node_of_profile_fact)
 
     def evidence(
         self, rule: RuleSpec, firing: Firing, contribution: float, facts: tuple[FactRecord, ...]

@@ -77,6 +77,16 @@ FLOOR_CODE = (
 # defining any model loads, nor pycountry (whose import reads package metadata). This second,
 # informational floor does, to show what part of a cold start no code of ours decides.
 LIBRARIES_CODE = FLOOR_CODE + "; from pydantic import BaseModel; import pycountry"
+# The floor plus what no advise can skip while pydantic validates its input: our scenario
+# models defined and the founding case's data (read with yaml.safe_load: no KB, no cache,
+# countries as ISO codes only) validated with them. Informational, like floor_libraries: a
+# cold advise's cost above this row is the reading, running, explaining and rendering.
+SCENARIO_CODE = (
+    FLOOR_CODE + "; import pathlib; "
+    "from synergy_compass.engine.schemas.scenario import Scenario; "
+    "Scenario.model_validate(yaml.safe_load("
+    f"pathlib.Path({FOUNDING_CASE!r}).read_text(encoding='utf-8')))"
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,7 @@ def bench_cold(settings: Settings) -> dict[str, Any]:
     commands: dict[str, tuple[list[str], dict[str, str]]] = {
         "floor": ([sys.executable, "-c", FLOOR_CODE], {}),
         "floor_libraries": ([sys.executable, "-c", LIBRARIES_CODE], {}),
+        "floor_scenario": ([sys.executable, "-c", SCENARIO_CODE], {}),
         "import_cli": ([sys.executable, "-c", "import synergy_compass.cli"], {}),
         "advise": (advise, {}),
         "advise_first_run": (advise, {"COMPASS_CACHE_DIR": EMPTY_CACHE}),
@@ -173,7 +184,19 @@ def bench_cold(settings: Settings) -> dict[str, Any]:
     )
     for name in ("advise_first_run", "advise_no_cache"):
         result[f"{name}_ratio_to_floor"] = round(result[name]["median_ms"] / floor, 2)
+    result["advise_ratio_to_floor_scenario"] = round(
+        full / result["floor_scenario"]["median_ms"], 2
+    )
+    result["advise_cpu_ratio_to_floor_scenario"] = round(
+        result["advise"]["cpu_median_ms"] / result["floor_scenario"]["cpu_median_ms"], 2
+    )
     result["advise_ok"] = ok
+    # An anchor that failed would read as a fast one.
+    result["anchors_ok"] = all(
+        r.returncode == 0
+        for name in ("floor", "floor_libraries", "floor_scenario")
+        for r in runs[name]
+    )
     result["same_output_every_run"] = len(outputs) == 1
     return result
 
@@ -763,6 +786,7 @@ def render(results: dict[str, Any]) -> str:
                     for n in (
                         "floor",
                         "floor_libraries",
+                        "floor_scenario",
                         "import_cli",
                         "advise",
                         "advise_first_run",
@@ -776,6 +800,9 @@ def render(results: dict[str, Any]) -> str:
         f"{cold['advise_first_run_ratio_to_floor']}x; caches off: "
         f"{cold['advise_no_cache_ratio_to_floor']}x); advise / floor_libraries: "
         f"{cold['advise']['median_ms'] / cold['floor_libraries']['median_ms']:.2f}x; "
+        f"advise / floor_scenario: "
+        f"{cold['advise_ratio_to_floor_scenario']}x wall, "
+        f"{cold['advise_cpu_ratio_to_floor_scenario']}x CPU; "
         f"same output in every run: {cold['same_output_every_run']}",
         _table(
             f"\n2. Shipped KB ({kb['kb']['rules']} rules, {kb['kb']['branches']} branches, "
@@ -1026,6 +1053,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["checks"] = {
         "cold_advise_ok": results["cold"]["advise_ok"],
         "cold_same_output": results["cold"]["same_output_every_run"],
+        "cold_anchors_ok": results["cold"]["anchors_ok"],
         "warm_same_output": results["warm"]["same_output_every_pass"],
         "batch_ok": all(s["all_ok"] for s in _batch_series_only(results)),
         "batch_same_results": all(

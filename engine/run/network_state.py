@@ -18,14 +18,13 @@ branches together at most :data:`MATCHES_PER_RUN` (:mod:`.network_bound` says wh
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
 
-from ..schemas.facts import Scalar
-from .network import NO_BINDINGS, Fields, MatchNetwork, Step
+from .network import NO_BINDINGS, Fields, MatchNetwork
 from .network_bound import MatchBoundExceededError as MatchBoundExceededError  # noqa: PLC0414 - for the runner
 from .network_bound import crossed
+from .network_joins import Joins, Partial
+from .network_joins import Match as Match  # noqa: PLC0414 - for the matcher and the tests
 from .network_memo import NoMatchMemo
 
 PARTIAL_MATCHES_PER_RULE = 200_000
@@ -34,33 +33,7 @@ MATCHES_PER_RUN = 2_000_000
 """Matches all branches may hold at once, with the partial ones of the branch being worked out."""
 
 
-class Match(NamedTuple):
-    """One complete match of a branch: its positive facts in pattern order, and bindings.
-
-    A named tuple: a large run makes hundreds of thousands, and one is made in half the time
-    of a frozen dataclass, which sets each field through ``object.__setattr__``."""
-
-    branch: int
-    key: tuple[int, ...]
-    """The ids of ``facts``: with ``branch``, what tells two matches apart."""
-    facts: tuple[Any, ...]
-    bindings: Mapping[str, Scalar]
-
-
-_new_match = tuple.__new__  # a named tuple's own __new__ is a Python function: twice as slow
-
-
-@dataclass
-class _Memory:
-    facts: list[tuple[int, Fields]] = field(default_factory=list)
-    index: dict[str, dict[Any, list[tuple[int, Fields]]]] = field(default_factory=dict)
-
-
-_Partial = tuple[tuple[tuple[int, Fields], ...], Mapping[str, Any]]
-"""A partial match: the ``(id, fields)`` entries joined so far and their bindings."""
-
-
-class NetworkState:
+class NetworkState(Joins):
     """The working memory of one engine: alpha memories and each branch's current matches.
 
     Facts are ``(id, fields)`` pairs with ids increasing in declaration order (experta's
@@ -68,10 +41,7 @@ class NetworkState:
     """
 
     def __init__(self, network: MatchNetwork) -> None:
-        self.network = network
-        self.memories = [
-            _Memory(index={name: {} for name in fields}) for fields in network.indexed_fields
-        ]
+        super().__init__(network)
         self.matches: list[dict[tuple[int, ...], Match]] = [{} for _ in network.plans]
         self._none_filled = [len(alphas) for alphas in network.waiting_on]
         self.missing = self._none_filled.copy()
@@ -256,62 +226,6 @@ class NetworkState:
 
     # -- evaluation
 
-    def _candidates(self, step: Step, bindings: Mapping[str, Any]) -> Sequence[tuple[int, Fields]]:
-        memory = self.memories[step.alpha]
-        indexed = step.index_field
-        if indexed is None:
-            return memory.facts
-        try:
-            return memory.index[indexed[0]].get(bindings[indexed[1]], ())
-        except TypeError:
-            return [entry for entry in memory.facts if entry[1][indexed[0]] == bindings[indexed[1]]]
-
-    def _extend(
-        self, step: Step, fields: Fields, bindings: Mapping[str, Any]
-    ) -> Mapping[str, Any] | None:
-        """The bindings with the fact joined in, or None if it does not fit them."""
-        for name, variable in step.joins_before:
-            if bindings[variable] != fields[name]:
-                return None
-        if not step.binds:  # bindings are never changed once made: this one can be shared
-            for comparison in step.comparisons:
-                if not comparison.holds(bindings):
-                    return None
-            return bindings
-        extended = dict(bindings)
-        for name, variable in step.binds:
-            extended[variable] = fields[name]
-        for name, variable in step.joins_after:
-            if extended[variable] != fields[name]:
-                return None
-        for comparison in step.comparisons:
-            if not comparison.holds(extended):
-                return None
-        return extended
-
-    def _blocked(self, negation: Step, bindings: Mapping[str, Any]) -> bool:
-        """Whether some fact meets a ``not``'s pattern, given the match's bindings."""
-        if negation.constant:
-            return bool(self.memories[negation.alpha].facts)
-        extend = self._extend
-        return any(
-            extend(negation, fields, bindings) is not None
-            for _, fields in self._candidates(negation, bindings)
-        )
-
-    def _satisfiable(self, steps: Sequence[Step], bindings: Mapping[str, Any]) -> bool:
-        """Whether some facts meet every step of an ``exists``."""
-        if not steps:
-            return True
-        first, rest = steps[0], steps[1:]
-        if first.constant:  # any of its facts does, and leaves the bindings as they are
-            return bool(self.memories[first.alpha].facts) and self._satisfiable(rest, bindings)
-        for _, fields in self._candidates(first, bindings):
-            extended = self._extend(first, fields, bindings)
-            if extended is not None and self._satisfiable(rest, extended):
-                return True
-        return False
-
     def _matches(
         self,
         branch: int,
@@ -329,7 +243,7 @@ class NetworkState:
         room = MATCHES_PER_RUN - self.held + replaced
         limit = min(PARTIAL_MATCHES_PER_RULE - kept, room)
         extend = self._extend
-        partial: list[_Partial] = [((), NO_BINDINGS)]
+        partial: list[Partial] = [((), NO_BINDINGS)]
         for position, step in enumerate(plan.positives):
             following = []
             old_only = position < fresh_at
@@ -367,34 +281,3 @@ class NetworkState:
             if not partial:
                 return {}
         return self._complete(branch, partial)
-
-    def _complete(self, branch: int, partial: list[_Partial]) -> dict[tuple[int, ...], Match]:
-        """The matches among the joins of every positive pattern: those that meet the
-        branch's other comparisons, its ``exists`` and none of its ``not``."""
-        plan = self.network.plans[branch]
-        leftover, existence, negations = plan.leftover, plan.existence, plan.negations
-        satisfiable, blocked = self._satisfiable, self._blocked
-        if existence or negations:  # those sharing no variable answer alike for all: once
-            if any(step.constant and blocked(step, {}) for step in negations):
-                return {}
-            if any(not satisfiable(s, {}) for s in existence if all(t.constant for t in s)):
-                return {}
-            negations = tuple(step for step in negations if not step.constant)
-            existence = tuple(s for s in existence if not all(t.constant for t in s))
-        found: dict[tuple[int, ...], Match] = {}
-        if plan.positives and not (leftover or existence or negations):
-            for entries, bindings in partial:  # most matches of a large run: nothing to check
-                key, facts = zip(*entries, strict=True)  # ids and facts, each a tuple
-                found[key] = _new_match(Match, (branch, key, facts, bindings))
-            return found
-        for entries, bindings in partial:
-            if leftover and not all(comparison.holds(bindings) for comparison in leftover):
-                continue
-            if existence and not all(satisfiable(steps, bindings) for steps in existence):
-                continue
-            if negations and any(blocked(step, bindings) for step in negations):
-                continue
-            # the ids and the facts, each a tuple, in one pass (no positive pattern: none)
-            key, facts = tuple(zip(*entries, strict=True)) or ((), ())
-            found[key] = _new_match(Match, (branch, key, facts, bindings))
-        return found

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
+from ..load.cache import code_stamp, derived_caching, read_derived, write_derived
 from ..load.discovery import default_kb_root, kb_digest, resolve_roots
 from ..load.files_signature import FilesSignature, kb_files_signature
 from ..load.loader import load_knowledge_base
@@ -51,17 +52,48 @@ _known_digests: dict[tuple[Path, ...], tuple[FilesSignature, str]] = {}
 def _current_digest(directories: tuple[Path, ...]) -> str:
     """:func:`kb_digest` of the directories, without reading a file when none changed since it
     was last computed (a web page or a program asking again for its compiled KB pays a few
-    hundred ``stat`` calls, not a hash of every file)."""
+    hundred ``stat`` calls, not a hash of every file), in this process or an earlier one."""
     signature = kb_files_signature(directories)
+    if signature is None:
+        return kb_digest(directories)
     known = _known_digests.get(directories)
-    if signature is not None and known is not None and known[0] == signature:
+    if known is not None and known[0] == signature:
         return known[1]
-    digest = kb_digest(directories)
-    if signature is not None:
-        if len(_known_digests) >= 16:  # KBs asked for long ago: forget them
-            _known_digests.clear()
-        _known_digests[directories] = (signature, digest)
+    digest = _stored_digest(directories, signature)
+    if digest is None:
+        digest = kb_digest(directories)
+        _store_digest(directories, signature, digest)
+    if len(_known_digests) >= 16:  # KBs asked for long ago: forget them
+        _known_digests.clear()
+    _known_digests[directories] = (signature, digest)
     return digest
+
+
+# A KB's digest is also kept on disk under its files' signature: hashing every file is most of
+# what a start with warm caches spends before validating anything (about 10 ms of the shipped
+# KB's 193 files), and the signature, which any write to a file changes, costs a sixth of that.
+# The code that walks and hashes the files is part of the key, so an upgrade hashes again.
+_DIGESTS = "kb-digest"
+
+
+def _digest_key(directories: tuple[Path, ...], signature: FilesSignature) -> list[object]:
+    return [code_stamp("load"), [str(path) for path in directories], signature]
+
+
+def _stored_digest(directories: tuple[Path, ...], signature: FilesSignature) -> str | None:
+    if not derived_caching(_DIGESTS):
+        return None
+    stored = read_derived(_DIGESTS, _digest_key(directories, signature))
+    return stored if isinstance(stored, str) and _is_sha256(stored) else None
+
+
+def _store_digest(directories: tuple[Path, ...], signature: FilesSignature, digest: str) -> None:
+    if derived_caching(_DIGESTS):
+        write_derived(_DIGESTS, _digest_key(directories, signature), digest)
+
+
+def _is_sha256(text: str) -> bool:
+    return len(text) == 64 and all(character in "0123456789abcdef" for character in text)
 
 
 def advise(

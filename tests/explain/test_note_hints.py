@@ -297,8 +297,53 @@ def test_the_substring_test_rules_out_no_hint(monkeypatch: pytest.MonkeyPatch) -
     ]
     quick = [find_note_hints(each, table) for each in scenarios]
     monkeypatch.setattr(note_hints, "_may_match", lambda *_: True)
+    # every phrase of a row searched for, as if it held no word to look for
+    in_order = note_hints._trying_order
+    monkeypatch.setattr(
+        note_hints,
+        "_trying_order",
+        lambda phrases: tuple((phrase, ()) for phrase, _ in in_order(phrases)),
+    )
     monkeypatch.setattr(
         note_hints, "_rows_that_may_match", lambda rows, texts: [set(range(len(rows)))] * len(texts)
     )
     assert quick == [find_note_hints(each, table) for each in scenarios]
     assert any(quick)
+
+
+def _one_search_for_the_row(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # all of a row's phrases in one alternation, longer first, as the hints were found before
+    # each phrase had a search of its own
+    alternatives = "|".join(
+        note_hints._source(phrase) for phrase, _ in note_hints._trying_order(phrases)
+    )
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def test_a_search_per_phrase_finds_what_one_search_for_the_row_finds() -> None:
+    """The first place any phrase of a row appears and, there, the longest phrase, with the
+    wildcard's words as the alternation gives them: for every shipped row on texts holding its
+    phrases in other orders, cases and joiners, beside each other and inside longer words."""
+    rows = [each.phrases for each in shipped_table()]
+    rows += [
+        ("late", "late delivery", "delivery * late"),
+        ("their * headquarters", "headquarters"),
+        ("vice president", "president", "vice-president of sales"),
+    ]
+    texts = [
+        "Our late-delivery was late; the delivery of parts was very LATE indeed",
+        "their new Tokyo regional headquarters-based team, and their headquarters",
+        "the vice-president and the vice  president of sales; a president",
+    ]
+    for phrases in rows:
+        texts.append(" ".join(reversed(phrases)).upper())
+        texts.append(", ".join(f"x{phrase}, {phrase.replace(' ', '-')}-y" for phrase in phrases))
+    searched = 0
+    for phrases in rows:
+        alternation = _one_search_for_the_row(phrases)
+        for text in texts:
+            wanted = alternation.search(text)
+            found = note_hints._first_match(phrases, text, folded(text))
+            assert (found and found.span()) == (wanted and wanted.span()), (phrases, text)
+            searched += wanted is not None
+    assert searched > len(rows)

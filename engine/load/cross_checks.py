@@ -33,7 +33,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
     """Every cross-reference problem in the knowledge base."""
     problems: list[Problem] = []
     sources = set(knowledge_base.sources)
-    values_known: set[tuple[int, int]] = set()  # see _BranchChecker; the KB keeps the ids alive
+    values_known: dict[tuple[int, int], bool] = {}  # see _BranchChecker; the KB keeps ids alive
 
     def known(
         item: Located[Any],
@@ -162,14 +162,15 @@ class _BranchChecker:
         self,
         rule: Located[RuleSpec],
         knowledge_base: KnowledgeBase,
-        values_known: set[tuple[int, int]],
+        values_known: dict[tuple[int, int], bool],
     ) -> None:
         self.rule = rule
         self.knowledge_base = knowledge_base
         self.bound: set[str] = set()
         self.problems: list[Problem] = []
-        # (id of a field test, id of its field's spec) whose values passed: the loader shares
-        # one instance among tests written alike, so most tests of a KB are checked once here
+        # (id of a field test, id of its field's spec) whose values passed -> whether that is
+        # all there is to check (it compares and binds nothing): the loader shares one instance
+        # among tests written alike, so most tests of a KB are checked once here
         self.values_known = values_known
 
     def problem(
@@ -216,6 +217,7 @@ class _BranchChecker:
             return
         path = (*path, type_name)
         newly_bound: set[str] = set()
+        known = self.values_known
         for field_name, test in tests.items():
             spec = fact_type.fields.get(field_name)
             if spec is None:
@@ -226,21 +228,24 @@ class _BranchChecker:
                     key=True,
                 )
                 continue
-            self.field(test, spec, (*path, field_name), kind, newly_bound)
+            if not known.get((id(test), id(spec)), False):  # else nothing left to check
+                self.field(test, spec, (*path, field_name), kind, newly_bound)
         if kind == "pattern":
             self.bound |= newly_bound
 
     def field(
         self, test: FieldTest, spec: FieldSpec, path: PathKey, kind: str, newly_bound: set[str]
     ) -> None:
-        # Written out test by test: this runs for every field of every condition of a KB.
+        # Written out test by test: this runs for the fields of a KB's conditions that compare
+        # or bind, and once for each test and field whose values are still to be checked.
         known = (id(test), id(spec))
+        comparisons = _comparisons(test)
         if known not in self.values_known:
             found = len(self.problems)
             self.values(test, spec, path)
             if len(self.problems) == found:  # a test with a problem is checked at each place
-                self.values_known.add(known)
-        for keyword, operand in _comparisons(test):
+                self.values_known[known] = not comparisons and test.as_ is None
+        for keyword, operand in comparisons:
             if spec.kind != "number" and keyword != "not":
                 self.problem(
                     (*path, keyword),
@@ -318,7 +323,9 @@ class _BranchChecker:
 
 
 def _check_conditions(
-    rule: Located[RuleSpec], knowledge_base: KnowledgeBase, values_known: set[tuple[int, int]]
+    rule: Located[RuleSpec],
+    knowledge_base: KnowledgeBase,
+    values_known: dict[tuple[int, int], bool],
 ) -> list[Problem]:
     try:
         branches = rule_branches(rule)

@@ -79,6 +79,13 @@ def applies_to(rule: Located[RuleSpec]) -> tuple[Role, ...]:
 
 def expand(conditions: Sequence[Condition], raw: Any, path: tuple[str | int, ...]) -> list[Branch]:
     """Every combination of alternatives, in author order; capped at :data:`MAX_BRANCHES`."""
+    atoms = []
+    for index, condition in enumerate(conditions):
+        if isinstance(condition, Alternatives):
+            break
+        atoms.append(_atom(condition, (*path, index)))
+    else:  # one branch, its atoms in order (most rules): only alternatives read the raw YAML
+        return [tuple(atoms)]
     items = [
         (condition, _raw_item(raw, index), (*path, index))
         for index, condition in enumerate(conditions)
@@ -100,18 +107,20 @@ def _expand_items(items: list[tuple[Condition, Any, tuple[str | int, ...]]]) -> 
                 else:  # a single condition written without a list around it
                     options += _expand_items([(option[0], raw_option, option_path)])
             branches = [(*head, *tail) for head, tail in itertools.product(branches, options)]
-        elif isinstance(condition, Negation):
-            atom = Atom("not", (condition.not_,), (*here, "not"))
-            branches = [(*head, atom) for head in branches]
-        elif isinstance(condition, Existence):
-            atom = Atom("exists", condition.exists, (*here, "exists"))
-            branches = [(*head, atom) for head in branches]
         else:
-            atom = Atom("pattern", (condition,), here)
+            atom = _atom(condition, here)
             branches = [(*head, atom) for head in branches]
         if len(branches) > MAX_BRANCHES:
             raise TooManyBranchesError(here)
     return branches
+
+
+def _atom(condition: Pattern | Negation | Existence, here: tuple[str | int, ...]) -> Atom:
+    if isinstance(condition, Negation):
+        return Atom("not", (condition.not_,), (*here, "not"))
+    if isinstance(condition, Existence):
+        return Atom("exists", condition.exists, (*here, "exists"))
+    return Atom("pattern", (condition,), here)
 
 
 class TooManyBranchesError(Exception):

@@ -89,3 +89,17 @@ def test_a_value_clean_for_one_field_is_still_checked_for_another(
     when = "    when: [{person: {rank: top}}, {organisation: {structure: top}}]\n"
     messages = _messages(broken_kb, when)
     assert any("unknown value 'top'" in message for message in messages)
+
+
+def test_a_comparison_written_alike_is_checked_at_each_place_it_is_used(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    # the checks skip a shared test whose values were clean only when it compares and binds
+    # nothing: this one is fine after 'as: r' and wrong inside a negation
+    when = (
+        "    when: [{person: {rank: {as: r}}}, {person: {rank: {not: {var: r}}}},"
+        " {not: {person: {rank: {not: {var: r}}}}}]\n"
+    )
+    assert _messages(broken_kb, when) == [
+        "a negation cannot compare with a variable @ rules.yaml:7:102",
+    ]

@@ -1,7 +1,7 @@
 """The explained result of a run: the diagnosis, the staged plan and the evidence for each."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 from typing import Literal
 
 from pydantic import Field
@@ -19,7 +19,7 @@ class HowStep(Frozen):
     rule: str
     rule_title: str
     firing: int
-    facts: tuple[HowNode, ...]
+    facts: tuple["HowNode", ...]  # a HOW tree nests: the one name left to resolve
 
 
 class HowNode(Frozen):

@@ -1,7 +1,7 @@
 """What a run produces, before and after explanation."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic reads these models' field types
+# as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 from pydantic import Field
 
 from .base import Frozen

@@ -18,13 +18,15 @@ from synergy_compass.engine.schemas import (
     note_hints,
     profiles,
     questionnaire,
+    report,
+    results,
     scenario,
 )
 
 
 @pytest.mark.parametrize(
     "module",
-    [countries, facts, kb_files, note_hints, profiles, questionnaire, scenario],
+    [countries, facts, kb_files, note_hints, profiles, questionnaire, report, results, scenario],
     ids=lambda module: module.__name__.rsplit(".", 1)[-1],
 )
 def test_field_types_are_not_text(module: ModuleType) -> None:

@@ -150,6 +150,18 @@ class BranchPlan:
     leftover: tuple[VariableComparison, ...] = ()
     """Comparisons whose variables the positive patterns never bind (checks forbid them;
     kept so that a KB loaded without checks still behaves as experta would)."""
+    only_constants: bool = field(init=False, compare=False)
+    """Some positive pattern, and no pattern with a variable, an ``exists`` or a comparison:
+    the matches are every combination of the facts in the positive patterns' memories, while
+    no fact is in a ``not``'s (about half the branches a synthetic scenario matches)."""
+
+    def __post_init__(self) -> None:
+        only_constants = (
+            bool(self.positives)
+            and not (self.existence or self.leftover)
+            and all(step.constant for step in (*self.positives, *self.negations))
+        )
+        self.__dict__["only_constants"] = only_constants
 
 
 @dataclass(frozen=True)

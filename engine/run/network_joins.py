@@ -8,12 +8,14 @@ decides which branches to work out, and holds the bounds on how many matches tha
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..schemas.facts import Scalar
-from .network import Fields, MatchNetwork, Step
+from .network import NO_BINDINGS, BranchPlan, Fields, MatchNetwork, Step
 
 
 class Match(NamedTuple):
@@ -53,6 +55,31 @@ class Joins:
         self.memories = [
             AlphaMemory(index={name: {} for name in fields}) for fields in network.indexed_fields
         ]
+
+    def _constant_matches(
+        self, branch: int, plan: BranchPlan, limit: int
+    ) -> dict[tuple[int, ...], Match] | None:
+        """The matches of a branch whose patterns test only constants
+        (:attr:`~.network.BranchPlan.only_constants`): every combination of its positive
+        memories' facts, unless some fact is in a ``not``'s memory; None if there would be more
+        than ``limit`` combinations, which the general path (:meth:`_complete` after the joins)
+        reports as it reports any branch's."""
+        memories = self.memories
+        positives = [memories[step.alpha].facts for step in plan.positives]
+        if math.prod(map(len, positives)) > limit:
+            return None
+        if any(memories[step.alpha].facts for step in plan.negations):
+            return {}
+        if len(positives) == 1:  # most: one pattern, so one fact a match
+            return {
+                (fact_id,): _new_match(Match, (branch, (fact_id,), (fields,), NO_BINDINGS))
+                for fact_id, fields in positives[0]
+            }
+        found: dict[tuple[int, ...], Match] = {}
+        for entries in itertools.product(*positives):  # in the order the joins make them
+            key, facts = zip(*entries, strict=True)
+            found[key] = _new_match(Match, (branch, key, facts, NO_BINDINGS))
+        return found
 
     def _candidates(self, step: Step, bindings: Mapping[str, Any]) -> Sequence[tuple[int, Fields]]:
         memory = self.memories[step.alpha]

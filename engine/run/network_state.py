@@ -108,7 +108,9 @@ class NetworkState(Joins):
                 key = memo.branch_key(branch)
                 if key in memo.unmatched:
                     continue  # no match over these very facts before
-            if (
+            if memo is not None:
+                self._first_matches(branch, gained)
+            elif (
                 branch in recompute
                 or not plans[branch].positives
                 or any(alpha in fresh for alpha in existence_reads[branch])
@@ -143,6 +145,22 @@ class NetworkState(Joins):
         if memo is not None:
             memo.remembered(fresh)
         return fresh, touched
+
+    def _first_matches(self, branch: int, gained: list[Match]) -> None:
+        """The branch's matches when the working memory was empty before this declaration
+        (every run's first): all are new and made of the declared facts alone, so the
+        branch's matches are all its facts' combinations, found in one pass without the
+        bookkeeping of what was there before (:meth:`_add`, :meth:`_recompute`)."""
+        plan = self.network.plans[branch]
+        limit = min(PARTIAL_MATCHES_PER_RULE, MATCHES_PER_RUN - self.held)
+        new = self._constant_matches(branch, plan, limit) if plan.only_constants else None
+        if new is None:  # the general path, which also says which bound a branch crossed
+            new = self._matches(branch, -1, {}, set(), 0)
+        if new:
+            gained += new.values()
+            self.matches[branch] = new
+            self.held += len(new)
+            self.matched.add(branch)
 
     def _recompute(self, branch: int, gained: list[Match], lost: list[Match]) -> None:
         """Work the branch's matches out again from every fact: after a retraction, for a

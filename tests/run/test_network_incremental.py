@@ -201,3 +201,32 @@ def test_first_declarations_into_a_used_state_match_as_from_scratch(
             }
             assert kept == from_scratch(network, facts + later)
             assert state.held == len(kept)
+
+
+def test_a_branch_of_constants_alone_is_matched_in_one_pass_at_a_first_declaration() -> None:
+    # every combination of its patterns' facts, in join order, unless a not's memory holds one
+    builder = NetworkBuilder()
+    people = Pattern.model_validate({"person": {"rank": "top"}})
+    scores = Pattern.model_validate({"score": {"dimension": "pdi"}})
+    unless = Pattern.model_validate({"finding": {"name": "f0"}})
+    joined = builder.add_branch(
+        [Atom("pattern", (people,), ()), Atom("pattern", (scores,), ()), Atom("not", (unless,), ())]
+    )
+    network = builder.build()
+    assert network.plans[joined].only_constants
+    facts: list[Fact] = [
+        (0, "initial-fact", {}),
+        (1, "person", {"rank": "top", "team": "a"}),
+        (2, "score", {"dimension": "pdi", "value": 1}),
+        (3, "person", {"rank": "top", "team": "b"}),
+        (4, "score", {"dimension": "pdi", "value": 2}),
+    ]
+    state = NetworkState(network)
+    with mock.patch.object(NetworkState, "_matches", autospec=True) as joins:
+        gained, _ = state.changes(facts)
+    assert not joins.called
+    assert [match.key for match in gained] == [(1, 2), (1, 4), (3, 2), (3, 4)]
+    assert {(joined, *match.key): match for match in gained} == from_scratch(network, facts)
+    state.reset()
+    blocked = [*facts, (5, "finding", {"name": "f0"})]
+    assert state.changes(blocked) == ([], [])

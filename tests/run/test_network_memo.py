@@ -60,7 +60,7 @@ def test_a_branch_with_no_match_is_not_worked_out_again_over_the_same_values() -
     low, high = builder.add_branch(score_rule(1)), builder.add_branch(score_rule(5))
     state = NetworkState(builder.build())
     assert first_declaration(state, score(1, 3)) == [low]
-    with mock.patch.object(NetworkState, "_add", autospec=True) as worked_out:
+    with mock.patch.object(NetworkState, "_first_matches", autospec=True) as worked_out:
         assert first_declaration(state, score(7, 3)) == []  # same value at another id
     assert [call.args[1] for call in worked_out.call_args_list] == [low]
     assert first_declaration(state, score(1, 9)) == [low, high]  # another value: worked out

@@ -153,19 +153,35 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
     return document
 
 
-def parse_for_load(raw: bytes, display_path: str) -> YamlDocument:
+@dataclass(frozen=True)
+class LoadEntries:
+    """The parsed-YAML cache as one load finds it: its folder (None when caching is off), and
+    whether that folder is there at all. Asked once per load rather than once per file: a new
+    user's first run has no folder, and each of its 193 files looked its entry up in vain."""
+
+    directory: Path | None
+    folder_made: bool
+
+
+def load_entries() -> LoadEntries:
+    """:class:`LoadEntries` now; a folder made later in the load only means files are parsed."""
+    directory = cache_directory()
+    return LoadEntries(directory, directory is not None and directory.is_dir())
+
+
+def parse_for_load(raw: bytes, display_path: str, entries: LoadEntries) -> YamlDocument:
     """A KB file as a load reads it: its parsed-YAML entry (data and positions) when there is
     one; otherwise read without positions (:mod:`.plain_yaml`), which are parsed, and their
     entry written, the first time a message needs one. A file that loads without a problem
     thus costs no entry: the checked-KB entry remembers the whole KB (writing an entry per
     file was most of a new user's first run)."""
-    directory = cache_directory()
-    if directory is not None:
+    if entries.directory is not None:
         if _ignoring_entries.get():  # a load read again: replace whatever entry misled it
             return parse_cached(raw, display_path)
-        cached = _cached_document(_entry_for(directory, raw), display_path)
-        if cached is not None:
-            return cached
+        if entries.folder_made:
+            cached = _cached_document(_entry_for(entries.directory, raw), display_path)
+            if cached is not None:
+                return cached
     return parse_yaml_plain(raw, display_path, parse_cached)
 
 

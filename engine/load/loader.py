@@ -35,6 +35,7 @@ from . import cross_checks
 from .cache import (
     CachedFile,
     deferred_document,
+    load_entries,
     parse_for_load,
     read_checked_knowledge_base,
     retried_without_entries,
@@ -265,14 +266,14 @@ def _documents(
 ) -> Iterator[tuple[Path, YamlDocument]]:
     """Parse each file of one KB directory; ``digest`` hashes the very bytes parsed, so a KB's
     digest always names its content, even if a file is saved while it loads."""
-    walk = walk_kb(root, prefix)
+    walk, entries = walk_kb(root, prefix), load_entries()  # entries: asked once, not per file
     problems.extend(walk.problems)
     for name, path in walk.files:
         display = prefix + name
         try:
             raw = read_kb_file(path, display)
             digest_file(digest, index, name, raw)
-            yield path, parse_for_load(raw, display)
+            yield path, parse_for_load(raw, display, entries)
         except YamlProblemError as error:
             problems.append(error.problem)
 

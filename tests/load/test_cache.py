@@ -13,6 +13,7 @@ from synergy_compass.engine.load import cache as cache_module
 from synergy_compass.engine.load import loader
 from synergy_compass.engine.load.cache import (
     CachedFile,
+    LoadEntries,
     cache_directory,
     code_stamp,
     parse_cached,
@@ -287,8 +288,8 @@ def test_a_kb_digest_names_the_bytes_that_were_read(
     before = kb_digest([root])
     real_parse = loader.parse_for_load
 
-    def parse_then_edit(raw: bytes, display_path: str) -> Any:
-        document = real_parse(raw, display_path)
+    def parse_then_edit(raw: bytes, display_path: str, entries: LoadEntries) -> Any:
+        document = real_parse(raw, display_path, entries)
         if display_path == "advice.yaml":
             (root / "advice.yaml").write_text(raw.decode() + "# saved meanwhile\n")
         return document
@@ -300,3 +301,23 @@ def test_a_kb_digest_names_the_bytes_that_were_read(
     directories = [root.resolve()]
     assert read_checked_knowledge_base(directories, before) is not None
     assert read_checked_knowledge_base(directories, after) is None  # the new bytes: unchecked
+
+
+def test_a_load_looks_up_no_entry_while_the_cache_has_no_folder_for_them(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new user's first run: no file can have an entry, so none is looked up."""
+    looked_up: list[Path] = []
+    real_lookup = cache_module._cached_document
+
+    def lookup(entry: Path, display_path: str) -> Any:
+        looked_up.append(entry)
+        return real_lookup(entry, display_path)
+
+    monkeypatch.setattr(cache_module, "_cached_document", lookup)
+    load_knowledge_base(MINI_KB_ROOT)
+    assert not cache.exists()
+    assert looked_up == []
+    parse_cached((MINI_KB_ROOT / "kb.yaml").read_bytes(), "kb.yaml")  # makes the folder
+    load_knowledge_base(MINI_KB_ROOT, digest="0" * 64)  # not the checked KB's: files are read
+    assert len(looked_up) >= 1

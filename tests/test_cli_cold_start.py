@@ -47,6 +47,7 @@ NOT_NEEDED_FOR_JSON = (
     "synergy_compass.engine.schemas.config",
     "subprocess",  # Chromium prints PDFs
     "difflib",  # did-you-mean hints, for mistakes only
+    "synergy_compass.cli_commands",  # every other command
 )
 
 
@@ -88,3 +89,29 @@ def test_the_formats_that_need_them_still_import_them(
     )
     assert finished.returncode == 0, finished.stderr
     assert needed in modules
+
+
+def test_the_other_commands_are_defined_when_one_is_wanted() -> None:
+    """Only `advise` is defined when the CLI is imported; listing the commands (as --help
+    does) or asking for another adds every one, under the names they always had."""
+    probe = (
+        "import click\n"
+        "from synergy_compass.cli import cli\n"
+        "defined = sorted(cli.commands)\n"
+        "print(defined, cli.get_command(click.Context(cli), 'kb').name,"
+        " cli.list_commands(click.Context(cli)))\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert finished.stdout.split("] kb ")[0] == "['advise'"
+    every = (
+        "['advise', 'audit', 'batch', 'cache', 'compare', 'config', 'countries', 'explain', "
+        "'interview', 'kb', 'new', 'profile', 'scenario', 'serve', 'team', 'whatif']"
+    )
+    assert finished.stdout.strip().endswith(every)

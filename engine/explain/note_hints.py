@@ -60,10 +60,16 @@ def _clues(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     # The phrase is folded whole and then split, which gives the words folded one by one: no
     # letter folds to or from a space or a hyphen, and the one letter whose lower case depends
     # on its neighbours (final sigma) ends as sigma either way.
-    return tuple(
-        tuple(word for word in _SPLIT.split(folded(_normalised(phrase))) if word != "*")
-        for phrase in phrases
-    )
+    # Every start reads the whole table (about 1,800 phrases): one loop, no generators.
+    split = _SPLIT.split
+    found = []
+    for phrase in phrases:
+        # most phrases are plain ASCII, folded by lowering (see folded)
+        words = split(phrase.lower() if phrase.isascii() else folded(_normalised(phrase)))
+        if "*" in words:
+            words = [word for word in words if word != "*"]
+        found.append(tuple(words))
+    return tuple(found)
 
 
 _SPLIT = re.compile(_JOINER)
@@ -93,17 +99,24 @@ def _word_index(table: tuple[tuple[str, ...], ...]) -> _WordIndex:
         for words in _clues(phrases):
             longest = ""  # the first of the longest whole words
             for word in words:
-                if len(word) > len(longest) and whole(word):
+                # str.isalnum() holds for the characters re's \w takes but "_": a quick yes
+                if len(word) > len(longest) and (word.isalnum() or whole(word)):
                     longest = word
             if longest:
-                by_word.setdefault(longest, []).append((row, words))
+                entries = by_word.get(longest)
+                if entries is None:
+                    by_word[longest] = [(row, words)]
+                else:
+                    entries.append((row, words))
             elif row not in always:
                 always.append(row)
     return _WordIndex(by_word, always)
 
 
 def _rows_that_may_match(
-    table: Sequence[PhraseHint], folded_texts: Sequence[str]
+    table: Sequence[PhraseHint],
+    folded_texts: Sequence[str],
+    words_of: Sequence[set[str] | None],
 ) -> list[set[int]]:
     """For each text, the rows of the table (by position) whose patterns may find something in
     it; most rows are ruled out here, before their patterns are needed.
@@ -112,17 +125,18 @@ def _rows_that_may_match(
     is found as a whole word (the pattern allows only a space, a hyphen or no word character
     beside it), and its folded form is that word of the folded text: a phrase whose looked-up
     word is not among the text's words cannot match. Any other text is tested row by row.
+    ``words_of``: each folded text's words when it is plain ASCII, else None.
     """
     index = _word_index(tuple(hint.phrases for hint in table))
     found: list[set[int]] = []
-    for folded_text in folded_texts:
-        if not folded_text.isascii():
+    for folded_text, text_words in zip(folded_texts, words_of, strict=True):
+        if text_words is None:
             found.append(
                 {row for row, hint in enumerate(table) if _may_match(hint.phrases, folded_text)}
             )
             continue
         rows = {row for row in index.always if _may_match(table[row].phrases, folded_text)}
-        for word in set(_WORD.findall(folded_text)):
+        for word in text_words:
             for row, words in index.by_word.get(word, ()):
                 if row not in rows:
                     for other in words:
@@ -153,17 +167,27 @@ def _source(phrase: str) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """A phrase with the words a text must hold for its pattern to match there (see
+    _rows_that_may_match): as whole words in a plain-ASCII text, else as substrings."""
+
+    phrase: str
+    whole: frozenset[str]
+    """Its folded words that are word characters alone."""
+    others: tuple[str, ...]
+    """Its other folded words (with a dot, an apostrophe)."""
+
+
 @lru_cache(maxsize=1024)
-def _trying_order(phrases: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """A row's phrases with their clues, longer patterns first (in a stable order), so that the
-    words found are the fullest phrase at that place."""
-    return tuple(
-        sorted(
-            zip(phrases, _clues(phrases), strict=True),
-            key=lambda pair: len(_source(pair[0])),
-            reverse=True,
-        )
-    )
+def _trying_order(phrases: tuple[str, ...]) -> tuple[_Phrase, ...]:
+    """A row's phrases, longer patterns first (in a stable order), so that the words found are
+    the fullest phrase at that place."""
+    found = []
+    for phrase, words in zip(phrases, _clues(phrases), strict=True):
+        whole = frozenset(word for word in words if word.isalnum() or _WORD.fullmatch(word))
+        found.append(_Phrase(phrase, whole, tuple(word for word in words if word not in whole)))
+    return tuple(sorted(found, key=lambda each: len(_source(each.phrase)), reverse=True))
 
 
 @lru_cache(maxsize=4096)
@@ -173,24 +197,29 @@ def _pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){_source(phrase)}(?![\w-])", re.IGNORECASE)
 
 
-def _first_match(phrases: tuple[str, ...], text: str, folded_text: str) -> re.Match[str] | None:
+def _first_match(
+    phrases: tuple[str, ...], text: str, folded_text: str, words: set[str] | None
+) -> re.Match[str] | None:
     """The first place in a text where any of a row's phrases is found, and there the first
     of them in trying order: what one search for all of them, as alternatives in that order,
-    would find.
+    would find. ``words``: the folded text's words when it is plain ASCII, else None.
 
-    Each phrase is searched for on its own, and only when the folded text holds its every
-    word: re's parser is Python, and a row's pattern of a dozen phrases took 1.4 ms to compile,
+    Each phrase is searched for on its own, and only when the text holds its every word:
+    re's parser is Python, and a row's pattern of a dozen phrases took 1.4 ms to compile,
     most of it for phrases that could not be in the text."""
     found: re.Match[str] | None = None
-    for phrase, words in _trying_order(phrases):
-        for word in words:
-            if word not in folded_text:
-                break  # the phrase cannot be in the text (see folded)
-        else:
-            match = _pattern(phrase).search(text)
-            # at the same place the phrase tried first wins, as an alternation's first does
-            if match is not None and (found is None or match.start() < found.start()):
-                found = match
+    for each in _trying_order(phrases):
+        if words is None:
+            if not all(word in folded_text for word in each.whole):
+                continue
+        elif not each.whole <= words:
+            continue
+        if each.others and not all(word in folded_text for word in each.others):
+            continue
+        match = _pattern(each.phrase).search(text)
+        # at the same place the phrase tried first wins, as an alternation's first does
+        if match is not None and (found is None or match.start() < found.start()):
+            found = match
     return found
 
 
@@ -231,8 +260,9 @@ def find_note_hints(scenario: Scenario, table: Sequence[PhraseHint]) -> tuple[No
     delivery was late' make one hint, whose alternatives say whose delay it may be."""
     texts = list(free_texts(scenario))
     folded_texts = [folded(_normalised(text)) for _, _, text in texts]
+    words_of = [set(_WORD.findall(text)) if text.isascii() else None for text in folded_texts]
     # each text's words looked up once answer, for every row, whether it may match there
-    may_match = _rows_that_may_match(table, folded_texts)
+    may_match = _rows_that_may_match(table, folded_texts, words_of)
     candidates = set().union(*may_match)
     matches: list[tuple[tuple[int, int], PhraseHint, str, str]] = []
     for number, row in enumerate(table):
@@ -244,7 +274,9 @@ def find_note_hints(scenario: Scenario, table: Sequence[PhraseHint]) -> tuple[No
                 continue
             if number not in may_match[position]:
                 continue
-            match = _first_match(row.phrases, _normalised(text), folded_texts[position])
+            match = _first_match(
+                row.phrases, _normalised(text), folded_texts[position], words_of[position]
+            )
             if match:
                 phrase = text[match.start() : match.end()]
                 matches.append(((position, match.start()), row, phrase, where))

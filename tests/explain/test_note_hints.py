@@ -302,10 +302,14 @@ def test_the_substring_test_rules_out_no_hint(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(
         note_hints,
         "_trying_order",
-        lambda phrases: tuple((phrase, ()) for phrase, _ in in_order(phrases)),
+        lambda phrases: tuple(
+            note_hints._Phrase(each.phrase, frozenset(), ()) for each in in_order(phrases)
+        ),
     )
     monkeypatch.setattr(
-        note_hints, "_rows_that_may_match", lambda rows, texts: [set(range(len(rows)))] * len(texts)
+        note_hints,
+        "_rows_that_may_match",
+        lambda rows, texts, _: [set(range(len(rows)))] * len(texts),
     )
     assert quick == [find_note_hints(each, table) for each in scenarios]
     assert any(quick)
@@ -315,7 +319,7 @@ def _one_search_for_the_row(phrases: tuple[str, ...]) -> re.Pattern[str]:
     # all of a row's phrases in one alternation, longer first, as the hints were found before
     # each phrase had a search of its own
     alternatives = "|".join(
-        note_hints._source(phrase) for phrase, _ in note_hints._trying_order(phrases)
+        note_hints._source(each.phrase) for each in note_hints._trying_order(phrases)
     )
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
@@ -343,7 +347,17 @@ def test_a_search_per_phrase_finds_what_one_search_for_the_row_finds() -> None:
         alternation = _one_search_for_the_row(phrases)
         for text in texts:
             wanted = alternation.search(text)
-            found = note_hints._first_match(phrases, text, folded(text))
+            words = set(re.findall(r"\w+", folded(text))) if text.isascii() else None
+            found = note_hints._first_match(phrases, text, folded(text), words)
             assert (found and found.span()) == (wanted and wanted.span()), (phrases, text)
             searched += wanted is not None
     assert searched > len(rows)
+
+
+def test_a_letter_or_digit_is_a_word_character_to_re() -> None:
+    """The word index takes a word that str.isalnum() accepts as whole without asking re: every
+    such character must be one re's \\w matches."""
+    word = re.compile(r"\w")
+    assert all(
+        word.fullmatch(character) for character in map(chr, range(0x110000)) if character.isalnum()
+    )

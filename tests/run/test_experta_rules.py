@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from synergy_compass.engine.load.loader import load_knowledge_base
+from synergy_compass.engine.run import experta_rules
 from synergy_compass.engine.run.branches import CompiledBranch, RuleExpansion
 from synergy_compass.engine.run.compiler import MatcherName, compile_knowledge_base
+from synergy_compass.engine.run.experta_compat import Rule
 from synergy_compass.engine.run.experta_rules import FieldPredicate, RuleBook, _intern
 from synergy_compass.engine.run.network import VariableComparison
 
@@ -84,3 +86,17 @@ def test_a_rule_is_expanded_for_its_firings_only_when_it_has_an_exists(mini_kb: 
     for index, branch in enumerate(fresh):
         assert book[index].synergy_firing[1] == branch.branch
         assert ("branches" in branch.expansion.__dict__) == has_exists[index]
+
+
+def test_a_rule_wraps_its_action_as_experta_s_decorator_does(mini_kb: Path) -> None:
+    # made without the decorator's look at the signature: the same rule, which passes an
+    # action every binding
+    knowledge_base = load_knowledge_base(mini_kb)
+    branch = compile_knowledge_base(knowledge_base).branches[0]
+    made = experta_rules._rule(branch, (), ())
+    action = made._wrapped
+    assert made.__dict__ == Rule(salience=branch.salience)(action).__dict__
+    called: list[dict[str, object]] = []
+    made._wrapped = lambda _engine, **bindings: called.append(bindings)
+    made(None, ours=1, _p0=2)
+    assert called == [{"ours": 1, "_p0": 2}]

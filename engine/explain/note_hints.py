@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from ..schemas.note_hints import (
     FieldValue,
@@ -73,6 +74,7 @@ def _clues(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 
 
 _SPLIT = re.compile(_JOINER)
+_PHRASES = attrgetter("phrases")
 _WORD = re.compile(r"\w+")
 
 
@@ -127,7 +129,8 @@ def _rows_that_may_match(
     word is not among the text's words cannot match. Any other text is tested row by row.
     ``words_of``: each folded text's words when it is plain ASCII, else None.
     """
-    index = _word_index(tuple(hint.phrases for hint in table))
+    # the key is the table's phrases (about 170 rows), made for every scenario: no generator
+    index = _word_index(tuple(map(_PHRASES, table)))
     found: list[set[int]] = []
     for folded_text, text_words in zip(folded_texts, words_of, strict=True):
         if text_words is None:

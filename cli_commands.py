@@ -8,7 +8,6 @@ small scenario; the shared options, helpers and error handling stay in cli.py.
 
 # Commands import what only they use inside their bodies, as in cli.py: each command's start
 # pays for its own modules, not for every other command's.
-# ruff: noqa: PLC0415
 
 from __future__ import annotations
 

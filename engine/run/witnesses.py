@@ -7,7 +7,7 @@ among every fact of the run so far, which this module keeps indexed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
 from ..rules.matching import pattern_accepts
 from ..schemas.facts import FactRecord, Scalar
@@ -22,13 +22,14 @@ class FactsSoFar:
     a pattern asks). Every list is in canonical order, and a fact a pattern accepts is in the
     list the pattern reads, so the first fact accepted there is the first of all."""
 
-    def __init__(self, records: Iterable[FactRecord]) -> None:
+    def __init__(self, records: Sequence[FactRecord]) -> None:
         self.of_type: dict[str, list[Entry]] = {}
         self.by_values: dict[tuple[str, tuple[str, ...]], dict[tuple[Scalar, ...], list[Entry]]]
         self.by_values = {}
         # Filed only once a firing asks for witnesses: most runs have no exists to name facts
         # for, and a run on 5,000 synthetic rules concludes a finding at nearly every firing.
-        self._records: Iterable[FactRecord] = records
+        # Hence a Sequence, not any iterable: it is read then, maybe long after this call.
+        self._records = records
         self._waiting: list[tuple[int, str, Mapping[str, Scalar]]] | None = []
         """Facts added before that (None once they are filed)."""
 

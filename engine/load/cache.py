@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from string import hexdigits
 from typing import Any, TypeVar
 
 import pydantic
@@ -38,6 +39,7 @@ from .cache_limits import (
     prepare_folder,
     sweep_stale_writes,
 )
+from .code_files import modules_signature
 from .plain_yaml import PositionsOnDemand, parse_yaml_plain
 from .yaml_source import parse_yaml
 
@@ -247,15 +249,31 @@ def _subpackage_stamp(name: str) -> str:
     key = (_ENGINE, name, tuple(sorted(entry.name for entry in folder.iterdir())))
     stamp = _stamps.get(key)
     if stamp is None:
-        digest = hashlib.sha256()
-        for file in sorted(folder.rglob("*.py")):
-            relative = file.relative_to(_ENGINE).as_posix()
-            digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
-        stamp = _stamps[key] = digest.hexdigest()
+        stamp = _stamps[key] = _kept_stamp(folder)
     return stamp
 
 
 _stamps: dict[tuple[Path, str, tuple[str, ...]], str] = {}
+_CODE_STAMPS = "code-stamp"
+
+
+def _kept_stamp(folder: Path) -> str:
+    """A subpackage's stamp, kept on disk under its modules' signature (see :mod:`.code_files`):
+    taken before the files are read, so a module written meanwhile changes the next signature."""
+    signature = modules_signature(folder) if derived_caching(_CODE_STAMPS) else None
+    key = [str(folder), signature]
+    if signature is not None:
+        stored = read_derived(_CODE_STAMPS, key)
+        if isinstance(stored, str) and len(stored) == 64 and set(stored) <= set(hexdigits):
+            return stored
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob("*.py")):
+        relative = file.relative_to(_ENGINE).as_posix()
+        digest.update(relative.encode() + b"\0" + file.read_bytes() + b"\0")
+    stamp = digest.hexdigest()
+    if signature is not None:
+        write_derived(_CODE_STAMPS, key, stamp)
+    return stamp
 
 
 def _derived_folder(kind: str) -> Path | None:

@@ -211,8 +211,9 @@ def test_a_module_added_to_a_stamped_subpackage_changes_the_stamp(
 
 
 def test_each_subpackage_is_hashed_once_for_every_stamp_that_covers_it(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    monkeypatch.setenv("COMPASS_CACHE_DIR", str(tmp_path))  # no stamp kept from before
     monkeypatch.setattr(cache_module, "_stamps", {})
     read: list[str] = []
     real_read = Path.read_bytes

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .explain.note_hints import find_note_hints
+from .explain.note_hints import find_note_hints, note_hint_table
 from .explain.report import explain
 from .run.compiler import CompiledKB
 from .run.garbage_collection import collection_paused
@@ -47,7 +47,7 @@ def explained_run(
     """
     knowledge_base = compiled.knowledge_base
     # the hints read the scenario alone: found first, the report is made with them, not copied
-    hints = find_note_hints(scenario, [row.value for row in knowledge_base.note_hints])
+    hints = find_note_hints(scenario, note_hint_table(knowledge_base))
     with collection_paused():
         result = run(compiled, build_input_facts(scenario, knowledge_base), step_limit)
         report = explain(result, scenario, knowledge_base, note_hints=hints)

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from ..schemas.facts import FactRecord
 from ..schemas.knowledge_base import KnowledgeBase
+from ..schemas.note_hints import PhraseHint
 from ..schemas.report import HowNode, SourceReference
 
 
@@ -42,6 +43,8 @@ class KnowledgeBaseMemo:
     (``run.input_facts`` keeps them between scenarios), so each is described once."""
     profile_grounds: dict[int, tuple[FactRecord, int]] = field(default_factory=dict)
     """The same for the kinds of ground (``grounds``' bits) a profile fact is by itself."""
+    note_hint_rows: tuple[PhraseHint, ...] | None = None
+    """The note-hint table's rows, without their file locations (``note_hints.note_hint_table``)."""
 
 
 PROFILE_RECORDS_KEPT = 50_000

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 
+from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.note_hints import (
     FieldValue,
     NoteHint,
@@ -22,6 +23,7 @@ from ..schemas.note_hints import (
     resolve_field,
 )
 from ..schemas.scenario import Scenario
+from .kb_cache import memo_of
 
 # A space or a hyphen in a phrase finds either, or a run of them: 'family owned' finds
 # 'family-owned' and 'family  owned'. A '*' stands for one to three words: 'their *
@@ -115,6 +117,31 @@ def _word_index(table: tuple[tuple[str, ...], ...]) -> _WordIndex:
     return _WordIndex(by_word, always)
 
 
+_last_indexed: list[tuple[Sequence[PhraseHint], _WordIndex]] = []
+
+
+def _index_of(table: Sequence[PhraseHint]) -> _WordIndex:
+    """The word index of a table; the last table indexed is known by its identity (advice
+    passes the table kept with its knowledge base, :func:`note_hint_table`), which spares
+    gathering and hashing its 1,800 phrases for every scenario."""
+    last = _last_indexed[0] if _last_indexed else None
+    if last is not None and last[0] is table:
+        return last[1]
+    index = _word_index(tuple(map(_PHRASES, table)))
+    if isinstance(table, tuple):  # a list may change after, under the same identity
+        _last_indexed[:] = [(table, index)]
+    return index
+
+
+def note_hint_table(knowledge_base: KnowledgeBase) -> tuple[PhraseHint, ...]:
+    """The knowledge base's note-hint rows, without their file locations: made once for each
+    knowledge base, not for every scenario."""
+    memo = memo_of(knowledge_base)
+    if memo.note_hint_rows is None:
+        memo.note_hint_rows = tuple([row.value for row in knowledge_base.note_hints])
+    return memo.note_hint_rows
+
+
 def _rows_that_may_match(
     table: Sequence[PhraseHint],
     folded_texts: Sequence[str],
@@ -129,8 +156,7 @@ def _rows_that_may_match(
     word is not among the text's words cannot match. Any other text is tested row by row.
     ``words_of``: each folded text's words when it is plain ASCII, else None.
     """
-    # the key is the table's phrases (about 170 rows), made for every scenario: no generator
-    index = _word_index(tuple(map(_PHRASES, table)))
+    index = _index_of(table)
     found: list[set[int]] = []
     for folded_text, text_words in zip(folded_texts, words_of, strict=True):
         if text_words is None:

@@ -13,7 +13,8 @@ import pytest
 from note_hints_support import flagged_phrases, shipped_table
 from synergy_compass.engine.api import advise_file, batch
 from synergy_compass.engine.explain import note_hints
-from synergy_compass.engine.explain.note_hints import find_note_hints, folded
+from synergy_compass.engine.explain.note_hints import find_note_hints, folded, note_hint_table
+from synergy_compass.engine.load.loader import load_knowledge_base
 from synergy_compass.engine.load.scenario import load_scenario
 from synergy_compass.engine.render.documents import render_html, render_markdown
 from synergy_compass.engine.render.text import render_json, render_text
@@ -282,6 +283,32 @@ def test_a_phrase_folded_whole_gives_the_words_folded_one_by_one() -> None:
 
     for phrase in phrases:
         assert note_hints._clues((phrase,)) == (word_by_word(phrase),), ascii(phrase)
+
+
+def test_the_table_is_made_once_for_its_knowledge_base() -> None:
+    knowledge_base = load_knowledge_base()
+    table = note_hint_table(knowledge_base)
+    assert table is note_hint_table(knowledge_base)
+    assert table == tuple(row.value for row in knowledge_base.note_hints)
+    assert note_hint_table(load_knowledge_base()) == table
+
+
+def test_a_table_indexed_last_is_known_by_identity_and_others_are_not() -> None:
+    notes = scenario(notes="The works council met our CSE.")
+    council = (WORKS_COUNCIL,)
+    resigned = (row(["works council"]),)
+    assert [hint.value for hint in find_note_hints(notes, council)] == [
+        "works_council_consultation"
+    ]
+    assert [hint.value for hint in find_note_hints(notes, resigned)] == ["resignations"]
+    assert [hint.value for hint in find_note_hints(notes, council)] == [
+        "works_council_consultation"
+    ]
+    # a list may change between calls under the same identity: indexed again
+    changing = [WORKS_COUNCIL]
+    assert find_note_hints(notes, changing)[0].value == "works_council_consultation"
+    changing[0] = resigned[0]
+    assert find_note_hints(notes, changing)[0].value == "resignations"
 
 
 def test_the_substring_test_rules_out_no_hint(monkeypatch: pytest.MonkeyPatch) -> None:

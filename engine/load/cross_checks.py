@@ -33,7 +33,7 @@ def check_knowledge_base(knowledge_base: KnowledgeBase) -> list[Problem]:
     """Every cross-reference problem in the knowledge base."""
     problems: list[Problem] = []
     sources = set(knowledge_base.sources)
-    values_known: dict[tuple[int, int], bool] = {}  # see _BranchChecker; the KB keeps ids alive
+    values_known: dict[tuple[int, int], _Left] = {}  # see _BranchChecker; the KB keeps ids alive
 
     def known(
         item: Located[Any],
@@ -145,6 +145,12 @@ _COMPARING = frozenset(("at_least", "at_most", "above", "below", "within", "beyo
 """The fields of a FieldTest that FieldTest.comparisons reads besides a 'not' variable."""
 
 
+_Left = tuple[tuple[tuple[str, Any], ...], str | None]
+"""What is left to check of a field test at each place once its values passed: its numeric
+comparisons and comparisons with variables, and the variable it binds."""
+_NOTHING_LEFT: _Left = ((), None)
+
+
 def _comparisons(test: FieldTest) -> tuple[tuple[str, Any], ...]:
     """``test.comparisons()``, without building its pairs for a test that sets none of them
     (most tests of a KB: an equality or a variable bound)."""
@@ -162,15 +168,16 @@ class _BranchChecker:
         self,
         rule: Located[RuleSpec],
         knowledge_base: KnowledgeBase,
-        values_known: dict[tuple[int, int], bool],
+        values_known: dict[tuple[int, int], _Left],
     ) -> None:
         self.rule = rule
         self.knowledge_base = knowledge_base
         self.bound: set[str] = set()
         self.problems: list[Problem] = []
-        # (id of a field test, id of its field's spec) whose values passed -> whether that is
-        # all there is to check (it compares and binds nothing): the loader shares one instance
-        # among tests written alike, so most tests of a KB are checked once here
+        # (id of a field test, id of its field's spec) whose values passed -> what is left to
+        # check at each place: the loader shares one instance among tests written alike, so
+        # most tests of a KB have their values checked once here, and their comparisons and
+        # bindings read once
         self.values_known = values_known
 
     def problem(
@@ -228,23 +235,33 @@ class _BranchChecker:
                     key=True,
                 )
                 continue
-            if not known.get((id(test), id(spec)), False):  # else nothing left to check
+            left = known.get((id(test), id(spec)))
+            if left is None:
                 self.field(test, spec, (*path, field_name), kind, newly_bound)
+            elif left is not _NOTHING_LEFT:
+                self.uses(left, spec, (*path, field_name), kind, newly_bound)
         if kind == "pattern":
             self.bound |= newly_bound
 
     def field(
         self, test: FieldTest, spec: FieldSpec, path: PathKey, kind: str, newly_bound: set[str]
     ) -> None:
-        # Written out test by test: this runs for the fields of a KB's conditions that compare
-        # or bind, and once for each test and field whose values are still to be checked.
-        known = (id(test), id(spec))
-        comparisons = _comparisons(test)
-        if known not in self.values_known:
-            found = len(self.problems)
-            self.values(test, spec, path)
-            if len(self.problems) == found:  # a test with a problem is checked at each place
-                self.values_known[known] = not comparisons and test.as_ is None
+        # Once for each test and field whose values are still to be checked.
+        found = len(self.problems)
+        self.values(test, spec, path)
+        left = (_comparisons(test), test.as_)
+        if len(self.problems) == found:  # a test with a problem is checked at each place
+            nothing = not left[0] and left[1] is None
+            self.values_known[(id(test), id(spec))] = _NOTHING_LEFT if nothing else left
+        self.uses(left, spec, path, kind, newly_bound)
+
+    def uses(
+        self, left: _Left, spec: FieldSpec, path: PathKey, kind: str, newly_bound: set[str]
+    ) -> None:
+        """A test's comparisons and binding at one place: they depend on what is bound there.
+        Written out test by test: this runs for the fields of a KB's conditions that compare
+        or bind."""
+        comparisons, variable = left
         for keyword, operand in comparisons:
             if spec.kind != "number" and keyword != "not":
                 self.problem(
@@ -268,15 +285,15 @@ class _BranchChecker:
                         f"Bind it in an earlier condition with 'as: {operand.var}'.",
                         code=ProblemCode.unbound_variable,
                     )
-        if test.as_ is not None:
-            if kind == "not" and test.as_ not in self.bound:
+        if variable is not None:
+            if kind == "not" and variable not in self.bound:
                 self.problem(
                     (*path, "as"),
-                    f"the variable {test.as_!r} is used in a negation before it is bound",
+                    f"the variable {variable!r} is used in a negation before it is bound",
                     "Bind it with 'as' in a positive condition written before the 'not'.",
                     code=ProblemCode.unbound_variable,
                 )
-            newly_bound.add(test.as_)
+            newly_bound.add(variable)
 
     def values(self, test: FieldTest, spec: FieldSpec, path: PathKey) -> None:
         if test.equals is not None:
@@ -325,7 +342,7 @@ class _BranchChecker:
 def _check_conditions(
     rule: Located[RuleSpec],
     knowledge_base: KnowledgeBase,
-    values_known: dict[tuple[int, int], bool],
+    values_known: dict[tuple[int, int], _Left],
 ) -> list[Problem]:
     try:
         branches = rule_branches(rule)

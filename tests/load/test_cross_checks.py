@@ -103,3 +103,19 @@ def test_a_comparison_written_alike_is_checked_at_each_place_it_is_used(
     assert _messages(broken_kb, when) == [
         "a negation cannot compare with a variable @ rules.yaml:7:102",
     ]
+
+
+def test_a_comparison_with_a_variable_written_alike_is_checked_where_it_is_unbound(
+    broken_kb: Callable[[str, str], Path],
+) -> None:
+    # its values are checked once; whether its variable is bound, at each place
+    when = (
+        "    when: [{score: {band: {above: {var: w}}}}, {score: {value: {as: w}}},"
+        " {score: {band: {above: {var: w}}}}, {score: {band: {above: {var: x}}}},"
+        " {score: {band: {above: {var: x}}}}]\n"
+    )
+    assert _messages(broken_kb, when) == [
+        "the variable 'w' is used before it is bound @ rules.yaml:7:41",
+        "the variable 'x' is used before it is bound @ rules.yaml:7:140",
+        "the variable 'x' is used before it is bound @ rules.yaml:7:176",
+    ]

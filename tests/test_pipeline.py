@@ -111,3 +111,24 @@ def test_a_thread_builds_its_engine_once(compiled: CompiledKB) -> None:
     thread.join(60)
     assert other[0] is other[1]
     assert other[0] is not compiled.engine()
+
+
+def test_a_report_without_how_trees_differs_in_them_alone(
+    compiled: CompiledKB, scenarios: dict[str, Scenario]
+) -> None:
+    for scenario in scenarios.values():
+        full = pipeline.advise(scenario, compiled)
+        bare = pipeline.advise(scenario, compiled, how_trees=False)
+        evidence = [
+            each
+            for items in (bare.diagnosis, bare.recommendations, bare.also_consider)
+            for item in items
+            for each in item.supported_by
+        ]
+        assert evidence
+        assert all(each.how == () for each in evidence)
+        assert any(each.how for item in full.diagnosis for each in item.supported_by)
+        without_how = {"__all__": {"supported_by": {"__all__": {"how"}}}}
+        items = ("diagnosis", "recommendations", "advised_against", "also_consider", "set_aside")
+        exclude = dict.fromkeys(items, without_how)
+        assert bare.model_dump_json(exclude=exclude) == full.model_dump_json(exclude=exclude)

@@ -75,7 +75,10 @@ class _HowBuilder:
     """Builds HOW trees, sharing each fact's subtree between the items that use it, and the
     evidence records, sharing each firing's matched facts and trees between its conclusions."""
 
-    def __init__(self, knowledge_base: KnowledgeBase, support: SupportFinder) -> None:
+    def __init__(
+        self, knowledge_base: KnowledgeBase, support: SupportFinder, trees: bool = True
+    ) -> None:
+        self.trees = trees
         self.facts = support.index.facts
         self.firings = support.index.firings
         self.matched = support.index.matched
@@ -147,7 +150,7 @@ class _HowBuilder:
         key = (number, round(contribution, 4))
         found = self._evidence.get(key)
         if found is None:
-            how = self._how.get(number)
+            how = self._how.get(number) if self.trees else ()
             if how is None:
                 above = frozenset({number})
                 how = self._how[number] = tuple([self.node(fact.id, above) for fact in facts])
@@ -170,15 +173,18 @@ def explain(
     knowledge_base: KnowledgeBase,
     *,
     note_hints: tuple[NoteHint, ...] = (),
+    how_trees: bool = True,
 ) -> Report:
     """Build the report for one run; see the module docs for how certainty is computed.
     ``note_hints``: the words of the scenario's free text that name facts the form can hold
-    (:func:`.note_hints.find_note_hints`), which the report lists."""
+    (:func:`.note_hints.find_note_hints`), which the report lists. Without ``how_trees`` each
+    evidence's ``how`` is left empty, for a caller whose output never reads it (a batch's
+    lines): the trees are a tenth of explaining a run."""
     index = RunIndex(run)
     support_finder = SupportFinder(run, index)
     certainties = Certainties(run, knowledge_base, support_finder.in_order, index)
     values = certainties.values
-    how = _HowBuilder(knowledge_base, support_finder)
+    how = _HowBuilder(knowledge_base, support_finder, how_trees)
 
     def name(code: str) -> str:
         return _country_name(code, knowledge_base)

@@ -14,11 +14,13 @@ from .. import pipeline
 from ..load.cache import code_stamp, derived_caching, read_derived, write_derived
 from ..load.discovery import default_kb_root, kb_digest, resolve_roots
 from ..load.files_signature import FilesSignature, kb_files_signature
+from ..load.iso_countries import kept_iso_rows
 from ..load.loader import load_knowledge_base
 from ..load.scenario import LoadedScenario, load_scenario, parse_scenario, read_scenario_stream
 from ..run.compiler import CompiledKB, compile_knowledge_base
 from ..run.garbage_collection import collection_paused
 from ..schemas.countries import CountryResolver
+from ..schemas.iso_countries import read_iso_rows_with
 from ..schemas.report import Report
 from ..schemas.scenario import Scenario
 
@@ -27,6 +29,9 @@ if TYPE_CHECKING:  # the modules behind the other commands are imported when fir
     from ..consult.interview import Interview
     from ..schemas.config import ConfigFile, EffectiveSettings
 
+# ISO 3166's table is read from the product cache when it holds pycountry's rows: importing
+# pycountry for them was about 2 % of a start with warm caches.
+read_iso_rows_with(kept_iso_rows)
 
 KBRoots = Path | Sequence[Path] | None
 """One KB directory, several (each extending the ones before), or None for the shipped KB."""

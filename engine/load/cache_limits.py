@@ -24,7 +24,15 @@ from pydantic import BaseModel, ConfigDict
 
 # The folders a cache may have, each followed by its format number ("parsed-yaml-1"). Only
 # these are measured or cleared, so a cache root pointed at a shared folder loses nothing else.
-CACHE_KINDS = ("parsed-yaml", "checked-kb", "network", "lint-below", "kb-digest", "code-stamp")
+CACHE_KINDS = (
+    "parsed-yaml",
+    "checked-kb",
+    "network",
+    "lint-below",
+    "kb-digest",
+    "code-stamp",
+    "iso-countries",
+)
 DEFAULT_CAP_MEGABYTES = 100.0
 _ENTRY_SUFFIXES = (".json", ".tmp")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pycountry
-
 from ..errors import Problem, ProblemCode, did_you_mean
+from ..schemas.countries import is_iso_code
 from ..schemas.knowledge_base import KnowledgeBase, Located
 from .problem_codes import describe
 
@@ -20,7 +19,7 @@ describe(
 def check_culture(culture: Located[Any], knowledge_base: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     profile = culture.value
-    if pycountry.countries.get(alpha_2=profile.country) is None:
+    if not is_iso_code(profile.country):
         problems.append(
             Problem(
                 culture.location("country"),

@@ -1,26 +1,26 @@
 """Countries as people write them: the one place that turns "Holland", "UK", "Côte d'Ivoire",
 "usa" or "JP" into an ISO 3166-1 alpha-2 code, and a wrong name into a did-you-mean.
 
-ISO 3166 (through pycountry) knows codes and official names; people write "Russia", "Korea"
-or "England". The knowledge base's ``countries`` files (:class:`CountriesFile`, the shipped one
-is ``kb/countries.yaml``) add those forms as data, each with a note where the reading is not
-obvious; a :class:`CountryResolver` is built from them. Scenario fields get the resolver of the
-KB they run on through pydantic's validation context (key :data:`COUNTRIES_CONTEXT`); without
-one, only ISO codes and names are known.
+ISO 3166 (pycountry's table, :mod:`.iso_countries`) knows codes and official names; people
+write "Russia", "Korea" or "England". The knowledge base's ``countries`` files
+(:class:`CountriesFile`, the shipped one is ``kb/countries.yaml``) add those forms as data, each
+with a note where the reading is not obvious; a :class:`CountryResolver` is built from them.
+Scenario fields get the resolver of the KB they run on through pydantic's validation context
+(key :data:`COUNTRIES_CONTEXT`); without one, only ISO codes and names are known.
 """
 
 # No `from __future__ import annotations` here: pydantic reads these models' field types
 # as objects, with nothing to compile when a class is made (tests/schemas/test_annotations.py).
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
-from typing import Annotated, Any
+from typing import Annotated
 
-import pycountry
 from pydantic import Field, model_validator
 
 from .base import Frozen
+from .iso_countries import iso_countries
 
 COUNTRIES_CONTEXT = "countries"
 HOW_TO_WRITE = (
@@ -47,13 +47,9 @@ def normalized(text: str) -> str:
     return " ".join(words)
 
 
-def _iso_names(country: Any) -> list[str]:
+def _iso_names(country: Mapping[str, str]) -> list[str]:
     """The names ISO 3166 gives a country, the everyday one first."""
-    names = [
-        getattr(country, "common_name", ""),
-        country.name,
-        getattr(country, "official_name", ""),
-    ]
+    names = [country.get("common_name", ""), country["name"], country.get("official_name", "")]
     return [name for name in names if name]
 
 
@@ -66,8 +62,19 @@ def _word_orders(name: str) -> list[str]:
 
 def display_name(code: str) -> str:
     """A country's everyday English name ("South Korea", not "Korea, Republic of")."""
-    country = pycountry.countries.get(alpha_2=code)
+    country = iso_countries().get(code)
     return _iso_names(country)[0] if country is not None else code
+
+
+def is_iso_code(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166-1 alpha-2 code, in any case (as pycountry's ``get``)."""
+    return iso_countries().get(code) is not None
+
+
+def iso_name(code: str) -> str | None:
+    """ISO 3166's name of the country of an alpha-2 code ("Korea, Republic of"), or None."""
+    country = iso_countries().get(code)
+    return None if country is None else country["name"]
 
 
 class CountryAlias(Frozen):
@@ -87,7 +94,7 @@ class CountryAlias(Frozen):
 
     @model_validator(mode="after")
     def _a_real_country_not_hiding_another(self) -> "CountryAlias":
-        if pycountry.countries.get(alpha_2=self.country) is None:
+        if not is_iso_code(self.country):
             raise ValueError(f"{self.country!r} is not an ISO 3166-1 alpha-2 country code")
         if not normalized(self.name):
             raise ValueError(f"the alias {self.name!r} has no letters or digits")
@@ -103,13 +110,10 @@ class CountryAlias(Frozen):
 @lru_cache(maxsize=1024)
 def _iso_code_named(name: str) -> str | None:
     """The code of the country whose ISO 3166 name or code ``name`` is (pycountry's lookup:
-    exact, any case), or None. Remembered, because a lookup walks every country's names and a
-    scenario read with the shipped KB validates the same aliases twice (its countries, the KB)."""
-    try:
-        code: str = pycountry.countries.lookup(name).alpha_2
-    except LookupError:
-        return None
-    return code
+    exact, any case), or None. Remembered: a scenario read with the shipped KB validates the
+    same aliases twice (its countries, the KB)."""
+    country = iso_countries().lookup(name)
+    return None if country is None else country["alpha_2"]
 
 
 class CountriesConfig(Frozen):
@@ -158,10 +162,11 @@ class UnknownCountryError(ValueError):
 def _iso_index() -> dict[str, tuple[str, str, str]]:
     """ISO 3166's codes and names by normalized name: (everyday name, code, no note)."""
     index: dict[str, tuple[str, str, str]] = {}
-    for country in pycountry.countries:
+    for country in iso_countries():
         names = [order for name in _iso_names(country) for order in _word_orders(name)]
-        for written in (country.alpha_2, country.alpha_3, country.numeric, *names):
-            index.setdefault(normalized(written), (_iso_names(country)[0], country.alpha_2, ""))
+        codes = (country["alpha_2"], country["alpha_3"], country["numeric"])
+        for written in (*codes, *names):
+            index.setdefault(normalized(written), (_iso_names(country)[0], country["alpha_2"], ""))
     return index
 
 
@@ -192,8 +197,8 @@ class CountryResolver:
         if found is not None or self._every_name is not None:
             return found or self._names.get(name)
         if len(name) == 2 and name.isascii() and name.isalpha():
-            country = pycountry.countries.get(alpha_2=name)
-            return None if country is None else (_iso_names(country)[0], country.alpha_2, "")
+            country = iso_countries().get(name)
+            return None if country is None else (_iso_names(country)[0], country["alpha_2"], "")
         return self._names.get(name)
 
     def match(self, text: object) -> CountryMatch:
@@ -235,13 +240,15 @@ class CountryResolver:
         """Countries a partial name belongs to ("Macedonia", "Korea, Republic"), by pycountry's
         fuzzy search, keeping only those whose own names contain it (the search also matches
         provinces: "Georgia" would bring in the United States)."""
+        import pycountry  # noqa: PLC0415 - only a name nothing is close to needs its search
+
         try:
-            ranked = pycountry.countries.search_fuzzy(wanted)
+            ranked = [dict(country) for country in pycountry.countries.search_fuzzy(wanted)]
         except LookupError:
             return []
         pattern = re.compile(rf"\b{re.escape(wanted)}")
         kept = [
-            (_iso_names(country)[0], country.alpha_2)
+            (_iso_names(country)[0], country["alpha_2"])
             for country in ranked
             if any(pattern.search(normalized(name)) for name in _iso_names(country))
         ]

@@ -150,18 +150,6 @@ class BranchPlan:
     leftover: tuple[VariableComparison, ...] = ()
     """Comparisons whose variables the positive patterns never bind (checks forbid them;
     kept so that a KB loaded without checks still behaves as experta would)."""
-    only_constants: bool = field(init=False, compare=False)
-    """Some positive pattern, and no pattern with a variable, an ``exists`` or a comparison:
-    the matches are every combination of the facts in the positive patterns' memories, while
-    no fact is in a ``not``'s (about half the branches a synthetic scenario matches)."""
-
-    def __post_init__(self) -> None:
-        only_constants = (
-            bool(self.positives)
-            and not (self.existence or self.leftover)
-            and all(step.constant for step in (*self.positives, *self.negations))
-        )
-        self.__dict__["only_constants"] = only_constants
 
 
 @dataclass(frozen=True)
@@ -184,6 +172,11 @@ class MatchNetwork:
     may complete matches the network did not keep, so the branch is worked out again."""
     """For each branch, the alpha memories its positive patterns read (experta's InitialFact
     for a branch without any): while one is empty, the branch cannot match."""
+    first_matchers: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Each branch's function for first declarations, made on first use
+    (:mod:`.network_matchers`): what the plan says, read once per network, not per run."""
+    step_joins: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The joins those functions are made of, by step (steps are shared among branches)."""
 
     def accepting(self, fact_type: str, fields: Fields) -> list[int]:
         """The alpha tests a fact passes, found by its key field's value (see _dispatch)."""

@@ -8,14 +8,12 @@ decides which branches to work out, and holds the bounds on how many matches tha
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ..schemas.facts import Scalar
-from .network import NO_BINDINGS, BranchPlan, Fields, MatchNetwork, Step
+from .network import Fields, MatchNetwork, Step
 
 
 class Match(NamedTuple):
@@ -31,7 +29,29 @@ class Match(NamedTuple):
     bindings: Mapping[str, Scalar]
 
 
-_new_match = tuple.__new__  # a named tuple's own __new__ is a Python function: twice as slow
+new_match = tuple.__new__  # a named tuple's own __new__ is a Python function: twice as slow
+
+
+def extended(step: Step, fields: Fields, bindings: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The bindings with the fact joined in by ``step``, or None if it does not fit them."""
+    for name, variable in step.joins_before:
+        if bindings[variable] != fields[name]:
+            return None
+    if not step.binds:  # bindings are never changed once made: this one can be shared
+        for comparison in step.comparisons:
+            if not comparison.holds(bindings):
+                return None
+        return bindings
+    grown = dict(bindings)
+    for name, variable in step.binds:
+        grown[variable] = fields[name]
+    for name, variable in step.joins_after:
+        if grown[variable] != fields[name]:
+            return None
+    for comparison in step.comparisons:
+        if not comparison.holds(grown):
+            return None
+    return grown
 
 
 @dataclass
@@ -56,31 +76,6 @@ class Joins:
             AlphaMemory(index={name: {} for name in fields}) for fields in network.indexed_fields
         ]
 
-    def _constant_matches(
-        self, branch: int, plan: BranchPlan, limit: int
-    ) -> dict[tuple[int, ...], Match] | None:
-        """The matches of a branch whose patterns test only constants
-        (:attr:`~.network.BranchPlan.only_constants`): every combination of its positive
-        memories' facts, unless some fact is in a ``not``'s memory; None if there would be more
-        than ``limit`` combinations, which the general path (:meth:`_complete` after the joins)
-        reports as it reports any branch's."""
-        memories = self.memories
-        positives = [memories[step.alpha].facts for step in plan.positives]
-        if math.prod(map(len, positives)) > limit:
-            return None
-        if any(memories[step.alpha].facts for step in plan.negations):
-            return {}
-        if len(positives) == 1:  # most: one pattern, so one fact a match
-            return {
-                (fact_id,): _new_match(Match, (branch, (fact_id,), (fields,), NO_BINDINGS))
-                for fact_id, fields in positives[0]
-            }
-        found: dict[tuple[int, ...], Match] = {}
-        for entries in itertools.product(*positives):  # in the order the joins make them
-            key, facts = zip(*entries, strict=True)
-            found[key] = _new_match(Match, (branch, key, facts, NO_BINDINGS))
-        return found
-
     def _candidates(self, step: Step, bindings: Mapping[str, Any]) -> Sequence[tuple[int, Fields]]:
         memory = self.memories[step.alpha]
         indexed = step.index_field
@@ -91,28 +86,7 @@ class Joins:
         except TypeError:
             return [entry for entry in memory.facts if entry[1][indexed[0]] == bindings[indexed[1]]]
 
-    def _extend(
-        self, step: Step, fields: Fields, bindings: Mapping[str, Any]
-    ) -> Mapping[str, Any] | None:
-        """The bindings with the fact joined in, or None if it does not fit them."""
-        for name, variable in step.joins_before:
-            if bindings[variable] != fields[name]:
-                return None
-        if not step.binds:  # bindings are never changed once made: this one can be shared
-            for comparison in step.comparisons:
-                if not comparison.holds(bindings):
-                    return None
-            return bindings
-        extended = dict(bindings)
-        for name, variable in step.binds:
-            extended[variable] = fields[name]
-        for name, variable in step.joins_after:
-            if extended[variable] != fields[name]:
-                return None
-        for comparison in step.comparisons:
-            if not comparison.holds(extended):
-                return None
-        return extended
+    _extend = staticmethod(extended)
 
     def _blocked(self, negation: Step, bindings: Mapping[str, Any]) -> bool:
         """Whether some fact meets a ``not``'s pattern, given the match's bindings."""
@@ -154,7 +128,7 @@ class Joins:
         if plan.positives and not (leftover or existence or negations):
             for entries, bindings in partial:  # most matches of a large run: nothing to check
                 key, facts = zip(*entries, strict=True)  # ids and facts, each a tuple
-                found[key] = _new_match(Match, (branch, key, facts, bindings))
+                found[key] = new_match(Match, (branch, key, facts, bindings))
             return found
         for entries, bindings in partial:
             if leftover and not all(comparison.holds(bindings) for comparison in leftover):
@@ -165,5 +139,5 @@ class Joins:
                 continue
             # the ids and the facts, each a tuple, in one pass (no positive pattern: none)
             key, facts = tuple(zip(*entries, strict=True)) or ((), ())
-            found[key] = _new_match(Match, (branch, key, facts, bindings))
+            found[key] = new_match(Match, (branch, key, facts, bindings))
         return found

@@ -25,6 +25,7 @@ from .network_bound import MatchBoundExceededError as MatchBoundExceededError  #
 from .network_bound import crossed
 from .network_joins import Joins, Partial
 from .network_joins import Match as Match  # noqa: PLC0414 - for the matcher and the tests
+from .network_matchers import first_matcher
 from .network_memo import NoMatchMemo
 
 PARTIAL_MATCHES_PER_RULE = 200_000
@@ -151,16 +152,32 @@ class NetworkState(Joins):
         (every run's first): all are new and made of the declared facts alone, so the
         branch's matches are all its facts' combinations, found in one pass without the
         bookkeeping of what was there before (:meth:`_add`, :meth:`_recompute`)."""
-        plan = self.network.plans[branch]
-        limit = min(PARTIAL_MATCHES_PER_RULE, MATCHES_PER_RUN - self.held)
-        new = self._constant_matches(branch, plan, limit) if plan.only_constants else None
-        if new is None:  # the general path, which also says which bound a branch crossed
-            new = self._matches(branch, -1, {}, set(), 0)
+        if self._all_at_once(branch, gained):
+            return
+        # the general path, which also says which bound a branch crossed
+        new = self._matches(branch, -1, {}, set(), 0)
         if new:
             gained += new.values()
             self.matches[branch] = new
             self.held += len(new)
             self.matched.add(branch)
+
+    def _all_at_once(self, branch: int, gained: list[Match]) -> bool:
+        """Find the branch's matches, every one of them new, with its own function
+        (:mod:`.network_matchers`); False, having done nothing, if it has none or refuses
+        (past the bound on matches)."""
+        matcher = first_matcher(self.network, branch)
+        if matcher is None:
+            return False
+        new = matcher(self.memories, min(PARTIAL_MATCHES_PER_RULE, MATCHES_PER_RUN - self.held))
+        if new is None:
+            return False
+        if new:
+            gained += new.values()
+            self.matches[branch] = new
+            self.held += len(new)
+            self.matched.add(branch)
+        return True
 
     def _recompute(self, branch: int, gained: list[Match], lost: list[Match]) -> None:
         """Work the branch's matches out again from every fact: after a retraction, for a
@@ -207,6 +224,15 @@ class NetworkState(Joins):
         if self.missing[branch]:
             return
         memories = self.memories
+        # a positive pattern whose memory holds only new facts had none before, so the branch
+        # had no match and each it has now is new (a later finding, the first a rule reads)
+        if not matches:
+            for step in plan.positives:
+                entries = fresh.get(step.alpha)
+                if entries and len(entries) == len(memories[step.alpha].facts):
+                    if self._all_at_once(branch, gained):
+                        return
+                    break
         for position, step in enumerate(plan.positives):
             entries = fresh.get(step.alpha)
             if not entries:

@@ -1,5 +1,6 @@
 """Each branch plan turned, on its first use, into one plain function that finds all of the
-branch's matches from its alpha memories, for a working memory's first declaration.
+branch's matches from its alpha memories: at a first declaration, and for a branch whose
+positive pattern had an empty memory until a later fact came (every match it has is new).
 
 A first declaration works out every branch its facts reach (about a thousand at 5,000
 synthetic rules x 100 facts, each with a match or two), and the general join
@@ -9,10 +10,11 @@ whether a ``not`` shares a variable. Those answers never change, so they are rea
 from the plan alone (never from KB text), into closures: one per positive pattern, joined in
 the same order as the general path, and one per branch that chains them. The kinds of step
 are those of :class:`.network.Step`: a pattern of constants (every fact of its memory fits),
-one equality with a bound variable (looked up in the memory's value index), or anything else
-(bind, join and compare through :func:`~.network_joins.extended`, the general path's own
-test). Branches whose ``not`` shares a variable, or with an ``exists``, a comparison left over
-or no positive pattern, get no function and go the general way.
+one equality with a bound variable (looked up in the memory's value index), fields bound to
+new variables and compared (a gap between two scores), or anything else (bind, join and
+compare through :func:`~.network_joins.extended`, the general path's own test). Branches
+whose ``not`` shares a variable, or with an ``exists``, a comparison left over or no
+positive pattern, get no function and go the general way.
 
 A function refuses (returns None) when its memories hold more combinations than the match
 bound allows, so the general path, which names the bound crossed, takes those; below it the
@@ -148,6 +150,8 @@ def _join(step: Step) -> Join:
             return following
 
         return equal_value
+    if step.binds and not (step.joins_before or step.joins_after):
+        return _bind_and_compare(step)
     indexed = step.index_field
 
     def extend_each(memories: Sequence[AlphaMemory], partial: list[Joined]) -> list[Joined]:
@@ -170,3 +174,26 @@ def _join(step: Step) -> Join:
         return following
 
     return extend_each
+
+
+def _bind_and_compare(step: Step) -> Join:
+    alpha, binds, comparisons = step.alpha, step.binds, step.comparisons
+
+    def bind_each(memories: Sequence[AlphaMemory], partial: list[Joined]) -> list[Joined]:
+        """Fields bound to new variables, then compared (a gap between two scores): what
+        :func:`~.network_joins.extended` does for such a step, without its joins."""
+        facts = memories[alpha].facts
+        following: list[Joined] = []
+        for ids, matched, bindings in partial:
+            for fact_id, fields in facts:
+                grown = dict(bindings)
+                for name, variable in binds:
+                    grown[variable] = fields[name]
+                for comparison in comparisons:
+                    if not comparison.holds(grown):
+                        break
+                else:
+                    following.append(((*ids, fact_id), (*matched, fields), grown))
+        return following
+
+    return bind_each

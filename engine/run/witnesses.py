@@ -17,43 +17,52 @@ Entry = tuple[int, Mapping[str, Scalar]]
 
 
 class FactsSoFar:
-    """Every fact of a run so far, for naming the facts that met an ``exists``: by type, and
-    by the values of the fields a pattern requires to equal constants (indexed the first time
-    a pattern asks). Every list is in canonical order, and a fact a pattern accepts is in the
-    list the pattern reads, so the first fact accepted there is the first of all."""
+    """Every fact of a run so far, for naming the facts that met an ``exists``: the input
+    facts, then the findings concluded, by type, and by the values of the fields a pattern
+    requires to equal constants (indexed the first time a pattern asks). Every list is in
+    canonical order, and a fact a pattern accepts is in the list the pattern reads, so the
+    first fact accepted there is the first of all.
 
-    def __init__(self, records: Sequence[FactRecord]) -> None:
+    The findings are the runner's own list of their names, which it appends each new one to
+    (its id: ``first_finding`` plus its place): they are filed only when a firing asks for
+    witnesses. Most runs have no exists to name facts for, and a run on 5,000 synthetic rules
+    concludes a finding at nearly every firing."""
+
+    def __init__(
+        self, records: Sequence[FactRecord], findings: Sequence[str], first_finding: int
+    ) -> None:
         self.of_type: dict[str, list[Entry]] = {}
         self.by_values: dict[tuple[str, tuple[str, ...]], dict[tuple[Scalar, ...], list[Entry]]]
         self.by_values = {}
-        # Filed only once a firing asks for witnesses: most runs have no exists to name facts
-        # for, and a run on 5,000 synthetic rules concludes a finding at nearly every firing.
-        # Hence a Sequence, not any iterable: it is read then, maybe long after this call.
+        # Hence Sequences, not any iterables: they are read then, maybe long after this call.
         self._records = records
-        self._waiting: list[tuple[int, str, Mapping[str, Scalar]]] | None = []
-        """Facts added before that (None once they are filed)."""
+        self._findings = findings
+        self._first_finding = first_finding
+        self._filed: int | None = None
+        """How many findings are filed (None: nothing is, not even the input facts)."""
 
-    def add(self, fact_id: int, fact_type: str, fields: Mapping[str, Scalar]) -> None:
-        if self._waiting is not None:
-            self._waiting.append((fact_id, fact_type, fields))
-            return
+    def _file_new(self) -> None:
+        """File the input facts the first time, then the findings not filed yet, in order."""
+        filed = self._filed
+        if filed is None:
+            for record in self._records:
+                self.of_type.setdefault(record.type, []).append((record.id, record.fields))
+            filed = 0
+        findings = self._findings
+        for number in range(filed, len(findings)):
+            self._add(self._first_finding + number, "finding", {"name": findings[number]})
+        self._filed = len(findings)
+
+    def _add(self, fact_id: int, fact_type: str, fields: Mapping[str, Scalar]) -> None:
         entry = (fact_id, fields)
         self.of_type.setdefault(fact_type, []).append(entry)
         for (indexed_type, names), index in self.by_values.items():
             if indexed_type == fact_type and all(name in fields for name in names):
                 index.setdefault(tuple([fields[name] for name in names]), []).append(entry)
 
-    def _file_waiting(self) -> None:
-        """File the input facts, then the facts added so far, in that order (canonical)."""
-        waiting, self._waiting = self._waiting or [], None
-        for record in self._records:
-            self.of_type.setdefault(record.type, []).append((record.id, record.fields))
-        for fact in waiting:
-            self.add(*fact)
-
     def candidates(self, pattern: Pattern) -> list[Entry]:
-        if self._waiting is not None:
-            self._file_waiting()
+        if self._filed != len(self._findings):  # also None: nothing filed yet
+            self._file_new()
         required = {
             name: test.equals for name, test in pattern.tests.items() if test.equals is not None
         }

@@ -56,6 +56,8 @@ class NetworkState(Joins):
         """For each alpha memory, the branches it counts in :attr:`missing` for."""
         self.where: dict[int, list[int]] = {}
         """For each fact in memory, the alpha memories that hold it."""
+        self.filled: list[int] = []
+        """The alpha memories that have held a fact since the last reset (maybe twice)."""
         self.matched: set[int] = set()
         """The branches that have had matches since the last reset."""
         self.held = 0
@@ -67,7 +69,7 @@ class NetworkState(Joins):
         """Forget every fact, clearing only what holds something: most of the network is
         untouched by any one scenario (copying every branch's count of empty memories costs
         less than counting up again for those, which many branches read)."""
-        for alpha_id in {alpha for alphas in self.where.values() for alpha in alphas}:
+        for alpha_id in self.filled:
             memory = self.memories[alpha_id]
             memory.facts = []
             if memory.index:
@@ -76,6 +78,7 @@ class NetworkState(Joins):
         for branch in self.matched:
             self.matches[branch] = {}
         self.where = {}
+        self.filled = []
         self.matched = set()
         self.held = 0
 
@@ -249,6 +252,7 @@ class NetworkState(Joins):
     def _remember(self, alpha_id: int, entry: tuple[int, Fields]) -> None:
         memory = self.memories[alpha_id]
         if not memory.facts:
+            self.filled.append(alpha_id)
             for branch in self.waited_by[alpha_id]:
                 self.missing[branch] -= 1
         memory.facts.append(entry)

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..explain.citations import cite, short_cite
 from ..explain.why_not import ConditionWords
 from ..load.scenario import load_scenario
-from ..pipeline import explained_run
+from ..pipeline import scenario_run
 from ..run.compiler import CompiledKB
 from ..schemas.conditions import applies_to
 from ..schemas.kb import PlanStage, Topic
@@ -28,7 +28,7 @@ def _exercised_by(compiled: CompiledKB) -> dict[str, list[str]]:
     fired: dict[str, list[str]] = defaultdict(list)
     for path in scenario_files(compiled):
         scenario = load_scenario(path, compiled.knowledge_base.countries).scenario
-        result = explained_run(scenario, compiled).result
+        result = scenario_run(scenario, compiled)
         for rule_id in sorted({firing.rule for firing in result.firings}):
             fired[rule_id].append(path.stem)
     return fired

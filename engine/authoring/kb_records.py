@@ -17,7 +17,7 @@ from ..errors import CompassError
 from ..explain.citations import cite, short_cite
 from ..explain.why_not import ConditionWords
 from ..load.scenario import load_scenario
-from ..pipeline import explained_run
+from ..pipeline import scenario_run
 from ..run.compiler import CompiledKB
 from ..schemas.base import Frozen
 from ..schemas.conditions import applies_to, rule_branches
@@ -174,7 +174,7 @@ def _scenario_record(path: Path, compiled: CompiledKB) -> ScenarioRecord:
         return ScenarioRecord(
             name=path.stem, title="", yaml=text, expectations=Expectations(), problem=str(error)
         )
-    fired = explained_run(scenario, compiled).result.firings
+    fired = scenario_run(scenario, compiled).firings
     return ScenarioRecord(
         name=path.stem,
         title=scenario.title,

@@ -71,7 +71,8 @@ def run_item(item: BatchItem, compiled: CompiledKB) -> BatchResult:
         # that holds it (a line of standard input: the working directory).
         folder = Path(item.path or item.source).parent
         loaded = parse_scenario(item.content, item.path or item.source, countries, folder)
-        report = advise(loaded.scenario, compiled)
+        # a result line reads ids, stages and certainties: no HOW trees to build
+        report = advise(loaded.scenario, compiled, how_trees=False)
     except InputError as error:
         return BatchResult(source=item.source, ok=False, error=str(_in_file(error, item)))
     except CompassError as error:

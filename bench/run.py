@@ -51,7 +51,10 @@ from measure import (  # noqa: E402
     traced_peak_mb,
 )
 from synergy_compass.engine import api  # noqa: E402
-from synergy_compass.engine.explain.note_hints import find_note_hints  # noqa: E402
+from synergy_compass.engine.explain.note_hints import (  # noqa: E402
+    find_note_hints,
+    note_hint_table,
+)
 from synergy_compass.engine.explain.report import explain  # noqa: E402
 from synergy_compass.engine.load import cross_checks as checks  # noqa: E402
 from synergy_compass.engine.load.discovery import default_kb_root, kb_digest, kb_files  # noqa: E402
@@ -337,7 +340,7 @@ def _phases(
         totals["run"] += timer.wall_s
         with timed() as timer:
             # as engine.pipeline does: the note hints are part of every advice's report
-            hints = find_note_hints(scenario, [row.value for row in knowledge_base.note_hints])
+            hints = find_note_hints(scenario, note_hint_table(knowledge_base))
             report = explain(result, scenario, knowledge_base, note_hints=hints)
         totals["explain"] += timer.wall_s
         outputs.append(render_json(report))

@@ -115,3 +115,21 @@ def test_the_other_commands_are_defined_when_one_is_wanted() -> None:
         "'interview', 'kb', 'new', 'profile', 'scenario', 'serve', 'team', 'whatif']"
     )
     assert finished.stdout.strip().endswith(every)
+
+
+def test_with_warm_caches_pycountry_is_not_imported(
+    tmp_path: Path, mini_kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ISO 3166's table comes from the product cache (engine/load/iso_countries.py) once a
+    run has kept it: importing pycountry is left to the first run and COMPASS_NO_CACHE=1."""
+    monkeypatch.setenv("COMPASS_CACHE_DIR", str(tmp_path / "cache"))
+    command = ("advise", BASIC, "--kb", str(mini_kb), "--format", "json", "--no-audit")
+    first, _modules = _imported_by(tmp_path, *command)
+    assert first.returncode == 0, first.stderr
+    again, modules = _imported_by(tmp_path, *command)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert "pycountry" not in modules
+    monkeypatch.setenv("COMPASS_NO_CACHE", "1")
+    _finished, modules = _imported_by(tmp_path, *command)
+    assert "pycountry" in modules

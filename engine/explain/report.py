@@ -17,9 +17,8 @@ import hashlib
 import json
 from collections import defaultdict
 
-import pycountry
-
 from ..rules.certainty import in_words
+from ..schemas.countries import iso_name
 from ..schemas.facts import FactRecord
 from ..schemas.kb import Severity
 from ..schemas.knowledge_base import KnowledgeBase
@@ -67,8 +66,7 @@ def scenario_digest(scenario: Scenario) -> str:
 def _country_name(code: str, knowledge_base: KnowledgeBase) -> str:
     if code in knowledge_base.cultures:
         return knowledge_base.cultures[code].value.name
-    country = pycountry.countries.get(alpha_2=code)
-    return str(country.name) if country else code
+    return iso_name(code) or code
 
 
 class _HowBuilder:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-import pycountry
-
 from ..errors import Problem, ProblemCode, did_you_mean
 from ..schemas.conditions import Atom, TooManyBranchesError, rule_branches
+from ..schemas.countries import is_iso_code
 from ..schemas.document import PathKey
 from ..schemas.facts import FACT_TYPES, FieldSpec
 from ..schemas.knowledge_base import KnowledgeBase, Located
@@ -314,7 +313,7 @@ class _BranchChecker:
         elif spec.kind == "finding":
             allowed = self.knowledge_base.findings
         elif spec.kind == "country":
-            if not (isinstance(value, str) and pycountry.countries.get(alpha_2=value)):
+            if not (isinstance(value, str) and is_iso_code(value)):
                 self.problem(
                     path,
                     f"{value!r} is not an ISO 3166-1 alpha-2 country code",

@@ -12,12 +12,11 @@ import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
-import pycountry
-
 from ..consult.compare import CultureComparison
 from ..errors import InputError, Location, Problem
 from ..explain.caveats import NATIONAL_TENDENCY_CAVEAT
 from ..schemas.branding import ReportBranding
+from ..schemas.countries import display_name, is_iso_code
 from ..schemas.facts import english_date
 from ..schemas.kb import PlanStage
 from ..schemas.report import Recommendation, Report, SourceReference
@@ -83,9 +82,8 @@ def country_names(report: Report, comparison: CultureComparison | None) -> dict[
         if side in ("home", "counterpart"):
             own = report.scenario.we if side == "home" else report.scenario.they
             names.setdefault(code, own)
-        country = pycountry.countries.get(alpha_2=code)
-        if country is not None:
-            names.setdefault(code, str(getattr(country, "common_name", country.name)))
+        if is_iso_code(code):
+            names.setdefault(code, display_name(code))
     return names
 
 

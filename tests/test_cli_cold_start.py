@@ -47,6 +47,7 @@ NOT_NEEDED_FOR_JSON = (
     "synergy_compass.engine.schemas.config",
     "subprocess",  # Chromium prints PDFs
     "difflib",  # did-you-mean hints, for mistakes only
+    "hijridate",  # the Hijri calendar, for a scenario with dates (this one has none)
     "synergy_compass.cli_commands",  # every other command
 )
 

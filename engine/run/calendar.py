@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hijridate import Gregorian
-
 from ..schemas.facts import WEEKDAYS, CalendarOrigin, Scalar
 from ..schemas.scenario import Scenario
 from ..schemas.vocabulary import ActionStatus
@@ -90,6 +88,10 @@ def _public_holidays(country: str, years: tuple[int, ...]) -> HolidayBase | None
 def _hijri(day: datetime.date) -> tuple[int, str] | None:
     """The Umm al-Qura month number and date ('11 Ramadan 1448'); None outside the range the
     tables cover (1924 to 2077)."""
+    # Imported here, as holidays is: most scenarios have no dates, and the import is about 1 %
+    # of a start with warm caches.
+    from hijridate import Gregorian  # noqa: PLC0415
+
     try:
         hijri = Gregorian(day.year, day.month, day.day).to_hijri()
     except OverflowError:

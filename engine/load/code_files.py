@@ -9,15 +9,14 @@ reading them, and hashed again whenever the signature changes or cannot be trust
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
-# A module written this recently may be written again within the same clock tick of its file
-# system, leaving its size and times unchanged: its subpackage is hashed rather than trusted
-# (as a KB's files are, engine/load/files_signature.py).
-_RACY_SECONDS = 2.0
+# A module written in the last two seconds may be written again within the same clock tick,
+# leaving its size and times unchanged: its subpackage is hashed rather than trusted, by the
+# rule a KB's files follow.
+from .files_signature import FileStamp, racy_after, trusted_stamp
 
-ModulesSignature = tuple[tuple[str, int, int, int, int], ...]
+ModulesSignature = tuple[FileStamp, ...]
 
 
 def modules_signature(folder: Path) -> ModulesSignature | None:
@@ -25,8 +24,8 @@ def modules_signature(folder: Path) -> ModulesSignature | None:
     ``.py`` file below it, at any depth (the files a code stamp hashes); equal signatures mean
     no module was added, removed, renamed or written in between. None when ``stat`` cannot
     tell: a link, an unreadable folder, or a module written in the last two seconds."""
-    found: list[tuple[str, int, int, int, int]] = []
-    newest = time.time() - _RACY_SECONDS
+    found: list[FileStamp] = []
+    newest = racy_after()
     pending = [""]
     while pending:
         relative = pending.pop()
@@ -48,9 +47,8 @@ def modules_signature(folder: Path) -> ModulesSignature | None:
                 status = entry.stat(follow_symlinks=False)
             except OSError:
                 return None
-            if status.st_mtime > newest:
+            stamp = trusted_stamp(name, status, newest)
+            if stamp is None:
                 return None
-            found.append(
-                (name, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-            )
+            found.append(stamp)
     return tuple(sorted(found))

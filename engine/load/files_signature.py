@@ -15,10 +15,26 @@ from pathlib import Path
 from .discovery import SCENARIO_DIRECTORY
 
 # A file written this recently may be written again within the same clock tick of its file
-# system, leaving its size and time unchanged: such a KB is hashed rather than trusted.
+# system, leaving its size and time unchanged: such a KB is hashed rather than trusted. The
+# engine's kept code stamps and pycountry's kept table follow the same rule, through here.
 _RACY_SECONDS = 2.0
 
-FilesSignature = tuple[tuple[str, int, int, int, int], ...]
+FileStamp = tuple[str, int, int, int, int]
+"""A file's name, size, modification and change times (nanoseconds) and inode."""
+FilesSignature = tuple[FileStamp, ...]
+
+
+def racy_after() -> float:
+    """The modification time after which a file is too new for its ``stat`` to vouch for it."""
+    return time.time() - _RACY_SECONDS
+
+
+def trusted_stamp(name: str, status: os.stat_result, newest: float) -> FileStamp | None:
+    """The stamp of a file named ``name`` with this ``stat``, or None when it was modified
+    after ``newest`` (:func:`racy_after`, taken once for a whole signature)."""
+    if status.st_mtime > newest:
+        return None
+    return _stamp(name, status)
 
 
 def kb_files_signature(roots: Sequence[Path]) -> FilesSignature | None:
@@ -28,8 +44,8 @@ def kb_files_signature(roots: Sequence[Path]) -> FilesSignature | None:
     the change time, whatever is done to the modification time afterwards), so the KB digest
     of the first still holds. None when that cannot be told this way (a link, an unreadable
     folder, a file written in the last two seconds); the caller then hashes the files."""
-    found: list[tuple[str, int, int, int, int]] = []
-    newest = time.time() - _RACY_SECONDS
+    found: list[FileStamp] = []
+    newest = racy_after()
     pending = [(str(root), True) for root in roots]
     while pending:
         folder, top = pending.pop()
@@ -52,11 +68,12 @@ def kb_files_signature(roots: Sequence[Path]) -> FilesSignature | None:
                 status = entry.stat(follow_symlinks=False)
             except OSError:
                 return None
-            if status.st_mtime > newest:
+            stamp = trusted_stamp(entry.path, status, newest)
+            if stamp is None:
                 return None
-            found.append(_stamp(entry.path, status))
+            found.append(stamp)
     return tuple(found)
 
 
-def _stamp(path: str, status: os.stat_result) -> tuple[str, int, int, int, int]:
+def _stamp(path: str, status: os.stat_result) -> FileStamp:
     return (path, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)

@@ -12,14 +12,13 @@ imports pycountry as before.
 from __future__ import annotations
 
 import importlib.util
-import time
 from pathlib import Path
 
 from ..schemas.iso_countries import IsoRow, pycountry_rows, valid_rows
 from .cache import derived_caching, read_derived, write_derived
+from .files_signature import racy_after, trusted_stamp
 
 _KIND = "iso-countries"
-_RACY_SECONDS = 2.0
 
 
 def _pycountry_module() -> Path | None:
@@ -34,18 +33,16 @@ def _pycountry_files() -> list[list[object]] | None:
     module = _pycountry_module()
     if module is None:
         return None
-    newest = time.time() - _RACY_SECONDS
+    newest = racy_after()
     stamps: list[list[object]] = []
     for path in (module, module.parent / "databases" / "iso3166-1.json"):
         try:
-            status = path.stat()
+            stamp = trusted_stamp(str(path), path.stat(), newest)
         except OSError:
             return None
-        if status.st_mtime > newest:
+        if stamp is None:
             return None
-        stamps.append(
-            [str(path), status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
-        )
+        stamps.append(list(stamp))
     return stamps
 
 

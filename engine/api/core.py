@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
-from ..load.cache import code_stamp, derived_caching, read_derived, write_derived
+from ..load.cache import code_stamp, derived_caching, is_sha256, read_derived, write_derived
 from ..load.discovery import default_kb_root, kb_digest, resolve_roots
 from ..load.files_signature import FilesSignature, kb_files_signature
 from ..load.iso_countries import kept_iso_rows
@@ -89,16 +89,12 @@ def _stored_digest(directories: tuple[Path, ...], signature: FilesSignature) -> 
     if not derived_caching(_DIGESTS):
         return None
     stored = read_derived(_DIGESTS, _digest_key(directories, signature))
-    return stored if isinstance(stored, str) and _is_sha256(stored) else None
+    return stored if is_sha256(stored) else None
 
 
 def _store_digest(directories: tuple[Path, ...], signature: FilesSignature, digest: str) -> None:
     if derived_caching(_DIGESTS):
         write_derived(_DIGESTS, _digest_key(directories, signature), digest)
-
-
-def _is_sha256(text: str) -> bool:
-    return len(text) == 64 and all(character in "0123456789abcdef" for character in text)
 
 
 def advise(

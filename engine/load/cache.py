@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from string import hexdigits
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import pydantic
 import pydantic_core
@@ -257,6 +256,14 @@ _stamps: dict[tuple[Path, str, tuple[str, ...]], str] = {}
 _CODE_STAMPS = "code-stamp"
 
 
+def is_sha256(kept: object) -> TypeGuard[str]:
+    """Whether a value read back from a cache entry is a SHA-256 hex digest as ``hexdigest()``
+    writes it (a damaged or foreign entry is hashed again rather than trusted)."""
+    if not isinstance(kept, str) or len(kept) != 64:
+        return False
+    return all(character in "0123456789abcdef" for character in kept)
+
+
 def _kept_stamp(folder: Path) -> str:
     """A subpackage's stamp, kept on disk under its modules' signature (see :mod:`.code_files`):
     taken before the files are read, so a module written meanwhile changes the next signature."""
@@ -264,7 +271,7 @@ def _kept_stamp(folder: Path) -> str:
     key = [str(folder), signature]
     if signature is not None:
         stored = read_derived(_CODE_STAMPS, key)
-        if isinstance(stored, str) and len(stored) == 64 and set(stored) <= set(hexdigits):
+        if is_sha256(stored):
             return stored
     digest = hashlib.sha256()
     for file in sorted(folder.rglob("*.py")):

@@ -73,3 +73,18 @@ def assert_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1 to create it"
     assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The subpackage of every module read (``Path.read_bytes``) from here on: what stamping
+    the code hashed (tests/load's code-stamp tests)."""
+    read: list[str] = []
+    real_read = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        read.append(path.parent.name)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    return read

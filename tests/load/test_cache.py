@@ -211,18 +211,11 @@ def test_a_module_added_to_a_stamped_subpackage_changes_the_stamp(
 
 
 def test_each_subpackage_is_hashed_once_for_every_stamp_that_covers_it(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, hashed: list[str]
 ) -> None:
     monkeypatch.setenv("COMPASS_CACHE_DIR", str(tmp_path))  # no stamp kept from before
     monkeypatch.setattr(cache_module, "_stamps", {})
-    read: list[str] = []
-    real_read = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        read.append(path.parent.name)
-        return real_read(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    read = hashed
     checked = code_stamp("load", "schemas")
     loads = read.count("load")
     network = code_stamp("load", "schemas", "rules", "run")

@@ -36,20 +36,6 @@ def _age(root: Path) -> None:
         os.utime(path, (an_hour_ago, an_hour_ago))
 
 
-@pytest.fixture
-def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The subpackage of every module read to stamp it."""
-    read: list[str] = []
-    real_read = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        read.append(path.parent.name)
-        return real_read(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
-    return read
-
-
 def _in_a_new_process(*subpackages: str) -> str:
     cache_module._stamps.clear()  # what a new process starts with
     return code_stamp(*subpackages)

@@ -90,6 +90,17 @@ SCENARIO_CODE = (
     "Scenario.model_validate(yaml.safe_load("
     f"pathlib.Path({FOUNDING_CASE!r}).read_text(encoding='utf-8')))"
 )
+# The same, with ISO 3166's table read as an advise with warm caches reads it (from the product
+# cache, through the code that keeps it there; pycountry not imported). With a warm advise of
+# the founding case added, it is the least any cold advise can cost while pydantic validates
+# its input: issue 18 item 2's lower bound.
+SCENARIO_CACHED_ISO_CODE = SCENARIO_CODE.replace(
+    "; from synergy_compass.engine.schemas.scenario import Scenario",
+    "; from synergy_compass.engine.load.iso_countries import kept_iso_rows"
+    "; from synergy_compass.engine.schemas.iso_countries import read_iso_rows_with"
+    "; read_iso_rows_with(kept_iso_rows)"
+    "; from synergy_compass.engine.schemas.scenario import Scenario",
+)
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,7 @@ def bench_cold(settings: Settings) -> dict[str, Any]:
         "floor": ([sys.executable, "-c", FLOOR_CODE], {}),
         "floor_libraries": ([sys.executable, "-c", LIBRARIES_CODE], {}),
         "floor_scenario": ([sys.executable, "-c", SCENARIO_CODE], {}),
+        "floor_scenario_cached_iso": ([sys.executable, "-c", SCENARIO_CACHED_ISO_CODE], {}),
         "import_cli": ([sys.executable, "-c", "import synergy_compass.cli"], {}),
         "advise": (advise, {}),
         "advise_first_run": (advise, {"COMPASS_CACHE_DIR": EMPTY_CACHE}),
@@ -197,7 +209,7 @@ def bench_cold(settings: Settings) -> dict[str, Any]:
     # An anchor that failed would read as a fast one.
     result["anchors_ok"] = all(
         r.returncode == 0
-        for name in ("floor", "floor_libraries", "floor_scenario")
+        for name in ("floor", "floor_libraries", "floor_scenario", "floor_scenario_cached_iso")
         for r in runs[name]
     )
     result["same_output_every_run"] = len(outputs) == 1
@@ -399,6 +411,7 @@ def bench_warm(settings: Settings) -> dict[str, Any]:
         # a whole advise (facts, run, explanation) over the firings it made
         "ms_per_firing": round(total_wall * 1000 / max(firings, 1), 3),
         "slowest": [{"scenario": k, "median_ms": ms(v)} for v, k in medians[:3]],
+        "founding_case_median_ms": ms(median(per_scenario[Path(FOUNDING_CASE).name])),
         "phases": shares,
         "same_output_every_pass": same,
         "peak_mb_during_pass": round(peak, 1),
@@ -752,7 +765,8 @@ def _startup_targets(cold: dict[str, Any], warm: dict[str, Any]) -> list[Target]
         ),
         Target(
             "cold advise, caches warm: <= 2.0x import floor (issue 18)",
-            f"{cold['ratio_to_floor']}x (CPU {cold['cpu_ratio_to_floor']}x)",
+            f"{cold['ratio_to_floor']}x (CPU {cold['cpu_ratio_to_floor']}x); "
+            + _cold_lower_bound(cold, warm),
             cold["ratio_to_floor"] <= 2.0,
         ),
         Target(
@@ -762,6 +776,22 @@ def _startup_targets(cold: dict[str, Any], warm: dict[str, Any]) -> list[Target]
             warm["per_second"] >= 300,
         ),
     ]
+
+
+def _cold_lower_bound(cold: dict[str, Any], warm: dict[str, Any]) -> str:
+    """Issue 18 item 2's lower bound, in floors: a process that validates the founding case with
+    our scenario models (ISO table from the product cache) and does nothing else, plus what a
+    warm advise of that case costs in a process that has everything built. A cold advise does
+    both and more (reading the KB, building what the warm one has built), so a target below
+    this cannot be met while pydantic validates the scenario."""
+    scenario = cold["floor_scenario_cached_iso"]
+    warm_ms = warm["founding_case_median_ms"]
+    by_wall = (scenario["median_ms"] + warm_ms) / cold["floor"]["median_ms"]
+    by_cpu = (scenario["cpu_median_ms"] + warm_ms) / cold["floor"]["cpu_median_ms"]
+    return (
+        f"lower bound {by_wall:.2f}x (CPU {by_cpu:.2f}x): floor_scenario_cached_iso "
+        f"{scenario['median_ms']:.0f} ms + a warm advise of the case {warm_ms:.1f} ms"
+    )
 
 
 def _table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -790,6 +820,7 @@ def render(results: dict[str, Any]) -> str:
                         "floor",
                         "floor_libraries",
                         "floor_scenario",
+                        "floor_scenario_cached_iso",
                         "import_cli",
                         "advise",
                         "advise_first_run",

@@ -48,6 +48,7 @@ NOT_NEEDED_FOR_JSON = (
     "subprocess",  # Chromium prints PDFs
     "difflib",  # did-you-mean hints, for mistakes only
     "hijridate",  # the Hijri calendar, for a scenario with dates (this one has none)
+    "statistics",  # averages of observed positions, for a scenario that observes someone
     "synergy_compass.cli_commands",  # every other command
 )
 

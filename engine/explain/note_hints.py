@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
+from typing import NamedTuple
 
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.note_hints import (
@@ -80,8 +80,9 @@ _PHRASES = attrgetter("phrases")
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class _WordIndex:
+# A named tuple: making a frozen dataclass costs every start about five times as much
+# (Python compiles its six methods then), and this record of one module needs none of them.
+class _WordIndex(NamedTuple):
     """A table's phrases by one word of each that a text must hold as a whole word: the phrases
     a plain-ASCII text may match are looked up from its words instead of searched for, phrase by
     phrase (a table of 170 rows has about 1,800 phrases; a scenario's notes, a few dozen words).
@@ -196,8 +197,8 @@ def _source(phrase: str) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Phrase:
+# A named tuple, as _WordIndex is.
+class _Phrase(NamedTuple):
     """A phrase with the words a text must hold for its pattern to match there (see
     _rows_that_may_match): as whole words in a plain-ASCII text, else as substrings."""
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 from ..schemas.kb import Advice, PlanPolicy, PlanStage, Severity
 from ..schemas.report import Recommendation, Report, TradeOff
@@ -60,8 +61,9 @@ def rank(
     return round(value, 4)
 
 
-@dataclass(frozen=True)
-class _Clash:
+# A named tuple: making a frozen dataclass costs every start about five times as much
+# (Python compiles its six methods then), and this record of one module needs none of them.
+class _Clash(NamedTuple):
     axis: Axis | None  # None: a conflict the advice declares
     first: Recommendation
     second: Recommendation

@@ -16,8 +16,7 @@ import datetime
 import functools
 import importlib.metadata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..schemas.facts import WEEKDAYS, CalendarOrigin, Scalar
 from ..schemas.scenario import Scenario
@@ -31,8 +30,9 @@ RAMADAN = 9  # the ninth month of the Hijri year
 CalendarDraft = tuple[str, dict[str, Scalar], CalendarOrigin]
 
 
-@dataclass(frozen=True)
-class _Dated:
+# A named tuple: making a frozen dataclass costs every start about five times as much
+# (Python compiles its six methods then), and this record of one module needs none of them.
+class _Dated(NamedTuple):
     """A date the scenario gives, where it says so, and what happens on it."""
 
     path: str

@@ -7,8 +7,8 @@ gives the same fact ids, and so the same firing order, however the scenario file
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import NamedTuple
 
 from ..errors import ScenarioError
 from ..load.personal_profiles import position_scale_problems, practical_scales
@@ -179,8 +179,9 @@ def _culture_facts(
             yield "score_spread", spread_fields, origin.model_copy(update={"source": sources})
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
+# A named tuple: making a frozen dataclass costs every start about five times as much
+# (Python compiles its six methods then), and this record of one module needs none of them.
+class _Prepared(NamedTuple):
     """A draft with what deduplication and the canonical order compare, worked out once."""
 
     fact_type: str
@@ -191,7 +192,7 @@ class _Prepared:
     """Equal for two drafts of one fact: the first one given is kept."""
     order: tuple[int, tuple[tuple[str, str], ...]]
     """The canonical order: by fact type, then by each field's name and written value."""
-    records: dict[int, FactRecord] = field(default_factory=dict)
+    records: dict[int, FactRecord]
     """The fact's record at the first positions it has taken: a kept profile fact takes the
     same few positions in scenario after scenario, and records are frozen, so they are shared."""
 
@@ -215,6 +216,7 @@ def _prepare(draft: Draft) -> _Prepared:
         origin,
         (fact_type, tuple(in_order)),
         (_TYPE_ORDER[fact_type], tuple([(name, repr(value)) for name, value in in_order])),
+        {},
     )
 
 

@@ -10,7 +10,6 @@ several observations on one scale count as their average, each quoted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from statistics import fmean
 
 from ..schemas.facts import PositionOrigin
 from ..schemas.profiles import ObservedPosition, PositionBasis
@@ -30,6 +29,10 @@ def _label(person: OurPerson | Person) -> str:
 def _observed(
     person: OurPerson | Person, path: str, observed: Sequence[ObservedPosition]
 ) -> Positions:
+    if not observed:
+        return {}
+    from statistics import fmean  # noqa: PLC0415 - most scenarios observe no one: not imported
+
     by_scale: dict[str, list[tuple[int, ObservedPosition]]] = {}
     for number, seen in enumerate(observed):
         by_scale.setdefault(seen.scale, []).append((number, seen))

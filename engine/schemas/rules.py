@@ -179,11 +179,16 @@ TEST_KEYWORDS = (
 )
 
 
-class Pattern(RootModel[dict[str, dict[str, FieldTest]]]):
+class Pattern(RootModel):  # type: ignore[type-arg]
     """``{fact_type: {field: test, ...}}``: a fact of that type whose fields pass the tests."""
+
+    # The type is given here rather than as RootModel[...]: parametrizing makes another model
+    # class, whose schema pydantic builds at import although nothing validates with it.
+    root: dict[str, dict[str, FieldTest]]
 
     model_config = {
         "frozen": True,
+        "defer_build": True,  # as every Frozen model: built when first used
         # One fact type, and none of the words that start the other kinds of condition, so
         # a validator can tell a pattern from a negation, an existence test or alternatives.
         "json_schema_extra": {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from pydantic import ValidationError
-from synergy_compass.engine.schemas.rules import FieldTest, field_tests_shared
+from synergy_compass.engine.schemas.rules import FieldTest, Pattern, field_tests_shared
 
 
 @pytest.mark.parametrize(
@@ -64,3 +67,19 @@ def test_a_test_refused_while_shared_is_refused_again() -> None:
         for _ in range(2):
             with pytest.raises(ValidationError, match="needs at least one of"):
                 FieldTest.model_validate({})
+
+
+def test_importing_the_rule_schemas_builds_no_validator() -> None:
+    """A pattern's validator is built when a rule is first read, as every model's is (a
+    command that reads no rule does not pay for it), and no parametrized ``RootModel[...]``
+    class is made for it: pydantic would build that one's validator at import, for nothing."""
+    probe = (
+        "from pydantic import RootModel\n"
+        "from synergy_compass.engine.schemas.rules import Pattern\n"
+        "print(Pattern.__pydantic_complete__, Pattern.__mro__[1] is RootModel)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert finished.stdout.split() == ["False", "True"]
+    assert Pattern.model_validate({"score": {"value": {"at_least": 60}}}).fact_type == "score"

@@ -5,14 +5,14 @@ scenarios, advising, recording a run, the tool's version, the config file and ne
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import pipeline
 from ..load.cache import code_stamp, derived_caching, is_sha256, read_derived, write_derived
-from ..load.discovery import default_kb_root, kb_digest, resolve_roots
+from ..load.discovery import KBContent, default_kb_root, read_kb, resolve_roots
 from ..load.files_signature import FilesSignature, kb_files_signature
 from ..load.iso_countries import kept_iso_rows
 from ..load.loader import load_knowledge_base
@@ -37,41 +37,64 @@ KBRoots = Path | Sequence[Path] | None
 """One KB directory, several (each extending the ones before), or None for the shipped KB."""
 
 
-@lru_cache(maxsize=8)
-def _compiled(roots: tuple[Path, ...], digest_key: str) -> CompiledKB:
-    # The digest is part of the cache key: a KB changed on disk is loaded again.
-    with collection_paused():
-        return compile_knowledge_base(load_knowledge_base(roots, digest_key))
+# The KBs compiled in this process, under their directories and digest (a KB changed on disk
+# is loaded again), least recently asked for first; at most _COMPILED_KEPT of them.
+_compiled_kbs: dict[tuple[tuple[Path, ...], str], CompiledKB] = {}
+_COMPILED_KEPT = 8
+_compiled_lock = threading.Lock()
+
+
+def _compiled(
+    directories: tuple[Path, ...], digest: str, content: KBContent | None = None
+) -> CompiledKB:
+    """The compiled KB of this digest; ``content`` is its files when they were just read to
+    hash them, so that a load without a checked-KB entry parses them without reading again."""
+    key = (directories, digest)
+    with _compiled_lock:
+        compiled = _compiled_kbs.pop(key, None)
+    if compiled is None:
+        with collection_paused():
+            loaded = load_knowledge_base(directories, digest, content=content)
+            compiled = compile_knowledge_base(loaded)
+    with _compiled_lock:
+        _compiled_kbs[key] = compiled
+        while len(_compiled_kbs) > _COMPILED_KEPT:
+            del _compiled_kbs[next(iter(_compiled_kbs))]
+    return compiled
 
 
 def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
     """Load, check and compile KB directories (the shipped one by default), once per content."""
     directories = tuple(resolve_roots(roots))
-    return _compiled(directories, _current_digest(directories))
+    return _compiled(directories, *_current_digest(directories))
 
 
 # The digest last computed for each set of KB directories, and their files' signature then.
 _known_digests: dict[tuple[Path, ...], tuple[FilesSignature, str]] = {}
 
 
-def _current_digest(directories: tuple[Path, ...]) -> str:
+def _current_digest(directories: tuple[Path, ...]) -> tuple[str, KBContent | None]:
     """:func:`kb_digest` of the directories, without reading a file when none changed since it
     was last computed (a web page or a program asking again for its compiled KB pays a few
-    hundred ``stat`` calls, not a hash of every file), in this process or an earlier one."""
+    hundred ``stat`` calls, not a hash of every file), in this process or an earlier one; and
+    the files as read to hash them, if they were."""
     signature = kb_files_signature(directories)
     if signature is None:
-        return kb_digest(directories)
+        read = read_kb(directories)
+        return read.digest, read
     known = _known_digests.get(directories)
     if known is not None and known[0] == signature:
-        return known[1]
+        return known[1], None
     digest = _stored_digest(directories, signature)
+    content: KBContent | None = None
     if digest is None:
-        digest = kb_digest(directories)
+        content = read_kb(directories)
+        digest = content.digest
         _store_digest(directories, signature, digest)
     if len(_known_digests) >= 16:  # KBs asked for long ago: forget them
         _known_digests.clear()
     _known_digests[directories] = (signature, digest)
-    return digest
+    return digest, content
 
 
 # A KB's digest is also kept on disk under its files' signature: hashing every file is most of

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode, shorten
 from .yaml_source import YamlProblemError, read_file_bytes, read_yaml
@@ -187,26 +187,58 @@ def display_prefixes(roots: Sequence[Path]) -> list[str]:
 def kb_digest(roots: Path | Sequence[Path]) -> str:
     """A SHA-256 over every KB file's relative path and bytes, directory by directory; raise
     :class:`KnowledgeBaseError` naming every entry that cannot be walked or read."""
-    directories = [roots] if isinstance(roots, Path) else list(roots)
+    return read_kb(roots).digest
+
+
+KBFile = tuple[int, str, Path, bytes]
+"""One KB file as :func:`read_kb` read it: its KB directory's place among the roots read, its
+name relative to that directory, its path and its bytes."""
+
+
+# A named tuple, not a dataclass: every start imports this module, and a frozen dataclass costs
+# milliseconds to create (Python compiles its generated methods), a named tuple a tenth of that.
+class KBContent(NamedTuple):
+    """Every file of KB directories as read once, and :func:`kb_digest` of those very bytes: a
+    load that needs the files after the digest parses these rather than read them again."""
+
+    digest: str
+    files: tuple[KBFile, ...]
+
+
+def read_kb(roots: Path | Sequence[Path]) -> KBContent:
+    """The bytes of every KB file and their :func:`kb_digest`; raise
+    :class:`KnowledgeBaseError` naming every entry that cannot be walked or read."""
+    content, problems = read_kb_files([roots] if isinstance(roots, Path) else list(roots))
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return content
+
+
+def read_kb_files(directories: Sequence[Path]) -> tuple[KBContent, list[Problem]]:
+    """Every KB file of the directories that could be read, with the digest of those, and a
+    problem for each entry that could not be walked or read (the linter reports them all)."""
     digest = hashlib.sha256()
+    files: list[KBFile] = []
     problems: list[Problem] = []
-    prefixes = display_prefixes(directories)
-    for index, (root, prefix) in enumerate(zip(directories, prefixes, strict=True)):
+    for index, (root, prefix) in enumerate(
+        zip(directories, display_prefixes(directories), strict=True)
+    ):
         if not root.is_dir():
             continue
         walk = walk_kb(root, prefix)
         problems.extend(walk.problems)
         for name, path in walk.files:
             try:
-                digest_file(digest, index, name, read_kb_file(path, prefix + name))
+                raw = read_kb_file(path, prefix + name)
             except YamlProblemError as error:
                 problems.append(error.problem)
-    if problems:
-        raise KnowledgeBaseError(problems)
-    return digest.hexdigest()
+                continue
+            _digest_file(digest, index, name, raw)
+            files.append((index, name, path, raw))
+    return KBContent(digest.hexdigest(), tuple(files)), problems
 
 
-def digest_file(digest: Any, index: int, name: str, raw: bytes) -> None:
+def _digest_file(digest: Any, index: int, name: str, raw: bytes) -> None:
     """Add one file of the ``index``-th KB directory to a :func:`kb_digest` being computed."""
     digest.update(f"{index}:{name}".encode() + b"\0" if index else name.encode() + b"\0")
     digest.update(raw + b"\0")

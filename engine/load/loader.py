@@ -8,13 +8,11 @@ is :mod:`.scenario`.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import KnowledgeBaseError, Location, Problem, ProblemCode
-from ..schemas.document import YamlDocument
 from ..schemas.kb import Manifest
 from ..schemas.knowledge_base import KnowledgeBase
 from ..schemas.rules import field_tests_shared
@@ -30,33 +28,15 @@ from .cache import (
 )
 from .discovery import (
     MANIFEST_FILE,
-    digest_file,
+    KBContent,
     display_prefixes,
-    kb_digest,
-    read_kb_file,
+    read_kb,
+    read_kb_files,
     resolve_roots,
-    walk_kb,
 )
 from .file_items import Collected, InvalidFileError, collect, collect_checked
 from .problem_codes import describe
 from .yaml_source import YamlProblemError
-
-
-def _documents(
-    root: Path, prefix: str, problems: list[Problem], digest: Any, index: int
-) -> Iterator[tuple[Path, YamlDocument]]:
-    """Parse each file of one KB directory; ``digest`` hashes the very bytes parsed, so a KB's
-    digest always names its content, even if a file is saved while it loads."""
-    walk, entries = walk_kb(root, prefix), load_entries()  # entries: asked once, not per file
-    problems.extend(walk.problems)
-    for name, path in walk.files:
-        display = prefix + name
-        try:
-            raw = read_kb_file(path, display)
-            digest_file(digest, index, name, raw)
-            yield path, parse_for_load(raw, display, entries)
-        except YamlProblemError as error:
-            problems.append(error.problem)
 
 
 def inspect_knowledge_base(
@@ -67,17 +47,25 @@ def inspect_knowledge_base(
     :func:`load_knowledge_base` refuses a KB with problems; the linter uses this to report
     them all and to keep checking what did load.
     """
-    knowledge_base, problems, _ = _inspect(resolve_roots(roots))
+    knowledge_base, problems, _ = _inspect(resolve_roots(roots), None)
     return knowledge_base, problems
 
 
-def _inspect(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], list[CachedFile]]:
+def _inspect(
+    directories: list[Path], content: KBContent | None
+) -> tuple[KnowledgeBase, list[Problem], list[CachedFile]]:
     # problems found through the caches are confirmed without them before the files are blamed
     with field_tests_shared():  # a KB's rules repeat the same field tests thousands of times
-        return retried_without_entries(lambda: _inspect_once(directories), lambda found: found[1])
+        return retried_without_entries(
+            lambda: _inspect_once(directories, content), lambda found: found[1]
+        )
 
 
-def _inspect_once(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem], list[Any]]:
+def _inspect_once(
+    directories: list[Path], content: KBContent | None
+) -> tuple[KnowledgeBase, list[Problem], list[Any]]:
+    """Parse, validate and cross-check the files; ``content`` is the files as already read
+    (their digest names those very bytes), or None to read them now."""
     collected = Collected()
     files: list[CachedFile] = []
     for root in directories:
@@ -90,18 +78,23 @@ def _inspect_once(directories: list[Path]) -> tuple[KnowledgeBase, list[Problem]
                     code=ProblemCode.schema,
                 )
             )
+    if content is None:
+        content, unread = read_kb_files(directories)
+        collected.problems.extend(unread)
     prefixes = display_prefixes(directories)
-    digest = hashlib.sha256()
-    for index, (root, prefix) in enumerate(zip(directories, prefixes, strict=True)):
-        if not root.is_dir():
+    entries = load_entries()  # asked once, not per file
+    for directory, name, path, raw in content.files:
+        try:
+            document = parse_for_load(raw, prefixes[directory] + name, entries)
+        except YamlProblemError as error:
+            collected.problems.append(error.problem)
             continue
-        for path, document in _documents(root, prefix, collected.problems, digest, index):
-            files.append(CachedFile(path, document.display_path, document.data))
-            try:
-                collect(document, collected)
-            except InvalidFileError as invalid:
-                collected.problems.extend(invalid.problems)
-    knowledge_base = _assembled(directories, collected, digest.hexdigest())
+        files.append(CachedFile(path, document.display_path, document.data))
+        try:
+            collect(document, collected)
+        except InvalidFileError as invalid:
+            collected.problems.extend(invalid.problems)
+    knowledge_base = _assembled(directories, collected, content.digest)
     problems = collected.problems + cross_checks.check_knowledge_base(knowledge_base)
     return knowledge_base, sorted(problems, key=_order), files
 
@@ -145,18 +138,27 @@ def _assembled(directories: list[Path], collected: Collected, digest: str) -> Kn
 
 
 def load_knowledge_base(
-    roots: Path | Sequence[Path] | None = None, digest: str | None = None
+    roots: Path | Sequence[Path] | None = None,
+    digest: str | None = None,
+    *,
+    content: KBContent | None = None,
 ) -> KnowledgeBase:
     """Load, validate and cross-check KB directories; raise :class:`KnowledgeBaseError`.
 
-    ``digest`` is :func:`kb_digest` of the directories when the caller has just computed it.
+    ``digest`` is :func:`kb_digest` of the directories when the caller knows it without having
+    read the files; ``content`` is the files when the caller has just read them
+    (:func:`read_kb`), which the load then parses rather than read again.
 
     A KB whose files passed every check before, byte for byte, is validated again from the
     checked-KB cache (:mod:`engine.parse_cache`) without its positions and without the
     cross-checks, which only depend on those bytes and on the code that checks them.
     """
     directories = resolve_roots(roots)
-    digest = digest or kb_digest(directories)
+    if content is not None:
+        digest = content.digest
+    elif digest is None:
+        content = read_kb(directories)  # hashed once, and parsed as hashed if parsed at all
+        digest = content.digest
     cached = read_checked_knowledge_base(directories, digest)
     if cached is not None:
         collected = Collected()
@@ -168,10 +170,10 @@ def load_knowledge_base(
             collected.problems.append(Problem(Location(MANIFEST_FILE), "unusable cache entry"))
         if not collected.problems and collected.manifest is not None:
             return _assembled(directories, collected, digest)
-    knowledge_base, problems, files = _inspect(directories)
+    knowledge_base, problems, files = _inspect(directories, content)
     if problems:
         raise KnowledgeBaseError(problems)
-    if knowledge_base.digest == digest:  # unchanged while it was read
+    if knowledge_base.digest == digest:  # content parsed, or files unchanged since digested
         write_checked_knowledge_base(directories, digest, files)
     return knowledge_base
 

@@ -34,14 +34,14 @@ def hashes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[object]:
     """Every call that hashed the KB's files, in a cache folder of the test's own."""
     monkeypatch.setenv("COMPASS_CACHE_DIR", str(tmp_path / "cache"))
     hashed: list[object] = []
-    real_digest = core.kb_digest
-    monkeypatch.setattr(core, "kb_digest", lambda roots: hashed.append(roots) or real_digest(roots))
+    real_read = core.read_kb
+    monkeypatch.setattr(core, "read_kb", lambda roots: hashed.append(roots) or real_read(roots))
     return hashed
 
 
 def _in_a_new_process(root: Path) -> str:
     core._known_digests.clear()  # what a new process starts with
-    return core._current_digest((root,))
+    return core._current_digest((root,))[0]
 
 
 def test_a_new_process_names_an_unchanged_kb_without_reading_its_files(

@@ -66,8 +66,8 @@ def test_asking_again_for_an_unchanged_kb_reads_no_file(
 ) -> None:
     root = _aged_copy(mini_kb, tmp_path / "kb")
     hashed: list[object] = []
-    real_digest = core.kb_digest
-    monkeypatch.setattr(core, "kb_digest", lambda roots: hashed.append(roots) or real_digest(roots))
+    real_read = core.read_kb
+    monkeypatch.setattr(core, "read_kb", lambda roots: hashed.append(roots) or real_read(roots))
     first = core.compiled_knowledge_base(root)
     assert core.compiled_knowledge_base(root) is first
     assert len(hashed) == 1

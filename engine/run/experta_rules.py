@@ -4,8 +4,7 @@ totally.
 
 With our network experta reads only a rule's salience and action, so its rules carry no
 conditions (:class:`RuleBook`); conditions are written out when experta's own RETE is chosen
-(``matcher="rete"``), with predicates interned so identical tests share one alpha node and
-equality compiled to literal tests, which it shares. ``PATTERN_PREFIX`` names the matched
+(``matcher="rete"``, :mod:`.rete_conditions`). ``PATTERN_PREFIX`` names the matched
 facts in an activation's context: the agenda, the matcher and the runner all read them back by
 that name.
 """
@@ -15,111 +14,13 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from ..rules.matching import passes
-from ..schemas.conditions import Atom
-from ..schemas.rules import FieldTest, Pattern, VariableOperand
+from ..schemas.rules import Pattern
 from .branches import CompiledBranch
-from .experta_compat import AND, AS, EXISTS, MATCH, NOT, TEST, P, Rule
-from .network import HIDDEN_PREFIX, VariableComparison
+from .experta_compat import Rule
 
 PATTERN_PREFIX = "_p"  # context keys of matched facts; YAML variables cannot start with '_'
-
-
-# ---------------------------------------------------------------------------- predicates
-
-
-@dataclass(frozen=True)
-class FieldPredicate:
-    """All constant tests on one field, as one hashable callable (one alpha node)."""
-
-    tests: tuple[tuple[str, Any], ...]
-
-    def __call__(self, value: Any) -> bool:
-        return all(passes(operator, operand, value) for operator, operand in self.tests)
-
-
-_interned: dict[Any, Any] = {}
-
-
-def _intern(item: Any) -> Any:
-    return _interned.setdefault(item, item)
-
-
-# ---------------------------------------------------------------------------- conditions
-
-
-class _BranchCompiler:
-    """Turns the atoms of one branch into experta conditional elements."""
-
-    def __init__(self, fact_classes: Mapping[str, type[Any]]) -> None:
-        self.fact_classes = fact_classes
-        self.hidden = 0
-        self.pattern_count = 0
-
-    def compile(self, atoms: tuple[Atom, ...]) -> list[Any]:
-        positives: list[Any] = []
-        tests: list[Any] = []
-        existence: list[Any] = []
-        negations: list[Any] = []
-        # Positive patterns first so that variables are bound before tests and negations use
-        # them (a variable first seen inside NOT would be existential there: DESIGN §5).
-        for atom in atoms:
-            if atom.kind == "pattern":
-                name = f"{PATTERN_PREFIX}{self.pattern_count}"
-                self.pattern_count += 1
-                positives.append(getattr(AS, name) << self.pattern(atom.patterns[0], tests))
-            elif atom.kind == "not":
-                negations.append(NOT(self.pattern(atom.patterns[0], [])))
-            else:
-                inner_tests: list[Any] = []
-                inner = [self.pattern(pattern, inner_tests) for pattern in atom.patterns]
-                elements = [*inner, *inner_tests]
-                existence.append(EXISTS(elements[0] if len(elements) == 1 else AND(*elements)))
-        return [*positives, *tests, *existence, *negations]
-
-    def pattern(self, pattern: Pattern, tests: list[Any]) -> Any:
-        constraints = {
-            field: self.field(test, tests) for field, test in sorted(pattern.tests.items())
-        }
-        return self.fact_classes[pattern.fact_type](**constraints)
-
-    def field(self, test: FieldTest, tests: list[Any]) -> Any:
-        constant: list[tuple[str, Any]] = []
-        if test.not_ is not None and not isinstance(test.not_, VariableOperand):
-            constant.append(("not", test.not_))
-        if test.one_of is not None:
-            constant.append(("one_of", frozenset(test.one_of)))
-        if test.none_of is not None:
-            constant.append(("none_of", frozenset(test.none_of)))
-        variable = test.as_
-        for operator, operand in test.comparisons():
-            if isinstance(operand, float | int):
-                constant.append((operator, float(operand)))
-                continue
-            if variable is None:
-                variable = f"{HIDDEN_PREFIX}{self.hidden}"
-                self.hidden += 1
-            amount = operand.plus if isinstance(operand, VariableOperand) else operand.by
-            comparison = VariableComparison(operator, variable, operand.var, amount)
-            tests.append(TEST(_intern(comparison)))
-        parts: list[Any] = []
-        if variable is not None:
-            parts.append(getattr(MATCH, variable))
-        if constant:
-            parts.append(P(_intern(FieldPredicate(tuple(constant)))))
-        if test.equals is not None:
-            if not parts:
-                return test.equals
-            parts.append(P(_intern(FieldPredicate((("one_of", frozenset([test.equals])),)))))
-        if len(parts) == 1:
-            return parts[0]
-        return parts[0] & parts[1] if len(parts) == 2 else parts[0] & (parts[1] & parts[2])
-
-
-# ---------------------------------------------------------------------------- experta rules
 
 
 class RuleBook:
@@ -163,8 +64,9 @@ def experta_rule(branch: CompiledBranch, classes: Mapping[str, type[Any]]) -> An
     action function; the rule carries ``synergy_firing`` (:data:`FiringRecord`), which the runner
     reads at the rule's first firing in each run instead of finding the branch and its rule
     again."""
-    conditions = _BranchCompiler(classes).compile(branch.atoms)
-    return _rule(branch, conditions, branch.existence)
+    from .rete_conditions import rete_conditions  # noqa: PLC0415 - experta's RETE only
+
+    return _rule(branch, rete_conditions(branch.atoms, classes), branch.existence)
 
 
 def _rule(

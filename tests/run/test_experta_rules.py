@@ -12,8 +12,9 @@ from synergy_compass.engine.run import experta_rules
 from synergy_compass.engine.run.branches import CompiledBranch, RuleExpansion
 from synergy_compass.engine.run.compiler import MatcherName, compile_knowledge_base
 from synergy_compass.engine.run.experta_compat import Rule
-from synergy_compass.engine.run.experta_rules import FieldPredicate, RuleBook, _intern
+from synergy_compass.engine.run.experta_rules import RuleBook
 from synergy_compass.engine.run.network import VariableComparison
+from synergy_compass.engine.run.rete_conditions import FieldPredicate, _intern
 
 
 def test_field_predicates_combine_tests_and_reject_non_numbers() -> None:

@@ -13,9 +13,9 @@ scenario, and the loader checks every path and value of the table with it.
 import re
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
@@ -134,8 +134,22 @@ class ScenarioField:
     steps: tuple[_Step, ...]
     values: tuple[str, ...] | None
     by_kind: bool  # a list of items named by their kind (we_observe, goal, parties, dates)
-    bare: bool  # an item may be written as its bare kind: we_observe: [polite_deferral]
     free_text: bool  # words of the consultant's own, which no rule reads (notes, a role)
+    item: Any = field(repr=False, compare=False)  # the annotation of one value or item
+
+    @cached_property
+    def bare(self) -> bool:
+        """Whether an item may be written as its bare kind: ``we_observe: [polite_deferral]``.
+
+        Asked only to write a suggestion: the load's checks of the table never need it, and
+        answering it makes a pydantic validator for the item (milliseconds each)."""
+        if not self.by_kind or not self.values or _refuses_text(self.item):
+            return False
+        try:
+            TypeAdapter(self.item).validate_python(self.values[0])
+        except ValidationError:
+            return False
+        return True
 
     @property
     def many(self) -> bool:
@@ -252,13 +266,15 @@ def resolve_field(path: str) -> ScenarioField:
         if isinstance(value_type, type) and issubclass(value_type, Enum)
         else None
     )
-    bare = False
-    if by_kind and values:
-        try:
-            TypeAdapter(item).validate_python(values[0])
-            bare = True
-        except ValidationError:
-            pass
     return ScenarioField(
-        _written(steps, inside=False), tuple(steps), values, by_kind, bare, item is str
+        _written(steps, inside=False), tuple(steps), values, by_kind, item is str, item
     )
+
+
+def _refuses_text(item: Any) -> bool:
+    """Whether a plain model type refuses any text without trying: pydantic reads a model only
+    from a mapping or an instance, unless a model validator sees the input first."""
+    if not (isinstance(item, type) and issubclass(item, BaseModel)):
+        return False
+    validators = item.__pydantic_decorators__.model_validators.values()
+    return all(validator.info.mode == "after" for validator in validators)

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from synergy_compass.engine.errors import KnowledgeBaseError, ProblemCode
 from synergy_compass.engine.load.loader import inspect_knowledge_base, load_knowledge_base
+from synergy_compass.engine.load.note_hint_checks import check_note_hints
+from synergy_compass.engine.schemas import note_hints
 
 
 def problems_for(broken_kb: Callable[[str, str], Path], content: str) -> list[str]:
@@ -97,3 +99,20 @@ def test_every_row_of_the_shipped_table_is_valid_and_located() -> None:
     rows = knowledge_base.note_hints
     assert len(rows) > 100
     assert rows[0].location("field").path == "notes.yaml"
+
+
+def test_checking_the_table_makes_no_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    # whether an item may be written bare is asked only to write a suggestion; each answer
+    # made a pydantic validator, milliseconds of every load without caches
+    knowledge_base = load_knowledge_base()
+    made: list[object] = []
+    real_adapter = note_hints.TypeAdapter
+    monkeypatch.setattr(
+        note_hints, "TypeAdapter", lambda item: made.append(item) or real_adapter(item)
+    )
+    note_hints.resolve_field.cache_clear()
+    try:
+        assert check_note_hints(knowledge_base.note_hints) == []
+    finally:
+        note_hints.resolve_field.cache_clear()  # the fields resolved here used the patched one
+    assert made == []

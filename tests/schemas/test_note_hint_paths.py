@@ -4,6 +4,7 @@ YAML a hint suggests."""
 from __future__ import annotations
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 from synergy_compass.engine.schemas.note_hints import (
     FREE_TEXT_FIELDS,
     UnknownFieldError,
@@ -34,6 +35,22 @@ def test_a_path_names_a_field_and_the_yaml_that_fills_it(
     field = resolve_field(path)
     assert field.path == canonical
     assert field.yaml("resignations") == yaml
+
+
+@pytest.mark.parametrize("path", list(Scenario.model_fields))
+def test_an_item_is_written_bare_exactly_when_its_type_takes_its_bare_kind(path: str) -> None:
+    try:
+        field = resolve_field(path)
+    except UnknownFieldError:  # a group of fields, such as we
+        return
+    takes_bare = False
+    if field.by_kind and field.values:
+        try:
+            TypeAdapter(field.item).validate_python(field.values[0])
+            takes_bare = True
+        except ValidationError:
+            pass
+    assert field.bare == takes_bare
 
 
 def test_the_values_a_field_takes() -> None:

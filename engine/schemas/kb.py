@@ -7,8 +7,6 @@ the whole knowledge base. Rules and their conditions are in :mod:`engine.schemas
 whole files in :mod:`engine.schemas.kb_files`.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -209,7 +207,7 @@ class Advice(Frozen):
     )
 
     @model_validator(mode="after")
-    def _poles_belong_to_their_axes(self) -> Advice:
+    def _poles_belong_to_their_axes(self) -> "Advice":
         for axis, pole in self.stances.items():
             if AXIS_OF_POLE[pole] is not axis:
                 definition = AXES[axis]

@@ -6,8 +6,6 @@ branches is in :mod:`engine.schemas.conditions`; references (fact fields, variab
 and advice ids) are checked by :mod:`engine.load.cross_checks`.
 """
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import Hashable, Iterator
 from contextvars import ContextVar
@@ -86,7 +84,7 @@ class FieldTest(Frozen):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _read(cls, value: Any, handler: ModelWrapValidatorHandler[FieldTest]) -> FieldTest:
+    def _read(cls, value: Any, handler: ModelWrapValidatorHandler["FieldTest"]) -> "FieldTest":
         shared = _shared_tests.get()
         if shared is None:
             return _validated(value, handler)
@@ -237,7 +235,8 @@ class Existence(Frozen):
 class Alternatives(Frozen):
     """``{any: [conditions or [conditions]]}``: at least one alternative holds."""
 
-    any_: tuple[Annotated[tuple[Condition, ...], OrSingle()], ...] = Field(
+    # Condition includes Alternatives, so it is named before it is defined.
+    any_: tuple[Annotated[tuple["Condition", ...], OrSingle()], ...] = Field(
         alias="any", min_length=2
     )
 
@@ -283,7 +282,7 @@ class Consequences(Frozen):
     )
 
     @model_validator(mode="after")
-    def _does_something(self) -> Consequences:
+    def _does_something(self) -> "Consequences":
         if not self.conclude and not self.support:
             raise ValueError("'then' must conclude a finding or support an advice")
         return self

@@ -14,19 +14,33 @@ from pydantic import BaseModel
 from synergy_compass.engine.schemas import (
     countries,
     facts,
+    kb,
     kb_files,
     note_hints,
     profiles,
     questionnaire,
     report,
     results,
+    rules,
     scenario,
 )
 
 
 @pytest.mark.parametrize(
     "module",
-    [countries, facts, kb_files, note_hints, profiles, questionnaire, report, results, scenario],
+    [
+        countries,
+        facts,
+        kb,
+        kb_files,
+        note_hints,
+        profiles,
+        questionnaire,
+        report,
+        results,
+        rules,
+        scenario,
+    ],
     ids=lambda module: module.__name__.rsplit(".", 1)[-1],
 )
 def test_field_types_are_not_text(module: ModuleType) -> None:

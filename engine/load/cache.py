@@ -20,10 +20,9 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, NamedTuple, TypeGuard, TypeVar
 
 import pydantic
 import pydantic_core
@@ -154,8 +153,9 @@ def parse_cached(raw: bytes, display_path: str) -> YamlDocument:
     return document
 
 
-@dataclass(frozen=True)
-class LoadEntries:
+# Records here are named tuples, not dataclasses: a start imports this module, and a frozen
+# dataclass costs milliseconds to create (Python compiles its generated methods).
+class LoadEntries(NamedTuple):
     """The parsed-YAML cache as one load finds it: its folder (None when caching is off), and
     whether that folder is there at all. Asked once per load rather than once per file: a new
     user's first run has no folder, and each of its 193 files looked its entry up in vain."""
@@ -351,8 +351,7 @@ def _library_stamp(name: str) -> list[Any] | None:
     return None
 
 
-@dataclass(frozen=True)
-class CachedFile:
+class CachedFile(NamedTuple):
     """One file of a knowledge base that loaded without a problem: its data, no positions."""
 
     path: Path

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,8 +38,10 @@ def named_kb_files(root: Path) -> list[tuple[str, Path]]:
     return walk.files
 
 
-@dataclass(frozen=True)
-class KBWalk:
+# Records here are named tuples, not dataclasses: every start imports this module, and a frozen
+# dataclass costs milliseconds to create (Python compiles its generated methods), a named tuple
+# a fraction of that.
+class KBWalk(NamedTuple):
     """What a walk of one KB directory found: its YAML files (name relative to the root, path)
     in a stable order, and every entry it had to refuse, located."""
 
@@ -195,8 +196,6 @@ KBFile = tuple[int, str, Path, bytes]
 name relative to that directory, its path and its bytes."""
 
 
-# A named tuple, not a dataclass: every start imports this module, and a frozen dataclass costs
-# milliseconds to create (Python compiles its generated methods), a named tuple a tenth of that.
 class KBContent(NamedTuple):
     """Every file of KB directories as read once, and :func:`kb_digest` of those very bytes: a
     load that needs the files after the digest parses these rather than read them again."""

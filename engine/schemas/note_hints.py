@@ -13,10 +13,9 @@ scenario, and the loader checks every path and value of the table with it.
 import re
 import types
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property, lru_cache
-from typing import Annotated, Any, Union, get_args, get_origin
+from functools import lru_cache
+from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
 
@@ -118,16 +117,16 @@ class UnknownFieldError(ValueError):
         self.known = known
 
 
-@dataclass(frozen=True)
-class _Step:
+# Named tuples, not dataclasses: every start imports this module, and a frozen dataclass costs
+# milliseconds to create (Python compiles its generated methods), a named tuple a fraction.
+class _Step(NamedTuple):
     """One name of a scenario field's path."""
 
     name: str
     many: bool  # the field holds a list
 
 
-@dataclass(frozen=True)
-class ScenarioField:
+class ScenarioField(NamedTuple):
     """A scenario field named by a path, with the values it takes (None: free values)."""
 
     path: str
@@ -135,21 +134,15 @@ class ScenarioField:
     values: tuple[str, ...] | None
     by_kind: bool  # a list of items named by their kind (we_observe, goal, parties, dates)
     free_text: bool  # words of the consultant's own, which no rule reads (notes, a role)
-    item: Any = field(repr=False, compare=False)  # the annotation of one value or item
+    item: Any  # the annotation of one value or item
 
-    @cached_property
+    @property
     def bare(self) -> bool:
         """Whether an item may be written as its bare kind: ``we_observe: [polite_deferral]``.
 
         Asked only to write a suggestion: the load's checks of the table never need it, and
         answering it makes a pydantic validator for the item (milliseconds each)."""
-        if not self.by_kind or not self.values or _refuses_text(self.item):
-            return False
-        try:
-            TypeAdapter(self.item).validate_python(self.values[0])
-        except ValidationError:
-            return False
-        return True
+        return bool(self.by_kind and self.values) and _takes_bare_kind(self.path)
 
     @property
     def many(self) -> bool:
@@ -269,6 +262,18 @@ def resolve_field(path: str) -> ScenarioField:
     return ScenarioField(
         _written(steps, inside=False), tuple(steps), values, by_kind, item is str, item
     )
+
+
+@lru_cache(maxsize=64)
+def _takes_bare_kind(path: str) -> bool:
+    field = resolve_field(path)
+    if field.values is None or _refuses_text(field.item):
+        return False
+    try:
+        TypeAdapter(field.item).validate_python(field.values[0])
+    except ValidationError:
+        return False
+    return True
 
 
 def _refuses_text(item: Any) -> bool:

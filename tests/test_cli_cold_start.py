@@ -50,6 +50,7 @@ NOT_NEEDED_FOR_JSON = (
     "hijridate",  # the Hijri calendar, for a scenario with dates (this one has none)
     "statistics",  # averages of observed positions, for a scenario that observes someone
     "synergy_compass.engine.run.rete_conditions",  # rules' conditions, for experta's RETE
+    "synergy_compass.engine.schemas.cache_report",  # `compass cache`
     "synergy_compass.cli_commands",  # every other command
 )
 

@@ -18,9 +18,12 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:  # only `compass cache` reports: other starts need not make its classes
+    from ..schemas.cache_report import CacheReport
 
 # The folders a cache may have, each followed by its format number ("parsed-yaml-1"). Only
 # these are measured or cleared, so a cache root pointed at a shared folder loses nothing else.
@@ -204,28 +207,6 @@ def evict_least_recently_used(folder: Path, cap: int) -> int:
     return total
 
 
-class CacheSummary(BaseModel):
-    """One cache folder: where it is, what it holds and its cap."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    name: str
-    path: Path
-    entries: int
-    size_bytes: int
-    cap_bytes: int
-
-
-class CacheReport(BaseModel):
-    """Every cache under the root (None when caching is switched off)."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    root: Path | None
-    cap_bytes: int
-    caches: tuple[CacheSummary, ...]
-
-
 def _cache_folders(root: Path) -> list[Path]:
     folders = []
     for kind in CACHE_KINDS:
@@ -240,6 +221,8 @@ def _cache_folders(root: Path) -> list[Path]:
 
 def cache_info() -> CacheReport:
     """Where each cache is, how many entries and bytes it holds, and its cap."""
+    from ..schemas.cache_report import CacheReport, CacheSummary  # noqa: PLC0415 - see above
+
     root, cap = cache_root(), cache_cap_bytes()
     summaries = []
     for folder in _cache_folders(root) if root is not None else []:

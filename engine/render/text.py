@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from ..explain.pairs import describe_between
@@ -305,9 +306,17 @@ def render_text(
 # ANSI select-graphic-rendition codes: bold, and the foreground colours used
 _BOLD, _CYAN = "1", "36"
 _CERTAINTY_COLOURS = {"high": "32", "medium": "33", "low": "31"}
-_TITLE = re.compile(r"(?m)^Synergy Compass: .*$")
-_HEADING = re.compile(r"(?m)^[A-Z][A-Z ]{2,}(?=:|$)")
-_CERTAINTY_WORD = re.compile(r"(?<=\[certainty \d\.\d\d, )(high|medium|low)(?=\])")
+
+
+# Compiled when a terminal is first styled: JSON, and text written to a file or a pipe, need
+# none of them, and compiling them was about 0.1 % of a `compass advise` (re's compiler is Python).
+@cache
+def _terminal_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (
+        re.compile(r"(?m)^Synergy Compass: .*$"),  # the title
+        re.compile(r"(?m)^[A-Z][A-Z ]{2,}(?=:|$)"),  # a heading
+        re.compile(r"(?<=\[certainty \d\.\d\d, )(high|medium|low)(?=\])"),  # certainty words
+    )
 
 
 def _styled(text: str, *codes: str) -> str:
@@ -317,11 +326,12 @@ def _styled(text: str, *codes: str) -> str:
 def for_terminal(text: str, *, colour: bool = True) -> str:
     """Text output with its title and headings in bold and certainty words in colour, as ANSI
     styles for a terminal; ``colour=False`` (NO_COLOR) keeps the bold and leaves colour out."""
-    text = _TITLE.sub(lambda match: _styled(match[0], _BOLD), text)
+    title, heading_line, certainty_word = _terminal_patterns()
+    text = title.sub(lambda match: _styled(match[0], _BOLD), text)
     heading = (_BOLD, _CYAN) if colour else (_BOLD,)
-    text = _HEADING.sub(lambda match: _styled(match[0], *heading), text)
+    text = heading_line.sub(lambda match: _styled(match[0], *heading), text)
     if colour:
-        text = _CERTAINTY_WORD.sub(
+        text = certainty_word.sub(
             lambda match: _styled(match[0], _CERTAINTY_COLOURS[match[0]]), text
         )
     return text

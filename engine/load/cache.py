@@ -354,7 +354,7 @@ def _library_stamp(name: str) -> list[Any] | None:
 class CachedFile(NamedTuple):
     """One file of a knowledge base that loaded without a problem: its data, no positions."""
 
-    path: Path
+    path: str  # kept as text: a Path for each file of a cached KB was 0.3 % of a start
     display_path: str
     data: Any
 
@@ -366,7 +366,7 @@ def read_checked_knowledge_base(directories: list[Path], digest: str) -> list[Ca
     stored = read_derived("checked-kb", knowledge_base_key(directories, digest))
     with contextlib.suppress(KeyError, TypeError):
         return [
-            CachedFile(Path(item["path"]), str(item["display"]), item["data"])
+            CachedFile(_text(item["path"]), str(item["display"]), item["data"])
             for item in stored["files"]
         ]
     return None
@@ -380,16 +380,21 @@ def write_checked_knowledge_base(
         return
     payload = {
         "files": [
-            {"path": str(item.path), "display": item.display_path, "data": item.data}
-            for item in files
+            {"path": item.path, "display": item.display_path, "data": item.data} for item in files
         ]
     }
     write_derived("checked-kb", knowledge_base_key(directories, digest), payload, yaml_data=True)
 
 
-def deferred_document(path: Path, display_path: str, data: Any) -> YamlDocument:
+def _text(stored: Any) -> str:
+    if not isinstance(stored, str):  # a damaged entry: not a checked KB
+        raise TypeError(f"expected text, found {type(stored).__name__}")
+    return stored
+
+
+def deferred_document(path: str, display_path: str, data: Any) -> YamlDocument:
     """A document whose data came from the checked-KB cache: the file is parsed for positions
     the first time a message needs one (a checked KB seldom does)."""
     return PositionsOnDemand(
-        data, display_path, lambda: parse_cached(path.read_bytes(), display_path)
+        data, display_path, lambda: parse_cached(Path(path).read_bytes(), display_path)
     )

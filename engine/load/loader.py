@@ -89,7 +89,7 @@ def _inspect_once(
         except YamlProblemError as error:
             collected.problems.append(error.problem)
             continue
-        files.append(CachedFile(path, document.display_path, document.data))
+        files.append(CachedFile(str(path), document.display_path, document.data))
         try:
             collect(document, collected)
         except InvalidFileError as invalid:

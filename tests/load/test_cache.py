@@ -16,9 +16,11 @@ from synergy_compass.engine.load.cache import (
     LoadEntries,
     cache_directory,
     code_stamp,
+    knowledge_base_key,
     parse_cached,
     read_checked_knowledge_base,
     write_checked_knowledge_base,
+    write_derived,
 )
 from synergy_compass.engine.load.discovery import kb_digest
 from synergy_compass.engine.load.loader import load_knowledge_base
@@ -144,12 +146,18 @@ def test_a_kb_with_problems_is_never_remembered_as_checked(
 
 
 def test_an_entry_is_only_found_by_the_same_bytes_and_code(cache: Path, mini_kb: Path) -> None:
-    files = [CachedFile(mini_kb / "kb.yaml", "kb.yaml", {"knowledge_base": {}})]
+    files = [CachedFile(str(mini_kb / "kb.yaml"), "kb.yaml", {"knowledge_base": {}})]
     write_checked_knowledge_base([mini_kb], "digest-a", files)
     assert read_checked_knowledge_base([mini_kb], "digest-a") == files
     assert read_checked_knowledge_base([mini_kb], "digest-b") is None
     assert read_checked_knowledge_base([mini_kb.parent], "digest-a") is None
     assert code_stamp("load") != code_stamp("run")
+
+
+def test_a_checked_kb_entry_whose_path_is_not_text_is_not_used(cache: Path, mini_kb: Path) -> None:
+    damaged = {"files": [{"path": 7, "display": "kb.yaml", "data": {"knowledge_base": {}}}]}
+    write_derived("checked-kb", knowledge_base_key([mini_kb], "digest-a"), damaged)
+    assert read_checked_knowledge_base([mini_kb], "digest-a") is None
 
 
 def test_a_checked_kb_entry_keeps_every_kind_of_value_yaml_reads(
@@ -161,11 +169,11 @@ def test_a_checked_kb_entry_keeps_every_kind_of_value_yaml_reads(
         "text": ["plain", 'é\u2028 \x7f\x00 "quoted" back\\slash', "2024-01-02", ""],
         "nested": {"a": [{"b": {}}, []]},
     }
-    files = [CachedFile(mini_kb / "kb.yaml", "kb.yaml", data)]
+    files = [CachedFile(str(mini_kb / "kb.yaml"), "kb.yaml", data)]
     write_checked_knowledge_base([mini_kb], "digest-a", files)
     (read,) = read_checked_knowledge_base([mini_kb], "digest-a") or []
     assert repr(read.data) == repr(data)  # 1 and 1.0, -0.0 and 0.0, True and 1 told apart
-    nan = [CachedFile(mini_kb / "kb.yaml", "kb.yaml", {"value": float("nan")})]
+    nan = [CachedFile(str(mini_kb / "kb.yaml"), "kb.yaml", {"value": float("nan")})]
     write_checked_knowledge_base([mini_kb], "digest-nan", nan)
     (read_nan,) = read_checked_knowledge_base([mini_kb], "digest-nan") or []
     assert repr(read_nan.data) == "{'value': nan}"

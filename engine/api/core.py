@@ -5,8 +5,8 @@ scenarios, advising, recording a run, the tool's version, the config file and ne
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,36 +37,31 @@ KBRoots = Path | Sequence[Path] | None
 """One KB directory, several (each extending the ones before), or None for the shipped KB."""
 
 
-# The KBs compiled in this process, under their directories and digest (a KB changed on disk
-# is loaded again), least recently asked for first; at most _COMPILED_KEPT of them.
-_compiled_kbs: dict[tuple[tuple[Path, ...], str], CompiledKB] = {}
-_COMPILED_KEPT = 8
-_compiled_lock = threading.Lock()
+# The files just read to hash them, for the load that follows when the KB is not compiled yet
+# (see compiled_knowledge_base): kept only for that call, never part of the cache's key.
+_just_read: dict[tuple[tuple[Path, ...], str], KBContent] = {}
 
 
-def _compiled(
-    directories: tuple[Path, ...], digest: str, content: KBContent | None = None
-) -> CompiledKB:
-    """The compiled KB of this digest; ``content`` is its files when they were just read to
-    hash them, so that a load without a checked-KB entry parses them without reading again."""
-    key = (directories, digest)
-    with _compiled_lock:
-        compiled = _compiled_kbs.pop(key, None)
-    if compiled is None:
-        with collection_paused():
-            loaded = load_knowledge_base(directories, digest, content=content)
-            compiled = compile_knowledge_base(loaded)
-    with _compiled_lock:
-        _compiled_kbs[key] = compiled
-        while len(_compiled_kbs) > _COMPILED_KEPT:
-            del _compiled_kbs[next(iter(_compiled_kbs))]
-    return compiled
+@lru_cache(maxsize=8)
+def _compiled(roots: tuple[Path, ...], digest_key: str) -> CompiledKB:
+    # The digest is part of the cache key: a KB changed on disk is loaded again.
+    content = _just_read.get((roots, digest_key))
+    with collection_paused():
+        return compile_knowledge_base(load_knowledge_base(roots, digest_key, content=content))
 
 
 def compiled_knowledge_base(roots: KBRoots = None) -> CompiledKB:
     """Load, check and compile KB directories (the shipped one by default), once per content."""
     directories = tuple(resolve_roots(roots))
-    return _compiled(directories, *_current_digest(directories))
+    digest, content = _current_digest(directories)
+    if content is None:
+        return _compiled(directories, digest)
+    key = (directories, digest)
+    _just_read[key] = content  # a load without a checked-KB entry parses these bytes
+    try:
+        return _compiled(directories, digest)
+    finally:
+        _just_read.pop(key, None)
 
 
 # The digest last computed for each set of KB directories, and their files' signature then.

@@ -76,3 +76,4 @@ def test_compiling_a_kb_not_seen_before_reads_each_file_once(
     compiled = core.compiled_knowledge_base(kb_copy)
     assert len(reads) == len(kb_files(kb_copy))
     assert compiled.knowledge_base.digest == kb_digest(kb_copy)
+    assert core._just_read == {}  # the bytes are not kept once the KB is compiled

@@ -25,23 +25,23 @@ from synergy_compass.engine.schemas import (
     scenario,
 )
 
+ADVISE_PATH_SCHEMAS = (
+    countries,
+    facts,
+    kb,
+    kb_files,
+    note_hints,
+    profiles,
+    questionnaire,
+    report,
+    results,
+    rules,
+    scenario,
+)
+
 
 @pytest.mark.parametrize(
-    "module",
-    [
-        countries,
-        facts,
-        kb,
-        kb_files,
-        note_hints,
-        profiles,
-        questionnaire,
-        report,
-        results,
-        rules,
-        scenario,
-    ],
-    ids=lambda module: module.__name__.rsplit(".", 1)[-1],
+    "module", ADVISE_PATH_SCHEMAS, ids=lambda module: module.__name__.rsplit(".", 1)[-1]
 )
 def test_field_types_are_not_text(module: ModuleType) -> None:
     models = [

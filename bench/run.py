@@ -81,23 +81,29 @@ FLOOR_CODE = (
 # defining any model loads, nor pycountry (whose import reads package metadata). This second,
 # informational floor does, to show what part of a cold start no code of ours decides.
 LIBRARIES_CODE = FLOOR_CODE + "; from pydantic import BaseModel; import pycountry"
+
+
 # The floor plus what no advise can skip while pydantic validates its input: our scenario
 # models defined and the founding case's data (read with yaml.safe_load: no KB, no cache,
 # countries as ISO codes only) validated with them. Informational, like floor_libraries: a
 # cold advise's cost above this row is the reading, running, explaining and rendering.
-SCENARIO_CODE = (
-    FLOOR_CODE + "; import pathlib; "
-    "from synergy_compass.engine.schemas.scenario import Scenario; "
-    "Scenario.model_validate(yaml.safe_load("
-    f"pathlib.Path({FOUNDING_CASE!r}).read_text(encoding='utf-8')))"
-)
+def _scenario_code(read: str) -> str:
+    """The floor, our scenario models, and the founding case validated with them, its text
+    read by ``read`` (Python code in which ``{text}`` stands for the file's text)."""
+    text = f"pathlib.Path({FOUNDING_CASE!r}).read_text(encoding='utf-8')"
+    return (
+        FLOOR_CODE + "; import pathlib; "
+        "from synergy_compass.engine.schemas.scenario import Scenario; "
+        f"Scenario.model_validate({read.format(text=text)})"
+    )
+
+
+SCENARIO_CODE = _scenario_code("yaml.safe_load({text})")
 # The same, with the founding case read by libyaml's C loader, as an advise reads its YAML
 # (floor_scenario's pure-Python safe_load costs 23 M instructions more). With a warm advise of
 # the founding case and the checked KB read from its cache entry added, it is the least a cold
 # advise can cost while pydantic validates its input: issue 18 item 2's lower bound.
-SCENARIO_LIBYAML_CODE = SCENARIO_CODE.replace(
-    "yaml.safe_load(", "yaml.load(Loader=yaml.CSafeLoader, stream="
-)
+SCENARIO_LIBYAML_CODE = _scenario_code("yaml.load({text}, Loader=yaml.CSafeLoader)")
 
 
 @dataclass(frozen=True)
